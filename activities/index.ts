@@ -1,0 +1,27 @@
+import type { AnyStepKind } from '../core/dsl/step-kind.js';
+import { stepActivityName } from '../core/queues.js';
+import type { ActivityDeps } from './deps.js';
+import { compilePlan, type CompilePlanInput } from './plan/compile-plan.js';
+import { executeStep, type ExecuteStepInput, type ExecuteStepResult } from './steps/execute-step.js';
+
+export type { ActivityDeps } from './deps.js';
+export type { ExecuteStepInput, ExecuteStepResult } from './steps/execute-step.js';
+export type { CompilePlanInput } from './plan/compile-plan.js';
+
+export type StepActivity = (input: ExecuteStepInput) => Promise<ExecuteStepResult>;
+
+/** The planning activity; it runs on the CPU queue. */
+export function createPlanningActivities(deps: ActivityDeps) {
+  return {
+    compilePlan: (input: CompilePlanInput) => compilePlan(deps, input),
+  };
+}
+
+/** One activity per step kind, named `step.<kind>` so that the Web UI says which step runs. */
+export function createStepActivities(deps: ActivityDeps, kinds: Iterable<AnyStepKind>): Record<`step.${string}`, StepActivity> {
+  const activities: Record<`step.${string}`, StepActivity> = {};
+  for (const kind of kinds) activities[stepActivityName(kind.kind)] = (input) => executeStep(deps, kind, input);
+  return activities;
+}
+
+export type PlanningActivities = ReturnType<typeof createPlanningActivities>;

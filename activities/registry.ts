@@ -1,0 +1,20 @@
+import type { AnyStepKind } from '../core/dsl/step-kind.js';
+import { PipelineError } from '../core/errors.js';
+import type { LoadedPipeline } from '../core/registry/pipelines.js';
+import { BASIC_STEPS } from './basic/index.js';
+
+/** Every built-in step kind. Each domain folder exports its list; this is the one place they meet. */
+export const BUILTIN_STEPS: readonly AnyStepKind[] = [...BASIC_STEPS];
+
+/** Built-in kinds plus the kinds that loaded pipelines bring; a kind name may exist once. */
+export function buildStepKindRegistry(pipelines: Map<string, LoadedPipeline>): Map<string, AnyStepKind> {
+  const kinds = new Map<string, AnyStepKind>();
+  const add = (k: AnyStepKind, from: string): void => {
+    const existing = kinds.get(k.kind);
+    if (existing && existing !== k) throw new PipelineError('INVALID_PIPELINE', `step kind "${k.kind}" is defined twice (again in ${from})`);
+    kinds.set(k.kind, k);
+  };
+  for (const k of BUILTIN_STEPS) add(k, 'built-ins');
+  for (const p of pipelines.values()) for (const k of p.definition.steps ?? []) add(k, p.file);
+  return kinds;
+}

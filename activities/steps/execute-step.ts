@@ -1,0 +1,109 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { ArtifactRef } from '../../core/artifacts/ref.js';
+import { cacheKey } from '../../core/cache/step-cache.js';
+import type { AnyStepKind, StepContext, StepProgress } from '../../core/dsl/step-kind.js';
+import { isPipelineError, PipelineError } from '../../core/errors.js';
+import { stepLogger } from '../../core/log.js';
+import { statePaths } from '../../core/config.js';
+import type { ActivityDeps } from '../deps.js';
+
+export interface ExecuteStepInput {
+  runId: string;
+  stepId: string;
+  kind: string;
+  options: unknown;
+  inputs: Record<string, ArtifactRef | ArtifactRef[]>;
+  cache: boolean;
+}
+
+export interface ExecuteStepResult {
+  status: 'succeeded' | 'cached';
+  outputs: Record<string, ArtifactRef>;
+  metadata: Record<string, unknown>;
+  cacheKey: string;
+  durationMs: number;
+  halt?: { reason: string };
+}
+
+const HEARTBEAT_EVERY_MS = 2_000;
+
+/**
+ * The one activity body behind every `step.<kind>`: cache lookup, a scratch folder, heartbeats
+ * with the step's progress, cancellation, output checks and the cache write.
+ */
+export async function executeStep(deps: ActivityDeps, kind: AnyStepKind, input: ExecuteStepInput): Promise<ExecuteStepResult> {
+  const started = Date.now();
+  const activity = Context.current();
+  const fingerprint = kind.fingerprint ? await kind.fingerprint(input.options as never) : undefined;
+  const key = cacheKey({ kind: kind.kind, version: kind.version, options: input.options, inputs: input.inputs, fingerprint });
+  const log = stepLogger(deps.log, input.runId, input.stepId, kind.kind);
+
+  if (input.cache) {
+    const hit = await deps.cache.lookup(key);
+    if (hit) {
+      log.info({ cacheKey: key }, 'step cache hit');
+      return { status: 'cached', outputs: hit.outputs, metadata: hit.metadata, cacheKey: key, durationMs: Date.now() - started };
+    }
+  }
+
+  let progress: StepProgress = {};
+  const beat = (): void => activity.heartbeat(progress);
+  const timer = setInterval(beat, HEARTBEAT_EVERY_MS);
+  const workDir = path.join(statePaths(deps.config.home).tmp, `${input.stepId}-${randomUUID()}`);
+  await fs.mkdir(workDir, { recursive: true });
+  const ctx: StepContext = {
+    runId: input.runId,
+    stepId: input.stepId,
+    kind: kind.kind,
+    attempt: activity.info.attempt,
+    store: deps.store,
+    log,
+    config: deps.config,
+    workDir,
+    signal: activity.cancellationSignal,
+    previousProgress: activity.info.heartbeatDetails as StepProgress | undefined,
+    heartbeat(p) {
+      if (p) progress = { ...progress, ...p };
+      beat();
+    },
+  };
+  try {
+    log.info({ attempt: ctx.attempt }, 'step started');
+    const result = await kind.run(ctx, input.inputs as never, input.options as never);
+    const outputs = result.outputs as Record<string, ArtifactRef>;
+    for (const name of Object.keys(kind.outputs)) {
+      if (!outputs[name]) throw new PipelineError('STEP_FAILED', `step kind "${kind.kind}" did not produce its output "${name}"`);
+    }
+    const metadata = result.metadata ?? {};
+    await deps.cache.save(key, { outputs, metadata });
+    log.info({ durationMs: Date.now() - started }, 'step succeeded');
+    return {
+      status: 'succeeded',
+      outputs,
+      metadata,
+      cacheKey: key,
+      durationMs: Date.now() - started,
+      ...(result.halt ? { halt: result.halt } : {}),
+    };
+  } catch (err) {
+    throw toFailure(err, log);
+  } finally {
+    clearInterval(timer);
+    await fs.rm(workDir, { recursive: true, force: true });
+  }
+}
+
+function toFailure(err: unknown, log: StepContext['log']): unknown {
+  if (isPipelineError(err)) {
+    log.warn({ code: err.code }, err.message);
+    return err.retryable
+      ? ApplicationFailure.retryable(err.describe(), err.code)
+      : ApplicationFailure.nonRetryable(err.describe(), err.code);
+  }
+  log.warn({ err: err instanceof Error ? err.message : String(err) }, 'step attempt failed');
+  return err;
+}

@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { createHash } from 'node:crypto';
+import { PipelineError } from '../errors.js';
+import { sha256File } from './hash.js';
+import type { ArtifactRef } from './ref.js';
+import type { ArtifactStore, ArtifactWriter, PutOptions } from './store.js';
+
+const SCHEME = 'file://';
+
+/**
+ * Artifacts as files named by their sha256 under `<root>/<aa>/<digest><ext>`. Writers fill a
+ * temp file in `<root>/.tmp` (same volume) and commit by rename, so a reader never sees half a file
+ * and a retried step that writes the same bytes lands on the same name.
+ */
+export class LocalArtifactStore implements ArtifactStore {
+  constructor(readonly root: string) {}
+
+  async writer(suffix = ''): Promise<ArtifactWriter> {
+    const tmpDir = path.join(this.root, '.tmp');
+    await fs.mkdir(tmpDir, { recursive: true });
+    const tmpPath = path.join(tmpDir, `${randomUUID()}${suffix}`);
+    return {
+      path: tmpPath,
+      commit: (options) => this.commitFile(tmpPath, suffix, options),
+      abort: () => fs.rm(tmpPath, { force: true }),
+    };
+  }
+
+  async putFile(file: string, options: PutOptions): Promise<ArtifactRef> {
+    const w = await this.writer(path.extname(file));
+    await fs.copyFile(file, w.path);
+    return w.commit(options);
+  }
+
+  async localPath(ref: ArtifactRef, verify = true): Promise<string> {
+    const file = this.pathOf(ref);
+    if (verify && !(await this.verify(ref))) throw corrupt(ref, file);
+    return file;
+  }
+
+  async read(ref: ArtifactRef): Promise<Readable> {
+    const file = this.pathOf(ref);
+    await fs.access(file).catch(() => {
+      throw new PipelineError('ARTIFACT_MISSING', `artifact ${ref.sha256.slice(0, 12)} is missing at ${file}`);
+    });
+    const hash = createHash('sha256');
+    const check = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        hash.update(chunk);
+        done(null, chunk);
+      },
+      flush(done) {
+        const got = hash.digest('hex');
+        done(got === ref.sha256 ? null : corrupt(ref, file));
+      },
+    });
+    return createReadStream(file, { highWaterMark: 1 << 20 }).pipe(check);
+  }
+
+  async verify(ref: ArtifactRef): Promise<boolean> {
+    const file = this.pathOf(ref);
+    try {
+      const stat = await fs.stat(file);
+      if (stat.size !== ref.bytes) return false;
+      return (await sha256File(file)).sha256 === ref.sha256;
+    } catch {
+      return false;
+    }
+  }
+
+  pathOf(ref: ArtifactRef): string {
+    if (ref.uri.startsWith(SCHEME)) return ref.uri.slice(SCHEME.length);
+    throw new PipelineError('CONFIG', `artifact uri ${ref.uri} is not a local file; configure its store`);
+  }
+
+  private async commitFile(tmpPath: string, suffix: string, options: PutOptions): Promise<ArtifactRef> {
+    const { sha256, bytes } = await sha256File(tmpPath);
+    const dir = path.join(this.root, sha256.slice(0, 2));
+    await fs.mkdir(dir, { recursive: true });
+    const final = path.join(dir, `${sha256}${suffix}`);
+    await fs.rename(tmpPath, final);
+    return { uri: SCHEME + final, sha256, bytes, ...options };
+  }
+}
+
+function corrupt(ref: ArtifactRef, file: string): PipelineError {
+  return new PipelineError('ARTIFACT_CORRUPT', `artifact ${file} does not match its digest ${ref.sha256.slice(0, 12)}`);
+}

@@ -1,0 +1,33 @@
+import type { Readable } from 'node:stream';
+import type { ArtifactKind, ArtifactRef } from './ref.js';
+
+export interface PutOptions {
+  kind: ArtifactKind;
+  schema: string;
+  records?: number;
+}
+
+/** A file being written; nothing is visible in the store until `commit` renames it into place. */
+export interface ArtifactWriter {
+  /** Local path to write to (streams, child processes and native code can all use it). */
+  readonly path: string;
+  commit(options: PutOptions): Promise<ArtifactRef>;
+  abort(): Promise<void>;
+}
+
+/**
+ * Content-addressed storage. The local store implements it on a folder; an S3-compatible store
+ * implements the same calls (`localPath` then downloads to a cache folder).
+ */
+export interface ArtifactStore {
+  /** A fresh writer whose file lives on the store's volume, so that commit is an atomic rename. */
+  writer(suffix?: string): Promise<ArtifactWriter>;
+  /** Copy a file into the store. */
+  putFile(file: string, options: PutOptions): Promise<ArtifactRef>;
+  /** A readable local path; verifies the digest first unless told the caller verifies while reading. */
+  localPath(ref: ArtifactRef, verify?: boolean): Promise<string>;
+  /** Stream the bytes; the stream errors with ARTIFACT_CORRUPT at its end if the digest differs. */
+  read(ref: ArtifactRef): Promise<Readable>;
+  /** True when the artifact exists and its content still hashes to its digest. */
+  verify(ref: ArtifactRef): Promise<boolean>;
+}

@@ -1,0 +1,24 @@
+import { runWorkers } from '../../../workers/start-workers.js';
+import { loadConfig, temporalAddressOf } from '../../config.js';
+import { CPU_QUEUE } from '../../queues.js';
+import { startEmbeddedTemporal } from '../../temporal/embedded.js';
+
+export const usage = 'dev';
+
+/** The embedded Temporal dev server (unless TEMPORAL_ADDRESS is set) plus a worker; Ctrl-C stops both. */
+export async function devCommand(): Promise<number> {
+  const config = loadConfig();
+  const server = await startEmbeddedTemporal(config, (m) => console.error(m));
+  const address = temporalAddressOf(config);
+  if (server) console.log(`Temporal dev server on ${server.address}, Web UI ${server.uiUrl} (state in ${config.home})`);
+  else console.log(`using the Temporal server at ${address}`);
+  try {
+    await runWorkers(config, {
+      queues: [CPU_QUEUE],
+      onReady: () => console.log(`worker polling "${CPU_QUEUE}"; start a run with \`npx forgeline run smoke --wait\`. Ctrl-C stops everything.`),
+    });
+  } finally {
+    await server?.stop();
+  }
+  return 0;
+}

@@ -1,0 +1,98 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../../config.js';
+import { PipelineError } from '../../errors.js';
+import { awaitRun, startRun, type RunSnapshot } from '../../client/runs.js';
+import { connectClient } from '../../temporal/client.js';
+import { parseJsonArg } from '../args.js';
+import { isTty, stepsTable } from '../output.js';
+
+export const usage = 'run <pipeline> [--params <json|file>] [--wait] [--json] [--no-cache] [--id <run-id>] [--max-parallel N]';
+
+export async function runCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      params: { type: 'string' },
+      wait: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      'no-cache': { type: 'boolean', default: false },
+      id: { type: 'string' },
+      'max-parallel': { type: 'string' },
+    },
+  });
+  const pipeline = positionals[0];
+  if (!pipeline) throw new PipelineError('INVALID_PARAMS', `usage: forgeline ${usage}`);
+  const params = parseJsonArg('--params', values.params);
+  const { client, close } = await connectClient(loadConfig());
+  try {
+    const runId = await startRun(
+      client,
+      {
+        pipeline,
+        params,
+        options: {
+          cache: !values['no-cache'],
+          ...(values['max-parallel'] ? { maxParallel: Number(values['max-parallel']) } : {}),
+        },
+      },
+      values.id,
+    );
+    if (!values.wait) {
+      if (values.json) console.log(JSON.stringify({ runId, status: 'running' }));
+      else console.log(`started ${runId}\n  watch: npx forgeline status ${runId} --watch`);
+      return 0;
+    }
+    const final = await awaitRun(client, runId, values.json ? undefined : progressPrinter());
+    if (values.json) console.log(JSON.stringify(runJson(final)));
+    else console.log(summaryLine(final));
+    return final.temporalStatus === 'COMPLETED' ? 0 : 1;
+  } finally {
+    await close();
+  }
+}
+
+/** The `--json` shape: run id, status, and the steps with their outputs. */
+export function runJson(s: RunSnapshot) {
+  return {
+    runId: s.runId,
+    status: s.state?.status ?? s.temporalStatus.toLowerCase(),
+    pipeline: s.state?.pipeline,
+    ...(s.failure ? { error: s.failure } : {}),
+    notes: s.state?.notes ?? [],
+    steps: (s.state?.steps ?? []).map((st) => ({
+      id: st.id,
+      kind: st.kind,
+      status: st.status,
+      outputs: st.outputs,
+      metadata: st.metadata,
+      ...(st.error ? { error: st.error } : {}),
+    })),
+  };
+}
+
+function summaryLine(s: RunSnapshot): string {
+  const status = s.state?.status ?? s.temporalStatus.toLowerCase();
+  return `${s.runId}: ${status}${s.failure ? ` - ${s.failure}` : ''}${s.state?.haltReason ? ` (${s.state.haltReason})` : ''}`;
+}
+
+/** On a TTY, redraws the step table in place; otherwise prints one line per step status change. */
+export function progressPrinter(): (s: RunSnapshot) => void {
+  const seen = new Map<string, string>();
+  let drawnLines = 0;
+  return (s) => {
+    if (!s.state) return;
+    if (isTty()) {
+      const text = stepsTable(s.state, s.live);
+      if (drawnLines > 0) process.stdout.write(`\x1b[${drawnLines}A\x1b[J`);
+      process.stdout.write(text + '\n');
+      drawnLines = text.split('\n').length;
+      return;
+    }
+    for (const st of s.state.steps) {
+      if (seen.get(st.id) === st.status) continue;
+      seen.set(st.id, st.status);
+      if (st.status !== 'pending') console.log(`${new Date().toISOString()} ${st.id} (${st.kind}) ${st.status}${st.error ? `: ${st.error}` : ''}`);
+    }
+  };
+}

@@ -1,0 +1,36 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../../config.js';
+import { PipelineError } from '../../errors.js';
+import { awaitRun, getRun } from '../../client/runs.js';
+import { connectClient } from '../../temporal/client.js';
+import { stepsTable } from '../output.js';
+import { runJson } from './run.js';
+
+export const usage = 'status <run-id> [--watch] [--json]';
+
+export async function statusCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { watch: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+  });
+  const runId = positionals[0];
+  if (!runId) throw new PipelineError('INVALID_PARAMS', `usage: forgeline ${usage}`);
+  const { client, close } = await connectClient(loadConfig());
+  try {
+    const snap = values.watch
+      ? await awaitRun(client, runId, (s) => {
+          if (s.state && !values.json) console.log(`\n${s.runId} (${s.state.status})\n${stepsTable(s.state, s.live)}`);
+        }, 2000)
+      : await getRun(client, runId);
+    if (values.json) console.log(JSON.stringify(runJson(snap)));
+    else if (!values.watch) {
+      console.log(`${snap.runId}: ${snap.state?.status ?? snap.temporalStatus.toLowerCase()}${snap.failure ? ` - ${snap.failure}` : ''}`);
+      if (snap.state) console.log(stepsTable(snap.state, snap.live));
+      for (const n of snap.state?.notes ?? []) console.log(`note: ${n}`);
+    }
+    return 0;
+  } finally {
+    await close();
+  }
+}

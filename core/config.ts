@@ -1,0 +1,60 @@
+import path from 'node:path';
+
+/**
+ * Everything Forgeline reads from the environment, in one typed place (secrets included, so that
+ * nothing else touches process.env for them).
+ */
+export interface ForgelineConfig {
+  /** State folder: artifacts, step cache, Temporal's SQLite file, logs. */
+  home: string;
+  /** An existing Temporal server; when unset, `forgeline dev` starts the embedded one. */
+  temporalAddress: string | undefined;
+  namespace: string;
+  /** A `temporal` binary to use instead of the cached or freshly built one. */
+  temporalBin: string | undefined;
+  /** Extra folders of pipeline modules, beside the built-in `pipelines/`. */
+  pipelineDirs: string[];
+  logLevel: string;
+  neo4j: { uri: string; user: string; password: string } | undefined;
+  anthropicApiKey: string | undefined;
+  anthropicBaseUrl: string | undefined;
+}
+
+export const DEFAULT_TEMPORAL_PORT = 7233;
+export const DEFAULT_UI_PORT = 8233;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ForgelineConfig {
+  const home = path.resolve(env.FORGELINE_HOME ?? '.forgeline');
+  const neo4jUri = env.NEO4J_URI;
+  return {
+    home,
+    temporalAddress: env.TEMPORAL_ADDRESS || undefined,
+    namespace: env.TEMPORAL_NAMESPACE || 'default',
+    temporalBin: env.FORGELINE_TEMPORAL_BIN || undefined,
+    pipelineDirs: (env.FORGELINE_PIPELINES ?? '')
+      .split(path.delimiter)
+      .filter((d) => d.length > 0)
+      .map((d) => path.resolve(d)),
+    logLevel: env.FORGELINE_LOG_LEVEL ?? 'info',
+    neo4j: neo4jUri
+      ? { uri: neo4jUri, user: env.NEO4J_USER ?? 'neo4j', password: env.NEO4J_PASSWORD ?? '' }
+      : undefined,
+    anthropicApiKey: env.ANTHROPIC_API_KEY || undefined,
+    anthropicBaseUrl: env.ANTHROPIC_BASE_URL || undefined,
+  };
+}
+
+/** The address a client should dial: the configured server, else the embedded dev server. */
+export function temporalAddressOf(config: ForgelineConfig): string {
+  return config.temporalAddress ?? `127.0.0.1:${DEFAULT_TEMPORAL_PORT}`;
+}
+
+export const statePaths = (home: string) => ({
+  artifacts: path.join(home, 'artifacts'),
+  cache: path.join(home, 'cache'),
+  tmp: path.join(home, 'tmp'),
+  bin: path.join(home, 'bin'),
+  temporalDb: path.join(home, 'temporal.db'),
+  logs: path.join(home, 'logs'),
+  runs: path.join(home, 'runs'),
+});

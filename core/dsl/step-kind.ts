@@ -1,0 +1,135 @@
+import type { z } from 'zod';
+import type { ArtifactKind, ArtifactRef } from '../artifacts/ref.js';
+import type { ArtifactStore } from '../artifacts/store.js';
+import { codeVersion } from '../cache/code-version.js';
+import type { ForgelineConfig } from '../config.js';
+import type { Logger } from '../log.js';
+import type { QueueProfile } from '../queues.js';
+
+export interface InputSpec {
+  kind: ArtifactKind;
+  optional?: boolean;
+  /** Fan-in: the input takes a list of outputs. */
+  many?: boolean;
+}
+
+export interface RetrySpec {
+  maximumAttempts: number;
+  initialIntervalMs: number;
+  backoffCoefficient: number;
+  maximumIntervalMs: number;
+}
+
+export interface TimeoutSpec {
+  startToCloseMs: number;
+  heartbeatMs: number;
+}
+
+/** Progress a step reports; it travels in heartbeats (visible in the UI and `forgeline status`). */
+export interface StepProgress {
+  done?: number;
+  total?: number;
+  unit?: string;
+  message?: string;
+  /** Anything a retried attempt needs to resume (a checkpoint, a batch id). */
+  resume?: unknown;
+  [extra: string]: unknown;
+}
+
+export interface StepContext {
+  runId: string;
+  stepId: string;
+  kind: string;
+  attempt: number;
+  store: ArtifactStore;
+  log: Logger;
+  config: ForgelineConfig;
+  /** A scratch folder for this attempt, removed afterwards. */
+  workDir: string;
+  /** Aborted when the run or the step is cancelled. */
+  signal: AbortSignal;
+  heartbeat(progress?: StepProgress): void;
+  /** The progress the previous attempt last reported, for resuming. */
+  previousProgress: StepProgress | undefined;
+}
+
+export type ResolvedInputs<I extends Record<string, InputSpec>> = {
+  [K in keyof I]: I[K]['many'] extends true ? ArtifactRef[] : I[K]['optional'] extends true ? ArtifactRef | undefined : ArtifactRef;
+};
+
+export interface StepResult<O extends Record<string, ArtifactKind> = Record<string, ArtifactKind>> {
+  outputs: { [K in keyof O]: ArtifactRef };
+  /** Small, text-free facts for the UI and the report (counts, timings, scores). */
+  metadata?: Record<string, unknown>;
+  /** End the run here as `skipped` (e.g. a new-data gate under its threshold); dependents do not run. */
+  halt?: { reason: string };
+}
+
+export interface StepKindSpec<
+  Opts extends z.ZodType,
+  I extends Record<string, InputSpec>,
+  O extends Record<string, ArtifactKind>,
+> {
+  kind: string;
+  description: string;
+  /** `import.meta.url` of the implementing module: its code (and what it imports) is the version. */
+  module: string;
+  profile?: QueueProfile;
+  inputs: I;
+  outputs: O;
+  options: Opts;
+  retry?: Partial<RetrySpec>;
+  timeouts?: Partial<TimeoutSpec>;
+  /** Which input/outputs `forgeline stage <kind> --in/--out/--rejects` map to. */
+  cli?: { in?: keyof I & string; out?: keyof O & string; rejects?: keyof O & string };
+  /**
+   * Extra cache identity for what the step reads outside the artifact store (a source file's
+   * digest), so that an edited source is never served from the cache.
+   */
+  fingerprint?(options: z.output<Opts>): Promise<string>;
+  run(ctx: StepContext, inputs: ResolvedInputs<I>, options: z.output<Opts>): Promise<StepResult<O>>;
+}
+
+export interface StepKind<
+  Opts extends z.ZodType = z.ZodType,
+  I extends Record<string, InputSpec> = Record<string, InputSpec>,
+  O extends Record<string, ArtifactKind> = Record<string, ArtifactKind>,
+> extends StepKindSpec<Opts, I, O> {
+  profile: QueueProfile;
+  retry: RetrySpec;
+  timeouts: TimeoutSpec;
+  /** Lazily derived from the module's code. */
+  readonly version: string;
+}
+
+export const DEFAULT_RETRY: RetrySpec = {
+  maximumAttempts: 3,
+  initialIntervalMs: 1000,
+  backoffCoefficient: 2,
+  maximumIntervalMs: 30_000,
+};
+
+export const DEFAULT_TIMEOUTS: TimeoutSpec = {
+  startToCloseMs: 6 * 60 * 60 * 1000,
+  heartbeatMs: 15_000,
+};
+
+export function defineStep<Opts extends z.ZodType, I extends Record<string, InputSpec>, O extends Record<string, ArtifactKind>>(
+  spec: StepKindSpec<Opts, I, O>,
+): StepKind<Opts, I, O> {
+  let version: string | undefined;
+  return {
+    ...spec,
+    profile: spec.profile ?? 'cpu',
+    retry: { ...DEFAULT_RETRY, ...spec.retry },
+    timeouts: { ...DEFAULT_TIMEOUTS, ...spec.timeouts },
+    get version() {
+      version ??= codeVersion(spec.module);
+      return version;
+    },
+  };
+}
+
+/** Erases a kind's generic parameters for registries that hold many kinds. */
+export type AnyStepKind = StepKind<z.ZodType, Record<string, InputSpec>, Record<string, ArtifactKind>>;
+export const anyStep = <T>(kind: T): AnyStepKind => kind as unknown as AnyStepKind;

@@ -1,0 +1,60 @@
+/**
+ * One error type for the whole project. `code` is a literal union so callers branch on data,
+ * not on message text; `retryable` tells Temporal whether another attempt can help.
+ */
+export type PipelineErrorCode =
+  | 'INVALID_PARAMS'
+  | 'INVALID_PIPELINE'
+  | 'UNKNOWN_PIPELINE'
+  | 'UNKNOWN_STEP_KIND'
+  | 'INVALID_STEP_OPTIONS'
+  | 'INVALID_INPUT_DATA'
+  | 'ARTIFACT_MISSING'
+  | 'ARTIFACT_CORRUPT'
+  | 'CONFIG'
+  | 'BUDGET_EXCEEDED'
+  | 'STEP_FAILED'
+  | 'DEPENDENCY_MISSING'
+  | 'EXTERNAL_SERVICE';
+
+const NON_RETRYABLE: ReadonlySet<PipelineErrorCode> = new Set<PipelineErrorCode>([
+  'INVALID_PARAMS',
+  'INVALID_PIPELINE',
+  'UNKNOWN_PIPELINE',
+  'UNKNOWN_STEP_KIND',
+  'INVALID_STEP_OPTIONS',
+  'INVALID_INPUT_DATA',
+  'CONFIG',
+  'BUDGET_EXCEEDED',
+  'DEPENDENCY_MISSING',
+]);
+
+export interface Issue {
+  /** Dotted path of the offending field (`params.ratios[1]`), or a file location (`data.jsonl:12 instruction`). */
+  path: string;
+  message: string;
+}
+
+export class PipelineError extends Error {
+  readonly code: PipelineErrorCode;
+  readonly issues: readonly Issue[];
+  readonly retryable: boolean;
+
+  constructor(code: PipelineErrorCode, message: string, issues: readonly Issue[] = [], options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PipelineError';
+    this.code = code;
+    this.issues = issues;
+    this.retryable = !NON_RETRYABLE.has(code);
+  }
+
+  /** One line per issue, for CLI output and failure messages. */
+  describe(): string {
+    if (this.issues.length === 0) return this.message;
+    return `${this.message}\n${this.issues.map((i) => `  - ${i.path}: ${i.message}`).join('\n')}`;
+  }
+}
+
+export function isPipelineError(e: unknown): e is PipelineError {
+  return e instanceof PipelineError;
+}

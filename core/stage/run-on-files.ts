@@ -1,0 +1,73 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { LocalArtifactStore } from '../artifacts/local-store.js';
+import type { ArtifactRef } from '../artifacts/ref.js';
+import { statePaths, type ForgelineConfig } from '../config.js';
+import { zodIssueToIssue } from '../dsl/compile.js';
+import type { AnyStepKind, StepContext, StepResult } from '../dsl/step-kind.js';
+import { PipelineError } from '../errors.js';
+import type { Logger } from '../log.js';
+
+export interface FileStageArgs {
+  inputs: Record<string, string | string[]>;
+  config: unknown;
+}
+
+/**
+ * Runs one step kind outside Temporal on local files: the same code path as in a pipeline, with
+ * inputs imported into the state folder's store. Used by `forgeline stage` and by benchmarks.
+ */
+export async function runStepOnFiles(
+  kind: AnyStepKind,
+  args: FileStageArgs,
+  forgeline: ForgelineConfig,
+  log: Logger,
+): Promise<StepResult & { store: LocalArtifactStore }> {
+  const parsed = kind.options.safeParse(args.config);
+  if (!parsed.success) {
+    throw new PipelineError('INVALID_STEP_OPTIONS', `invalid --config for stage "${kind.kind}"`, parsed.error.issues.map(zodIssueToIssue('config')));
+  }
+  const store = new LocalArtifactStore(statePaths(forgeline.home).artifacts);
+  const inputs: Record<string, ArtifactRef | ArtifactRef[]> = {};
+  for (const [name, spec] of Object.entries(kind.inputs)) {
+    const given = args.inputs[name];
+    if (given === undefined) {
+      if (!spec.optional) throw new PipelineError('INVALID_PARAMS', `stage "${kind.kind}" needs input "${name}"`, [{ path: name, message: 'missing' }]);
+      continue;
+    }
+    const files = Array.isArray(given) ? given : [given];
+    const refs: ArtifactRef[] = [];
+    for (const f of files) {
+      await fs.access(f).catch(() => {
+        throw new PipelineError('INVALID_PARAMS', `input file not found: ${f}`, [{ path: name, message: `${f} not found` }]);
+      });
+      refs.push(await store.putFile(f, { kind: spec.kind, schema: 'file' }));
+    }
+    inputs[name] = spec.many ? refs : refs[0]!;
+  }
+  const workDir = await fs.mkdtemp(path.join(os.tmpdir(), `forgeline-${kind.kind}-`));
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  const ctx: StepContext = {
+    runId: 'local',
+    stepId: kind.kind,
+    kind: kind.kind,
+    attempt: 1,
+    store,
+    log,
+    config: forgeline,
+    workDir,
+    signal: controller.signal,
+    previousProgress: undefined,
+    heartbeat: () => undefined,
+  };
+  try {
+    const result = await kind.run(ctx, inputs as never, parsed.data as never);
+    return { ...result, store };
+  } finally {
+    process.off('SIGINT', onSigint);
+    await fs.rm(workDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,105 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, open } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { PipelineError } from '../errors.js';
+
+export interface DevServerOptions {
+  binary: string;
+  /** SQLite file; the server's state survives restarts. */
+  dbFile: string;
+  port: number;
+  uiPort: number;
+  /** Extra namespaces to create at start (tests use one per jest worker). */
+  namespaces?: string[];
+  logFile: string;
+}
+
+export interface DevServer {
+  address: string;
+  uiUrl: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts `temporal server start-dev` and resolves once its frontend answers. */
+export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+  await mkdir(path.dirname(options.dbFile), { recursive: true });
+  await mkdir(path.dirname(options.logFile), { recursive: true });
+  if (await portInUse(options.port)) {
+    throw new PipelineError('CONFIG', `port ${options.port} is in use; is a Temporal server already running? Set TEMPORAL_ADDRESS to use it`);
+  }
+  const log = await open(options.logFile, 'a');
+  const args = [
+    'server', 'start-dev',
+    '--db-filename', options.dbFile,
+    '--ip', '127.0.0.1',
+    '--port', String(options.port),
+    '--ui-port', String(options.uiPort),
+    '--log-level', 'warn',
+    ...(options.namespaces ?? []).flatMap((n) => ['--namespace', n]),
+  ];
+  const child = spawn(options.binary, args, { stdio: ['ignore', log.fd, log.fd], detached: false });
+  const address = `127.0.0.1:${options.port}`;
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new PipelineError('EXTERNAL_SERVICE', `temporal dev server exited (code ${code}); see ${options.logFile}`))),
+  );
+  exited.catch(() => undefined);
+  await Promise.race([waitForFrontend(address, 60_000), exited]);
+  return {
+    address,
+    uiUrl: `http://127.0.0.1:${options.uiPort}`,
+    process: child,
+    async stop() {
+      if (child.exitCode === null) {
+        const done = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await done;
+        clearTimeout(timer);
+      }
+      await log.close();
+    },
+  };
+}
+
+async function waitForFrontend(address: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const conn = await Connection.connect({ address, connectTimeout: 2000 });
+      await conn.workflowService.getSystemInfo({});
+      await conn.close();
+      return;
+    } catch (err) {
+      lastError = err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  throw new PipelineError('EXTERNAL_SERVICE', `temporal dev server did not answer on ${address}: ${String(lastError)}`);
+}
+
+export function portInUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host: '127.0.0.1' });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** A free TCP port on loopback (tests start their own servers). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+    srv.once('error', reject);
+  });
+}

@@ -1,0 +1,13 @@
+import type { z } from 'zod';
+import { artifactRefSchema, planSchema } from './plan.js';
+import { runPipelineInputSchema } from './workflow-input.js';
+
+/**
+ * Every schema that is published as JSON Schema in schemas/json/ (`npm run schemas` writes them;
+ * a test fails when a committed file is stale). Later issues add their record formats here.
+ */
+export const PUBLISHED_SCHEMAS: Record<string, z.ZodType> = {
+  plan: planSchema,
+  'artifact-ref': artifactRefSchema,
+  'workflow-input': runPipelineInputSchema,
+};

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { ARTIFACT_KINDS } from '../core/artifacts/ref.js';
+
+const outputRef = z.object({ step: z.string(), output: z.string() }).strict();
+
+export const artifactRefSchema = z
+  .object({
+    uri: z.string(),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    bytes: z.number().int().nonnegative(),
+    kind: z.enum(ARTIFACT_KINDS),
+    schema: z.string(),
+    records: z.number().int().nonnegative().optional(),
+  })
+  .strict();
+
+/** The compiled plan (core/dsl/plan.ts): what `compilePlan` returns and the workflow executes. */
+export const planSchema = z
+  .object({
+    pipeline: z.string(),
+    params: z.unknown(),
+    device: z.enum(['cuda', 'metal', 'auto', 'cpu']),
+    notes: z.array(z.string()),
+    steps: z.array(
+      z
+        .object({
+          id: z.string(),
+          kind: z.string(),
+          options: z.unknown(),
+          inputs: z.record(z.string(), z.union([outputRef, z.array(outputRef)])),
+          profile: z.enum(['cpu', 'gpu']),
+          activity: z
+            .object({
+              taskQueue: z.string(),
+              startToCloseMs: z.number(),
+              heartbeatMs: z.number(),
+              retry: z
+                .object({
+                  maximumAttempts: z.number(),
+                  initialIntervalMs: z.number(),
+                  backoffCoefficient: z.number(),
+                  maximumIntervalMs: z.number(),
+                })
+                .strict(),
+            })
+            .strict(),
+        })
+        .strict(),
+    ),
+  })
+  .strict();

@@ -1,0 +1,90 @@
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import type { TestServices } from './global-setup.js';
+import { CLI, SERVICES_FILE, TEST_PIPELINES, WORKER_MAIN, REPO_ROOT } from './paths.js';
+
+export function services(): TestServices {
+  return JSON.parse(readFileSync(SERVICES_FILE, 'utf8')) as TestServices;
+}
+
+/** This jest worker's own namespace on the shared dev server. */
+export function testNamespace(): string {
+  const id = Number(process.env.JEST_WORKER_ID ?? '1');
+  const all = services().namespaces;
+  return all[(id - 1) % all.length]!;
+}
+
+/** A fresh state folder and the environment that points the CLI and workers at the test server. */
+export async function testEnv(extra: Record<string, string> = {}): Promise<NodeJS.ProcessEnv> {
+  const home = await mkdtemp(path.join(os.tmpdir(), 'forgeline-test-'));
+  return {
+    ...process.env,
+    FORGELINE_HOME: home,
+    TEMPORAL_ADDRESS: services().temporalAddress,
+    TEMPORAL_NAMESPACE: testNamespace(),
+    FORGELINE_PIPELINES: TEST_PIPELINES,
+    FORGELINE_LOG_LEVEL: 'warn',
+    ...extra,
+  };
+}
+
+export interface RunningWorker {
+  process: ChildProcess;
+  /** Graceful stop. */
+  stop(): Promise<void>;
+  /** SIGKILL, as a crash. */
+  kill(): Promise<void>;
+}
+
+/** Starts `dist/workers/main.js` as a child process and waits until it polls. */
+export async function startWorker(env: NodeJS.ProcessEnv, queues: string[] = ['forgeline']): Promise<RunningWorker> {
+  const child = fork(WORKER_MAIN, ['--queues', queues.join(',')], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], cwd: REPO_ROOT });
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', (code) => reject(new Error(`worker exited early with code ${code}`)));
+  });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  return {
+    process: child,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `forgeline <args>` as a user would, in the repository root. */
+export function cli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 170_000): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env, cwd: REPO_ROOT });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+  });
+}
+
+export async function testClient(): Promise<{ client: Client; close(): Promise<void> }> {
+  const connection = await Connection.connect({ address: services().temporalAddress });
+  return { client: new Client({ connection, namespace: testNamespace() }), close: () => connection.close() };
+}

@@ -1,0 +1,55 @@
+import { DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
+import { createPlanningActivities, createStepActivities } from '../activities/index.js';
+import { temporalAddressOf, type ForgelineConfig } from '../core/config.js';
+import { CPU_QUEUE } from '../core/queues.js';
+import { prebuiltBundleIsFresh, WORKFLOW_BUNDLE_PATH, WORKFLOWS_PATH } from './bundle.js';
+import { createActivityDeps } from './deps.js';
+
+export interface WorkerOptions {
+  queues: readonly string[];
+  /** Concurrent activities per queue; GPU queues use 1 (one job per GPU). */
+  maxConcurrentActivities?: Record<string, number>;
+  onReady?: () => void;
+  /** Aborting shuts the workers down gracefully (besides SIGINT/SIGTERM). */
+  signal?: AbortSignal;
+}
+
+let runtimeInstalled = false;
+
+/**
+ * Starts one Temporal worker per task queue in this process, sharing one connection. The CPU queue
+ * also hosts the workflow; every queue hosts all step activities (the plan decides which queue a
+ * step goes to). Resolves when every worker has shut down (SIGINT/SIGTERM).
+ */
+export async function runWorkers(config: ForgelineConfig, options: WorkerOptions): Promise<void> {
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } } });
+    runtimeInstalled = true;
+  }
+  const deps = await createActivityDeps(config);
+  const connection = await NativeConnection.connect({ address: temporalAddressOf(config) });
+  const activities = { ...createPlanningActivities(deps), ...createStepActivities(deps, deps.stepKinds.values()) };
+  const workflowSource = prebuiltBundleIsFresh() ? { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } } : { workflowsPath: WORKFLOWS_PATH };
+  const workers = await Promise.all(
+    options.queues.map((taskQueue) =>
+      Worker.create({
+        connection,
+        namespace: config.namespace,
+        taskQueue,
+        activities,
+        ...(taskQueue === CPU_QUEUE ? workflowSource : {}),
+        maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities?.[taskQueue] ?? 16,
+        shutdownGraceTime: '5 seconds',
+      }),
+    ),
+  );
+  deps.log.info({ queues: options.queues, pipelines: [...deps.pipelines.keys()], stepKinds: deps.stepKinds.size }, 'worker ready');
+  options.onReady?.();
+  options.signal?.addEventListener('abort', () => workers.forEach((w) => w.shutdown()), { once: true });
+  try {
+    await Promise.all(workers.map((w) => w.run()));
+  } finally {
+    await connection.close();
+    await deps.close();
+  }
+}
