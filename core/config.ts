@@ -15,6 +15,11 @@ export interface ForgelineConfig {
   /** Extra folders of pipeline modules, beside the built-in `pipelines/`. */
   pipelineDirs: string[];
   logLevel: string;
+  /**
+   * Activities one worker runs at once per queue. Steps are mostly I/O-bound or run their heavy
+   * work in child processes, so the default is high; lower it on small hosts.
+   */
+  workerConcurrency: number;
   neo4j: { uri: string; user: string; password: string } | undefined;
   anthropicApiKey: string | undefined;
   anthropicBaseUrl: string | undefined;
@@ -36,6 +41,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ForgelineConfi
       .filter((d) => d.length > 0)
       .map((d) => path.resolve(d)),
     logLevel: env.FORGELINE_LOG_LEVEL ?? 'info',
+    workerConcurrency: Number(env.FORGELINE_WORKER_CONCURRENCY ?? 64) || 64,
     neo4j: neo4jUri
       ? { uri: neo4jUri, user: env.NEO4J_USER ?? 'neo4j', password: env.NEO4J_PASSWORD ?? '' }
       : undefined,

@@ -48,9 +48,10 @@ export class PipelineError extends Error {
     this.retryable = !NON_RETRYABLE.has(code);
   }
 
-  /** One line per issue, for CLI output and failure messages. */
-  describe(): string {
+  /** The message with every issue: one line per issue, or all on one line for CLI errors. */
+  describe(oneLine = false): string {
     if (this.issues.length === 0) return this.message;
+    if (oneLine) return `${this.message}: ${this.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`;
     return `${this.message}\n${this.issues.map((i) => `  - ${i.path}: ${i.message}`).join('\n')}`;
   }
 }

@@ -38,7 +38,7 @@ export async function runWorkers(config: ForgelineConfig, options: WorkerOptions
         taskQueue,
         activities,
         ...(taskQueue === CPU_QUEUE ? workflowSource : {}),
-        maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities?.[taskQueue] ?? 16,
+        maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities?.[taskQueue] ?? config.workerConcurrency,
         shutdownGraceTime: '5 seconds',
       }),
     ),

@@ -1,0 +1,68 @@
+import { describe, expect, it } from '@jest/globals';
+import { mkdtemp, readdir, writeFile, readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { LocalArtifactStore } from '../../core/artifacts/local-store.js';
+import { sha256Text } from '../../core/artifacts/hash.js';
+import { RecordsWriter, readRecords } from '../../core/stage/records-io.js';
+import { cacheKey, StepCache } from '../../core/cache/step-cache.js';
+
+async function store() {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'forgeline-store-'));
+  return { root, store: new LocalArtifactStore(root) };
+}
+
+describe('local artifact store', () => {
+  it('names artifacts by content and streams records back', async () => {
+    const { store: s } = await store();
+    const w = await RecordsWriter.open(s);
+    for (let i = 0; i < 1000; i++) await w.write({ i, text: `record ${i}` });
+    const ref = await w.commit('test');
+    expect(ref.records).toBe(1000);
+    const expected = Array.from({ length: 1000 }, (_, i) => JSON.stringify({ i, text: `record ${i}` }) + '\n').join('');
+    expect(ref.sha256).toBe(sha256Text(expected));
+    expect(ref.uri).toContain(ref.sha256);
+    const back: number[] = [];
+    for await (const r of readRecords<{ i: number }>(s, ref)) back.push(r.value.i);
+    expect(back).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+  });
+
+  it('never shows a partial artifact: uncommitted writes live in .tmp only, abort removes them', async () => {
+    const { root, store: s } = await store();
+    const w = await s.writer('.jsonl');
+    await writeFile(w.path, 'half');
+    expect((await readdir(root)).filter((d) => d !== '.tmp')).toEqual([]);
+    await w.abort();
+    expect(await readdir(path.join(root, '.tmp'))).toEqual([]);
+  });
+
+  it('detects a corrupted artifact on read and verify', async () => {
+    const { store: s } = await store();
+    const w = await RecordsWriter.open(s);
+    await w.write({ a: 1 });
+    const ref = await w.commit('test');
+    expect(await s.verify(ref)).toBe(true);
+    await writeFile(s.pathOf(ref), '{"a":2}\n');
+    expect(await s.verify(ref)).toBe(false);
+    await expect(async () => {
+      for await (const _ of readRecords(s, ref)) void _;
+    }).rejects.toThrow(/does not match its digest/);
+    await expect(s.localPath(ref)).rejects.toThrow(/does not match/);
+  });
+
+  it('cache hits only when every output verifies', async () => {
+    const { root, store: s } = await store();
+    const cache = new StepCache(path.join(root, '..', path.basename(root) + '-cache'), s);
+    const w = await RecordsWriter.open(s);
+    await w.write({ a: 1 });
+    const ref = await w.commit('test');
+    const key = cacheKey({ kind: 'k', version: 'v1', options: { b: 1, a: 2 }, inputs: { x: ref } });
+    expect(key).toBe(cacheKey({ kind: 'k', version: 'v1', options: { a: 2, b: 1 }, inputs: { x: ref } }));
+    expect(key).not.toBe(cacheKey({ kind: 'k', version: 'v2', options: { a: 2, b: 1 }, inputs: { x: ref } }));
+    await cache.save(key, { outputs: { out: ref }, metadata: { n: 1 } });
+    expect((await cache.lookup(key))?.metadata).toEqual({ n: 1 });
+    await writeFile(s.pathOf(ref), 'garbage');
+    expect(await cache.lookup(key)).toBeUndefined();
+    expect(await readFile(s.pathOf(ref), 'utf8')).toBe('garbage');
+  });
+});
