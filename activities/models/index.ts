@@ -1,0 +1,7 @@
+import { anyStep, type AnyStepKind } from '../../core/dsl/step-kind.js';
+import { tinyModelStep } from './tiny-model-step.js';
+
+export { buildTinyModel, TINY_MODEL_DEFAULTS, type TinyModelOptions, type TinyModelInfo } from './tiny-model.js';
+export { probeModel, type ProbeResult } from './probe.js';
+
+export const MODEL_STEPS: readonly AnyStepKind[] = [tinyModelStep].map(anyStep);
