@@ -1,0 +1,70 @@
+import { describe, expect, it } from '@jest/globals';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Ajv } from 'ajv';
+import { parse } from 'yaml';
+import { ALL_QUEUES, CPU_QUEUE } from '../../core/queues.js';
+import { REPO_ROOT } from '../support/paths.js';
+
+// The Compose Specification's JSON Schema, as shipped in docker-compose 1.29.2 (compose/config/compose_spec.json).
+const SPEC = path.join(REPO_ROOT, 'tests/fixtures/compose-spec.schema.json');
+
+interface Service {
+  command?: string[];
+  profiles?: string[];
+  environment?: Record<string, string>;
+  deploy?: { resources?: { reservations?: { devices?: { driver?: string; capabilities?: string[] }[] } } };
+  volumes?: string[];
+}
+
+/**
+ * The shipped schema uses draft-04's `id` keyword for sub-schema ids, which Ajv 8 does not accept;
+ * they are labels only (every $ref is a JSON pointer), so they are dropped before compiling.
+ */
+async function composeSchema(): Promise<Record<string, unknown>> {
+  const schema = JSON.parse(await readFile(SPEC, 'utf8')) as Record<string, unknown>;
+  const strip = (node: unknown, inProperties: boolean): void => {
+    if (!node || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach((n) => strip(n, false));
+    const obj = node as Record<string, unknown>;
+    if (!inProperties && typeof obj.id === 'string') delete obj.id;
+    for (const [k, v] of Object.entries(obj)) strip(v, k === 'properties' || k === 'patternProperties' || k === 'definitions');
+  };
+  strip(schema, false);
+  delete schema.$schema; // the 2019-09 meta-schema; the keywords in use compile as draft-07
+  return schema;
+}
+
+async function load() {
+  const text = await readFile(path.join(REPO_ROOT, 'docker-compose.yml'), 'utf8');
+  return parse(text, { merge: true }) as { services: Record<string, Service>; volumes: Record<string, unknown> };
+}
+
+describe('docker-compose.yml', () => {
+  it('validates against the Compose Specification JSON Schema', async () => {
+    const validate = new Ajv({ strict: false, allErrors: true }).compile(await composeSchema());
+    const doc = await load();
+    const ok = validate(doc);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+  });
+
+  it('has the production services, with the GPU worker reserving NVIDIA devices', async () => {
+    const { services, volumes } = await load();
+    expect(Object.keys(services).sort()).toEqual(['neo4j', 'postgresql', 'temporal', 'temporal-ui', 'worker-cpu', 'worker-gpu']);
+    expect(services['worker-cpu']!.command).toEqual(expect.arrayContaining(['worker', '--queues', CPU_QUEUE]));
+    const gpu = services['worker-gpu']!;
+    expect(gpu.deploy?.resources?.reservations?.devices?.[0]).toMatchObject({ driver: 'nvidia', capabilities: ['gpu'] });
+    for (const w of ['worker-cpu', 'worker-gpu']) {
+      expect(services[w]!.environment?.TEMPORAL_ADDRESS).toBe('temporal:7233');
+      expect(services[w]!.volumes).toContain('artifacts:/data/forgeline');
+    }
+    expect(Object.keys(volumes)).toContain('artifacts');
+    expect(ALL_QUEUES).toContain(CPU_QUEUE);
+  });
+
+  it('rejects a broken compose file (the schema check can fail)', async () => {
+    const validate = new Ajv({ strict: false }).compile(await composeSchema());
+    expect(validate({ services: { x: { ports: 'not-a-list', bogus_key: 1 } } })).toBe(false);
+  });
+});
