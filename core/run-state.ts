@@ -1,8 +1,34 @@
 import type { ArtifactRef } from './artifacts/ref.js';
 
 /** Shapes shared by the workflow, the client and the CLI. Pure types: safe inside workflow code. */
-export type StepStatus = 'pending' | 'running' | 'cached' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
-export type RunStatus = 'planning' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'skipped';
+export type StepStatus = 'pending' | 'running' | 'waiting' | 'cached' | 'succeeded' | 'failed' | 'skipped' | 'cancelled' | 'rejected';
+export type RunStatus = 'planning' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'skipped' | 'rejected';
+
+/** The built-in step kind whose waiting the workflow does itself (activities/gate/approval.ts runs its record-keeping). */
+export const APPROVAL_STEP_KIND = 'approval';
+
+/** What `forgeline approve|reject` sends (the `approval` signal, workflows/definitions.ts). */
+export interface ApprovalDecision {
+  step: string;
+  decision: 'approve' | 'reject';
+  /** Who decided (the CLI sends `--by`, else the OS user). */
+  by: string;
+  note?: string;
+}
+
+/** An approval step's state, shown by the `status` query, `forgeline status` and the Web UI. */
+export interface ApprovalState {
+  state: 'waiting' | 'approved' | 'rejected';
+  prompt: string;
+  onTimeout: 'approve' | 'reject';
+  /** When the timeout decides (ISO time). */
+  timeoutAt: string;
+  /** `signal` (a person) or `timeout` (nobody answered in time). */
+  decidedBy?: 'signal' | 'timeout';
+  by?: string;
+  at?: string;
+  note?: string;
+}
 
 /** The workflow's input: one JSON object, so that the Temporal Web UI can start a run. */
 export interface RunPipelineInput {
@@ -31,6 +57,8 @@ export interface StepState {
   outputs: Record<string, ArtifactRef>;
   metadata: Record<string, unknown>;
   error?: string;
+  /** Only for approval steps. */
+  approval?: ApprovalState;
 }
 
 export interface RunState {

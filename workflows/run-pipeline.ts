@@ -2,8 +2,10 @@ import {
   ApplicationFailure,
   CancellationScope,
   CancelledFailure,
+  condition,
   isCancellation,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
   upsertMemo,
   workflowInfo,
@@ -13,9 +15,21 @@ import type { ExecuteStepInput, ExecuteStepResult, PlanningActivities, StepActiv
 import type { ArtifactRef } from '../core/artifacts/ref.js';
 import type { Plan, PlanStep } from '../core/dsl/plan.js';
 import { upstreamOf } from '../core/dsl/plan.js';
+import { parseDuration } from '../core/duration.js';
 import { stepActivityName } from '../core/queues.js';
-import { DEFAULT_MAX_PARALLEL, type RunPipelineInput, type RunResult, type RunState, type StepState } from '../core/run-state.js';
-import { statusQuery } from './definitions.js';
+import {
+  APPROVAL_STEP_KIND,
+  DEFAULT_MAX_PARALLEL,
+  type ApprovalDecision,
+  type RunPipelineInput,
+  type RunResult,
+  type RunState,
+  type StepState,
+} from '../core/run-state.js';
+import { approvalSignal, statusQuery } from './definitions.js';
+
+/** Approval decisions received so far, by step id, with the workflow time they arrived. */
+type Decisions = Map<string, ApprovalDecision & { at: string }>;
 
 const planning = proxyActivities<PlanningActivities>({
   startToCloseTimeout: '1 minute',
@@ -38,18 +52,27 @@ export async function runPipeline(input: RunPipelineInput): Promise<RunResult> {
   state.notes = plan.notes;
   state.steps = plan.steps.map((s) => ({ id: s.id, kind: s.kind, status: 'pending', taskQueue: s.activity.taskQueue, outputs: {}, metadata: {} }));
   state.status = 'running';
+  // Registered once the plan is known: Temporal buffers signals that arrive earlier.
+  const decisions: Decisions = new Map();
+  setHandler(approvalSignal, (d) => acceptDecision(state, decisions, d));
+  showProgress(state);
   try {
-    await runDag(plan, state, input);
+    await runDag(plan, state, input, decisions);
   } catch (err) {
     state.status = isCancellation(err) ? 'cancelled' : 'failed';
     for (const s of state.steps) if (s.status === 'pending') s.status = 'skipped';
+    upsertMemo({ outcome: state.status });
+    showProgress(state);
     throw err;
   }
-  state.status = state.haltReason ? 'skipped' : 'succeeded';
+  state.status = state.steps.some((s) => s.status === 'rejected') ? 'rejected' : state.haltReason ? 'skipped' : 'succeeded';
+  // The outcome in the memo lets the new-data gate find the last successful run without reading every result.
+  upsertMemo({ outcome: state.status });
+  showProgress(state);
   return state;
 }
 
-async function runDag(plan: Plan, state: RunState, input: RunPipelineInput): Promise<void> {
+async function runDag(plan: Plan, state: RunState, input: RunPipelineInput, decisions: Decisions): Promise<void> {
   const byId = new Map(state.steps.map((s) => [s.id, s]));
   const maxParallel = Math.max(1, input.options?.maxParallel ?? DEFAULT_MAX_PARALLEL);
   const cache = input.options?.cache ?? true;
@@ -65,8 +88,13 @@ async function runDag(plan: Plan, state: RunState, input: RunPipelineInput): Pro
     const st = byId.get(step.id)!;
     st.status = 'running';
     st.startedAt = new Date().toISOString();
+    showProgress(state);
     const run = scope
-      .run(() => callStep(step, resolveInputs(step, byId), cache))
+      .run(() =>
+        step.kind === APPROVAL_STEP_KIND
+          ? awaitApproval(step, st, resolveInputs(step, byId), decisions, () => showProgress(state))
+          : callStep(step, resolveInputs(step, byId), cache),
+      )
       .then(
         (result) => {
           st.status = result.status;
@@ -77,6 +105,7 @@ async function runDag(plan: Plan, state: RunState, input: RunPipelineInput): Pro
             state.haltReason = `${step.id}: ${result.halt.reason}`;
             skipDownstream(plan, byId, step.id);
           }
+          if (st.approval?.state === 'rejected') st.status = 'rejected';
         },
         (error: unknown) => {
           if (failure || isCancellation(error)) st.status = 'cancelled';
@@ -91,6 +120,7 @@ async function runDag(plan: Plan, state: RunState, input: RunPipelineInput): Pro
       .finally(() => {
         st.endedAt = new Date().toISOString();
         running.delete(step.id);
+        showProgress(state);
       });
     running.set(step.id, run);
   };
@@ -110,11 +140,13 @@ async function runDag(plan: Plan, state: RunState, input: RunPipelineInput): Pro
   for (const s of state.steps) if (s.status === 'pending') s.status = 'skipped';
 }
 
-function callStep(step: PlanStep, inputs: ExecuteStepInput['inputs'], cache: boolean): Promise<ExecuteStepResult> {
+function callStep(step: PlanStep, inputs: ExecuteStepInput['inputs'], cache: boolean, options?: unknown): Promise<ExecuteStepResult> {
   const a = step.activity;
-  const options: ActivityOptions = {
+  const activityOptions: ActivityOptions = {
     taskQueue: a.taskQueue,
     activityId: step.id,
+    // Shown beside each activity in the Web UI's timeline.
+    summary: `step ${step.id} (${step.kind})`,
     startToCloseTimeout: a.startToCloseMs,
     heartbeatTimeout: a.heartbeatMs,
     retry: {
@@ -124,9 +156,75 @@ function callStep(step: PlanStep, inputs: ExecuteStepInput['inputs'], cache: boo
       maximumInterval: a.retry.maximumIntervalMs,
     },
   };
-  const activities = proxyActivities<Record<`step.${string}`, StepActivity>>(options);
+  const activities = proxyActivities<Record<`step.${string}`, StepActivity>>(activityOptions);
   const runStep = activities[stepActivityName(step.kind)]!;
-  return runStep({ runId: workflowInfo().workflowId, stepId: step.id, kind: step.kind, options: step.options, inputs, cache });
+  return runStep({ runId: workflowInfo().workflowId, stepId: step.id, kind: step.kind, options: options ?? step.options, inputs, cache });
+}
+
+interface ApprovalOptions {
+  prompt: string;
+  timeout: string;
+  onTimeout: 'approve' | 'reject';
+}
+
+/**
+ * An approval step: the workflow itself waits (a timer and a signal cost nothing while they wait),
+ * then the step's activity records the decision as an artifact and, on rejection, halts the run.
+ */
+async function awaitApproval(
+  step: PlanStep,
+  st: StepState,
+  inputs: ExecuteStepInput['inputs'],
+  decisions: Decisions,
+  changed: () => void,
+): Promise<ExecuteStepResult> {
+  const opts = step.options as ApprovalOptions;
+  const timeoutMs = parseDuration(opts.timeout) ?? 0;
+  st.status = 'waiting';
+  st.approval = { state: 'waiting', prompt: opts.prompt, onTimeout: opts.onTimeout, timeoutAt: new Date(Date.now() + timeoutMs).toISOString() };
+  changed();
+  const answered = await condition(() => decisions.has(step.id), timeoutMs);
+  const d = answered ? decisions.get(step.id)! : undefined;
+  const decision = d?.decision ?? opts.onTimeout;
+  st.approval = {
+    ...st.approval,
+    state: decision === 'approve' ? 'approved' : 'rejected',
+    decidedBy: d ? 'signal' : 'timeout',
+    by: d?.by ?? 'timeout',
+    at: d?.at ?? new Date().toISOString(),
+    ...(d?.note ? { note: d.note } : d ? {} : { note: `nobody answered within ${opts.timeout}; on-timeout decision: ${opts.onTimeout}` }),
+  };
+  st.status = 'running';
+  changed();
+  const { state: _state, ...record } = st.approval;
+  return callStep(step, inputs, false, { ...opts, decision: { decision, ...record } });
+}
+
+/** The `approval` signal handler: the first decision for a step wins; others are noted and ignored. */
+function acceptDecision(state: RunState, decisions: Decisions, d: ApprovalDecision): void {
+  const st = state.steps.find((s) => s.id === d?.step);
+  if (!st || st.kind !== APPROVAL_STEP_KIND) {
+    state.notes.push(`ignored an approval signal for "${String(d?.step)}": no approval step has that id`);
+  } else if (d.decision !== 'approve' && d.decision !== 'reject') {
+    state.notes.push(`ignored an approval signal for "${d.step}": decision must be approve or reject`);
+  } else if (decisions.has(d.step) || (st.approval && st.approval.state !== 'waiting')) {
+    state.notes.push(`ignored a second decision for "${d.step}" (${d.decision} by ${d.by}): it was already decided`);
+  } else {
+    decisions.set(d.step, { step: d.step, decision: d.decision, by: d.by || 'unknown', ...(d.note ? { note: d.note } : {}), at: new Date().toISOString() });
+  }
+}
+
+/** The Web UI's "current details": the pipeline, each step's status, and what an approval waits for. */
+function showProgress(state: RunState): void {
+  const lines = [`**${state.pipeline}**: ${state.status}${state.haltReason ? ` (${state.haltReason})` : ''}`, ''];
+  for (const s of state.steps) {
+    let line = `- ${s.id} (${s.kind}): ${s.status}`;
+    const a = s.approval;
+    if (a?.state === 'waiting') line += ` - waiting for approval until ${a.timeoutAt} (then ${a.onTimeout}): \`npx forgeline approve ${workflowInfo().workflowId} ${s.id}\``;
+    else if (a) line += ` - ${a.state} by ${a.by} at ${a.at}${a.note ? `: ${a.note}` : ''}`;
+    lines.push(line);
+  }
+  setCurrentDetails(lines.join('\n'));
 }
 
 function resolveInputs(step: PlanStep, byId: Map<string, StepState>): ExecuteStepInput['inputs'] {

@@ -10,6 +10,8 @@ import { runCommand, usage as runUsage } from './commands/run.js';
 import { stageCommand, usage as stageUsage } from './commands/stage.js';
 import { statusCommand, usage as statusUsage } from './commands/status.js';
 import { workerCommand, usage as workerUsage } from './commands/worker.js';
+import { scheduleCommand, usage as scheduleUsage } from './commands/schedule.js';
+import { approveUsage, decisionCommand, rejectUsage } from './commands/approve.js';
 
 type Command = { run: (argv: string[]) => Promise<number>; usage: string };
 
@@ -25,6 +27,9 @@ const COMMANDS: Record<string, Command> = {
   pipelines: { run: pipelinesCommand, usage: pipelinesUsage },
   doctor: { run: doctorCommand, usage: 'doctor [--json]' },
   stage: { run: stageCommand, usage: stageUsage },
+  schedule: { run: scheduleCommand, usage: scheduleUsage },
+  approve: { run: decisionCommand('approve'), usage: approveUsage },
+  reject: { run: decisionCommand('reject'), usage: rejectUsage },
 };
 
 function help(): string {

@@ -36,6 +36,9 @@ function duration(s: StepState): string {
 }
 
 function detail(s: StepState, live: LiveProgress): string {
+  const a = s.approval;
+  if (a?.state === 'waiting') return `waiting for approval until ${a.timeoutAt} (then ${a.onTimeout}): ${a.prompt}`;
+  if (a) return `${a.state} by ${a.by} at ${a.at}${a.note ? `: ${a.note}` : ''}`;
   if (s.status === 'running') return progressText(live[s.id]);
   if (s.status === 'failed') return s.error ?? '';
   return Object.entries(s.outputs)

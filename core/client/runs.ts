@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { CPU_QUEUE, WORKFLOW_TYPE } from '../queues.js';
-import type { RunPipelineInput, RunResult, RunState } from '../run-state.js';
+import { PipelineError } from '../errors.js';
+import { APPROVAL_STEP_KIND, type ApprovalDecision, type RunPipelineInput, type RunResult, type RunState, type StepState } from '../run-state.js';
 import type { LiveProgress } from '../cli/output.js';
 
 /** The query is defined once in workflows/definitions.ts; this is its name on the wire. */
 const STATUS_QUERY = 'status';
+/** Likewise the approval signal's name (workflows/definitions.ts: approvalSignal). */
+const APPROVAL_SIGNAL = 'approval';
 
 export function newRunId(pipeline: string): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..+/, '');
@@ -90,3 +93,84 @@ export function failureMessage(err: unknown): string {
 }
 
 export type { RunResult };
+
+/** One line of `listRuns` / `forgeline list`. */
+export interface RunSummary {
+  runId: string;
+  pipeline: string;
+  /** Temporal's status (RUNNING, COMPLETED, FAILED, ...). */
+  temporalStatus: string;
+  /** The pipeline's outcome once closed (succeeded, skipped, rejected, failed, cancelled), from the memo. */
+  outcome: string | undefined;
+  startedAt: string;
+  closedAt: string | undefined;
+  /** Set for runs a Temporal Schedule started. */
+  scheduleId: string | undefined;
+}
+
+export interface ListRunsOptions {
+  pipeline?: string;
+  /** Temporal execution status: Running, Completed, Failed, Canceled, Terminated, TimedOut. */
+  status?: string;
+  /** Runs started by this schedule. */
+  scheduleId?: string;
+  limit?: number;
+}
+
+/** Runs of `runPipeline`, newest first (as the server's visibility store orders them). */
+export async function listRuns(client: Client, options: ListRunsOptions = {}): Promise<RunSummary[]> {
+  const clauses = [`WorkflowType = '${WORKFLOW_TYPE}'`];
+  if (options.status) clauses.push(`ExecutionStatus = '${quoteVisibility(options.status)}'`);
+  if (options.scheduleId) clauses.push(`TemporalScheduledById = '${quoteVisibility(options.scheduleId)}'`);
+  const limit = options.limit ?? 100;
+  const rows: RunSummary[] = [];
+  for await (const wf of client.workflow.list({ query: clauses.join(' AND ') })) {
+    const memo = (await wf.memo) ?? {};
+    if (options.pipeline && memo.pipeline !== options.pipeline) continue;
+    const scheduledBy = wf.searchAttributes?.TemporalScheduledById;
+    rows.push({
+      runId: wf.workflowId,
+      pipeline: String(memo.pipeline ?? ''),
+      temporalStatus: wf.status.name,
+      outcome: typeof memo.outcome === 'string' ? memo.outcome : undefined,
+      startedAt: wf.startTime.toISOString(),
+      closedAt: wf.closeTime?.toISOString(),
+      scheduleId: Array.isArray(scheduledBy) && scheduledBy.length > 0 ? String(scheduledBy[0]) : undefined,
+    });
+    if (rows.length >= limit) break;
+  }
+  return rows;
+}
+
+function quoteVisibility(value: string): string {
+  return value.replace(/'/g, "\\'");
+}
+
+/**
+ * Sends an approval decision after checking, through the status query, that the run has an
+ * approval step of that id still open; the workflow ignores (and notes) anything else.
+ */
+export async function decideApproval(client: Client, runId: string, decision: ApprovalDecision): Promise<StepState> {
+  const handle = client.workflow.getHandle(runId);
+  const state = await handle.query<RunState>(STATUS_QUERY);
+  const step = state.steps.find((s) => s.id === decision.step);
+  if (!step) {
+    const approvals = state.steps.filter((s) => s.kind === APPROVAL_STEP_KIND).map((s) => s.id);
+    throw new PipelineError('INVALID_PARAMS', `run ${runId} has no step "${decision.step}" (approval steps: ${approvals.join(', ') || 'none'})`, [
+      { path: 'step', message: 'unknown step' },
+    ]);
+  }
+  if (step.kind !== APPROVAL_STEP_KIND) {
+    throw new PipelineError('INVALID_PARAMS', `step "${step.id}" of run ${runId} is a ${step.kind} step, not an approval`, [{ path: 'step', message: 'not an approval step' }]);
+  }
+  if (step.approval && step.approval.state !== 'waiting') {
+    throw new PipelineError('INVALID_PARAMS', `step "${step.id}" was already ${step.approval.state} by ${step.approval.by} at ${step.approval.at}`, [
+      { path: 'step', message: 'already decided' },
+    ]);
+  }
+  if (['succeeded', 'failed', 'cancelled', 'skipped', 'rejected'].includes(state.status)) {
+    throw new PipelineError('INVALID_PARAMS', `run ${runId} has ended (${state.status})`, [{ path: 'run', message: 'run has ended' }]);
+  }
+  await handle.signal(APPROVAL_SIGNAL, decision);
+  return step;
+}

@@ -67,6 +67,7 @@ export function runJson(s: RunSnapshot) {
       outputs: st.outputs,
       metadata: st.metadata,
       ...(st.error ? { error: st.error } : {}),
+      ...(st.approval ? { approval: st.approval } : {}),
     })),
   };
 }
