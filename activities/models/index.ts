@@ -1,7 +1,9 @@
 import { anyStep, type AnyStepKind } from '../../core/dsl/step-kind.js';
+import { quantizeStep } from './quantize-step.js';
 import { tinyModelStep } from './tiny-model-step.js';
 
 export { buildTinyModel, TINY_MODEL_DEFAULTS, type TinyModelOptions, type TinyModelInfo } from './tiny-model.js';
+export { quantizeFile, f16Bytes, stampMetadata, QUANT_TYPES, type QuantType, type ModelCard } from './quantize.js';
 export { probeModel, type ProbeResult } from './probe.js';
 
-export const MODEL_STEPS: readonly AnyStepKind[] = [tinyModelStep].map(anyStep);
+export const MODEL_STEPS: readonly AnyStepKind[] = [tinyModelStep, quantizeStep].map(anyStep);

@@ -1,0 +1,26 @@
+import os from 'node:os';
+import { serveChild } from '../child-runner.js';
+import { LLAMA_FTYPE, loadLlama, type QuantizeParams, type QuantType } from '../llama-ffi.js';
+
+export interface QuantizeRequest {
+  input: string;
+  output: string;
+  type: QuantType;
+  threads: number;
+}
+
+export interface QuantizeResult {
+  ms: number;
+}
+
+/** `llama_model_quantize` from libllama, the same call `llama-quantize` makes. */
+serveChild<QuantizeRequest, QuantizeResult>(async (req) => {
+  const lib = loadLlama({ quiet: true });
+  const params = lib.llama_model_quantize_default_params() as QuantizeParams;
+  params.ftype = LLAMA_FTYPE[req.type];
+  params.nthread = req.threads > 0 ? req.threads : os.availableParallelism();
+  const t0 = performance.now();
+  const rc = lib.llama_model_quantize(req.input, req.output, params) as number;
+  if (rc !== 0) throw new Error(`llama_model_quantize returned ${rc} for ${req.type}`);
+  return { ms: performance.now() - t0 };
+});

@@ -1,0 +1,50 @@
+import { describe, expect, it } from '@jest/globals';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { plainValue, readGguf } from '../../activities/models/gguf-writer.js';
+import { probeModel } from '../../activities/models/probe.js';
+import { f16Bytes, METADATA_KEYS, quantizationTag, quantizeFile, stampMetadata } from '../../activities/models/quantize.js';
+import { buildTinyModel } from '../../activities/models/tiny-model.js';
+
+describe('quantization through libllama in a child process', () => {
+  it('makes Q8_0, Q4_K_M and F16 files that are smaller, carry the model card, load and generate', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'forgeline-quant-'));
+    const src = path.join(dir, 'tiny.gguf');
+    await buildTinyModel(src);
+    const srcBytes = (await fs.stat(src)).size;
+    const f16 = await f16Bytes(src);
+    const sizes: Record<string, number> = {};
+    for (const type of ['F16', 'Q8_0', 'Q4_K_M'] as const) {
+      const raw = path.join(dir, `raw-${type}.gguf`);
+      const out = path.join(dir, `tiny-${type}.gguf`);
+      await quantizeFile(src, raw, type, { threads: 2 });
+      await stampMetadata(raw, out, { name: 'tiny-test', license: 'MIT', description: 'a test', trainingDataSha256: 'cd'.repeat(32) }, {
+        [METADATA_KEYS.quantization]: quantizationTag(type),
+      });
+      sizes[type] = (await fs.stat(out)).size;
+      const parsed = await readGguf(out);
+      expect(plainValue(parsed.metadata.get('general.name'))).toBe('tiny-test');
+      expect(plainValue(parsed.metadata.get('general.license'))).toBe('MIT');
+      expect(plainValue(parsed.metadata.get(METADATA_KEYS.trainingData))).toBe('cd'.repeat(32));
+      expect(plainValue(parsed.metadata.get(METADATA_KEYS.quantization))).toBe(type);
+      const probe = await probeModel(out, { maxTokens: 4 });
+      expect(probe.generatedTokens).toBe(4);
+    }
+    // llama.cpp's F16 file matches the estimate from tensor shapes (to within header padding).
+    expect(Math.abs(sizes.F16! - f16) / f16).toBeLessThan(0.01);
+    expect(sizes.Q8_0!).toBeLessThan(sizes.F16!);
+    expect(sizes.Q4_K_M!).toBeLessThan(sizes.Q8_0!);
+    expect(sizes.Q4_K_M! / srcBytes).toBeLessThan(0.2);
+    // K-quants applied to the matrices (dims are multiples of 256): Q4_K is ggml type 12.
+    const q4 = await readGguf(path.join(dir, 'tiny-Q4_K_M.gguf'));
+    expect(q4.tensors.find((t) => t.name === 'blk.0.attn_q.weight')?.ggmlType).toBe(12);
+  });
+
+  it('fails with a clear error, not a crash of the caller, on a file that is not a model', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'forgeline-quant-'));
+    const bad = path.join(dir, 'bad.gguf');
+    await fs.writeFile(bad, Buffer.alloc(1024, 7));
+    await expect(quantizeFile(bad, path.join(dir, 'out.gguf'), 'Q8_0')).rejects.toThrow(/quantizing to Q8_0/);
+  });
+});
