@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { manifestSchema } from './manifest.js';
 import { artifactRefSchema, planSchema } from './plan.js';
 import { runPipelineInputSchema } from './workflow-input.js';
 
@@ -10,4 +11,5 @@ export const PUBLISHED_SCHEMAS: Record<string, z.ZodType> = {
   plan: planSchema,
   'artifact-ref': artifactRefSchema,
   'workflow-input': runPipelineInputSchema,
+  manifest: manifestSchema,
 };

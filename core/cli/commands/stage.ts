@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildStepKindRegistry } from '../../../activities/registry.js';
@@ -42,6 +43,8 @@ export async function stageCommand(argv: string[]): Promise<number> {
   const rejectsOut = kind.cli?.rejects ?? (outputNames.includes('rejects') ? 'rejects' : undefined);
   const inputs: Record<string, string | string[]> = {};
   if (mainIn && values.in) inputs[mainIn] = kind.inputs[mainIn]?.many ? values.in : values.in[0]!;
+  // A manifest names its bucket files relative to itself; the stored copy needs them absolute.
+  if (mainIn && kind.inputs[mainIn]?.kind === 'manifest' && typeof inputs[mainIn] === 'string') inputs[mainIn] = await absoluteManifest(inputs[mainIn]);
   if (!values.out && !values['out-dir']) throw new PipelineError('INVALID_PARAMS', `usage: forgeline ${usage}`);
 
   const result = await runStepOnFiles(kind, { inputs, config: parseJsonArg('--config', values.config) }, config, createLogger({ level: config.logLevel }));
@@ -65,4 +68,19 @@ export async function stageCommand(argv: string[]): Promise<number> {
   console.log(JSON.stringify({ stage: kind.kind, ...result.metadata }));
   const rejected = Number((result.metadata as { rejected?: number } | undefined)?.rejected ?? 0);
   return values.strict && rejected > 0 ? 2 : 0;
+}
+
+async function absoluteManifest(file: string): Promise<string> {
+  let manifest: { buckets?: { source?: { file?: unknown } }[] };
+  try {
+    manifest = JSON.parse(await fs.readFile(file, 'utf8')) as typeof manifest;
+  } catch (err) {
+    throw new PipelineError('INVALID_INPUT_DATA', `${file}: ${(err as Error).message}`, [{ path: file, message: 'cannot read the manifest as JSON' }]);
+  }
+  for (const b of Array.isArray(manifest.buckets) ? manifest.buckets : []) {
+    if (b?.source && typeof b.source.file === 'string') b.source.file = path.resolve(path.dirname(file), b.source.file);
+  }
+  const copy = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'forgeline-manifest-')), path.basename(file));
+  await fs.writeFile(copy, JSON.stringify(manifest, null, 2));
+  return copy;
 }

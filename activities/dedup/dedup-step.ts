@@ -1,0 +1,259 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { sha256File } from '../../core/artifacts/hash.js';
+import type { ArtifactRef } from '../../core/artifacts/ref.js';
+import { defineStep, type StepContext } from '../../core/dsl/step-kind.js';
+import { PipelineError } from '../../core/errors.js';
+import { readRecords, RecordsWriter } from '../../core/stage/records-io.js';
+import { readIndex, sameParams, writeIndex, type DedupIndex } from './index-file.js';
+import { linkNearDuplicates, UnionFind } from './lsh.js';
+import { estimateJaccard, rowsOf } from './minhash.js';
+import { checkBands, minhashParams, minhashShape } from './options.js';
+import { linkSemanticDuplicates, onnxEmbedder } from './semantic.js';
+import { SignatureTable } from './signatures.js';
+import { getPath, recordText } from './text.js';
+
+export const DEDUP_REASONS = ['exact_duplicate', 'near_duplicate', 'semantic_duplicate'] as const;
+
+const semanticSchema = z
+  .object({
+    model: z.string().min(1).describe('ONNX encoder (input_ids [batch, tokens] -> [batch, dim] or [batch, tokens, dim])'),
+    vocabSize: z.number().int().min(2).describe("the model's vocabulary size (words are hashed into it)"),
+    threshold: z.number().gt(0).max(1).default(0.95).describe('cosine similarity at or above which records are semantic duplicates'),
+    maxTokens: z.number().int().positive().default(256),
+    batchSize: z.number().int().positive().default(64),
+    maxRecords: z.number().int().positive().default(50_000).describe('all-pairs search: refuse inputs larger than this'),
+  })
+  .strict();
+
+export const dedupOptions = z
+  .object({
+    ...minhashShape,
+    exact: z.boolean().default(true).describe('remove exact duplicates of the normalised text'),
+    near: z.boolean().default(true).describe('remove MinHash near-duplicates'),
+    qualityFields: z
+      .array(z.string())
+      .default(['quality_score', 'metadata.quality_score', 'quality.score'])
+      .describe('where the quality score is read (first numeric wins); the highest-scored member of a cluster survives'),
+    semantic: semanticSchema.optional(),
+    previousIndex: z.string().optional().describe('an index file from an earlier run (CLI use; pipelines wire the `index` input)'),
+  })
+  .strict()
+  .superRefine(checkBands);
+
+type DedupOptions = z.output<typeof dedupOptions>;
+
+function idOf(value: Record<string, unknown>, line: number): string {
+  const id = value.id ?? getPath(value, 'metadata.id');
+  if (typeof id === 'string' || typeof id === 'number') return String(id);
+  const prov = value.provenance as { source?: string; line?: number } | undefined;
+  if (prov?.source !== undefined && prov.line !== undefined) return `${prov.source}:${prov.line}`;
+  return `line:${line}`;
+}
+
+function qualityOf(value: Record<string, unknown>, fields: readonly string[]): number {
+  for (const f of fields) {
+    const q = getPath(value, f);
+    if (typeof q === 'number' && Number.isFinite(q)) return q;
+  }
+  return -Infinity;
+}
+
+async function loadPrevious(ctx: StepContext, given: ArtifactRef | undefined, o: DedupOptions): Promise<DedupIndex | undefined> {
+  if (given) return readIndex(ctx.store, given);
+  if (!o.previousIndex) return undefined;
+  const ref = await ctx.store.putFile(path.resolve(o.previousIndex), { kind: 'index', schema: 'dedup-index-v1' }).catch(() => {
+    throw new PipelineError('CONFIG', `previous index not found: ${o.previousIndex}`, [{ path: 'previousIndex', message: 'file not found' }]);
+  });
+  return readIndex(ctx.store, ref);
+}
+
+/**
+ * Two passes. The first signs every record (exact key + MinHash) and keeps per record only its
+ * signature, score and id; clusters are then formed with union-find (exact keys, LSH candidates
+ * verified against the threshold, optional embeddings); the second pass streams the input again and
+ * writes survivors and rejects in input order. Records already in a previous index always survive.
+ */
+export const dedupStep = defineStep({
+  kind: 'dedup',
+  description: 'Remove exact, near (MinHash LSH) and optionally semantic duplicates; keeps an incremental index',
+  module: import.meta.url,
+  inputs: { records: { kind: 'records' }, index: { kind: 'index', optional: true } },
+  outputs: { records: 'records', rejects: 'records', index: 'index' },
+  options: dedupOptions,
+  cli: { in: 'records', out: 'records', rejects: 'rejects' },
+  async fingerprint(o) {
+    return o.previousIndex ? (await sha256File(path.resolve(o.previousIndex)).catch(() => ({ sha256: 'missing' }))).sha256 : '';
+  },
+  async run(ctx, inputs, o) {
+    const t0 = Date.now();
+    const params = minhashParams(o);
+    const P = params.permutations;
+    const old = await loadPrevious(ctx, inputs.index, o);
+    if (old) {
+      const diffs = sameParams(old.params, params);
+      if (diffs.length > 0) throw new PipelineError('CONFIG', 'the previous dedup index was built with other parameters', diffs.map((d) => ({ path: 'options', message: d })));
+    }
+    const m = old?.count ?? 0;
+
+    // Pass 1: sign.
+    const table = new SignatureTable(params, inputs.records.records ?? 0, o.threads);
+    const quality: number[] = [];
+    const ids: string[] = [];
+    const lines: number[] = [];
+    try {
+      for await (const { value, line } of readRecords<Record<string, unknown>>(ctx.store, inputs.records)) {
+        if (!value || typeof value !== 'object' || Array.isArray(value)) {
+          throw new PipelineError('INVALID_INPUT_DATA', `line ${line}: not a JSON object`, [{ path: `records:${line}`, message: 'not a JSON object' }]);
+        }
+        quality.push(qualityOf(value, o.qualityFields));
+        ids.push(idOf(value, line));
+        lines.push(line);
+        await table.add(recordText(value, o.fields));
+        if (table.count % 5000 === 0) {
+          ctx.heartbeat({ done: table.count, total: inputs.records.records, unit: 'records', message: 'hashing' });
+          if (ctx.signal.aborted) throw ctx.signal.reason ?? new Error('cancelled');
+        }
+      }
+      await table.finish();
+    } finally {
+      await table.close();
+    }
+    const n = table.count;
+    const tSign = Date.now();
+
+    // Cluster: old index entries are 0..m-1, this run's records m..m+n-1.
+    const total = m + n;
+    const sigs = old ? new Uint32Array(total * P) : table.sigs;
+    const exact = old ? new Uint32Array(total * 2) : table.exact;
+    if (old) {
+      sigs.set(old.sigs.subarray(0, m * P));
+      sigs.set(table.sigs.subarray(0, n * P), m * P);
+      exact.set(old.exact.subarray(0, m * 2));
+      exact.set(table.exact.subarray(0, n * 2), m * 2);
+    }
+    const keyOf = (i: number): number => (exact[2 * i]! & 0x1fffff) * 0x100000000 + exact[2 * i + 1]!;
+    const uf = new UnionFind(total);
+    const reps: number[] = [];
+    if (o.exact) {
+      const first = new Map<number, number>();
+      for (let i = 0; i < total; i++) {
+        const k = keyOf(i);
+        const f = first.get(k);
+        if (f === undefined) {
+          first.set(k, i);
+          reps.push(i);
+        } else uf.union(f, i);
+      }
+    } else for (let i = 0; i < total; i++) reps.push(i);
+    const oldPair = (a: number, b: number): boolean => a < m && b < m;
+    const layout = { permutations: P, bands: params.bands, rows: rowsOf(params) };
+    const lsh = o.near ? linkNearDuplicates(sigs, Int32Array.from(reps), layout, o.threshold, uf, oldPair) : { buckets: 0, comparisons: 0, links: 0 };
+    ctx.heartbeat({ done: n, total: n, unit: 'records', message: 'clustered' });
+
+    let semanticLinks = 0;
+    let uf2 = uf;
+    if (o.semantic) {
+      const s = o.semantic;
+      const candidates = reps.filter((i) => i >= m); // the index keeps no embeddings: semantic dedup is within this run
+      if (candidates.length > s.maxRecords) {
+        throw new PipelineError('CONFIG', `semantic dedup compares all pairs; ${candidates.length} records exceed semantic.maxRecords (${s.maxRecords})`, [
+          { path: 'semantic.maxRecords', message: `${candidates.length} > ${s.maxRecords}` },
+        ]);
+      }
+      const wanted = new Set(candidates.map((i) => i - m));
+      const texts: string[] = [];
+      let k = 0;
+      for await (const { value } of readRecords<Record<string, unknown>>(ctx.store, inputs.records)) {
+        if (wanted.has(k)) texts.push(recordText(value, o.fields));
+        k++;
+      }
+      const embedder = await onnxEmbedder({ ...s, model: path.resolve(s.model), normalize: params.normalize });
+      try {
+        const vectors = await embedder.embed(texts);
+        uf2 = uf.clone();
+        semanticLinks = linkSemanticDuplicates(candidates, vectors, s.threshold, uf2);
+      } finally {
+        await embedder.close();
+      }
+    }
+
+    // Survivor per cluster: an indexed (earlier) record, else the highest quality score, then the earliest.
+    const best = new Int32Array(total).fill(-1);
+    for (let i = 0; i < total; i++) {
+      const r = uf2.find(i);
+      const cur = best[r]!;
+      if (cur === -1 || (i >= m && cur >= m && quality[i - m]! > quality[cur - m]!)) best[r] = i;
+    }
+    const tCluster = Date.now();
+
+    // Pass 2: write survivors and rejects in input order; the new index adds this run's survivors.
+    const kept = await RecordsWriter.open(ctx.store);
+    const rejects = await RecordsWriter.open(ctx.store);
+    const dropped: Record<string, number> = {};
+    const keptIdx: number[] = [];
+    const clusters = new Set<number>();
+    try {
+      let k = 0;
+      for await (const { value, line } of readRecords<Record<string, unknown>>(ctx.store, inputs.records)) {
+        const i = m + k++;
+        const s = best[uf2.find(i)]!;
+        if (s === i) {
+          await kept.write(value);
+          keptIdx.push(i);
+          continue;
+        }
+        clusters.add(s);
+        const reason = o.exact && keyOf(i) === keyOf(s) ? 'exact_duplicate' : uf.find(i) === uf.find(s) ? 'near_duplicate' : 'semantic_duplicate';
+        dropped[reason] = (dropped[reason] ?? 0) + 1;
+        const prov = value.provenance as { source?: string; line?: number } | undefined;
+        const similarity = Math.round(estimateJaccard(sigs, i, s, P) * 1000) / 1000;
+        await rejects.write({
+          line: prov?.line ?? line,
+          ...(prov?.source ? { source: prov.source } : {}),
+          reason,
+          detail: `${reason === 'exact_duplicate' ? 'same normalised text as' : `estimated Jaccard ${similarity} with`} ${s < m ? 'indexed record' : 'record'} ${s < m ? old!.ids[s] : ids[s - m]}`,
+          near_duplicate_of: s < m ? old!.ids[s] : ids[s - m],
+          ...(s >= m ? { near_duplicate_of_line: lines[s - m] } : { in_index: true }),
+          similarity,
+          record: value,
+        });
+      }
+    } catch (err) {
+      await kept.abort();
+      await rejects.abort();
+      throw err;
+    }
+    const records = await kept.commit(inputs.records.schema);
+    const rejectsRef = await rejects.commit('reject');
+
+    const count = m + keptIdx.length;
+    const next: DedupIndex = { params, count, exact: new Uint32Array(count * 2), sigs: new Uint32Array(count * P), ids: old ? old.ids.slice() : [] };
+    if (old) {
+      next.exact.set(old.exact.subarray(0, m * 2));
+      next.sigs.set(old.sigs.subarray(0, m * P));
+    }
+    keptIdx.forEach((i, j) => {
+      next.exact.set(exact.subarray(2 * i, 2 * i + 2), 2 * (m + j));
+      next.sigs.set(sigs.subarray(i * P, (i + 1) * P), (m + j) * P);
+      next.ids.push(ids[i - m]!);
+    });
+    const index = await writeIndex(ctx.store, next);
+    const rejected = n - keptIdx.length;
+    return {
+      outputs: { records, rejects: rejectsRef, index },
+      metadata: {
+        total: n,
+        kept: keptIdx.length,
+        rejected,
+        dropped,
+        clusters: clusters.size,
+        indexed: m,
+        indexSize: count,
+        lsh: { ...lsh, bands: params.bands, rows: layout.rows, permutations: P },
+        semanticLinks,
+        ms: { sign: tSign - t0, cluster: tCluster - tSign, write: Date.now() - tCluster },
+      },
+    };
+  },
+});

@@ -1,0 +1,86 @@
+import fs from 'node:fs/promises';
+import type { ArtifactRef } from '../../core/artifacts/ref.js';
+import type { ArtifactStore } from '../../core/artifacts/store.js';
+import { PipelineError } from '../../core/errors.js';
+import type { MinhashParams } from './minhash.js';
+
+/**
+ * The persistent dedup index: for every record earlier runs kept, its exact key, its MinHash
+ * signature and its id. A later run loads it and checks new records against it without rehashing
+ * old data. Layout: `FLDEDUP1`, a uint32 header length, a JSON header (params, count) padded to
+ * 4 bytes, exact keys (2 x uint32 each), signatures (permutations x uint32 each), ids as JSON;
+ * numbers little-endian.
+ */
+export interface DedupIndex {
+  params: MinhashParams;
+  count: number;
+  exact: Uint32Array;
+  sigs: Uint32Array;
+  ids: string[];
+}
+
+const MAGIC = Buffer.from('FLDEDUP1');
+export const INDEX_SCHEMA = 'dedup-index-v1';
+
+function pad4(n: number): number {
+  return (n + 3) & ~3;
+}
+
+export async function writeIndex(store: ArtifactStore, index: DedupIndex): Promise<ArtifactRef> {
+  const w = await store.writer('.fldx');
+  const header = Buffer.from(JSON.stringify({ params: index.params, count: index.count }));
+  const headerLen = pad4(header.length);
+  const fh = await fs.open(w.path, 'w');
+  try {
+    const pre = Buffer.alloc(12 + headerLen, 0x20);
+    MAGIC.copy(pre, 0);
+    pre.writeUInt32LE(headerLen, 8);
+    header.copy(pre, 12);
+    await fh.write(pre);
+    const P = index.params.permutations;
+    await fh.write(new Uint8Array(index.exact.buffer, index.exact.byteOffset, index.count * 2 * 4));
+    // Signatures in slices, so that a large index is not copied in one piece.
+    const chunk = 65536;
+    for (let i = 0; i < index.count; i += chunk) {
+      const n = Math.min(chunk, index.count - i);
+      await fh.write(new Uint8Array(index.sigs.buffer, index.sigs.byteOffset + i * P * 4, n * P * 4));
+    }
+    await fh.write(Buffer.from(JSON.stringify(index.ids)));
+  } finally {
+    await fh.close();
+  }
+  return w.commit({ kind: 'index', schema: INDEX_SCHEMA, records: index.count });
+}
+
+export async function readIndex(store: ArtifactStore, ref: ArtifactRef): Promise<DedupIndex> {
+  const file = await store.localPath(ref);
+  const buf = await fs.readFile(file);
+  if (buf.length < 12 || !buf.subarray(0, 8).equals(MAGIC)) {
+    throw new PipelineError('INVALID_INPUT_DATA', `${file}: not a Forgeline dedup index`, [{ path: 'index', message: 'bad magic bytes' }]);
+  }
+  const headerLen = buf.readUInt32LE(8);
+  const header = JSON.parse(buf.subarray(12, 12 + headerLen).toString('utf8')) as { params: MinhashParams; count: number };
+  const P = header.params.permutations;
+  let off = 12 + headerLen;
+  const take = (words: number): Uint32Array => {
+    const out = new Uint32Array(words);
+    new Uint8Array(out.buffer).set(buf.subarray(off, off + words * 4));
+    off += words * 4;
+    return out;
+  };
+  const exact = take(header.count * 2);
+  const sigs = take(header.count * P);
+  const ids = JSON.parse(buf.subarray(off).toString('utf8')) as string[];
+  if (ids.length !== header.count) throw new PipelineError('ARTIFACT_CORRUPT', `${file}: index lists ${ids.length} ids for ${header.count} entries`);
+  return { params: header.params, count: header.count, exact, sigs, ids };
+}
+
+/** An index is usable only under the parameters that built it. */
+export function sameParams(a: MinhashParams, b: MinhashParams): string[] {
+  const diffs: string[] = [];
+  for (const k of ['shingle', 'size', 'permutations', 'bands', 'seed'] as const) if (a[k] !== b[k]) diffs.push(`${k}: index ${a[k]}, run ${b[k]}`);
+  for (const k of Object.keys(a.normalize) as (keyof MinhashParams['normalize'])[]) {
+    if (a.normalize[k] !== b.normalize[k]) diffs.push(`normalize.${k}: index ${a.normalize[k]}, run ${b.normalize[k]}`);
+  }
+  return diffs;
+}

@@ -1,0 +1,131 @@
+import { bandHash, estimateJaccard } from './minhash.js';
+
+/** Union-find with path halving and union by size; `find` gives a cluster's root. */
+export class UnionFind {
+  readonly parent: Int32Array;
+  private readonly size: Int32Array;
+
+  constructor(n: number, from?: { parent: Int32Array; size: Int32Array }) {
+    if (from) {
+      this.parent = from.parent.slice();
+      this.size = from.size.slice();
+      return;
+    }
+    this.parent = new Int32Array(n);
+    this.size = new Int32Array(n).fill(1);
+    for (let i = 0; i < n; i++) this.parent[i] = i;
+  }
+
+  find(x: number): number {
+    const p = this.parent;
+    while (p[x] !== x) {
+      p[x] = p[p[x]!]!;
+      x = p[x]!;
+    }
+    return x;
+  }
+
+  union(a: number, b: number): boolean {
+    let ra = this.find(a);
+    let rb = this.find(b);
+    if (ra === rb) return false;
+    if (this.size[ra]! < this.size[rb]!) [ra, rb] = [rb, ra];
+    this.parent[rb] = ra;
+    this.size[ra]! += this.size[rb]!;
+    return true;
+  }
+
+  clone(): UnionFind {
+    return new UnionFind(0, { parent: this.parent, size: this.size });
+  }
+}
+
+export interface BandLayout {
+  permutations: number;
+  bands: number;
+  rows: number;
+}
+
+/**
+ * LSH banding without hash tables: per band, the (band hash, member) pairs packed into doubles and
+ * sorted, so that equal band hashes sit side by side (the sort-based approach of datatrove's
+ * MinhashDedupBuckets). `onGroup` receives each run of two or more members sharing a band.
+ */
+export function forEachBucket(sigs: Uint32Array, members: Int32Array, layout: BandLayout, onGroup: (group: number[]) => void): void {
+  const m = members.length;
+  if (m < 2) return;
+  const idxBits = Math.max(1, Math.ceil(Math.log2(m + 1)));
+  const hashBits = Math.min(32, 53 - idxBits);
+  const shift = 32 - hashBits;
+  const scale = 2 ** idxBits;
+  const keys = new Float64Array(m);
+  const group: number[] = [];
+  for (let band = 0; band < layout.bands; band++) {
+    for (let i = 0; i < m; i++) keys[i] = (bandHash(sigs, members[i]!, band, layout.rows, layout.permutations) >>> shift) * scale + i;
+    keys.sort();
+    let prevHi = -1;
+    group.length = 0;
+    for (let i = 0; i <= m; i++) {
+      const hi = i < m ? Math.floor(keys[i]! / scale) : -2;
+      if (hi !== prevHi) {
+        if (group.length > 1) onGroup(group);
+        group.length = 0;
+        prevHi = hi;
+      }
+      if (i < m) group.push(members[keys[i]! - hi * scale]!);
+    }
+  }
+}
+
+export interface LinkStats {
+  buckets: number;
+  comparisons: number;
+  links: number;
+}
+
+/** Groups up to this size compare every pair; larger ones compare each member with up to this many representatives. */
+export const FULL_COMPARE_LIMIT = 32;
+
+/**
+ * Unions members whose estimated Jaccard similarity reaches `threshold`, looking only at pairs that
+ * share an LSH band. `skip(a, b)` excludes pairs (an index's old entries against each other).
+ */
+export function linkNearDuplicates(
+  sigs: Uint32Array,
+  members: Int32Array,
+  layout: BandLayout,
+  threshold: number,
+  uf: UnionFind,
+  skip?: (a: number, b: number) => boolean,
+): LinkStats {
+  const stats: LinkStats = { buckets: 0, comparisons: 0, links: 0 };
+  const P = layout.permutations;
+  const reps: number[] = [];
+  forEachBucket(sigs, members, layout, (group) => {
+    stats.buckets++;
+    const full = group.length <= FULL_COMPARE_LIMIT;
+    reps.length = 0;
+    for (let j = 0; j < group.length; j++) {
+      const b = group[j]!;
+      let matched = false;
+      const others = full ? group.slice(0, j) : reps;
+      for (const a of others) {
+        if (skip?.(a, b)) continue;
+        if (uf.find(a) === uf.find(b)) {
+          matched = true;
+          if (!full) break;
+          continue;
+        }
+        stats.comparisons++;
+        if (estimateJaccard(sigs, a, b, P) >= threshold) {
+          uf.union(a, b);
+          stats.links++;
+          matched = true;
+          if (!full) break;
+        }
+      }
+      if (!full && !matched && reps.length < FULL_COMPARE_LIMIT) reps.push(b);
+    }
+  });
+  return stats;
+}

@@ -1,0 +1,166 @@
+import { normalizeText, type NormalizeOptions } from './text.js';
+
+/**
+ * MinHash signatures over shingles, and the hashes LSH banding groups them by. Pure functions on
+ * strings and typed arrays, so that worker threads run exactly the code the main thread runs.
+ */
+export interface MinhashParams {
+  shingle: 'word' | 'char';
+  /** Words (or characters) per shingle. */
+  size: number;
+  permutations: number;
+  bands: number;
+  /** Seed of the permutation constants: signatures are comparable only under the same seed. */
+  seed: number;
+  normalize: NormalizeOptions;
+}
+
+export const rowsOf = (p: MinhashParams): number => p.permutations / p.bands;
+
+/** mulberry32: a small, well-tested 32-bit PRNG; deterministic by seed. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  };
+}
+
+/** murmur3's finaliser: spreads every input bit over the output. */
+export function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** FNV-1a over UTF-16 code units, finalised; `seed` gives independent hash functions. */
+export function hashString(s: string, seed: number, from = 0, to = s.length): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = from; i < to; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return fmix32(h);
+}
+
+export interface Permutations {
+  a: Uint32Array;
+  b: Uint32Array;
+}
+
+export function permutations(p: MinhashParams): Permutations {
+  const next = prng(p.seed ^ 0x5bd1e995);
+  const a = new Uint32Array(p.permutations);
+  const b = new Uint32Array(p.permutations);
+  for (let i = 0; i < p.permutations; i++) {
+    a[i] = next() | 1; // odd: multiplication is a bijection on 32-bit words
+    b[i] = next();
+  }
+  return { a, b };
+}
+
+/** Shingle hashes of a normalised text; a text shorter than one shingle is one shingle. */
+export function shingleHashes(text: string, p: MinhashParams, out: number[]): number {
+  let n = 0;
+  if (p.shingle === 'char') {
+    const k = p.size;
+    if (text.length <= k) out[n++] = hashString(text, 0x9747b28c);
+    else for (let i = 0; i + k <= text.length; i++) out[n++] = hashString(text, 0x9747b28c, i, i + k);
+    return n;
+  }
+  const words: number[] = [];
+  let start = 0;
+  for (let i = 0; i <= text.length; i++) {
+    if (i === text.length || text.charCodeAt(i) === 32) {
+      if (i > start) words.push(hashString(text, 0x2545f491, start, i));
+      start = i + 1;
+    }
+  }
+  const k = p.size;
+  if (words.length <= k) {
+    let h = 0x27d4eb2d;
+    for (const w of words) h = Math.imul(h ^ w, 0x01000193);
+    out[n++] = fmix32(h);
+    return n;
+  }
+  for (let i = 0; i + k <= words.length; i++) {
+    let h = 0x27d4eb2d;
+    for (let j = i; j < i + k; j++) h = Math.imul(h ^ words[j]!, 0x01000193);
+    out[n++] = fmix32(h);
+  }
+  return n;
+}
+
+/** Reusable buffers for signing, one per thread. */
+export interface SignScratch {
+  shingles: number[];
+  packed: Int32Array;
+}
+
+export const newScratch = (): SignScratch => ({ shingles: [], packed: new Int32Array(1024) });
+
+/**
+ * Writes the signature of one normalised text at `sig[offset..offset+P)`. Each permutation is a
+ * multiply by an odd constant after xoring a salt, followed by an xor-shift (a cheap mix that keeps
+ * it a bijection on 32-bit words). The loop runs permutation-major so that the constants and the
+ * running minimum stay in registers.
+ */
+export function signatureInto(text: string, p: MinhashParams, perm: Permutations, sig: Uint32Array, offset: number, scratch: SignScratch): void {
+  const n = shingleHashes(text, p, scratch.shingles);
+  if (scratch.packed.length < n) scratch.packed = new Int32Array(n * 2);
+  const sh = scratch.packed;
+  for (let s = 0; s < n; s++) sh[s] = scratch.shingles[s]!;
+  const P = p.permutations;
+  const { a, b } = perm;
+  for (let i = 0; i < P; i++) {
+    const ai = a[i]! | 0;
+    const bi = b[i]! | 0;
+    // Compared as signed 32-bit integers: any fixed total order gives a valid MinHash, and int32
+    // arithmetic keeps V8 on its fast path.
+    let min = 0x7fffffff;
+    for (let s = 0; s < n; s++) {
+      let v = Math.imul(sh[s]! ^ bi, ai);
+      v ^= v >>> 15;
+      if (v < min) min = v;
+    }
+    sig[offset + i] = min;
+  }
+}
+
+/** The share of equal signature positions: an unbiased estimate of Jaccard similarity. */
+export function estimateJaccard(sigs: Uint32Array, i: number, j: number, P: number): number {
+  let eq = 0;
+  const oi = i * P;
+  const oj = j * P;
+  for (let k = 0; k < P; k++) if (sigs[oi + k] === sigs[oj + k]) eq++;
+  return eq / P;
+}
+
+/** The hash of band `band` of signature `i`. */
+export function bandHash(sigs: Uint32Array, i: number, band: number, rows: number, P: number): number {
+  let h = (0x9e3779b9 ^ band) >>> 0;
+  const o = i * P + band * rows;
+  for (let k = 0; k < rows; k++) h = Math.imul(h ^ sigs[o + k]!, 0x01000193);
+  return fmix32(h);
+}
+
+/** Signatures and exact-duplicate keys (two independent 32-bit hashes of the normal form) of a batch. */
+export function signBatch(texts: readonly string[], p: MinhashParams, perm: Permutations): { sigs: Uint32Array; exact: Uint32Array } {
+  const sigs = new Uint32Array(texts.length * p.permutations);
+  const exact = new Uint32Array(texts.length * 2);
+  const scratch = newScratch();
+  for (let i = 0; i < texts.length; i++) {
+    const norm = normalizeText(texts[i]!, p.normalize);
+    exact[2 * i] = hashString(norm, 0x1b873593);
+    exact[2 * i + 1] = hashString(norm, 0xcc9e2d51);
+    signatureInto(norm, p, perm, sigs, i * p.permutations, scratch);
+  }
+  return { sigs, exact };
+}
+
+/** Probability that two texts of Jaccard similarity `s` share at least one band: 1-(1-s^r)^b. */
+export function candidateProbability(s: number, bands: number, rows: number): number {
+  return 1 - Math.pow(1 - Math.pow(s, rows), bands);
+}

@@ -1,0 +1,112 @@
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { permutations, signBatch, type MinhashParams, type Permutations } from './minhash.js';
+
+/**
+ * Collects MinHash signatures and exact keys for a stream of texts, in input order. Shingling and
+ * hashing run on worker threads (one per core by default); the caller keeps reading and parsing.
+ * Memory: `permutations` x 4 bytes per text (448 MB per million texts at 112 permutations).
+ */
+export class SignatureTable {
+  sigs: Uint32Array;
+  exact: Uint32Array;
+  count = 0;
+  private batch: string[] = [];
+  private batchStart = 0;
+  private readonly workers: Worker[] = [];
+  private readonly pending = new Map<number, { start: number; resolve: () => void; reject: (e: unknown) => void }>();
+  private readonly inflight: Promise<void>[] = [];
+  private nextId = 0;
+  private nextWorker = 0;
+  private readonly perm: Permutations;
+
+  constructor(
+    readonly params: MinhashParams,
+    expected: number,
+    threads: number,
+    private readonly batchSize = 1000,
+  ) {
+    const cap = Math.max(16, expected);
+    this.sigs = new Uint32Array(cap * params.permutations);
+    this.exact = new Uint32Array(cap * 2);
+    this.perm = permutations(params);
+    const n = threads > 0 ? threads : os.availableParallelism();
+    // Small inputs are signed inline: starting threads would cost more than it saves.
+    if (n > 1 && expected >= 5000) {
+      for (let i = 0; i < n; i++) {
+        const w = new Worker(new URL('./sign-worker.js', import.meta.url), { workerData: params });
+        w.on('message', (m: { id: number; sigs: Uint32Array; exact: Uint32Array }) => this.onResult(m));
+        w.on('error', (e) => {
+          for (const p of this.pending.values()) p.reject(e);
+          this.pending.clear();
+        });
+        this.workers.push(w);
+      }
+    }
+  }
+
+  private ensure(n: number): void {
+    const P = this.params.permutations;
+    if (n * P <= this.sigs.length) return;
+    const cap = Math.max(n, Math.ceil((this.sigs.length / P) * 1.5));
+    const sigs = new Uint32Array(cap * P);
+    sigs.set(this.sigs);
+    this.sigs = sigs;
+    const exact = new Uint32Array(cap * 2);
+    exact.set(this.exact);
+    this.exact = exact;
+  }
+
+  private onResult(m: { id: number; sigs: Uint32Array; exact: Uint32Array }): void {
+    const p = this.pending.get(m.id);
+    if (!p) return;
+    this.pending.delete(m.id);
+    this.sigs.set(m.sigs, p.start * this.params.permutations);
+    this.exact.set(m.exact, p.start * 2);
+    p.resolve();
+  }
+
+  /** Adds a text; resolves quickly, waiting only when too many batches are in flight. */
+  async add(text: string): Promise<number> {
+    const index = this.count++;
+    this.batch.push(text);
+    if (this.batch.length >= this.batchSize) await this.dispatch();
+    return index;
+  }
+
+  private async dispatch(): Promise<void> {
+    const texts = this.batch;
+    const start = this.batchStart;
+    this.batch = [];
+    this.batchStart = this.count;
+    if (texts.length === 0) return;
+    this.ensure(start + texts.length);
+    if (this.workers.length === 0) {
+      const r = signBatch(texts, this.params, this.perm);
+      this.sigs.set(r.sigs, start * this.params.permutations);
+      this.exact.set(r.exact, start * 2);
+      return;
+    }
+    const id = this.nextId++;
+    const done = new Promise<void>((resolve, reject) => this.pending.set(id, { start, resolve, reject }));
+    this.workers[this.nextWorker++ % this.workers.length]!.postMessage({ id, texts });
+    this.inflight.push(done);
+    // Bounded read-ahead: two batches per thread.
+    while (this.inflight.length > this.workers.length * 2) await this.inflight.shift();
+  }
+
+  /** Waits for every batch; afterwards `sigs` and `exact` hold `count` entries. */
+  async finish(): Promise<void> {
+    try {
+      await this.dispatch();
+      while (this.inflight.length > 0) await this.inflight.shift();
+    } finally {
+      await this.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+    this.workers.length = 0;
+  }
+}

@@ -1,0 +1,178 @@
+import { z } from 'zod';
+import { defineStep } from '../../core/dsl/step-kind.js';
+import { PipelineError } from '../../core/errors.js';
+import { readRecords, RecordsWriter, writeJsonArtifact } from '../../core/stage/records-io.js';
+import { FULL_COMPARE_LIMIT, forEachBucket, linkNearDuplicates, UnionFind } from '../dedup/lsh.js';
+import { estimateJaccard, rowsOf } from '../dedup/minhash.js';
+import { checkBands, minhashParams, minhashShape } from '../dedup/options.js';
+import { SignatureTable } from '../dedup/signatures.js';
+import { getPath, recordText } from '../dedup/text.js';
+import { assignSplits, SPLITS, TEST, TRAIN, VALID } from './assign.js';
+
+export const splitOptions = z
+  .object({
+    ratios: z
+      .tuple([z.number().min(0).max(1), z.number().min(0).max(1), z.number().min(0).max(1)])
+      .default([0.9, 0.05, 0.05])
+      .describe('train, valid, test shares (seed 001 split_dataset(train_ratio=0.9, valid_ratio=0.05); seed 004 90/5/5)'),
+    seed: z.number().int().default(0),
+    stratifyBy: z.string().optional().describe('field (dotted path) whose proportions every split keeps, e.g. category'),
+    groupBy: z.array(z.string()).default([]).describe('fields whose equal values must share a split (conversation id, source document)'),
+    nearDuplicates: z.boolean().default(true).describe('keep near-duplicates (MinHash, same parameters as dedup) in one split'),
+    ...minhashShape,
+  })
+  .strict()
+  .superRefine(checkBands)
+  .superRefine((o, ctx) => {
+    const sum = o.ratios[0] + o.ratios[1] + o.ratios[2];
+    if (Math.abs(sum - 1) > 1e-6) ctx.addIssue({ code: 'custom', path: ['ratios'], message: `ratios must sum to 1 (got ${sum})` });
+  });
+
+const MISSING = '(missing)';
+
+function keyString(v: unknown): string | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+/**
+ * Leakage-free, stratified train/valid/test split. Pass 1 gathers per record its stratum, group keys,
+ * exact key and MinHash signature; exact duplicates, near-duplicates and records sharing a group key
+ * are unioned into clusters, and whole clusters are assigned (test first). Pass 2 streams the input
+ * into the three outputs. Afterwards every pair of near-duplicates that shares an LSH band is checked
+ * again: the report's `crossSplit` counts pairs that ended up in different splits (0 by construction).
+ */
+export const splitStep = defineStep({
+  kind: 'split',
+  description: 'Deterministic, stratified, leakage-free train/valid/test split',
+  module: import.meta.url,
+  inputs: { records: { kind: 'records' } },
+  outputs: { train: 'records', valid: 'records', test: 'records', report: 'report' },
+  options: splitOptions,
+  cli: { in: 'records', out: 'train' },
+  async run(ctx, inputs, o) {
+    const t0 = Date.now();
+    const params = minhashParams(o);
+    const P = params.permutations;
+    const strataIds = new Map<string, number>();
+    const strata: string[] = [];
+    const stratum: number[] = [];
+    const groupFirst = o.groupBy.map(() => new Map<string, number>());
+    const groupLinks: [number, number][] = [];
+    const table = new SignatureTable(o.nearDuplicates ? params : { ...params, permutations: 1, bands: 1 }, inputs.records.records ?? 0, o.threads);
+    try {
+      for await (const { value, line } of readRecords<Record<string, unknown>>(ctx.store, inputs.records)) {
+        if (!value || typeof value !== 'object' || Array.isArray(value)) {
+          throw new PipelineError('INVALID_INPUT_DATA', `line ${line}: not a JSON object`, [{ path: `records:${line}`, message: 'not a JSON object' }]);
+        }
+        const i = table.count;
+        const s = o.stratifyBy ? (keyString(getPath(value, o.stratifyBy)) ?? MISSING) : 'all';
+        let sid = strataIds.get(s);
+        if (sid === undefined) {
+          sid = strata.length;
+          strataIds.set(s, sid);
+          strata.push(s);
+        }
+        stratum.push(sid);
+        o.groupBy.forEach((field, g) => {
+          const k = keyString(getPath(value, field));
+          if (k === undefined) return;
+          const first = groupFirst[g]!.get(k);
+          if (first === undefined) groupFirst[g]!.set(k, i);
+          else groupLinks.push([first, i]);
+        });
+        await table.add(recordText(value, o.fields));
+        if (table.count % 5000 === 0) {
+          ctx.heartbeat({ done: table.count, total: inputs.records.records, unit: 'records', message: 'hashing' });
+          if (ctx.signal.aborted) throw ctx.signal.reason ?? new Error('cancelled');
+        }
+      }
+      await table.finish();
+    } finally {
+      await table.close();
+    }
+    const n = table.count;
+    const tRead = Date.now();
+
+    const uf = new UnionFind(n);
+    for (const [a, b] of groupLinks) uf.union(a, b);
+    const exact = table.exact;
+    const keyOf = (i: number): number => (exact[2 * i]! & 0x1fffff) * 0x100000000 + exact[2 * i + 1]!;
+    const firstByKey = new Map<number, number>();
+    const reps: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const f = firstByKey.get(keyOf(i));
+      if (f === undefined) {
+        firstByKey.set(keyOf(i), i);
+        reps.push(i);
+      } else uf.union(f, i);
+    }
+    const layout = { permutations: P, bands: params.bands, rows: rowsOf(params) };
+    const members = Int32Array.from(reps);
+    const lsh = o.nearDuplicates ? linkNearDuplicates(table.sigs, members, layout, o.threshold, uf) : undefined;
+
+    const { split, counts, clusters } = assignSplits(n, uf, Int32Array.from(stratum), strata, o.ratios, o.seed);
+    const tAssign = Date.now();
+
+    // Independent check of what was promised: no exact duplicate, near-duplicate or group crosses splits.
+    const crossSplit = { exactDuplicates: 0, nearDuplicates: 0, groups: 0 };
+    for (let i = 0; i < n; i++) if (split[i] !== split[firstByKey.get(keyOf(i))!]) crossSplit.exactDuplicates++;
+    for (const [a, b] of groupLinks) if (split[a] !== split[b]) crossSplit.groups++;
+    if (o.nearDuplicates) {
+      forEachBucket(table.sigs, members, layout, (group) => {
+        const limit = Math.min(group.length, FULL_COMPARE_LIMIT * 2);
+        for (let x = 0; x < limit; x++) {
+          for (let y = x + 1; y < limit; y++) {
+            const a = group[x]!;
+            const b = group[y]!;
+            if (split[a] !== split[b] && estimateJaccard(table.sigs, a, b, P) >= o.threshold) crossSplit.nearDuplicates++;
+          }
+        }
+      });
+    }
+
+    const writers = await Promise.all(SPLITS.map(() => RecordsWriter.open(ctx.store)));
+    try {
+      let i = 0;
+      for await (const { value } of readRecords<Record<string, unknown>>(ctx.store, inputs.records)) await writers[split[i++]!]!.write(value);
+    } catch (err) {
+      await Promise.all(writers.map((w) => w.abort()));
+      throw err;
+    }
+    const schema = inputs.records.schema;
+    const train = await writers[TRAIN]!.commit(schema);
+    const valid = await writers[VALID]!.commit(schema);
+    const test = await writers[TEST]!.commit(schema);
+    const summary = {
+      total: n,
+      train: train.records ?? 0,
+      valid: valid.records ?? 0,
+      test: test.records ?? 0,
+      ratios: o.ratios,
+      seed: o.seed,
+      stratifyBy: o.stratifyBy ?? null,
+      groupBy: o.groupBy,
+      clusters,
+      crossSplit,
+      ...(lsh ? { lsh } : {}),
+      ms: { read: tRead - t0, assign: tAssign - tRead, write: Date.now() - tAssign },
+    };
+    // Counted per record (a cluster spanning strata sits wholly in one split).
+    const actual = new Map<string, { total: number; train: number; valid: number; test: number }>();
+    for (const name of counts.keys()) actual.set(name, { total: 0, train: 0, valid: 0, test: 0 });
+    for (let i = 0; i < n; i++) {
+      const name = strata[stratum[i]!]!;
+      const c = actual.get(name) ?? { total: 0, train: 0, valid: 0, test: 0 };
+      c.total++;
+      c[SPLITS[split[i]!]!]++;
+      actual.set(name, c);
+    }
+    const strataReport = Object.fromEntries([...actual].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const report = await writeJsonArtifact(ctx.store, { ...summary, strata: strataReport }, 'report', 'split-report');
+    return {
+      outputs: { train, valid, test, report },
+      // Strata names are data values: only a bounded number go to metadata.
+      metadata: { ...summary, strata: strata.length <= 50 ? strataReport : `${strata.length} strata (see report)` },
+    };
+  },
+});
