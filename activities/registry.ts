@@ -2,14 +2,16 @@ import type { AnyStepKind } from '../core/dsl/step-kind.js';
 import { PipelineError } from '../core/errors.js';
 import type { LoadedPipeline } from '../core/registry/pipelines.js';
 import { BASIC_STEPS } from './basic/index.js';
+import { CURATION_STEPS } from './curation/index.js';
 import { DEDUP_STEPS } from './dedup/index.js';
 import { MIX_STEPS } from './mix/index.js';
 import { SPLIT_STEPS } from './split/index.js';
 import { GATE_STEPS } from './gate/index.js';
 import { MODEL_STEPS } from './models/index.js';
+import { GENERATE_STEPS } from './generate/index.js';
 
 /** Every built-in step kind. Each domain folder exports its list; this is the one place they meet. */
-export const BUILTIN_STEPS: readonly AnyStepKind[] = [...BASIC_STEPS, ...DEDUP_STEPS, ...SPLIT_STEPS, ...MIX_STEPS, ...GATE_STEPS, ...MODEL_STEPS];
+export const BUILTIN_STEPS: readonly AnyStepKind[] = [...BASIC_STEPS, ...CURATION_STEPS, ...DEDUP_STEPS, ...SPLIT_STEPS, ...MIX_STEPS, ...GATE_STEPS, ...MODEL_STEPS, ...GENERATE_STEPS];
 
 /** Built-in kinds plus the kinds that loaded pipelines bring; a kind name may exist once. */
 export function buildStepKindRegistry(pipelines: Map<string, LoadedPipeline>): Map<string, AnyStepKind> {

@@ -1,0 +1,8 @@
+import { anyStep, type AnyStepKind } from '../../core/dsl/step-kind.js';
+import { generateStep } from './step.js';
+
+export { generateStep } from './step.js';
+export { generateOptions, type GenerateOptions } from './options.js';
+export type { CypherChecker } from './checks/cypher.js';
+
+export const GENERATE_STEPS: readonly AnyStepKind[] = [generateStep].map(anyStep);

@@ -1,0 +1,75 @@
+import { defineStep } from '../../core/dsl/step-kind.js';
+import { PipelineError } from '../../core/errors.js';
+import { readRecords } from '../../core/stage/records-io.js';
+import { runGeneration } from './engine.js';
+import { allFamilies } from './families/index.js';
+import { generateOptions, type GenerateOptions } from './options.js';
+import { AnthropicProvider } from './providers/anthropic.js';
+import { LocalProvider } from './providers/local.js';
+import { TemplateProvider } from './providers/template.js';
+import type { Provider } from './providers/types.js';
+import type { StepContext } from '../../core/dsl/step-kind.js';
+import type { Example } from './types.js';
+
+/** Seeds beyond this are not read: a self-instruct pool of seed tasks is small by nature. */
+const MAX_SEEDS = 10_000;
+
+function makeProvider(ctx: StepContext, o: GenerateOptions): Provider {
+  if (o.provider === 'template') return new TemplateProvider();
+  if (o.provider === 'local') {
+    if (!o.local) throw new PipelineError('INVALID_STEP_OPTIONS', 'provider "local" needs options.local.modelPath', [{ path: 'options.local.modelPath', message: 'required' }]);
+    return new LocalProvider(o.local, ctx.log, o.seed);
+  }
+  const apiKey = ctx.config.anthropicApiKey;
+  if (!apiKey) throw new PipelineError('CONFIG', 'provider "anthropic" needs ANTHROPIC_API_KEY in the environment', [{ path: 'env.ANTHROPIC_API_KEY', message: 'not set' }]);
+  const a = o.anthropic;
+  const mode = a.mode === 'auto' ? (o.count >= a.batchThreshold ? 'batch' : 'messages') : a.mode;
+  return new AnthropicProvider(
+    {
+      apiKey,
+      baseURL: ctx.config.anthropicBaseUrl,
+      model: a.model,
+      mode,
+      concurrency: a.concurrency,
+      requestTimeoutMs: a.requestTimeoutMs,
+      maxHttpRetries: a.maxHttpRetries,
+      backoff: a.backoff,
+      batchSize: a.batchSize,
+      pollIntervalMs: a.pollIntervalMs,
+    },
+    ctx.log,
+  );
+}
+
+/**
+ * `generate`: task definitions in, checked training examples out. Providers: `template`
+ * (deterministic, exact coverage), `anthropic` (Messages or Message Batches), `local` (a GGUF model
+ * through node-llama-cpp with a JSON-schema grammar). See docs/generation.md.
+ */
+export const generateStep = defineStep({
+  kind: 'generate',
+  description: 'Generate checked training examples from task families (templates, Claude, or a local GGUF model)',
+  module: import.meta.url,
+  inputs: { seeds: { kind: 'records', optional: true } },
+  outputs: { records: 'records', rejects: 'records', report: 'report' },
+  options: generateOptions,
+  cli: { in: 'seeds', out: 'records', rejects: 'rejects' },
+  retry: { maximumAttempts: 5 },
+  timeouts: { heartbeatMs: 30_000 },
+  async run(ctx, inputs, options) {
+    const seeds: Example[] = [];
+    if (inputs.seeds) {
+      for await (const { value } of readRecords<Example>(ctx.store, inputs.seeds)) {
+        if (typeof value.instruction === 'string' && value.instruction.trim()) seeds.push(value);
+        if (seeds.length >= MAX_SEEDS) break;
+      }
+    }
+    const provider = makeProvider(ctx, options);
+    try {
+      const r = await runGeneration({ ctx, options, provider, families: allFamilies(), seeds });
+      return { outputs: { records: r.records, rejects: r.rejects, report: r.report }, metadata: r.metadata };
+    } finally {
+      await provider.close();
+    }
+  },
+});
