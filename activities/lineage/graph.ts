@@ -1,0 +1,64 @@
+/**
+ * The lineage graph's vocabulary, shared by both stores. Writes are expressed as idempotent
+ * upserts ("merge this node", "merge this relationship"): Neo4j runs them as MERGE, the local store
+ * replays them into maps, so writing the same step twice (a retried activity) changes nothing.
+ */
+
+/** Node labels. `Model` and `Eval` are extra labels on `Artifact` nodes (a model file is an artifact). */
+export const NODE_LABELS = ['Pipeline', 'Run', 'Step', 'Artifact', 'Model', 'Eval', 'SourceFile', 'Schedule', 'User'] as const;
+export type NodeLabel = (typeof NODE_LABELS)[number];
+
+/** Labels that own a key property (the others are added to an Artifact node). */
+export type KeyedLabel = Exclude<NodeLabel, 'Model' | 'Eval'>;
+
+/** The unique key of each keyed label; Neo4j gets a uniqueness constraint on each. */
+export const KEY_PROPERTY: Record<KeyedLabel, string> = {
+  Pipeline: 'name',
+  Run: 'id',
+  Step: 'key',
+  Artifact: 'digest',
+  SourceFile: 'sha256',
+  Schedule: 'id',
+  User: 'name',
+};
+
+export const REL_TYPES = ['RUN_OF', 'STARTED_BY', 'RAN', 'READ', 'WROTE', 'TRAINED_ON', 'DERIVED_FROM', 'SCORED'] as const;
+export type RelType = (typeof REL_TYPES)[number];
+
+export type PropValue = string | number | boolean;
+export type Props = Record<string, PropValue>;
+
+export interface NodeRef {
+  label: KeyedLabel;
+  key: string;
+}
+
+export type LineageOp =
+  | {
+      op: 'node';
+      label: KeyedLabel;
+      key: string;
+      /** Set on every write (facts that may be refined, e.g. a record count). */
+      set?: Props;
+      /** Set only when the node is created (first seen time, name, version). */
+      setOnCreate?: Props;
+      addLabels?: Array<'Model' | 'Eval'>;
+    }
+  | {
+      op: 'rel';
+      type: RelType;
+      from: NodeRef;
+      to: NodeRef;
+      /** Part of the relationship's identity (READ {input: 'records'}): a different value is another edge. */
+      keyProps?: Props;
+      set?: Props;
+    };
+
+export const stepKey = (runId: string, stepId: string): string => `${runId}/${stepId}`;
+
+/** Drops undefined values, so that props hold only what is known. */
+export function props(values: Record<string, PropValue | undefined | null>): Props {
+  const out: Props = {};
+  for (const [k, v] of Object.entries(values)) if (v !== undefined && v !== null) out[k] = v;
+  return out;
+}

@@ -1,0 +1,58 @@
+import type { ActivityDeps } from '../deps.js';
+import { LocalLineageStore } from './local-store.js';
+import { Neo4jLineageStore } from './neo4j-store.js';
+import { runFacts, toStepLineage, writeLineage, type RecordLineageInput, type RunFacts } from './record.js';
+import type { LineageStore } from './store.js';
+
+export type { RecordLineageInput } from './record.js';
+export type { StepLineage, StartedBy } from './derive.js';
+export { lineageOps } from './derive.js';
+export type { LineageStore, ArtifactInfo, RunInfo, StepInfo } from './store.js';
+export { LocalLineageStore } from './local-store.js';
+export { Neo4jLineageStore, openDriver, SCHEMA_STATEMENTS } from './neo4j-store.js';
+export { openLineageStore, type StoreChoice } from './open-store.js';
+export { artifactLineage, registry, resolveTarget, runLineage, runsUsing } from './queries.js';
+
+const open = new WeakMap<ActivityDeps, LineageStore[]>();
+
+/**
+ * The stores a worker writes: the journal in its state folder always (the embedded store, and a log
+ * from which a Neo4j can be rebuilt), plus Neo4j when `NEO4J_URI` is set. One set per worker.
+ */
+function storesOf(deps: ActivityDeps): LineageStore[] {
+  let stores = open.get(deps);
+  if (!stores) {
+    stores = [LocalLineageStore.inHome(deps.config.home)];
+    if (deps.config.neo4j) stores.push(Neo4jLineageStore.open(deps.config.neo4j));
+    open.set(deps, stores);
+  }
+  return stores;
+}
+
+/** The lineage activity: run by the workflow after each step that succeeded or came from the cache. */
+export function createLineageActivities(deps: ActivityDeps) {
+  const facts = new Map<string, Promise<RunFacts>>();
+  return {
+    async recordLineage(input: RecordLineageInput): Promise<{ ops: number; stores: string[] }> {
+      let f = facts.get(input.runId);
+      if (!f) {
+        f = runFacts(deps.client, deps.pipelines, input.runId);
+        facts.set(input.runId, f);
+        f.catch(() => facts.delete(input.runId));
+        if (facts.size > 1000) facts.delete(facts.keys().next().value!);
+      }
+      const stores = storesOf(deps);
+      const ops = await writeLineage(stores, toStepLineage(input, await f, deps.stepKinds.get(input.step.kind)?.version));
+      return { ops, stores: stores.map((s) => s.name) };
+    },
+  };
+}
+
+/** Closes the Neo4j driver a worker opened (its sockets would keep the process alive). */
+export async function closeLineage(deps: ActivityDeps): Promise<void> {
+  const stores = open.get(deps) ?? [];
+  open.delete(deps);
+  await Promise.all(stores.map((s) => s.close()));
+}
+
+export type LineageActivities = ReturnType<typeof createLineageActivities>;

@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import neo4j, { type Driver } from 'neo4j-driver';
+import { CypherExplainValidator, explainValidatorFor } from '../../activities/cypher/index.js';
+import { loadConfig } from '../../core/config.js';
+import { startNeo4j, type TestNeo4j } from '../support/neo4j.js';
+
+let db: TestNeo4j;
+let driver: Driver;
+let validator: CypherExplainValidator;
+
+beforeAll(async () => {
+  db = await startNeo4j();
+  console.log(`neo4j harness: database up in ${db.startedMs} ms, JVM to Bolt in ${db.wallMs} ms`);
+  driver = neo4j.driver(db.uri, neo4j.auth.basic(db.user, db.password));
+  validator = new CypherExplainValidator(driver);
+});
+
+afterAll(async () => {
+  await driver?.close();
+  await db?.stop();
+});
+
+// Seed 000's Cypher training examples: each must plan on a real server.
+const VALID = [
+  "MATCH (u:User {name: 'John'}) RETURN u",
+  "CREATE (p:Person {name: 'Alice', age: 30})",
+  'MATCH (n) WHERE id(n) = 123 RETURN n',
+  "MATCH (a:Person {name: 'Alice'}), (b:Person {name: 'Bob'}) CREATE (a)-[:KNOWS]->(b)",
+  "MATCH (p:Person {name: 'Alice'})-[:KNOWS]->()-[:KNOWS]->(fof) RETURN DISTINCT fof",
+  'MATCH (u:User) RETURN u.country, count(u) as count',
+  'MATCH (p:Person)-[r:KNOWS]->() RETURN p, count(r) as connections ORDER BY connections DESC LIMIT 1',
+  "MATCH path = shortestPath((a:Person {name: 'Alice'})-[*]-(b:Person {name: 'Bob'})) RETURN path",
+  'MATCH (u:User {id: $id})-[:PURCHASED]->(p:Product)<-[:PURCHASED]-(s:User)-[:PURCHASED]->(rec:Product) WHERE NOT (u)-[:PURCHASED]->(rec) RETURN rec, count(*) as score ORDER BY score DESC LIMIT 10',
+];
+
+describe('Cypher validation by EXPLAIN on a live Neo4j', () => {
+  it.each(VALID)('accepts %s', async (query) => {
+    const v = await validator.validate(query);
+    expect(v.errors).toEqual([]);
+    expect(v.valid).toBe(true);
+  });
+
+  it('never executes what it validates', async () => {
+    await validator.validate("CREATE (:Probe {name: 'x'})");
+    const res = await driver.executeQuery('MATCH (n) RETURN count(n) AS c');
+    expect(Number(res.records[0]!.get('c'))).toBe(0);
+  });
+
+  it('reports a syntax error with its position in the query as given', async () => {
+    const v = await validator.validate('MATCH (p:Person RETURN p');
+    expect(v.valid).toBe(false);
+    expect(v.errors).toEqual([
+      expect.objectContaining({ code: 'cypher_syntax_error', severity: 'error', neo4jCode: 'Neo.ClientError.Statement.SyntaxError', line: 1, column: 17, offset: 16 }),
+    ]);
+    expect(v.errors[0]!.message).toMatch(/Invalid input 'RETURN'/);
+  });
+
+  it('reports semantic errors, unknown functions and unknown procedures', async () => {
+    const undefinedVar = await validator.validate('MATCH (a)-[:KNOWS]->(b) RETURN c');
+    expect(undefinedVar.errors[0]).toEqual(expect.objectContaining({ code: 'cypher_semantic_error', column: 32 }));
+    expect(undefinedVar.errors[0]!.message).toMatch(/Variable `c` not defined/);
+    const fn = await validator.validate('MATCH (n) RETURN nosuch.fn(n)');
+    expect(fn.valid).toBe(false);
+    expect(fn.errors[0]!.code).toMatch(/cypher_unknown_function|cypher_syntax_error|cypher_semantic_error/);
+    const proc = await validator.validate('CALL nosuch.proc()');
+    expect(proc.valid).toBe(false);
+    expect(proc.errors[0]!.code).toBe('cypher_unknown_procedure');
+    const empty = await validator.validate('   ');
+    expect(empty).toEqual({ valid: false, errors: [expect.objectContaining({ code: 'cypher_empty' })], warnings: [] });
+  });
+
+  it('keeps unknown labels as warnings without a schema', async () => {
+    const v = await validator.validate('MATCH (p:Persn)-[:KNOWZ]->(q) RETURN p.nmae');
+    expect(v.valid).toBe(true);
+    expect(v.errors).toEqual([]);
+    const codes = v.warnings.map((w) => `${w.code}:${w.name}`).sort();
+    expect(codes).toEqual(['cypher_unknown_label:Persn', 'cypher_unknown_property:nmae', 'cypher_unknown_relationship_type:KNOWZ']);
+    expect(v.warnings.find((w) => w.code === 'cypher_unknown_label')).toEqual(expect.objectContaining({ line: 1, column: 10 }));
+  });
+
+  it('turns names outside a given schema into errors, and keeps the rest as warnings', async () => {
+    const schema = { labels: ['Person'], relationshipTypes: ['KNOWS'], propertyKeys: ['name'] };
+    const ok = await validator.validate('MATCH (p:Person)-[:KNOWS]->(q:Person) RETURN q.name', schema);
+    expect(ok.valid).toBe(true);
+    expect(ok.warnings.length).toBeGreaterThan(0); // the empty database still knows none of them
+    const bad = await validator.validate('MATCH (p:Persn)-[:KNOWS]->(q:Person) RETURN q.nmae', schema);
+    expect(bad.valid).toBe(false);
+    expect(bad.errors.map((e) => `${e.code}:${e.name}`).sort()).toEqual(['cypher_unknown_label:Persn', 'cypher_unknown_property:nmae']);
+  });
+
+  it("uses the database's own names as the schema when asked", async () => {
+    await driver.executeQuery("CREATE (:Movie {title: 'x'})");
+    try {
+      const strict = new CypherExplainValidator(driver, { schema: 'database' });
+      expect((await strict.validate('MATCH (m:Movie) RETURN m.title')).valid).toBe(true);
+      const v = await strict.validate('MATCH (m:Film) RETURN m.title');
+      expect(v.valid).toBe(false);
+      expect(v.errors[0]).toEqual(expect.objectContaining({ code: 'cypher_unknown_label', name: 'Film' }));
+    } finally {
+      await db.clear();
+    }
+  });
+
+  it('is built from the config when NEO4J_URI is set, and absent otherwise', async () => {
+    expect(explainValidatorFor(loadConfig({}))).toBeUndefined();
+    const v = explainValidatorFor(loadConfig({ NEO4J_URI: db.uri, NEO4J_USER: db.user, NEO4J_PASSWORD: db.password }))!;
+    try {
+      expect((await v.validate('EXPLAIN MATCH (n) RETURN n;')).valid).toBe(true);
+    } finally {
+      await v.close();
+    }
+  });
+
+  it('treats an unreachable server as an outage, not as an invalid query', async () => {
+    const v = CypherExplainValidator.connect({ uri: 'bolt://127.0.0.1:1', user: 'neo4j', password: 'x' });
+    try {
+      await expect(v.validate('MATCH (n) RETURN n')).rejects.toThrow(/could not run on Neo4j/);
+    } finally {
+      await v.close();
+    }
+  });
+});

@@ -1,0 +1,187 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LocalLineageStore, Neo4jLineageStore } from '../../activities/lineage/index.js';
+import { awaitRun, startRun, type RunSnapshot } from '../../core/client/runs.js';
+import { cli, startWorker, testClient, testEnv, type RunningWorker } from '../support/harness.js';
+import { startNeo4j, type TestNeo4j } from '../support/neo4j.js';
+import { TEST_PIPELINES } from '../support/paths.js';
+
+const LINEAGE_PIPELINES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'pipelines');
+
+let db: TestNeo4j;
+let env: NodeJS.ProcessEnv;
+let worker: RunningWorker;
+let home: string;
+
+async function runPipeline(pipeline: string, params: Record<string, unknown>, id?: string): Promise<RunSnapshot> {
+  const { client, close } = await testClient();
+  try {
+    const runId = await startRun(client, { pipeline, params }, id);
+    const final = await awaitRun(client, runId);
+    expect(final.temporalStatus).toBe('COMPLETED');
+    expect(final.state?.notes.filter((n) => n.startsWith('lineage'))).toEqual([]);
+    return final;
+  } finally {
+    await close();
+  }
+}
+
+/** Runs a CLI command against both stores and checks that they print the same thing. */
+async function both(args: string[]): Promise<string> {
+  const fromNeo4j = await cli([...args, '--store', 'neo4j'], env);
+  const fromLocal = await cli([...args, '--store', 'local'], env);
+  expect(fromNeo4j.stderr).toBe('');
+  expect(fromNeo4j.code).toBe(0);
+  expect(fromLocal.code).toBe(0);
+  expect(fromLocal.stdout).toBe(fromNeo4j.stdout);
+  return fromNeo4j.stdout;
+}
+
+const output = (s: RunSnapshot, step: string, name: string): string => s.state!.steps.find((x) => x.id === step)!.outputs[name]!.sha256;
+
+beforeAll(async () => {
+  db = await startNeo4j();
+  console.log(`neo4j harness: database up in ${db.startedMs} ms, JVM to Bolt in ${db.wallMs} ms`);
+  env = await testEnv({ ...db.env, FORGELINE_PIPELINES: [TEST_PIPELINES, LINEAGE_PIPELINES].join(path.delimiter) });
+  home = env.FORGELINE_HOME!;
+  worker = await startWorker(env);
+});
+
+afterAll(async () => {
+  await worker?.stop();
+  await db?.stop();
+});
+
+describe('lineage of real pipeline runs, in Neo4j and in the embedded store', () => {
+  let first: RunSnapshot;
+  let second: RunSnapshot;
+  let data1: string;
+
+  it('records the smoke pipeline down to its source file', async () => {
+    const smoke = await runPipeline('smoke', {});
+    const merged = output(smoke, 'merge', 'records');
+    const text = await both(['lineage', merged.slice(0, 16)]);
+    expect(text.split('\n')[0]).toMatch(new RegExp(`^records ${merged.slice(0, 12)} \\(.*74 records`));
+    expect(text).toContain(`written by step merge (concat, code `);
+    expect(text).toContain(`in run ${smoke.runId} [succeeded]`);
+    expect(text).toMatch(/source: source file \S*data\/smoke\.jsonl \(sha256 [0-9a-f]{12}\)/);
+    // Both branches of the fan-in are there, and the shared load step is shown once.
+    expect(text).toContain('step filter (filter-length');
+    expect(text).toContain('step shout (map-text');
+    expect(text).toContain('(see above)');
+
+    const runText = await both(['lineage', smoke.runId]);
+    expect(runText.split('\n')[0]).toBe(`run ${smoke.runId} (pipeline smoke)`);
+    expect(runText).toMatch(/params \{"input":"data\/smoke.jsonl","minChars":8\} \(sha256 [0-9a-f]{12}\)/);
+    expect(runText).toMatch(/by user:\d+@/);
+    expect(runText).toContain('steps (7)');
+  });
+
+  it('records training, quantization and evaluation as a model registry', async () => {
+    data1 = path.join(home, 'data1.jsonl');
+    await writeFile(data1, Array.from({ length: 12 }, (_, i) => JSON.stringify({ instruction: `q${i}`, input: '', output: i % 4 === 0 ? '' : `answer ${i}` })).join('\n') + '\n');
+    first = await runPipeline('test-lineage', { input: data1 });
+
+    const models = await both(['models']);
+    const lines = models.trim().split('\n');
+    expect(lines[0]).toMatch(/^NAME\s+VERSION\s+MODEL\s+SIZE\s+FILES\s+EVAL\s+PROMOTED\s+RUN$/);
+    const tiny = lines.find((l) => l.startsWith('tiny-json '))!;
+    expect(tiny).toContain(` v1 `);
+    expect(tiny).toContain(output(first, 'train-reasoning', 'model').slice(0, 12));
+    expect(tiny).toContain(`Q4_K_M ${output(first, 'quantize-q4', 'model').slice(0, 12)}`);
+    expect(tiny).toContain(`Q8_0 ${output(first, 'quantize-q8', 'model').slice(0, 12)}`);
+    expect(tiny).toContain('base.exact_match=0.500 tuned.exact_match=0.750');
+    expect(tiny).toMatch(/ promoted /);
+    // The base model of the comparison is listed, but an evaluation never promotes its reference.
+    const base = lines.find((l) => l.startsWith('test-lineage/train-calibration '))!;
+    expect(base).toMatch(/ v1 .* base\.exact_match=0\.500 tuned\.exact_match=0\.750 +- +test-lineage-/);
+
+    const json = JSON.parse((await cli(['models', '--json', '--store', 'neo4j'], env)).stdout) as Array<{ name: string; trainedOn: string[]; bases: string[] }>;
+    const entry = json.find((m) => m.name === 'tiny-json')!;
+    expect(entry.trainedOn).toEqual([output(first, 'filter', 'records')]);
+    expect(entry.bases).toEqual([output(first, 'train-calibration', 'model')]);
+  });
+
+  it('answers the upstream lineage of a quantized model down to the source file', async () => {
+    const q4 = output(first, 'quantize-q4', 'model');
+    const text = await both(['lineage', q4]);
+    const lines = text.split('\n');
+    expect(lines[0]).toBe(`model ${q4.slice(0, 12)} (gguf, 2.5 KiB, Q4_K_M, test-lineage/quantize-q4)`);
+    expect(text).toContain('written by step quantize-q4 (test-lineage-quantize');
+    expect(text).toContain('model: model ');
+    expect(text).toContain('written by step train-reasoning (test-lineage-train');
+    expect(text).toContain('base: model ');
+    expect(text).toMatch(/records: records [0-9a-f]{12} \(instruction, 9 records/);
+    expect(text).toContain(`source: source file ${data1}`);
+    // Model names resolve too (latest version by default).
+    const byName = await both(['lineage', 'tiny-json']);
+    expect(byName.split('\n')[0]).toContain(output(first, 'train-reasoning', 'model').slice(0, 12));
+  });
+
+  it('versions a model retrained on new data and lists the runs that used a dataset', async () => {
+    const data2 = path.join(home, 'data2.jsonl');
+    await writeFile(data2, Array.from({ length: 20 }, (_, i) => JSON.stringify({ instruction: `n${i}`, input: '', output: `new ${i}` })).join('\n') + '\n');
+    second = await runPipeline('test-lineage', { input: data2, promote: false, exactMatch: 0.4 });
+    const models = await both(['models']);
+    const tiny = models.split('\n').filter((l) => l.startsWith('tiny-json '));
+    expect(tiny).toHaveLength(2);
+    expect(tiny[1]).toContain(' v2 ');
+    expect(tiny[1]).toContain(output(second, 'train-reasoning', 'model').slice(0, 12));
+    expect(tiny[1]).toMatch(/ rejected /);
+
+    const records1 = output(first, 'load', 'records');
+    const uses = await both(['runs', '--uses', records1]);
+    const rows = uses.trim().split('\n');
+    expect(rows[0]).toMatch(/^RUN\s+PIPELINE\s+STARTED\s+BY\s+USE\s+STEPS$/);
+    expect(rows).toHaveLength(2);
+    expect(rows[1]).toMatch(new RegExp(`^${first.runId}\\s+test-lineage\\s+\\S+\\s+user:\\S+\\s+direct\\s+filter$`));
+
+    // The first phase's model is used by both the reasoning phase and the evaluation, and only in run 1.
+    const phase1 = output(first, 'train-calibration', 'model');
+    expect(await both(['runs', '--uses', phase1])).toMatch(/direct\s+evaluate,train-reasoning\n$/);
+    const filtered = output(first, 'filter', 'records');
+    const derived = await both(['runs', '--uses', filtered, '--json']);
+    expect((JSON.parse(derived) as { runs: Array<{ distance: number; steps: string[] }> }).runs).toEqual([
+      expect.objectContaining({ distance: 0, steps: ['train-calibration', 'train-reasoning'] }),
+    ]);
+  });
+
+  it('reports unknown targets with a clear error', async () => {
+    const res = await cli(['lineage', 'no-such-thing', '--store', 'local'], env);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('no run, artifact or model "no-such-thing" in the local lineage store');
+  });
+});
+
+describe('idempotency', () => {
+  it('a retried step and a rerun under the same run id never duplicate nodes or relationships', async () => {
+    const stores = [Neo4jLineageStore.open({ uri: db.uri, user: db.user, password: db.password }), LocalLineageStore.inHome(home)];
+    try {
+      const id = `lineage-retry-${Date.now()}`;
+      // The flaky step fails twice and succeeds on its third attempt: one Step, one WROTE.
+      const run1 = await runPipeline('test-failures', { flakyFailures: 2, siblingMs: 0, tag: id }, id);
+      expect(run1.state?.steps.find((s) => s.id === 'flaky')?.metadata.attempts).toBe(3);
+      const after1 = await Promise.all(stores.map((s) => s.counts()));
+      for (const store of stores) {
+        const steps = await store.runSteps(id);
+        expect(steps.map((s) => s.stepId).sort()).toEqual(['flaky', 'sibling']);
+        expect(await store.writes(`${id}/flaky`)).toHaveLength(1);
+      }
+      // The whole run again under the same id (Temporal allows it once the first closed): every
+      // recordLineage call repeats, steps come from the cache, and the graph stays the same.
+      const run2 = await runPipeline('test-failures', { flakyFailures: 2, siblingMs: 0, tag: id }, id);
+      expect(run2.state?.steps.map((s) => s.status)).toEqual(['cached', 'cached']);
+      const after2 = await Promise.all(stores.map((s) => s.counts()));
+      expect(after2[0]!.nodes).toEqual(after1[0]!.nodes);
+      expect(after2[0]!.relationships).toEqual(after1[0]!.relationships);
+      expect(after2[1]).toEqual(after1[1]);
+      // Both stores hold the same graph.
+      expect(after2[1]).toEqual(after2[0]);
+      for (const store of stores) expect((await store.runSteps(id)).map((s) => s.status).sort()).toEqual(['cached', 'cached']);
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+});
