@@ -1,0 +1,212 @@
+import path from 'node:path';
+import { sha256File } from '../../core/artifacts/hash.js';
+import type { ArtifactRef } from '../../core/artifacts/ref.js';
+import { defineStep, type StepContext } from '../../core/dsl/step-kind.js';
+import { PipelineError } from '../../core/errors.js';
+import { readRecords, RecordsWriter, writeJsonArtifact } from '../../core/stage/records-io.js';
+import { parseGsm8k, type Gsm8kDoc } from './benchmarks/gsm8k.js';
+import { parseHumanEval } from './benchmarks/humaneval.js';
+import { parseGenericMc, parseHellaswag, parseTruthfulqa, type McDoc } from './benchmarks/multiple-choice.js';
+import { readBenchmarkFile, type Located } from './benchmarks/read.js';
+import { LlamaEngine } from './llm/engine.js';
+import { CypherChecker } from './metrics/cypher.js';
+import { evaluateOptions, type EvaluateOptions } from './options.js';
+import { buildRows, type EvalReport, type ModelScores } from './result.js';
+import { toExample, type Example } from './tasks/examples.js';
+import { scoreModel, type EvalPlan } from './tasks/score-model.js';
+
+/**
+ * Scores the tuned model, and the base model when given, with the same prompts and settings: task
+ * metrics on the held-out test split and standard benchmarks from local lm-eval-format files.
+ * Writes the `eval` report (result.ts) and the per-example predictions.
+ */
+export const evaluateStep = defineStep({
+  kind: 'evaluate',
+  description: 'Evaluate GGUF models (base vs tuned): test-split metrics, log-likelihood scoring and standard benchmarks',
+  module: import.meta.url,
+  profile: 'gpu',
+  inputs: {
+    tuned: { kind: 'model' },
+    base: { kind: 'model', optional: true },
+    test: { kind: 'records', optional: true },
+    fewshot: { kind: 'records', optional: true },
+  },
+  outputs: { report: 'report', predictions: 'records' },
+  options: evaluateOptions,
+  timeouts: { heartbeatMs: 60_000 },
+  async fingerprint(options) {
+    // Benchmark files live outside the store: their digests are part of the cache key.
+    const b = options.benchmarks;
+    const files = [b.gsm8k?.path, b.gsm8k?.fewshotPath, b.hellaswag?.path, b.hellaswag?.fewshotPath, b.truthfulqa?.path, b.humaneval?.path];
+    for (const mc of b.multipleChoice) files.push(mc.path, mc.fewshotPath);
+    const digests = await Promise.all(
+      files.filter((f): f is string => !!f).map(async (f) => (await sha256File(path.resolve(f)).catch(() => ({ sha256: 'missing' }))).sha256),
+    );
+    return digests.join(',');
+  },
+  async run(ctx, inputs, options) {
+    if (!inputs.test && !hasBenchmarks(options)) {
+      throw new PipelineError('INVALID_STEP_OPTIONS', 'evaluate has nothing to score: give it a `test` input or at least one benchmark', [
+        { path: 'options.benchmarks', message: 'no test split and no benchmark' },
+      ]);
+    }
+    const { plan, skipped } = await buildPlan(ctx, inputs, options);
+    const predictions = await RecordsWriter.open(ctx.store);
+    const cypher = new CypherChecker(ctx.config.neo4j);
+    const models: { label: 'base' | 'tuned'; ref: ArtifactRef }[] = [];
+    if (inputs.base) models.push({ label: 'base', ref: inputs.base });
+    models.push({ label: 'tuned', ref: inputs.tuned });
+    const scores: Partial<Record<'base' | 'tuned', ModelScores>> = {};
+    try {
+      for (const { label, ref } of models) {
+        let task = '';
+        let total = 0;
+        const engine = await LlamaEngine.open(await ctx.store.localPath(ref), {
+          sequences: options.engine.sequences,
+          contextSize: options.engine.contextSize,
+          batchSize: options.engine.batchSize,
+          threads: options.engine.threads,
+          gpu: options.engine.gpu === 'cpu' ? false : 'auto',
+          signal: ctx.signal,
+          onProgress: (done) => ctx.heartbeat({ done, total, unit: 'requests', message: task }),
+        });
+        try {
+          scores[label] = await scoreModel(
+            engine,
+            label,
+            plan,
+            {
+              cypher,
+              signal: ctx.signal,
+              onPrediction: (row) => predictions.write(row),
+              onTask: (name, n) => {
+                task = name;
+                total = n;
+                ctx.heartbeat({ done: 0, total: n, unit: 'requests', message: name });
+              },
+            },
+            { label, sha256: ref.sha256, bytes: ref.bytes, uri: ref.uri },
+          );
+        } finally {
+          await engine.close();
+        }
+      }
+    } catch (err) {
+      await predictions.abort();
+      throw err;
+    } finally {
+      await cypher.close();
+    }
+    const tuned = scores.tuned!;
+    const report: EvalReport = {
+      schema: 'eval',
+      version: 1,
+      phase: options.phase,
+      settings: settingsOf(options, plan),
+      metrics: buildRows(tuned, scores.base),
+      models: { tuned, ...(scores.base ? { base: scores.base } : {}) },
+      skipped,
+    };
+    const reportRef = await writeJsonArtifact(ctx.store, report, 'report', 'eval');
+    const predictionsRef = await predictions.commit('eval-predictions');
+    const summary = Object.fromEntries(report.metrics.map((m) => [m.name, { tuned: m.tuned, ...(m.base !== undefined ? { base: m.base, delta: m.delta } : {}) }]));
+    return { outputs: { report: reportRef, predictions: predictionsRef }, metadata: { phase: options.phase, metrics: summary, skipped } };
+  },
+});
+
+function hasBenchmarks(o: EvaluateOptions): boolean {
+  const b = o.benchmarks;
+  return !!(b.gsm8k || b.hellaswag || b.truthfulqa || b.humaneval || b.multipleChoice.length > 0);
+}
+
+function settingsOf(o: EvaluateOptions, plan: EvalPlan): Record<string, unknown> {
+  return {
+    test: o.test ? { ...o.test, schema: o.test.schema === undefined ? undefined : '(given)', examples: plan.test?.examples.length ?? 0 } : undefined,
+    benchmarks: o.benchmarks,
+    engine: o.engine,
+    decoding: 'greedy (temperature 0)',
+  };
+}
+
+/** Few-shot documents: from their own file, else the first `n` of the evaluation file (which then skips them). */
+async function withShots<T>(file: string, fewshotPath: string | undefined, n: number, limit: number | undefined, parse: (d: Located<Record<string, unknown>>) => T) {
+  const shotsFromFile = fewshotPath ? (await readBenchmarkFile(fewshotPath, n)).map(parse) : undefined;
+  const docs = (await readBenchmarkFile(file, limit === undefined ? undefined : limit + (shotsFromFile ? 0 : n))).map(parse);
+  if (shotsFromFile) return { shots: shotsFromFile, docs };
+  return { shots: docs.slice(0, n), docs: docs.slice(n) };
+}
+
+async function buildPlan(
+  ctx: StepContext,
+  inputs: { test?: ArtifactRef | undefined; fewshot?: ArtifactRef | undefined },
+  o: EvaluateOptions,
+): Promise<{ plan: EvalPlan; skipped: Record<string, number> }> {
+  const plan: EvalPlan = { mc: [] };
+  const skipped: Record<string, number> = {};
+  if (o.test && !inputs.test) throw new PipelineError('INVALID_STEP_OPTIONS', 'options.test is set but the step has no `test` input');
+  if (inputs.test) {
+    const t = o.test ?? evaluateOptions.shape.test.unwrap().parse({});
+    const examples: Example[] = [];
+    for await (const { value } of readRecords(ctx.store, inputs.test)) {
+      const r = toExample(value, t.template);
+      if (r.ok) examples.push(r.example);
+      else skipped[r.reason] = (skipped[r.reason] ?? 0) + 1;
+      if (t.limit !== undefined && examples.length >= t.limit) break;
+    }
+    let prefix = '';
+    if (t.fewShot > 0) {
+      if (!inputs.fewshot) throw new PipelineError('INVALID_STEP_OPTIONS', 'test.fewShot > 0 needs a `fewshot` input (e.g. the train split)');
+      const shots: string[] = [];
+      for await (const { value } of readRecords(ctx.store, inputs.fewshot)) {
+        const r = toExample(value, t.template);
+        if (r.ok && r.example.text === undefined) shots.push(`${r.example.prompt} ${r.example.reference}`);
+        if (shots.length >= t.fewShot) break;
+      }
+      prefix = shots.map((s) => s + '\n\n').join('');
+    }
+    plan.test = {
+      examples,
+      prefix,
+      metrics: t.metrics,
+      normalise: t.normalise,
+      maxTokens: t.maxTokens,
+      stop: t.stop,
+      ...(t.labels ? { labels: t.labels } : {}),
+      ...(t.schema !== undefined ? { schema: t.schema } : {}),
+    };
+  }
+  const b = o.benchmarks;
+  if (b.gsm8k) {
+    const { shots, docs } = await withShots<Gsm8kDoc>(b.gsm8k.path, b.gsm8k.fewshotPath, b.gsm8k.fewShot, b.gsm8k.limit, parseGsm8k);
+    plan.gsm8k = { docs, shots, maxTokens: b.gsm8k.maxTokens };
+  }
+  if (b.hellaswag) {
+    const { shots, docs } = await withShots<McDoc>(b.hellaswag.path, b.hellaswag.fewshotPath, b.hellaswag.fewShot, b.hellaswag.limit, parseHellaswag);
+    plan.mc.push({ name: 'hellaswag', docs, shots, metrics: ['acc', 'acc_norm'] });
+  }
+  if (b.truthfulqa) {
+    const raw = await readBenchmarkFile(b.truthfulqa.path, b.truthfulqa.limit);
+    for (const which of b.truthfulqa.tasks) {
+      plan.mc.push({ name: `truthfulqa_${which}`, docs: raw.map((d) => parseTruthfulqa(d, which)), shots: [], metrics: [which === 'mc1' ? 'acc' : 'mc2'] });
+    }
+  }
+  for (const mc of b.multipleChoice) {
+    const { shots, docs } = await withShots<McDoc>(mc.path, mc.fewshotPath, mc.fewShot, mc.limit, parseGenericMc);
+    plan.mc.push({ name: mc.name, docs, shots, metrics: ['acc', 'acc_norm'] });
+  }
+  if (b.humaneval) {
+    if (!b.humaneval.allowCodeExecution) {
+      throw new PipelineError('INVALID_STEP_OPTIONS', 'humaneval runs model-generated code: set benchmarks.humaneval.allowCodeExecution to true to allow it', [
+        { path: 'options.benchmarks.humaneval.allowCodeExecution', message: 'must be true to run HumanEval' },
+      ]);
+    }
+    const docs = (await readBenchmarkFile(b.humaneval.path, b.humaneval.limit)).map(parseHumanEval);
+    plan.humaneval = {
+      docs,
+      maxTokens: b.humaneval.maxTokens,
+      limits: { timeoutMs: b.humaneval.timeoutMs, memoryBytes: b.humaneval.memoryMb * 1024 * 1024, python: b.humaneval.python },
+      workDir: ctx.workDir,
+    };
+  }
+  return { plan, skipped };
+}

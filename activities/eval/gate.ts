@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { gain, type EvalReport, type MetricRow } from './result.js';
+
+/**
+ * Promotion rules, checked against an `eval` report. Gains are in the metric's comparison unit:
+ * points (x100) for fractions such as accuracy, raw units for values such as perplexity, and
+ * always sign-corrected so that a positive gain is an improvement (perplexity going down gains).
+ *
+ * - `improves`: tuned >= base + `points` on `metric` (e.g. +5 points of exact match);
+ * - `no_regression`: no metric in `metrics` (`others` = every metric not named by an `improves`
+ *   rule, `all` = every metric) is worse than base by more than `points`;
+ * - `threshold`: the tuned value is at least `min` and/or at most `max` (raw metric value).
+ */
+export const gateRule = z.discriminatedUnion('rule', [
+  z.object({ rule: z.literal('improves'), metric: z.string().min(1), points: z.number() }).strict(),
+  z
+    .object({
+      rule: z.literal('no_regression'),
+      metrics: z.union([z.literal('others'), z.literal('all'), z.array(z.string().min(1)).min(1)]).default('others'),
+      points: z.number().nonnegative(),
+    })
+    .strict(),
+  z.object({ rule: z.literal('threshold'), metric: z.string().min(1), min: z.number().optional(), max: z.number().optional() }).strict(),
+]);
+export type GateRule = z.output<typeof gateRule>;
+
+export interface GateCheck {
+  rule: GateRule['rule'];
+  metric: string;
+  passed: boolean;
+  /** A sentence a person can read in the run result, with the numbers. */
+  reason: string;
+}
+
+export interface GateDecision {
+  decision: 'promoted' | 'rejected';
+  phase: string;
+  checks: GateCheck[];
+  /** The failed checks' reasons (all checks' when promoted, so the result says why either way). */
+  reasons: string[];
+}
+
+const fmt = (x: number): string => (Math.abs(x) >= 100 ? x.toFixed(1) : x.toFixed(2));
+const shown = (row: MetricRow, v: number): string => (row.unit === 'fraction' ? `${fmt(v * 100)}%` : fmt(v));
+
+export function applyGate(report: EvalReport, rules: readonly GateRule[]): GateDecision {
+  const rows = new Map(report.metrics.map((m) => [m.name, m]));
+  const checks: GateCheck[] = [];
+  const missing = (rule: GateRule['rule'], metric: string, why: string): void => {
+    checks.push({ rule, metric, passed: false, reason: `${metric}: ${why}` });
+  };
+  const improved = new Set(rules.flatMap((r) => (r.rule === 'improves' ? [r.metric] : [])));
+  for (const r of rules) {
+    if (r.rule === 'improves') {
+      const row = rows.get(r.metric);
+      if (!row) {
+        missing(r.rule, r.metric, `not measured (have: ${[...rows.keys()].join(', ') || 'none'})`);
+        continue;
+      }
+      const g = gain(row);
+      if (g === undefined) {
+        missing(r.rule, r.metric, 'no base model score to compare with');
+        continue;
+      }
+      const unit = row.unit === 'fraction' ? 'points' : '';
+      const passed = g >= r.points - 1e-9;
+      checks.push({
+        rule: r.rule,
+        metric: r.metric,
+        passed,
+        reason: `${r.metric}: tuned ${shown(row, row.tuned)} vs base ${shown(row, row.base!)} (${g >= 0 ? '+' : ''}${fmt(g)} ${unit}, needs >= +${fmt(r.points)})`.replace('  ', ' '),
+      });
+    } else if (r.rule === 'no_regression') {
+      const names = r.metrics === 'all' ? [...rows.keys()] : r.metrics === 'others' ? [...rows.keys()].filter((n) => !improved.has(n)) : r.metrics;
+      for (const name of names) {
+        const row = rows.get(name);
+        if (!row) {
+          missing(r.rule, name, 'not measured');
+          continue;
+        }
+        const g = gain(row);
+        if (g === undefined) continue; // nothing to regress against
+        const passed = g >= -r.points - 1e-9;
+        const unit = row.unit === 'fraction' ? ' points' : '';
+        checks.push({
+          rule: r.rule,
+          metric: name,
+          passed,
+          reason: `${name}: tuned ${shown(row, row.tuned)} vs base ${shown(row, row.base!)} (${g >= 0 ? '+' : ''}${fmt(g)}${unit}; may drop at most ${fmt(r.points)})`,
+        });
+      }
+    } else {
+      const row = rows.get(r.metric);
+      if (!row) {
+        missing(r.rule, r.metric, 'not measured');
+        continue;
+      }
+      const okMin = r.min === undefined || row.tuned >= r.min;
+      const okMax = r.max === undefined || row.tuned <= r.max;
+      const bounds = [r.min !== undefined ? `>= ${r.min}` : '', r.max !== undefined ? `<= ${r.max}` : ''].filter(Boolean).join(' and ');
+      checks.push({ rule: r.rule, metric: r.metric, passed: okMin && okMax, reason: `${r.metric}: tuned ${fmt(row.tuned)} (needs ${bounds})` });
+    }
+  }
+  const failed = checks.filter((c) => !c.passed);
+  return {
+    decision: failed.length === 0 ? 'promoted' : 'rejected',
+    phase: report.phase,
+    checks,
+    reasons: (failed.length > 0 ? failed : checks).map((c) => c.reason),
+  };
+}

@@ -1,0 +1,165 @@
+/**
+ * The llama.cpp side of evaluation, in its own process: a failed ggml assert aborts this process,
+ * which the engine reports as an error, instead of killing the worker. Speaks `protocol.ts` over IPC.
+ */
+import { getLlama, LlamaCompletion, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel, type Token } from 'node-llama-cpp';
+import type { ChildMessage, GenerateItem, GenerateResult, LoadRequest, LoadResult, LoglikItem, LoglikResult, ParentMessage, RollingItem, RollingResult } from './protocol.js';
+
+let llama: Llama | undefined;
+let model: LlamaModel | undefined;
+let context: LlamaContext | undefined;
+let sequences: LlamaContextSequence[] = [];
+let bos: Token | null = null;
+
+function send(msg: ChildMessage): void {
+  process.send?.(msg);
+}
+
+async function load(req: LoadRequest): Promise<LoadResult> {
+  llama = await getLlama({ gpu: req.gpu, logLevel: 'error' as never });
+  model = await llama.loadModel({ modelPath: req.modelPath });
+  context = await model.createContext({
+    contextSize: Math.min(req.contextSize, model.trainContextSize),
+    sequences: req.sequences,
+    batchSize: req.batchSize,
+    ...(req.threads > 0 ? { threads: req.threads } : {}),
+  });
+  sequences = Array.from({ length: req.sequences }, () => context!.getSequence());
+  bos = model.tokens.shouldPrependBosToken ? model.tokens.bos : null;
+  return { contextSize: context.contextSize, sequences: sequences.length, gpu: llama.gpu };
+}
+
+function tokenize(text: string): Token[] {
+  return model!.tokenize(text, false, bos !== null ? 'trimLeadingSpace' : undefined);
+}
+
+/** Runs `work` over the items with one worker per sequence; concurrent decodes share batches. */
+async function pool<I, R>(id: number, items: I[], work: (seq: LlamaContextSequence, item: I) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  let done = 0;
+  await Promise.all(
+    sequences.map(async (seq) => {
+      for (let i = next++; i < items.length; i = next++) {
+        results[i] = await work(seq, items[i]!);
+        done++;
+        if (done % 8 === 0 || done === items.length) send({ id, progress: done });
+      }
+    }),
+  );
+  return results;
+}
+
+async function generate(seq: LlamaContextSequence, item: GenerateItem): Promise<GenerateResult> {
+  const completion = new LlamaCompletion({ contextSequence: seq });
+  let tokens = 0;
+  const text = await completion.generateCompletion(item.prompt, {
+    maxTokens: item.maxTokens,
+    temperature: 0,
+    customStopTriggers: item.stop.length > 0 ? item.stop : undefined,
+    onToken: (t) => (tokens += t.length),
+  });
+  completion.dispose();
+  return { text, tokens };
+}
+
+/**
+ * Log-probabilities of `targets[k]` given everything before it, for the positions `from..` of
+ * `tokens`. Keeps the longest cached prefix of the sequence (choices of one question share their
+ * context) but always re-evaluates the token whose logits are needed first.
+ */
+async function scoreTokens(seq: LlamaContextSequence, tokens: Token[], firstTarget: number): Promise<{ loglik: number; greedy: boolean }> {
+  const firstLogit = firstTarget - 1;
+  const keep = Math.min(seq.compareContextTokens(tokens).firstDifferentIndex, firstLogit);
+  if (seq.nextTokenIndex > keep) await seq.eraseContextTokenRanges([{ start: keep, end: seq.nextTokenIndex }]);
+  const input = tokens.slice(keep).map((t, k): Token | [Token, object] => {
+    const pos = keep + k;
+    if (pos < firstLogit || pos >= tokens.length - 1) return t;
+    return [t, { generateNext: { logits: { filter: { tokens: [tokens[pos + 1]!], includeMax: true } }, totalLogitWeight: true } }];
+  });
+  const out = await seq.controlledEvaluate(input as Parameters<LlamaContextSequence['controlledEvaluate']>[0]);
+  let loglik = 0;
+  let greedy = true;
+  for (let pos = firstLogit; pos < tokens.length - 1; pos++) {
+    const next = out[pos - keep]?.next;
+    const target = tokens[pos + 1]!;
+    if (!next?.logits || next.totalLogitWeight === undefined) throw new Error(`no logits at position ${pos}`);
+    // The filtered map holds the target and the arg-max; do not rely on its order.
+    let maxLogit = -Infinity;
+    for (const l of next.logits.values()) maxLogit = Math.max(maxLogit, l);
+    const logit = next.logits.get(target);
+    if (logit === undefined) throw new Error(`no logit for token ${target}`);
+    // log softmax: logit - max - log(sum exp(l - max)); totalLogitWeight is that sum.
+    loglik += logit - maxLogit - Math.log(next.totalLogitWeight);
+    if (logit < maxLogit) greedy = false;
+  }
+  return { loglik, greedy };
+}
+
+async function loglik(seq: LlamaContextSequence, item: LoglikItem): Promise<LoglikResult> {
+  // lm-eval's split: trailing spaces of the context belong to the continuation; the continuation's
+  // tokens are those of tok(context + continuation) after the tokens of tok(context).
+  let ctx = item.context;
+  let cont = item.continuation;
+  const trailing = ctx.length - ctx.trimEnd().length;
+  if (trailing > 0) {
+    cont = ctx.slice(ctx.length - trailing) + cont;
+    ctx = ctx.slice(0, ctx.length - trailing);
+  }
+  const whole = tokenize(ctx + cont);
+  const ctxTokens = ctx.length > 0 ? tokenize(ctx) : [];
+  let contTokens = whole.slice(ctxTokens.length);
+  if (contTokens.length === 0) contTokens = tokenize(cont);
+  let prefix = bos !== null ? [bos, ...ctxTokens] : ctxTokens;
+  if (prefix.length === 0) throw new Error('loglikelihood needs a non-empty context or a BOS token');
+  // Left-truncate the context to fit the window, as lm-eval does (the continuation is kept whole).
+  const room = seq.contextSize - contTokens.length;
+  if (room < 1) throw new Error(`continuation of ${contTokens.length} tokens does not fit the ${seq.contextSize}-token context`);
+  if (prefix.length > room) prefix = prefix.slice(prefix.length - room);
+  const tokens = [...prefix, ...contTokens];
+  const r = await scoreTokens(seq, tokens, prefix.length);
+  return { ...r, tokens: contTokens.length };
+}
+
+/** Rolling log-likelihood of a whole text in disjoint windows, each conditioned on one token before it. */
+async function rolling(seq: LlamaContextSequence, item: RollingItem): Promise<RollingResult> {
+  const text = tokenize(item.text);
+  const all = bos !== null ? [bos, ...text] : text;
+  const window = seq.contextSize;
+  let total = 0;
+  let scored = 0;
+  for (let start = 1; start < all.length; start += window - 1) {
+    const end = Math.min(all.length, start + window - 1);
+    const r = await scoreTokens(seq, all.slice(start - 1, end), 1);
+    total += r.loglik;
+    scored += end - start;
+  }
+  return { loglik: total, tokens: scored, bytes: Buffer.byteLength(item.text, 'utf8') };
+}
+
+async function handle(msg: ParentMessage): Promise<unknown> {
+  switch (msg.op) {
+    case 'load':
+      return load(msg);
+    case 'generate':
+      return pool(msg.id, msg.items, generate);
+    case 'loglik':
+      return pool(msg.id, msg.items, loglik);
+    case 'rolling':
+      return pool(msg.id, msg.items, rolling);
+    case 'close':
+      await context?.dispose();
+      await model?.dispose();
+      await llama?.dispose();
+      setImmediate(() => process.exit(0));
+      return null;
+  }
+}
+
+process.on('message', (msg: ParentMessage) => {
+  handle(msg).then(
+    (result) => send({ id: msg.id, ok: true, result }),
+    (err: unknown) => send({ id: msg.id, ok: false, error: err instanceof Error ? err.message : String(err) }),
+  );
+});
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,129 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { PipelineError } from '../../../core/errors.js';
+import type {
+  ChildMessage,
+  GenerateItem,
+  GenerateResult,
+  LoadRequest,
+  LoadResult,
+  LoglikItem,
+  LoglikResult,
+  ParentMessage,
+  Request,
+  RollingItem,
+  RollingResult,
+} from './protocol.js';
+
+const CHILD = fileURLToPath(new URL('./child.js', import.meta.url));
+
+export interface EngineOptions {
+  /** Parallel sequences (the batch width of log-likelihood scoring and generation); 1 is one-by-one. */
+  sequences?: number;
+  contextSize?: number;
+  batchSize?: number;
+  /** 0: llama.cpp's default. */
+  threads?: number;
+  gpu?: 'auto' | false;
+  signal?: AbortSignal;
+  /** Called with the number of items done in the current request. */
+  onProgress?: (done: number) => void;
+}
+
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
+
+/**
+ * A GGUF model loaded in a llama.cpp child process. Requests are whole lists, so the child can
+ * spread them over its sequences and llama.cpp decodes them in shared batches.
+ */
+export class LlamaEngine {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private exited: string | undefined;
+
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly onProgress: ((done: number) => void) | undefined,
+    readonly modelPath: string,
+  ) {
+    child.on('message', (m: ChildMessage) => {
+      if ('progress' in m) return this.onProgress?.(m.progress);
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.pending.delete(m.id);
+      if (m.ok) p.resolve(m.result);
+      else p.reject(new PipelineError('STEP_FAILED', `llama.cpp (${modelPath}): ${m.error}`));
+    });
+    child.on('exit', (code, sig) => {
+      this.exited = `llama.cpp child process exited (${sig ?? `code ${code}`}) while evaluating ${modelPath}`;
+      for (const p of this.pending.values()) p.reject(new PipelineError('STEP_FAILED', this.exited));
+      this.pending.clear();
+    });
+  }
+
+  info: LoadResult | undefined;
+
+  static async open(modelPath: string, opts: EngineOptions = {}): Promise<LlamaEngine> {
+    const child = fork(CHILD, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'advanced' });
+    const engine = new LlamaEngine(child, opts.onProgress, modelPath);
+    if (opts.signal) {
+      const kill = (): void => void engine.kill();
+      if (opts.signal.aborted) kill();
+      opts.signal.addEventListener('abort', kill, { once: true });
+      child.once('exit', () => opts.signal?.removeEventListener('abort', kill));
+    }
+    const load: LoadRequest = {
+      op: 'load',
+      modelPath,
+      sequences: Math.max(1, opts.sequences ?? 8),
+      contextSize: opts.contextSize ?? 2048,
+      batchSize: opts.batchSize ?? 512,
+      threads: opts.threads ?? 0,
+      gpu: opts.gpu ?? 'auto',
+    };
+    try {
+      engine.info = (await engine.request(load)) as LoadResult;
+    } catch (err) {
+      await engine.kill();
+      throw err;
+    }
+    return engine;
+  }
+
+  private request(req: Request): Promise<unknown> {
+    if (this.exited) return Promise.reject(new PipelineError('STEP_FAILED', this.exited));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.child.send({ ...req, id } as ParentMessage);
+    });
+  }
+
+  generate(items: GenerateItem[]): Promise<GenerateResult[]> {
+    return this.request({ op: 'generate', items }) as Promise<GenerateResult[]>;
+  }
+
+  loglik(items: LoglikItem[]): Promise<LoglikResult[]> {
+    return this.request({ op: 'loglik', items }) as Promise<LoglikResult[]>;
+  }
+
+  rolling(items: RollingItem[]): Promise<RollingResult[]> {
+    return this.request({ op: 'rolling', items }) as Promise<RollingResult[]>;
+  }
+
+  async close(): Promise<void> {
+    if (this.exited) return;
+    const exited = new Promise<void>((r) => this.child.once('exit', () => r()));
+    await this.request({ op: 'close' }).catch(() => undefined);
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  async kill(): Promise<void> {
+    if (this.exited) return;
+    const exited = new Promise<void>((r) => this.child.once('exit', () => r()));
+    this.child.kill('SIGKILL');
+    await exited;
+  }
+}

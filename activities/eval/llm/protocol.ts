@@ -1,0 +1,65 @@
+/** Messages between the evaluation engine (in the worker) and its llama.cpp child process. */
+export interface LoadRequest {
+  op: 'load';
+  modelPath: string;
+  /** Parallel sequences in one context: requests on different sequences share each decode batch. */
+  sequences: number;
+  contextSize: number;
+  batchSize: number;
+  threads: number;
+  gpu: 'auto' | false;
+}
+
+export interface GenerateItem {
+  prompt: string;
+  maxTokens: number;
+  stop: string[];
+}
+
+export interface LoglikItem {
+  context: string;
+  continuation: string;
+}
+
+export interface RollingItem {
+  text: string;
+}
+
+export type Request =
+  | LoadRequest
+  | { op: 'generate'; items: GenerateItem[] }
+  | { op: 'loglik'; items: LoglikItem[] }
+  | { op: 'rolling'; items: RollingItem[] }
+  | { op: 'close' };
+
+export interface GenerateResult {
+  text: string;
+  tokens: number;
+}
+
+export interface LoglikResult {
+  /** Sum of the continuation tokens' natural-log probabilities. */
+  loglik: number;
+  /** True when every continuation token was the arg-max (lm-eval's `is_greedy`). */
+  greedy: boolean;
+  tokens: number;
+}
+
+export interface RollingResult {
+  loglik: number;
+  tokens: number;
+  bytes: number;
+}
+
+export interface LoadResult {
+  contextSize: number;
+  sequences: number;
+  gpu: string | false;
+}
+
+export type ChildMessage =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: string }
+  | { id: number; progress: number };
+
+export type ParentMessage = Request & { id: number };

@@ -1,0 +1,80 @@
+import type { ClassificationReport } from './metrics/classification.js';
+
+/**
+ * The evaluation result, stored as a `report` artifact with schema `eval` (the lineage store keys
+ * its SCORED relationships on that schema). Metric values are fractions in [0, 1] (`unit:
+ * 'fraction'`, shown and compared in points = 100 x value) or raw values (`unit: 'value'`,
+ * perplexity); `higherIsBetter` says which way is better.
+ */
+export interface MetricRow {
+  name: string;
+  unit: 'fraction' | 'value';
+  higherIsBetter: boolean;
+  /** How many documents or examples the value averages over. */
+  n: number;
+  base?: number;
+  tuned: number;
+  /** tuned - base, in points for fractions (x100) and in raw units for values. */
+  delta?: number;
+}
+
+export interface ModelRef {
+  label: 'base' | 'tuned';
+  sha256: string;
+  bytes: number;
+  uri: string;
+}
+
+export interface ModelScores {
+  model: ModelRef;
+  metrics: Record<string, number>;
+  n: Record<string, number>;
+  /** Wall time per task, ms. */
+  timings: Record<string, number>;
+  classification?: ClassificationReport;
+  humaneval?: Record<string, number>;
+}
+
+export interface EvalReport {
+  schema: 'eval';
+  version: 1;
+  phase: string;
+  settings: Record<string, unknown>;
+  metrics: MetricRow[];
+  models: { base?: ModelScores; tuned: ModelScores };
+  /** Test-split records that could not be evaluated, per reason code. */
+  skipped: Record<string, number>;
+}
+
+export const METRIC_INFO: Record<string, { unit: 'fraction' | 'value'; higherIsBetter: boolean }> = {
+  perplexity: { unit: 'value', higherIsBetter: false },
+  bits_per_byte: { unit: 'value', higherIsBetter: false },
+};
+
+export function metricInfo(name: string): { unit: 'fraction' | 'value'; higherIsBetter: boolean } {
+  const leaf = name.slice(name.lastIndexOf('.') + 1);
+  return METRIC_INFO[leaf] ?? { unit: 'fraction', higherIsBetter: true };
+}
+
+/** Improvement of tuned over base in the metric's comparison unit (points for fractions), sign-corrected so that > 0 is better. */
+export function gain(row: Pick<MetricRow, 'unit' | 'higherIsBetter' | 'base' | 'tuned'>): number | undefined {
+  if (row.base === undefined) return undefined;
+  const scale = row.unit === 'fraction' ? 100 : 1;
+  const d = (row.tuned - row.base) * scale;
+  return row.higherIsBetter ? d : -d;
+}
+
+export function buildRows(tuned: ModelScores, base: ModelScores | undefined): MetricRow[] {
+  return Object.keys(tuned.metrics)
+    .sort()
+    .map((name) => {
+      const info = metricInfo(name);
+      const row: MetricRow = { name, ...info, n: tuned.n[name] ?? 0, tuned: tuned.metrics[name]! };
+      const b = base?.metrics[name];
+      if (b !== undefined) {
+        row.base = b;
+        row.delta = (row.tuned - b) * (info.unit === 'fraction' ? 100 : 1);
+      }
+      return row;
+    });
+}

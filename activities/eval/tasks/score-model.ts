@@ -1,0 +1,169 @@
+import type { LlamaEngine } from '../llm/engine.js';
+import type { GenerateItem, LoglikItem } from '../llm/protocol.js';
+import { gsm8kRequests, gsm8kScore, type Gsm8kDoc } from '../benchmarks/gsm8k.js';
+import { humanEvalExecute, humanEvalRequests, type HumanEvalDoc } from '../benchmarks/humaneval.js';
+import { mcRequests, mcScore, type McDoc } from '../benchmarks/multiple-choice.js';
+import type { SandboxLimits } from '../benchmarks/sandbox.js';
+import { classificationReport, matchLabel } from '../metrics/classification.js';
+import type { CypherChecker } from '../metrics/cypher.js';
+import { jsonValid, SchemaChecker } from '../metrics/json.js';
+import { corpusPerplexity } from '../metrics/perplexity.js';
+import { exactMatch, rougeL, type Normalisation } from '../metrics/text.js';
+import type { ModelScores } from '../result.js';
+import type { Example } from './examples.js';
+
+export type TestMetric = 'exact_match' | 'json_valid' | 'schema_valid' | 'cypher_valid' | 'classification' | 'rouge_l' | 'perplexity';
+
+/** Everything one model is scored on; built once so that base and tuned see identical prompts. */
+export interface EvalPlan {
+  test?: {
+    examples: Example[];
+    /** Few-shot prefix (rendered examples with their references), the same for every prompt. */
+    prefix: string;
+    metrics: TestMetric[];
+    normalise: Normalisation | 'auto';
+    maxTokens: number;
+    stop: string[];
+    labels?: string[];
+    schema?: unknown;
+  };
+  gsm8k?: { docs: Gsm8kDoc[]; shots: Gsm8kDoc[]; maxTokens: number };
+  mc: { name: string; docs: McDoc[]; shots: McDoc[]; metrics: ('acc' | 'acc_norm' | 'mc1' | 'mc2')[] }[];
+  humaneval?: { docs: HumanEvalDoc[]; maxTokens: number; limits: SandboxLimits; workDir: string };
+}
+
+export interface ScoreHooks {
+  cypher: CypherChecker;
+  /** Prediction rows for the predictions artifact (text stays in artifacts, never in metadata). */
+  onPrediction(row: Record<string, unknown>): Promise<void>;
+  onTask(task: string, total: number): void;
+  signal: AbortSignal;
+}
+
+function autoNormalise(reference: string): Normalisation {
+  const t = reference.trim();
+  if (t.startsWith('{') || t.startsWith('[')) {
+    try {
+      JSON.parse(t);
+      return 'json';
+    } catch {
+      /* not JSON: compare as text */
+    }
+  }
+  return 'basic';
+}
+
+const mean = (xs: number[]): number => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
+
+export async function scoreModel(engine: LlamaEngine, label: 'base' | 'tuned', plan: EvalPlan, hooks: ScoreHooks, model: ModelScores['model']): Promise<ModelScores> {
+  const out: ModelScores = { model, metrics: {}, n: {}, timings: {} };
+  const set = (name: string, value: number, n: number): void => {
+    out.metrics[name] = value;
+    out.n[name] = n;
+  };
+  const timed = async <T>(task: string, total: number, fn: () => Promise<T>): Promise<T> => {
+    hooks.onTask(`${label} ${task}`, total);
+    const t0 = Date.now();
+    try {
+      return await fn();
+    } finally {
+      out.timings[task] = Date.now() - t0;
+    }
+  };
+
+  if (plan.test) {
+    const t = plan.test;
+    const gen = t.examples.filter((e) => e.text === undefined);
+    const wantsGeneration = t.metrics.some((m) => m !== 'perplexity');
+    if (wantsGeneration && gen.length > 0) {
+      const items: GenerateItem[] = gen.map((e) => ({ prompt: t.prefix + e.prompt, maxTokens: t.maxTokens, stop: t.stop }));
+      const results = await timed('test.generate', items.length, () => engine.generate(items));
+      const preds = results.map((r) => r.text.trim());
+      const schemas = new SchemaChecker();
+      const em: number[] = [];
+      const jv: number[] = [];
+      const sv: number[] = [];
+      const cv: number[] = [];
+      const rl: number[] = [];
+      for (let i = 0; i < gen.length; i++) {
+        const e = gen[i]!;
+        const p = preds[i]!;
+        const row: Record<string, unknown> = { model: label, task: 'test', ...(e.id ? { id: e.id } : {}), prediction: p, reference: e.reference };
+        if (t.metrics.includes('exact_match')) em.push((row.exact_match = exactMatch(p, e.reference, t.normalise === 'auto' ? autoNormalise(e.reference) : t.normalise)) as number);
+        if (t.metrics.includes('json_valid')) jv.push((row.json_valid = jsonValid(p)) as number);
+        if (t.metrics.includes('schema_valid')) {
+          const schema = e.schema ?? t.schema;
+          if (schema !== undefined) {
+            const v = schemas.check(p, schema);
+            sv.push((row.schema_valid = v.valid ? 1 : 0) as number);
+            if (!v.valid) row.schema_error = v.reason;
+          }
+        }
+        if (t.metrics.includes('cypher_valid')) {
+          const v = await hooks.cypher.check(p);
+          cv.push((row.cypher_valid = v.valid ? 1 : 0) as number);
+          if (!v.valid) row.cypher_error = v.reason;
+        }
+        if (t.metrics.includes('rouge_l')) rl.push((row.rouge_l = rougeL(p, e.reference).f1) as number);
+        await hooks.onPrediction(row);
+      }
+      if (em.length) set('test.exact_match', mean(em), em.length);
+      if (jv.length) set('test.json_valid', mean(jv), jv.length);
+      if (sv.length) set('test.schema_valid', mean(sv), sv.length);
+      if (cv.length) set('test.cypher_valid', mean(cv), cv.length);
+      if (rl.length) set('test.rouge_l', mean(rl), rl.length);
+      if (t.metrics.includes('classification')) {
+        const labels = t.labels ?? [...new Set(gen.map((e) => e.reference.trim()))].sort();
+        const report = classificationReport(
+          gen.map((e, i) => ({ prediction: matchLabel(preds[i]!, labels), reference: e.reference.trim() })),
+          labels,
+        );
+        out.classification = report;
+        set('test.accuracy', report.accuracy, report.total);
+        set('test.macro_f1', report.macroF1, report.total);
+      }
+    }
+    if (t.metrics.includes('perplexity')) {
+      const cond = t.examples.filter((e) => e.text === undefined);
+      const plain = t.examples.filter((e) => e.text !== undefined);
+      const docs = await timed('test.perplexity', cond.length + plain.length, async () => {
+        const lls = cond.length ? await engine.loglik(cond.map((e) => ({ context: t.prefix + e.prompt, continuation: ` ${e.reference}` }))) : [];
+        const rolled = plain.length ? await engine.rolling(plain.map((e) => ({ text: e.text! }))) : [];
+        return [
+          ...lls.map((r, i) => ({ loglik: r.loglik, tokens: r.tokens, bytes: Buffer.byteLength(` ${cond[i]!.reference}`) })),
+          ...rolled,
+        ];
+      });
+      const ppl = corpusPerplexity(docs);
+      set('test.perplexity', ppl.perplexity, docs.length);
+      set('test.bits_per_byte', ppl.bitsPerByte, docs.length);
+    }
+  }
+
+  if (plan.gsm8k) {
+    const g = plan.gsm8k;
+    const results = await timed('gsm8k', g.docs.length, () => engine.generate(gsm8kRequests(g.docs, g.shots, g.maxTokens)));
+    const s = gsm8kScore(g.docs, results.map((r) => r.text));
+    set('gsm8k.exact_match_strict', s.strict, g.docs.length);
+    set('gsm8k.exact_match_flexible', s.flexible, g.docs.length);
+  }
+
+  for (const mc of plan.mc) {
+    const items: LoglikItem[] = mcRequests(mc.docs, mc.shots);
+    const results = await timed(mc.name, items.length, () => engine.loglik(items));
+    const s = mcScore(mc.docs, results);
+    for (const m of mc.metrics) {
+      const value = m === 'acc_norm' ? s.accNorm : m === 'mc2' ? s.mc2 : s.acc;
+      set(`${mc.name}.${m}`, value, mc.docs.length);
+    }
+  }
+
+  if (plan.humaneval) {
+    const h = plan.humaneval;
+    const results = await timed('humaneval', h.docs.length, () => engine.generate(humanEvalRequests(h.docs, h.maxTokens)));
+    const r = await humanEvalExecute(h.docs, results.map((x) => x.text), `${h.workDir}/${label}`, h.limits, hooks.signal);
+    set('humaneval.pass@1', r.passAt1, h.docs.length);
+    out.humaneval = r.outcomes;
+  }
+  return out;
+}
