@@ -1,6 +1,15 @@
 import type { z } from 'zod';
 import { manifestSchema } from './manifest.js';
 import { artifactRefSchema, planSchema } from './plan.js';
+import {
+  chatRecordSchema,
+  completionRecordSchema,
+  curatedRecordSchema,
+  instructionRecordSchema,
+  preferenceRecordSchema,
+  taskRecordSchema,
+  validateRejectSchema,
+} from './records.js';
 import { runPipelineInputSchema } from './workflow-input.js';
 
 /**
@@ -12,4 +21,11 @@ export const PUBLISHED_SCHEMAS: Record<string, z.ZodType> = {
   'artifact-ref': artifactRefSchema,
   'workflow-input': runPipelineInputSchema,
   manifest: manifestSchema,
+  'record-instruction': instructionRecordSchema,
+  'record-chat': chatRecordSchema,
+  'record-completion': completionRecordSchema,
+  'record-preference': preferenceRecordSchema,
+  'record-task': taskRecordSchema,
+  'curated-record': curatedRecordSchema,
+  'validate-reject': validateRejectSchema,
 };

@@ -51,6 +51,8 @@ export interface StepContext {
   heartbeat(progress?: StepProgress): void;
   /** The progress the previous attempt last reported, for resuming. */
   previousProgress: StepProgress | undefined;
+  /** When run on files (`forgeline stage`): the user's file paths per input, for provenance. */
+  inputFiles?: Record<string, string[]>;
 }
 
 export type ResolvedInputs<I extends Record<string, InputSpec>> = {

@@ -30,6 +30,7 @@ export async function runStepOnFiles(
   }
   const store = new LocalArtifactStore(statePaths(forgeline.home).artifacts);
   const inputs: Record<string, ArtifactRef | ArtifactRef[]> = {};
+  const inputFiles: Record<string, string[]> = {};
   for (const [name, spec] of Object.entries(kind.inputs)) {
     const given = args.inputs[name];
     if (given === undefined) {
@@ -45,6 +46,7 @@ export async function runStepOnFiles(
       refs.push(await store.putFile(f, { kind: spec.kind, schema: 'file' }));
     }
     inputs[name] = spec.many ? refs : refs[0]!;
+    inputFiles[name] = files;
   }
   const workDir = await fs.mkdtemp(path.join(os.tmpdir(), `forgeline-${kind.kind}-`));
   const controller = new AbortController();
@@ -62,6 +64,7 @@ export async function runStepOnFiles(
     signal: controller.signal,
     previousProgress: undefined,
     heartbeat: () => undefined,
+    inputFiles,
   };
   try {
     const result = await kind.run(ctx, inputs as never, parsed.data as never);

@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../core/cache/canonical.js';
+import type { CuratedRecord, RecordFormat } from '../../schemas/records.js';
+
+/**
+ * Which format an object is, from its fields. Aliases of common public formats are mapped onto the
+ * canonical ones first (`aliasToCanonical`).
+ */
+export function detectFormat(obj: Record<string, unknown>): RecordFormat | undefined {
+  if ('chosen' in obj || 'rejected' in obj) return 'preference';
+  if ('messages' in obj) return 'chat';
+  if ('task' in obj) return 'task';
+  if ('instruction' in obj) return 'instruction';
+  if ('text' in obj) return 'completion';
+  return undefined;
+}
+
+const SHAREGPT_ROLES: Record<string, string> = { human: 'user', user: 'user', gpt: 'assistant', assistant: 'assistant', system: 'system', tool: 'tool' };
+
+/**
+ * Maps two widespread shapes onto the canonical formats: `{prompt, response|completion}` becomes an
+ * instruction record and ShareGPT's `{conversations: [{from, value}]}` a chat record. Returns the
+ * same object when no alias applies.
+ */
+export function aliasToCanonical(obj: Record<string, unknown>): { value: Record<string, unknown>; alias?: string } {
+  if (!('instruction' in obj) && !('chosen' in obj) && typeof obj.prompt === 'string') {
+    const answer = obj.response ?? obj.completion;
+    if (answer !== undefined) {
+      const { prompt, response: _r, completion: _c, ...rest } = obj;
+      return { value: { instruction: prompt, input: '', output: answer, ...rest }, alias: 'prompt_response' };
+    }
+  }
+  if (!('messages' in obj) && Array.isArray(obj.conversations)) {
+    const { conversations, ...rest } = obj;
+    const messages = (conversations as unknown[]).map((m) => {
+      if (!m || typeof m !== 'object') return m;
+      const { from, value, ...more } = m as Record<string, unknown>;
+      return typeof from === 'string' ? { role: SHAREGPT_ROLES[from] ?? from, content: value, ...more } : m;
+    });
+    return { value: { messages, ...rest }, alias: 'sharegpt' };
+  }
+  return { value: obj };
+}
+
+const NEEDS_NORMALISING = /[\r\u0080-\uffff]/;
+
+/** Unicode NFC and LF line ends in every string, so that equal text gives equal ids. */
+export function normaliseStrings(value: unknown): unknown {
+  if (typeof value === 'string') return NEEDS_NORMALISING.test(value) ? value.replace(/\r\n?/g, '\n').normalize('NFC') : value;
+  if (Array.isArray(value)) return value.map(normaliseStrings);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = normaliseStrings(v);
+    return out;
+  }
+  return value;
+}
+
+const FIELD_ORDER: Record<RecordFormat, string[]> = {
+  instruction: ['instruction', 'input', 'output'],
+  chat: ['messages'],
+  completion: ['text'],
+  preference: ['task', 'prompt', 'input', 'chosen', 'rejected'],
+  task: ['task', 'input', 'output'],
+};
+
+/** The content hash that identifies a record: sha256 over its canonical JSON without metadata and provenance. */
+export function recordId(format: RecordFormat, content: Record<string, unknown>): string {
+  const { metadata: _m, id: _i, provenance: _p, format: _f, ...rest } = content;
+  return createHash('sha256').update(format).update('\n').update(canonicalJson(rest)).digest('hex').slice(0, 16);
+}
+
+/** The canonical form: id, format, the format's fields in a fixed order, extra fields, metadata, provenance. */
+export function canonicalise(format: RecordFormat, parsed: Record<string, unknown>, source: string, line: number): CuratedRecord {
+  const id = recordId(format, parsed);
+  const out: Record<string, unknown> = { id, format };
+  for (const f of FIELD_ORDER[format]) if (parsed[f] !== undefined) out[f] = parsed[f];
+  for (const [k, v] of Object.entries(parsed)) if (!(k in out) && k !== 'metadata' && k !== 'provenance' && k !== 'id' && k !== 'format') out[k] = v;
+  if (parsed.metadata !== undefined) out.metadata = parsed.metadata;
+  out.provenance = { source, line };
+  return out as CuratedRecord;
+}

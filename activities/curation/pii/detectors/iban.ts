@@ -1,0 +1,36 @@
+import { matchAll, type Detector } from '../types.js';
+
+/** IBAN lengths per country (ISO 13616 registry, SWIFT IBAN Registry release 2024). */
+const LENGTHS: Record<string, number> = {
+  AD: 24, AE: 23, AL: 28, AT: 20, AZ: 28, BA: 20, BE: 16, BG: 22, BH: 22, BR: 29, BY: 28, CH: 21, CR: 22, CY: 28, CZ: 24,
+  DE: 22, DK: 18, DO: 28, EE: 20, EG: 29, ES: 24, FI: 18, FO: 18, FR: 27, GB: 22, GE: 22, GI: 23, GL: 18, GR: 27, GT: 28,
+  HR: 21, HU: 28, IE: 22, IL: 23, IQ: 23, IS: 26, IT: 27, JO: 30, KW: 30, KZ: 20, LB: 28, LC: 32, LI: 21, LT: 20, LU: 20,
+  LV: 21, MC: 27, MD: 24, ME: 22, MK: 19, MR: 27, MT: 31, MU: 30, NL: 18, NO: 15, PK: 24, PL: 28, PS: 29, PT: 25, QA: 29,
+  RO: 24, RS: 22, SA: 24, SC: 31, SE: 24, SI: 19, SK: 24, SM: 27, ST: 25, SV: 28, TL: 23, TN: 24, TR: 26, UA: 29, VA: 22,
+  VG: 24, XK: 20,
+};
+
+/** ISO 7064 mod 97-10: move the first four characters to the end, letters to numbers (A=10), remainder must be 1. */
+export function ibanMod97Valid(iban: string): boolean {
+  const s = iban.slice(4) + iban.slice(0, 4);
+  let rem = 0;
+  for (const ch of s) {
+    const c = ch.charCodeAt(0);
+    const v = c >= 48 && c <= 57 ? c - 48 : c >= 65 && c <= 90 ? c - 55 : -1;
+    if (v < 0) return false;
+    rem = v >= 10 ? (rem * 100 + v) % 97 : (rem * 10 + v) % 97;
+  }
+  return rem === 1;
+}
+
+const CANDIDATE = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{1,4}){3,8}\b/g;
+
+export const ibanDetector: Detector = {
+  type: 'iban',
+  quick: (t) => /[A-Z]{2}\d{2}/.test(t),
+  find: (t) =>
+    matchAll(CANDIDATE, t, 'iban', (m) => {
+      const compact = m[0].replace(/ /g, '');
+      return LENGTHS[compact.slice(0, 2)] === compact.length && ibanMod97Valid(compact);
+    }),
+};

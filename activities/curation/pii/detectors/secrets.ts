@@ -1,0 +1,58 @@
+import { matchAll, type Detector, type Finding } from '../types.js';
+
+/**
+ * Credentials by their published formats, plus generic high-entropy tokens. Patterns follow the
+ * vendors' documented prefixes (also used by gitleaks and GitHub secret scanning).
+ */
+const PATTERNS: { subtype: string; re: RegExp; cue: string[] }[] = [
+  { subtype: 'private_key', re: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/g, cue: ['PRIVATE KEY'] },
+  { subtype: 'anthropic_key', re: /\bsk-ant-(?:api|admin)\d{2}-[A-Za-z0-9_-]{20,}/g, cue: ['sk-ant-'] },
+  { subtype: 'openai_key', re: /\bsk-(?!ant-)(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/g, cue: ['sk-'] },
+  { subtype: 'aws_access_key', re: /\b(?:AKIA|ASIA|ABIA|ACCA|AROA|AIDA)[A-Z0-9]{16}\b/g, cue: ['AKIA', 'ASIA', 'ABIA', 'ACCA', 'AROA', 'AIDA'] },
+  { subtype: 'aws_secret_key', re: /(?<=aws.{0,20}(?:secret|key).{0,20}?[=:"'\s])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])/gi, cue: ['aws', 'AWS'] },
+  { subtype: 'github_token', re: /\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b/g, cue: ['gh', 'github_pat_'] },
+  { subtype: 'slack_token', re: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g, cue: ['xox'] },
+  { subtype: 'url_credentials', re: /\b[a-z][a-z0-9+.-]{1,15}:\/\/[^\s:/@]{1,64}:[^\s@/]{1,128}@[^\s/?#]+/gi, cue: ['://'] },
+];
+
+/** Shannon entropy in bits per character. */
+export function shannonEntropy(s: string): number {
+  const counts = new Map<string, number>();
+  for (const ch of s) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let h = 0;
+  for (const n of counts.values()) {
+    const p = n / s.length;
+    h -= p * Math.log2(p);
+  }
+  return h;
+}
+
+const TOKEN = /(?<![A-Za-z0-9+/_=-])[A-Za-z0-9+/_=-]{32,}(?![A-Za-z0-9+/_=-])/g;
+
+/**
+ * Generic tokens: 32+ characters of the base64 / url-safe alphabet, mixing upper case, lower case and
+ * digits, with Shannon entropy >= `minEntropy` bits/char (default 4.5: detect-secrets'
+ * Base64HighEntropyString limit). Hex strings (hashes, commit ids) top out at 4.0 bits and pass.
+ */
+export function secretsDetector(options: { highEntropy: boolean; minEntropy: number }): Detector {
+  return {
+    type: 'secret',
+    find(text) {
+      const out: Finding[] = [];
+      for (const p of PATTERNS) {
+        if (!p.cue.some((c) => text.includes(c))) continue;
+        out.push(...matchAll(p.re, text, 'secret', () => p.subtype));
+      }
+      if (options.highEntropy && text.length >= 32) {
+        out.push(
+          ...matchAll(TOKEN, text, 'secret', (m) => {
+            const t = m[0];
+            if (!/[a-z]/.test(t) || !/[A-Z]/.test(t) || !/\d/.test(t)) return false;
+            return shannonEntropy(t) >= options.minEntropy ? 'high_entropy' : false;
+          }),
+        );
+      }
+      return out;
+    },
+  };
+}

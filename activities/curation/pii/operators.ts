@@ -1,0 +1,70 @@
+import { keyedDigest, pseudonym } from './fakes.js';
+import type { PiiOperator } from './options.js';
+import type { Finding, PiiType } from './types.js';
+
+const PLACEHOLDER: Record<PiiType, string> = {
+  email: '[EMAIL]',
+  phone: '[PHONE]',
+  credit_card: '[CREDIT_CARD]',
+  iban: '[IBAN]',
+  ssn: '[SSN]',
+  ipv4: '[IP_ADDRESS]',
+  ipv6: '[IP_ADDRESS]',
+  mac_address: '[MAC_ADDRESS]',
+  street_address: '[ADDRESS]',
+  person: '[Person]',
+  secret: '[SECRET]',
+};
+/** Seed 004: "Names replaced with [User], [Partner]": the first two people of a record, in order. */
+const PERSON_ROLES = ['[User]', '[Partner]'];
+
+/** Per-record state: which person got which role. */
+export class RecordReplacer {
+  private readonly people = new Map<string, string>();
+  constructor(private readonly salt: string) {}
+
+  replacement(op: Exclude<PiiOperator, 'drop'>, f: Finding, value: string): string {
+    switch (op) {
+      case 'replace':
+        if (f.type === 'person') {
+          const key = value.split(' ')[0]!.toLowerCase();
+          let role = this.people.get(key);
+          if (!role) {
+            role = PERSON_ROLES[this.people.size] ?? PLACEHOLDER.person;
+            this.people.set(key, role);
+          }
+          return role;
+        }
+        return PLACEHOLDER[f.type];
+      case 'mask': {
+        const keep = f.type === 'credit_card' || f.type === 'iban' ? 4 : 0;
+        let seen = 0;
+        const alnum = value.replace(/[^A-Za-z0-9]/g, '').length;
+        return value.replace(/[A-Za-z0-9]/g, (c) => (++seen > alnum - keep ? c : '*'));
+      }
+      case 'hash':
+        return `[${PLACEHOLDER[f.type].slice(1, -1).toUpperCase()}:${keyedDigest(this.salt, f.type, value).toString('hex').slice(0, 12)}]`;
+      case 'pseudonym':
+        return pseudonym(f.type, keyedDigest(this.salt, f.type, normaliseForKey(f.type, value)));
+    }
+  }
+}
+
+/** Equal values written differently (case, spacing) get the same pseudonym. */
+function normaliseForKey(type: PiiType, value: string): string {
+  if (type === 'phone' || type === 'credit_card' || type === 'iban' || type === 'ssn') return value.replace(/[^0-9A-Za-z+]/g, '').toUpperCase();
+  return value.trim().toLowerCase().replace(/\s+/g, ' ');
+}
+
+/** Rewrites text: findings (sorted, non-overlapping) replaced right to left. */
+export function applyFindings(text: string, findings: Finding[], opFor: (t: PiiType) => PiiOperator, replacer: RecordReplacer): string {
+  let out = '';
+  let at = 0;
+  for (const f of findings) {
+    const op = opFor(f.type);
+    if (op === 'drop') continue;
+    out += text.slice(at, f.start) + replacer.replacement(op, f, text.slice(f.start, f.end));
+    at = f.end;
+  }
+  return out + text.slice(at);
+}

@@ -1,0 +1,80 @@
+import { creditCardDetector } from './detectors/credit-card.js';
+import { emailDetector } from './detectors/email.js';
+import { ibanDetector } from './detectors/iban.js';
+import { ipv4Detector, ipv6Detector } from './detectors/ip.js';
+import { macDetector } from './detectors/mac.js';
+import { personDetector } from './detectors/person.js';
+import { phoneDetector } from './detectors/phone.js';
+import { secretsDetector } from './detectors/secrets.js';
+import { ssnDetector } from './detectors/ssn.js';
+import { streetAddressDetector } from './detectors/street-address.js';
+import type { PiiOptions } from './options.js';
+import type { Detector, Finding, PiiType } from './types.js';
+
+/** When two findings overlap, the earlier type in this list wins (then the longer one). */
+const PRIORITY: PiiType[] = ['secret', 'email', 'credit_card', 'iban', 'ssn', 'phone', 'ipv6', 'mac_address', 'ipv4', 'street_address', 'person'];
+/** Types whose detectors are pattern guesses and must not touch Cypher statements. */
+const WEAK_IN_CYPHER = new Set<PiiType>(['person', 'street_address', 'phone', 'ipv4', 'ssn']);
+const CYPHER = /\b(?:OPTIONAL\s+MATCH|MATCH|MERGE|CREATE|UNWIND|CALL|WITH)\b[^\n]*?\b(?:RETURN|SET|DELETE|YIELD|REMOVE|MERGE|CREATE)\b[^\n]*/g;
+
+export interface Scanner {
+  scan(text: string, types: ReadonlySet<PiiType>): Finding[];
+}
+
+export function createScanner(options: PiiOptions): Scanner {
+  const all: Record<PiiType, Detector> = {
+    email: emailDetector,
+    phone: phoneDetector(options.defaultCountry),
+    credit_card: creditCardDetector,
+    iban: ibanDetector,
+    ssn: ssnDetector,
+    ipv4: ipv4Detector,
+    ipv6: ipv6Detector,
+    mac_address: macDetector,
+    street_address: streetAddressDetector,
+    person: personDetector(options.personNames),
+    secret: secretsDetector({ highEntropy: options.highEntropy, minEntropy: options.minEntropy }),
+  };
+  const detectors = PRIORITY.filter((t) => options.types.includes(t)).map((t) => all[t]);
+  const allow = new Set(options.allow.map((a) => a.toLowerCase()));
+  const allowRes = options.allowPatterns.map((p) => new RegExp(`^(?:${p})$`, 'i'));
+  const rank = (t: PiiType) => PRIORITY.indexOf(t);
+
+  return {
+    scan(text, types) {
+      const found: Finding[] = [];
+      let cypher: [number, number][] | undefined;
+      for (const d of detectors) {
+        if (!types.has(d.type)) continue;
+        if (d.quick && !d.quick(text)) continue;
+        for (const f of d.find(text)) {
+          if (options.protectCypher && WEAK_IN_CYPHER.has(f.type)) {
+            cypher ??= cypherSpans(text);
+            if (cypher.some(([s, e]) => f.start >= s && f.end <= e)) continue;
+          }
+          if (allow.size || allowRes.length) {
+            const value = text.slice(f.start, f.end);
+            if (allow.has(value.toLowerCase()) || allowRes.some((r) => r.test(value))) continue;
+          }
+          found.push(f);
+        }
+      }
+      if (found.length < 2) return found;
+      found.sort((a, b) => a.start - b.start || rank(a.type) - rank(b.type) || b.end - b.start - (a.end - a.start));
+      const out: Finding[] = [];
+      for (const f of found) {
+        const last = out[out.length - 1];
+        if (!last || f.start >= last.end) out.push(f);
+        else if (rank(f.type) < rank(last.type) || (rank(f.type) === rank(last.type) && f.end - f.start > last.end - last.start)) out[out.length - 1] = f;
+      }
+      return out;
+    },
+  };
+}
+
+function cypherSpans(text: string): [number, number][] {
+  const spans: [number, number][] = [];
+  CYPHER.lastIndex = 0;
+  for (let m = CYPHER.exec(text); m; m = CYPHER.exec(text)) spans.push([m.index, m.index + m[0].length]);
+  return spans;
+}

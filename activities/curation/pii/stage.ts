@@ -1,0 +1,83 @@
+import { parseRecord } from '../runner/parse.js';
+import { bump, type Counters, type LineStage, type LineStageContext } from '../runner/types.js';
+import { applyFindings, RecordReplacer } from './operators.js';
+import { piiOptionsSchema, type PiiOperator } from './options.js';
+import { createScanner } from './scan.js';
+import type { Finding, PiiType } from './types.js';
+
+/** Fields that are never scanned: identity, provenance, the task name and metadata. */
+const NOT_TEXT = new Set(['id', 'format', 'provenance', 'metadata', 'task']);
+const DEFAULT_SALT = 'forgeline-pii-v1';
+
+/**
+ * Scans every text field of a record (strings, chat message contents, string values inside an
+ * `input` object), applies the configured operator per finding, or drops the record. Counts
+ * findings per type and field; values never leave this function.
+ */
+export function createPiiStage(rawOptions: unknown, ctx: LineStageContext): LineStage {
+  const options = piiOptionsSchema.parse(rawOptions);
+  const scanner = createScanner(options);
+  const salt = options.salt ?? process.env.FORGELINE_PII_SALT ?? DEFAULT_SALT;
+  const allTypes = new Set<PiiType>(options.types);
+  const counters: Counters = { findings: {}, findingsByKind: {}, fieldsWithFindings: {}, recordsWithFindings: 0 };
+  const findings = counters.findings as Counters;
+  const byKind = counters.findingsByKind as Counters;
+  const byField = counters.fieldsWithFindings as Counters;
+
+  return {
+    process(unit) {
+      const parsed = parseRecord(unit, ctx);
+      if ('result' in parsed) return parsed.result;
+      const record = parsed.record;
+      const replacer = new RecordReplacer(salt);
+      const dropTypes = new Set<PiiType>();
+      let any = false;
+      const visit = (field: string, text: string): string => {
+        const rule = options.fields[field];
+        if (rule?.skip) return text;
+        const types = rule?.types ? new Set(rule.types.filter((t) => allTypes.has(t))) : allTypes;
+        const found: Finding[] = scanner.scan(text, types);
+        if (found.length === 0) return text;
+        any = true;
+        bump(byField, field, found.length);
+        const opFor = (t: PiiType): PiiOperator => rule?.operator ?? options.operators[t] ?? options.operator;
+        for (const f of found) {
+          bump(findings, f.type);
+          if (f.subtype) bump(byKind, `${f.type}.${f.subtype}`);
+          if (opFor(f.type) === 'drop') dropTypes.add(f.type);
+        }
+        return applyFindings(text, found, opFor, replacer);
+      };
+      const out: Record<string, unknown> = {};
+      for (const [field, value] of Object.entries(record)) out[field] = NOT_TEXT.has(field) ? value : rewrite(field, value, visit);
+      if (any) bump(counters, 'recordsWithFindings');
+      if (dropTypes.size > 0) {
+        const reason = 'pii_found';
+        const detail = `drop operator: ${[...dropTypes].sort().join(', ')}`;
+        const prov = record.provenance as { source?: string; line?: number } | undefined;
+        return { reason, reject: JSON.stringify({ line: prov?.line ?? unit.line, source: prov?.source ?? ctx.source, reason, detail, id: record.id }) };
+      }
+      return { kept: JSON.stringify(out) };
+    },
+    counters: () => counters,
+  };
+}
+
+/** Applies `visit` to every string under a field: plain strings, message contents, object values. */
+function rewrite(field: string, value: unknown, visit: (field: string, text: string) => string): unknown {
+  if (typeof value === 'string') return visit(field, value);
+  if (Array.isArray(value)) {
+    return value.map((v) => {
+      if (v && typeof v === 'object' && !Array.isArray(v) && typeof (v as { content?: unknown }).content === 'string') {
+        return { ...(v as object), content: visit(field, (v as { content: string }).content) };
+      }
+      return rewrite(field, v, visit);
+    });
+  }
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = rewrite(field, v, visit);
+    return out;
+  }
+  return value;
+}

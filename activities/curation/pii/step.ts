@@ -1,0 +1,32 @@
+import fs from 'node:fs/promises';
+import { readRawLines } from '../../../core/artifacts/lines.js';
+import { defineStep } from '../../../core/dsl/step-kind.js';
+import { writeJsonArtifact } from '../../../core/stage/records-io.js';
+import { runLineStageStep, sourceName } from '../runner/step-io.js';
+import { piiOptionsSchema } from './options.js';
+
+/**
+ * pii: finds personal data and secrets in curated records and replaces, masks, hashes or
+ * pseudonymises them, or drops the record. The report counts findings per type, never values.
+ */
+export const piiStep = defineStep({
+  kind: 'pii',
+  description: 'Scrub personal data and secrets (typed placeholders, mask, salted hash, consistent pseudonyms, or drop)',
+  module: import.meta.url,
+  inputs: { records: { kind: 'records' } },
+  outputs: { records: 'records', rejects: 'records', report: 'report' },
+  options: piiOptionsSchema,
+  cli: { in: 'records', out: 'records', rejects: 'rejects' },
+  async run(ctx, inputs, options) {
+    const file = await ctx.store.localPath(inputs.records);
+    const { size } = await fs.stat(file);
+    const source = sourceName(ctx, 'records', inputs.records);
+    const out = await runLineStageStep(ctx, {
+      stage: 'pii', options, source, units: readRawLines(file), inputBytes: size, threads: options.threads,
+      schema: inputs.records.schema === 'file' ? 'curated-record' : inputs.records.schema, totalHint: inputs.records.records,
+    });
+    const summary = { ...out.stats, ...out.counters, operator: options.operator, operators: options.operators, types: options.types };
+    const report = await writeJsonArtifact(ctx.store, summary, 'report', 'pii-report');
+    return { outputs: { records: out.records, rejects: out.rejects, report }, metadata: summary };
+  },
+});

@@ -1,0 +1,21 @@
+import type { LineStageContext, Unit, UnitResult } from './types.js';
+import { truncate } from './types.js';
+
+/**
+ * Parses a unit of an already-curated artifact. Blank or broken lines (a hand-made input given to
+ * `forgeline stage pii|score` without validate) become rejects instead of failing the run.
+ */
+export function parseRecord(unit: Unit, ctx: LineStageContext): { record: Record<string, unknown> } | { result: UnitResult } {
+  const text = unit.bytes.toString('utf8');
+  const fail = (reason: string, detail: string): { result: UnitResult } => ({
+    result: { reason, reject: JSON.stringify({ line: unit.line, source: ctx.source, reason, detail, raw: truncate(text, 300) }) },
+  });
+  if (text.trim() === '') return fail('blank_line', 'empty line');
+  try {
+    const v = JSON.parse(text) as unknown;
+    if (!v || typeof v !== 'object' || Array.isArray(v)) return fail('not_an_object', 'expected a JSON object; run validate first');
+    return { record: v as Record<string, unknown> };
+  } catch (err) {
+    return fail('malformed_json', `${(err as Error).message.split('\n')[0]}; run validate first`);
+  }
+}

@@ -1,0 +1,48 @@
+import { gopherStats } from './gopher.js';
+import type { ScoreOptions } from './options.js';
+
+/** Check codes (stable; they appear in rejects and stats). */
+export type HeuristicCheck =
+  | 'response_too_short'
+  | 'response_too_long'
+  | 'gopher_mean_word_length'
+  | 'gopher_symbol_ratio'
+  | 'gopher_bullet_lines'
+  | 'gopher_ellipsis_lines'
+  | 'gopher_alpha_words'
+  | 'gopher_stop_words'
+  | 'gopher_dup_lines'
+  | 'gopher_dup_paragraphs'
+  | 'gopher_dup_line_chars'
+  | 'gopher_dup_paragraph_chars'
+  | 'gopher_top_ngram'
+  | 'gopher_dup_ngram'
+  | 'boilerplate';
+
+/** Runs the heuristic checks on a response; returns the failed check codes. */
+export function heuristicFailures(response: string, o: ScoreOptions['heuristics']): HeuristicCheck[] {
+  const failed: HeuristicCheck[] = [];
+  if (response.trim().length < o.minResponseChars) failed.push('response_too_short');
+  const prose = response.length >= o.minWordsForProseChecks * 3;
+  const s = gopherStats(response, prose);
+  if (s.words > o.maxResponseWords) failed.push('response_too_long');
+  if (s.words >= o.minWordsForProseChecks) {
+    if (s.meanWordLength < o.meanWordLength[0] || s.meanWordLength > o.meanWordLength[1]) failed.push('gopher_mean_word_length');
+    if (s.symbolToWordRatio > o.maxSymbolToWordRatio) failed.push('gopher_symbol_ratio');
+    if (s.bulletLineFraction > o.maxBulletLineFraction) failed.push('gopher_bullet_lines');
+    if (s.ellipsisLineFraction > o.maxEllipsisLineFraction) failed.push('gopher_ellipsis_lines');
+    if (s.alphaWordFraction < o.minAlphaWordFraction) failed.push('gopher_alpha_words');
+    if (s.stopWords < o.minStopWords) failed.push('gopher_stop_words');
+    if (s.dupLineFraction > o.maxDupLineFraction) failed.push('gopher_dup_lines');
+    if (s.dupParagraphFraction > o.maxDupParagraphFraction) failed.push('gopher_dup_paragraphs');
+    if (s.dupLineCharFraction > o.maxDupLineCharFraction) failed.push('gopher_dup_line_chars');
+    if (s.dupParagraphCharFraction > o.maxDupParagraphCharFraction) failed.push('gopher_dup_paragraph_chars');
+    if (Object.entries(s.topNgramCharFraction).some(([n, f]) => f > (o.maxTopNgramCharFraction[n] ?? Infinity))) failed.push('gopher_top_ngram');
+    if (Object.entries(s.dupNgramCharFraction).some(([n, f]) => f > (o.maxDupNgramCharFraction[n] ?? Infinity))) failed.push('gopher_dup_ngram');
+  }
+  if (o.boilerplate.length > 0) {
+    const lower = response.toLowerCase();
+    if (o.boilerplate.some((b) => lower.includes(b))) failed.push('boilerplate');
+  }
+  return failed;
+}

@@ -1,0 +1,83 @@
+import type { CuratedRecord } from '../../../schemas/records.js';
+import { parseRecord } from '../runner/parse.js';
+import { bump, type Counters, type LineStage, type LineStageContext, type UnitResult } from '../runner/types.js';
+import { loadClassifier, type Classifier } from './classifier.js';
+import { heuristicFailures } from './heuristics.js';
+import { createJudge, type LlmJudge } from './judge.js';
+import { scoreOptionsSchema } from './options.js';
+import { seed004Score } from './seed004.js';
+import { textView } from './text-view.js';
+import { createValidators, type GateFailure } from './validators.js';
+
+type Components = Record<string, number>;
+
+/**
+ * Scores each record 0-10 as the weighted mean of the components that apply to it (seed 004's
+ * formula, a score given in metadata, heuristics, an ONNX classifier, an LLM judge). A failed task
+ * validator scores 0. Records under the threshold go to the rejects with their breakdown.
+ */
+export async function createScoreStage(rawOptions: unknown, ctx: LineStageContext): Promise<LineStage> {
+  const o = scoreOptionsSchema.parse(rawOptions);
+  const gates = createValidators(o);
+  const classifier: Classifier | undefined = o.classifier ? await loadClassifier(o.classifier) : undefined;
+  const judge: LlmJudge | undefined = o.judge ? await createJudge(o.judge) : undefined;
+  const counters: Counters = { failedChecks: {}, gates: {}, scoreHistogram: {}, components: {} };
+  const w = o.weights;
+
+  const decide = (record: CuratedRecord, line: number, gate: GateFailure | undefined, components: Components, failed: string[]): UnitResult => {
+    let sum = 0;
+    let weights = 0;
+    for (const [name, value] of Object.entries(components)) {
+      const weight = w[name as keyof typeof w] ?? 1;
+      sum += weight * value;
+      weights += weight;
+      bump(counters.components as Counters, name);
+    }
+    const score = gate ? 0 : weights > 0 ? Math.round((sum / weights) * 100) / 100 : 0;
+    bump(counters.scoreHistogram as Counters, String(Math.min(9, Math.floor(score))));
+    for (const f of failed) bump(counters.failedChecks as Counters, f);
+    if (gate) bump(counters.gates as Counters, gate.code);
+    if (!gate && score >= o.threshold) {
+      record.metadata = { ...(record.metadata ?? {}), quality_score: score };
+      return { kept: JSON.stringify(record) };
+    }
+    const reason = gate ? gate.code : 'below_threshold';
+    const detail = gate ? gate.detail : `score ${score} < ${o.threshold}${failed.length ? `; failed: ${failed.join(', ')}` : ''}`;
+    const prov = record.provenance;
+    return {
+      reason,
+      reject: JSON.stringify({ line: prov?.line ?? line, source: prov?.source ?? ctx.source, reason, detail, id: record.id, score, threshold: o.threshold, components, failed, record }),
+    };
+  };
+
+  return {
+    process(unit) {
+      const parsed = parseRecord(unit, ctx);
+      if ('result' in parsed) return parsed.result;
+      const record = parsed.record as CuratedRecord;
+      const view = textView(record);
+      const components: Components = {};
+      const seed = seed004Score(view, record.metadata);
+      if (seed) components.seed004 = seed.score;
+      else if (typeof record.metadata?.quality_score === 'number') components.metadata = record.metadata.quality_score;
+      const failed = heuristicFailures(view.response, o.heuristics);
+      components.heuristics = Math.max(0, 10 - o.heuristics.penaltyPerFailedCheck * failed.length);
+      const gate = gates(record, view);
+      if (!(gate instanceof Promise) && !classifier && !judge) return decide(record, unit.line, gate, components, failed);
+      return (async () => {
+        const g = await gate;
+        if (!g && classifier) components.classifier = Math.round((await classifier.score(`${view.prompt}\n${view.response}`)) * 1000) / 100;
+        if (!g && judge) {
+          const v = await judge.judge({ id: record.id, format: record.format, prompt: view.prompt, response: view.response, record });
+          components.judge = Math.max(0, Math.min(10, v.score));
+        }
+        return decide(record, unit.line, g, components, failed);
+      })();
+    },
+    counters: () => counters,
+    async close() {
+      await classifier?.close();
+      await judge?.close?.();
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import fs from 'node:fs/promises';
+import { readRawLines } from '../../../core/artifacts/lines.js';
+import { defineStep } from '../../../core/dsl/step-kind.js';
+import { writeJsonArtifact } from '../../../core/stage/records-io.js';
+import { runLineStageStep, sourceName } from '../runner/step-io.js';
+import { scoreOptionsSchema } from './options.js';
+
+/**
+ * score: a 0-10 quality score per record with named components; records under the threshold
+ * (seed 004: 7.0) go to the rejects with their breakdown (seed 004's removed_data with reasons).
+ */
+export const scoreStep = defineStep({
+  kind: 'score',
+  description: 'Quality score 0-10 (seed 004 formula, Gopher heuristics, task validators, optional ONNX classifier and LLM judge); set aside records under the threshold',
+  module: import.meta.url,
+  inputs: { records: { kind: 'records' } },
+  outputs: { records: 'records', rejects: 'records', report: 'report' },
+  options: scoreOptionsSchema,
+  cli: { in: 'records', out: 'records', rejects: 'rejects' },
+  async run(ctx, inputs, options) {
+    const file = await ctx.store.localPath(inputs.records);
+    const { size } = await fs.stat(file);
+    // A judge registered in this process is not visible to worker threads: judges run in-process.
+    const threads = options.judge?.provider ? 1 : options.threads;
+    const out = await runLineStageStep(ctx, {
+      stage: 'score', options, source: sourceName(ctx, 'records', inputs.records), units: readRawLines(file), inputBytes: size, threads,
+      schema: inputs.records.schema === 'file' ? 'curated-record' : inputs.records.schema, totalHint: inputs.records.records,
+    });
+    const summary = { ...out.stats, threshold: options.threshold, ...out.counters };
+    const report = await writeJsonArtifact(ctx.store, summary, 'report', 'score-report');
+    return { outputs: { records: out.records, rejects: out.rejects, report }, metadata: summary };
+  },
+});

@@ -1,0 +1,89 @@
+import { Ajv, type ValidateFunction } from 'ajv';
+import { canonicalJson } from '../../../core/cache/canonical.js';
+import type { CuratedRecord } from '../../../schemas/records.js';
+import { cypherError } from './cypher.js';
+import type { ScoreOptions } from './options.js';
+import type { TextView } from './text-view.js';
+
+/** A task validator that failed: a stable code and a short, value-free detail. */
+export interface GateFailure {
+  code: 'invalid_json' | 'invalid_schema' | 'schema_mismatch' | 'style_mismatch' | 'cypher_syntax' | 'label_not_allowed';
+  detail: string;
+}
+
+const RESPOND_JSON = /respond only with (?:valid )?json/i;
+const MAX_COMPILED = 256;
+
+/**
+ * Task validators (gates): a record that fails one scores 0. JSON parses; JSON matches the
+ * record's JSON Schema (ajv) for schema-generation tasks; seed 001's strict style; Cypher parses;
+ * a label belongs to its allowed set.
+ */
+export function createValidators(o: ScoreOptions) {
+  const ajv = new Ajv({ allErrors: false, strict: false, validateSchema: true });
+  const compiled = new Map<string, ValidateFunction | string>();
+  const labelRules = o.labels.map((r) => ({ ...r, re: r.instructionPattern ? new RegExp(r.instructionPattern, 'i') : undefined, set: new Set(r.allowed) }));
+  const jsonTasks = new Set(o.json.tasks);
+  const cypherTasks = new Set(o.cypher.tasks);
+  const cypherCategories = new Set(o.cypher.categories.map((c) => c.toLowerCase()));
+
+  const compile = (schemaText: string): ValidateFunction | string => {
+    let v = compiled.get(schemaText);
+    if (v) return v;
+    try {
+      v = ajv.compile(JSON.parse(schemaText) as object);
+    } catch (err) {
+      v = `schema does not compile: ${(err as Error).message.split('\n')[0]}`;
+    }
+    if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value!);
+    compiled.set(schemaText, v);
+    return v;
+  };
+
+  return function gates(r: CuratedRecord, view: TextView): GateFailure | undefined | Promise<GateFailure | undefined> {
+    const task = typeof r.task === 'string' ? r.task : undefined;
+    const category = r.metadata?.category?.toLowerCase();
+    const answers = r.format === 'preference' ? [view.response] : [view.response];
+    // JSON families
+    if ((task && jsonTasks.has(task)) || (o.json.respondOnlyWithJson && RESPOND_JSON.test(view.prompt))) {
+      for (const a of answers) {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(a);
+        } catch (err) {
+          return { code: 'invalid_json', detail: `response is not JSON: ${(err as Error).message.split('\n')[0]!.slice(0, 80)}` };
+        }
+        if (task === o.json.styleTask && a.trim() !== canonicalJson(parsed)) {
+          return { code: 'style_mismatch', detail: 'response is not minified JSON with sorted keys' };
+        }
+        if (task === o.json.schemaTask) {
+          const input = r.input as Record<string, unknown> | undefined;
+          const schema = input?.schema;
+          if (schema !== undefined) {
+            const v = compile(typeof schema === 'string' ? schema : JSON.stringify(schema));
+            if (typeof v === 'string') return { code: 'invalid_schema', detail: v.slice(0, 160) };
+            if (!v(parsed)) {
+              const e = v.errors?.[0];
+              return { code: 'schema_mismatch', detail: `${e?.instancePath || '(root)'} ${e?.message ?? 'does not match'}` };
+            }
+          }
+        }
+      }
+    }
+    // labels
+    for (const rule of labelRules) {
+      if (rule.task && rule.task !== task) continue;
+      if (rule.category && rule.category.toLowerCase() !== category) continue;
+      if (rule.re && !rule.re.test(view.prompt)) continue;
+      const label = view.response.trim();
+      if (!rule.set.has(label)) return { code: 'label_not_allowed', detail: `label not in the allowed set (${rule.allowed.length} labels)` };
+    }
+    // Cypher
+    if (o.cypher.enabled && ((task && cypherTasks.has(task)) || (category && cypherCategories.has(category)))) {
+      const toGate = (e: string | undefined): GateFailure | undefined => (e ? { code: 'cypher_syntax', detail: e.slice(0, 160) } : undefined);
+      const e = cypherError(view.response);
+      return e instanceof Promise ? e.then(toGate) : toGate(e);
+    }
+    return undefined;
+  };
+}

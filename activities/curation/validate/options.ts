@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { RECORD_FORMATS } from '../../../schemas/records.js';
+import { INPUT_FORMATS } from '../formats/index.js';
+
+export const validateOptionsSchema = z
+  .object({
+    path: z.string().min(1).optional().describe('file to read when the step has no `records` input (pipelines)'),
+    inputFormat: z.enum(INPUT_FORMATS).default('auto').describe('jsonl, json (array) or parquet; auto sniffs the content'),
+    format: z.enum(['auto', ...RECORD_FORMATS]).default('auto').describe('record format every record must have; auto detects it per record'),
+    maxRecordBytes: z.number().int().positive().default(1_048_576).describe('records over this many bytes are rejected (too_large)'),
+    rawMaxChars: z.number().int().positive().default(500).describe('how much of a bad line the rejects row keeps'),
+    threads: z.union([z.number().int().positive(), z.literal('auto')]).default('auto'),
+  })
+  .strict();
+
+export type ValidateOptions = z.output<typeof validateOptionsSchema>;

@@ -1,0 +1,46 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { sha256File } from '../../../core/artifacts/hash.js';
+import { defineStep } from '../../../core/dsl/step-kind.js';
+import { PipelineError } from '../../../core/errors.js';
+import { readUnits } from '../formats/index.js';
+import { runLineStageStep, sourceName } from '../runner/step-io.js';
+import { validateOptionsSchema } from './options.js';
+
+/**
+ * validate: reads a raw user file (JSONL, JSON array or Parquet), sets aside every bad line with a
+ * reason code and writes the rest in the canonical record form. kept + rejected = units read.
+ */
+export const validateStep = defineStep({
+  kind: 'validate',
+  description: 'Check a raw data file line by line; keep valid records in canonical form, reject the rest with reason codes',
+  module: import.meta.url,
+  inputs: { records: { kind: 'records', optional: true } },
+  outputs: { records: 'records', rejects: 'records' },
+  options: validateOptionsSchema,
+  cli: { in: 'records', out: 'records', rejects: 'rejects' },
+  async fingerprint(options) {
+    if (!options.path) return '';
+    return (await sha256File(path.resolve(options.path)).catch(() => ({ sha256: 'missing' }))).sha256;
+  },
+  async run(ctx, inputs, options) {
+    let file: string;
+    if (inputs.records) file = await ctx.store.localPath(inputs.records);
+    else if (options.path) {
+      file = path.resolve(options.path);
+      await fs.access(file).catch(() => {
+        throw new PipelineError('INVALID_INPUT_DATA', `input file not found: ${file}`, [{ path: 'options.path', message: 'file not found' }]);
+      });
+    } else {
+      throw new PipelineError('INVALID_STEP_OPTIONS', 'validate needs a `records` input or a `path` option', [{ path: 'options.path', message: 'missing' }]);
+    }
+    const source = sourceName(ctx, 'records', inputs.records, options.path);
+    const { size } = await fs.stat(file);
+    const { format, units } = await readUnits(file, options.inputFormat);
+    const out = await runLineStageStep(ctx, { stage: 'validate', options, source, units, inputBytes: size, threads: options.threads, schema: 'curated-record' });
+    return {
+      outputs: { records: out.records, rejects: out.rejects },
+      metadata: { ...out.stats, inputFormat: format, inputBytes: size, ...out.counters },
+    };
+  },
+});
