@@ -1,7 +1,8 @@
 import fs from 'node:fs/promises';
+import { Worker } from 'node:worker_threads';
 import { PipelineError } from '../../core/errors.js';
 import { hashString } from './minhash.js';
-import { normalizeText, type NormalizeOptions } from './text.js';
+import type { NormalizeOptions } from './text.js';
 import type { UnionFind } from './lsh.js';
 
 /**
@@ -37,59 +38,49 @@ export interface OnnxEmbedderOptions {
   normalize: NormalizeOptions;
 }
 
+type WorkerReply = { id: number; vectors?: Float32Array; dim?: number; error?: string; code?: string };
+
 /**
  * An ONNX encoder with an `input_ids` input (int64 [batch, tokens]) and, when it declares one, an
- * `attention_mask`; its first output is [batch, dim] or [batch, tokens, dim] (mean-pooled over the mask).
+ * `attention_mask`; its first output is [batch, dim] or [batch, tokens, dim] (mean-pooled over the
+ * mask). onnxruntime runs on a worker thread (embed-worker.ts): the step stays responsive, and the
+ * runtime lives in a plain Node realm whatever loaded the step.
  */
 export async function onnxEmbedder(o: OnnxEmbedderOptions): Promise<Embedder> {
   await fs.access(o.model).catch(() => {
     throw new PipelineError('CONFIG', `semantic dedup model not found: ${o.model}`, [{ path: 'semantic.model', message: 'file not found' }]);
   });
-  let ort: typeof import('onnxruntime-node');
-  try {
-    ort = await import('onnxruntime-node');
-  } catch (err) {
-    throw new PipelineError('DEPENDENCY_MISSING', `onnxruntime-node cannot be loaded: ${(err as Error).message}`);
-  }
-  const session = await ort.InferenceSession.create(o.model, { executionProviders: ['cpu'] });
-  const idsName = session.inputNames.includes('input_ids') ? 'input_ids' : session.inputNames[0]!;
-  const maskName = session.inputNames.includes('attention_mask') ? 'attention_mask' : undefined;
-  const outName = session.outputNames[0]!;
-
-  async function embedBatch(texts: string[]): Promise<Float32Array[]> {
-    const tokens = texts.map((t) => hashedTokenIds(normalizeText(t, o.normalize), o.vocabSize, o.maxTokens));
-    const len = Math.max(...tokens.map((t) => t.length));
-    const ids = new BigInt64Array(texts.length * len);
-    const mask = new BigInt64Array(texts.length * len);
-    tokens.forEach((t, b) => t.forEach((id, k) => ((ids[b * len + k] = BigInt(id)), (mask[b * len + k] = 1n))));
-    const feeds: Record<string, InstanceType<typeof ort.Tensor>> = { [idsName]: new ort.Tensor('int64', ids, [texts.length, len]) };
-    if (maskName) feeds[maskName] = new ort.Tensor('int64', mask, [texts.length, len]);
-    const out = (await session.run(feeds))[outName]!;
-    const data = out.data as Float32Array;
-    const dims = out.dims;
-    const dim = dims[dims.length - 1]!;
-    return tokens.map((t, b) => {
-      const v = new Float32Array(dim);
-      if (dims.length === 2) v.set(data.subarray(b * dim, (b + 1) * dim));
-      else {
-        for (let k = 0; k < t.length; k++) for (let d = 0; d < dim; d++) v[d]! += data[(b * len + k) * dim + d]!;
-        for (let d = 0; d < dim; d++) v[d]! /= t.length;
-      }
-      let norm = 0;
-      for (let d = 0; d < dim; d++) norm += v[d]! * v[d]!;
-      norm = Math.sqrt(norm) || 1;
-      for (let d = 0; d < dim; d++) v[d]! /= norm;
-      return v;
+  const worker = new Worker(new URL('./embed-worker.js', import.meta.url), { workerData: o });
+  const waiting = new Map<number, { resolve: (r: WorkerReply) => void; reject: (e: unknown) => void }>();
+  worker.on('message', (r: WorkerReply) => {
+    waiting.get(r.id)?.resolve(r);
+    waiting.delete(r.id);
+  });
+  worker.on('error', (e) => {
+    for (const w of waiting.values()) w.reject(e);
+    waiting.clear();
+  });
+  let next = 0;
+  const call = (texts: string[]): Promise<WorkerReply> =>
+    new Promise((resolve, reject) => {
+      const id = next++;
+      waiting.set(id, { resolve, reject });
+      worker.postMessage({ id, texts });
     });
-  }
-
   return {
     async embed(texts) {
       const out: Float32Array[] = [];
-      for (let i = 0; i < texts.length; i += o.batchSize) out.push(...(await embedBatch(texts.slice(i, i + o.batchSize))));
+      for (let i = 0; i < texts.length; i += o.batchSize) {
+        const r = await call(texts.slice(i, i + o.batchSize));
+        if (r.error) throw new PipelineError(r.code === 'DEPENDENCY_MISSING' ? 'DEPENDENCY_MISSING' : 'CONFIG', `semantic dedup model ${o.model}: ${r.error}`);
+        const dim = r.dim!;
+        for (let k = 0; k * dim < r.vectors!.length; k++) out.push(r.vectors!.slice(k * dim, (k + 1) * dim));
+      }
       return out;
     },
-    close: () => session.release(),
+    async close() {
+      await worker.terminate();
+    },
   };
 }
 
