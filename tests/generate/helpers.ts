@@ -1,0 +1,52 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { generateStep } from '../../activities/generate/index.js';
+import type { ArtifactRef } from '../../core/artifacts/ref.js';
+import { loadConfig } from '../../core/config.js';
+import type { StepContext } from '../../core/dsl/step-kind.js';
+import { createLogger } from '../../core/log.js';
+import { runStepOnFiles } from '../../core/stage/run-on-files.js';
+
+export async function tempHome(): Promise<string> {
+  return fs.mkdtemp(path.join(os.tmpdir(), 'forgeline-gen-'));
+}
+
+export async function readJsonl<T = Record<string, unknown>>(file: string): Promise<T[]> {
+  const text = await fs.readFile(file, 'utf8');
+  return text
+    .split('\n')
+    .filter((l) => l.trim().length > 0)
+    .map((l) => JSON.parse(l) as T);
+}
+
+export interface GenRun {
+  records: Record<string, unknown>[];
+  rejects: Array<{ line: number; reason: string; detail?: string; record: Record<string, unknown> }>;
+  metadata: Record<string, unknown>;
+  logs: string;
+}
+
+/** Runs the `generate` step on files, exactly as `forgeline stage generate` does. */
+export async function generate(config: unknown, env: Record<string, string> = {}, opts: { home?: string; seeds?: string } = {}): Promise<GenRun> {
+  const home = opts.home ?? (await tempHome());
+  const logFile = path.join(home, 'log.txt');
+  const log = createLogger({ level: 'debug', destination: logFile });
+  const result = await runStepOnFiles(generateStep as never, { inputs: opts.seeds ? { seeds: opts.seeds } : {}, config }, loadConfig({ FORGELINE_HOME: home, ...env }), log);
+  const outputs = result.outputs as Record<string, ArtifactRef>;
+  log.flush();
+  return {
+    records: await readJsonl(await result.store.localPath(outputs.records!)),
+    rejects: await readJsonl(await result.store.localPath(outputs.rejects!)),
+    metadata: (result.metadata ?? {}) as Record<string, unknown>,
+    logs: await fs.readFile(logFile, 'utf8').catch(() => ''),
+  };
+}
+
+export function countBy<T>(items: T[], key: (t: T) => string): Record<string, number> {
+  const m: Record<string, number> = {};
+  for (const i of items) m[key(i)] = (m[key(i)] ?? 0) + 1;
+  return m;
+}
+
+export type { StepContext };

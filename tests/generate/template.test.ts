@@ -1,0 +1,113 @@
+import { describe, expect, it } from '@jest/globals';
+import { builtinCypherChecker } from '../../activities/generate/checks/cypher.js';
+import { allFamilies } from '../../activities/generate/families/index.js';
+import { apportion, planSlots } from '../../activities/generate/plan.js';
+import { canonical } from '../../activities/generate/rng.js';
+import { countBy, generate } from './helpers.js';
+
+type Rec = Record<string, unknown> & { meta: { family: string; variant: string }; input: Record<string, string> & string };
+
+describe('exact coverage (template provider)', () => {
+  it('apportions counts that sum exactly, by largest remainder', () => {
+    expect(apportion(1000, { basic: 30, relationships: 25, filtering: 20, aggregation: 15, complex: 10 })).toEqual({ basic: 300, relationships: 250, filtering: 200, aggregation: 150, complex: 100 });
+    const odd = apportion(7, { a: 1, b: 1, c: 1 });
+    expect(Object.values(odd).reduce((a, b) => a + b, 0)).toBe(7);
+    expect(odd).toEqual({ a: 3, b: 2, c: 2 });
+    expect(planSlots(333, { x: 2, y: 1 }, { x: { p: 1, q: 1 } }, 1).length).toBe(333);
+  });
+
+  it('generates seed 000 Cypher coverage exactly and every query parses', async () => {
+    const run = await generate({ provider: 'template', preset: 'cypher', count: 1000, seed: 7 });
+    expect(run.records).toHaveLength(1000);
+    expect(run.rejects).toHaveLength(0);
+    const recs = run.records as Rec[];
+    expect(countBy(recs, (r) => r.meta.variant)).toEqual({ basic: 300, relationships: 250, filtering: 200, aggregation: 150, complex: 100 });
+    expect(countBy(recs, (r) => String(r.category))).toEqual({ basic: 300, relationships: 250, filtering: 200, aggregation: 150, complex: 100 });
+    for (const r of recs) expect(builtinCypherChecker.check(String(r.output))).toEqual({ ok: true });
+    expect(new Set(recs.map((r) => r.id)).size).toBe(1000);
+  });
+
+  it("generates seed 000's TLP level distribution exactly, with reasoning", async () => {
+    const run = await generate({ provider: 'template', preset: 'tlp', count: 200 });
+    expect(countBy(run.records, (r) => String(r.output))).toEqual({ 'TLP:CLEAR': 50, 'TLP:GREEN': 40, 'TLP:AMBER': 60, 'TLP:AMBER+STRICT': 30, 'TLP:RED': 20 });
+    for (const r of run.records) expect(String(r.reasoning).length).toBeGreaterThan(5);
+  });
+
+  it("generates seed 001's JSON family weights exactly and every example passes its checks", async () => {
+    const run = await generate({ provider: 'template', preset: 'json-expert', count: 500, seed: 3 });
+    const recs = run.records as Rec[];
+    expect(run.records.length + run.rejects.length).toBe(500);
+    expect(run.rejects).toHaveLength(0);
+    expect(countBy(recs, (r) => String(r.task))).toEqual({ schema_generate: 200, json_repair: 100, text_to_json: 100, json_transform: 50, json_style_strict: 50 });
+    const families = allFamilies();
+    for (const r of recs) {
+      expect(families.get(r.meta.family)!.check(r, { labels: [], variant: r.meta.variant })).toBeUndefined();
+    }
+    const repairs = recs.filter((r) => r.task === 'json_repair');
+    expect(countBy(repairs, (r) => r.meta.variant)).toEqual({ sft: 50, dpo: 50 });
+    for (const r of repairs) {
+      expect(() => JSON.parse(r.input.broken_json)).toThrow();
+      if (r.meta.variant === 'dpo') expect(r.chosen).not.toEqual(r.rejected);
+      else expect(canonical(JSON.parse(String(r.output)))).toBe(r.output);
+    }
+  });
+
+  it('balances text classification over a custom label set', async () => {
+    const run = await generate({ provider: 'template', preset: 'text-classification', count: 100, labels: ['technical', 'sales'] });
+    expect(countBy(run.records, (r) => String(r.output))).toEqual({ technical: 50, sales: 50 });
+  });
+
+  it('is deterministic in the seed and differs across seeds', async () => {
+    const a = await generate({ provider: 'template', preset: 'json-expert', count: 60, seed: 11 });
+    const b = await generate({ provider: 'template', preset: 'json-expert', count: 60, seed: 11 });
+    const c = await generate({ provider: 'template', preset: 'json-expert', count: 60, seed: 12 });
+    expect(b.records).toEqual(a.records);
+    expect(c.records).not.toEqual(a.records);
+  });
+
+  it('rejects unknown families and variants, and LLM-only families under the template provider, naming the field', async () => {
+    await expect(generate({ provider: 'template', count: 5, families: { nope: 1 } })).rejects.toMatchObject({ code: 'INVALID_STEP_OPTIONS', issues: [expect.objectContaining({ path: 'options.families.nope' })] });
+    await expect(generate({ provider: 'template', count: 5, preset: 'cypher', variants: { cypher: { basic: 1, fancy: 1 } } })).rejects.toMatchObject({ issues: [expect.objectContaining({ path: 'options.variants.cypher.fancy' })] });
+    await expect(generate({ provider: 'template', count: 5, preset: 'self-instruct' })).rejects.toMatchObject({ code: 'INVALID_STEP_OPTIONS' });
+    await expect(generate({ provider: 'template' })).rejects.toMatchObject({ code: 'INVALID_STEP_OPTIONS' });
+  });
+});
+
+describe('checks', () => {
+  it('the Cypher checker accepts seed 000 queries and rejects broken ones', () => {
+    const good = [
+      'MATCH (u:User {name: \'John\'}) RETURN u',
+      'MATCH (n) WHERE id(n) = 123 RETURN n',
+      "MATCH (a:Person {name: 'Alice'}), (b:Person {name: 'Bob'}) CREATE (a)-[:KNOWS]->(b)",
+      "MATCH (p:Person {name: 'Alice'})-[:KNOWS]->()-[:KNOWS]->(fof) RETURN DISTINCT fof",
+      'MATCH (u:User) RETURN u.country, count(u) as count',
+      'MATCH (p:Person)-[r:KNOWS]->() RETURN p, count(r) as connections ORDER BY connections DESC LIMIT 1',
+      "MATCH path = shortestPath((a:Person {name: 'Alice'})-[*]-(b:Person {name: 'Bob'})) RETURN path",
+      'MATCH (u:User {id: 123})-[:PURCHASED]->(p:Product)<-[:PURCHASED]-(similar:User)-[:PURCHASED]->(rec:Product) WHERE NOT (u)-[:PURCHASED]->(rec) RETURN rec, count(*) as score ORDER BY score DESC LIMIT 10',
+      "CREATE (p:Person {name: 'Alice', age: 30})",
+    ];
+    for (const q of good) expect([q, builtinCypherChecker.check(q)]).toEqual([q, { ok: true }]);
+    const bad = ['MATCH (u:User RETURN u', 'MATCH (u:User) WHERE RETURN u', 'SELECT * FROM users', 'MATCH (u:User)', "MATCH (u {name: 'x) RETURN u", 'RETURN u MATCH (u) RETURN u', 'MATCH (a)-[:KNOWS->(b) RETURN b'];
+    for (const q of bad) expect([q, builtinCypherChecker.check(q).ok]).toEqual([q, false]);
+  });
+
+  it('each family check names a stable reason code', () => {
+    const f = allFamilies();
+    const ctx = { labels: ['a', 'b'], variant: 'a' };
+    const repair = f.get('json_repair')!;
+    expect(repair.check({ input: { broken_json: '{"a":1}' }, output: '{"a":1}' }, ctx)?.reason).toBe('repair_input_not_broken');
+    expect(repair.check({ input: { broken_json: '{"a":1,}' }, output: '{"a":1' }, ctx)?.reason).toBe('output_not_json');
+    expect(repair.check({ input: { broken_json: '{"a":1,}' }, chosen: '{"a":1}', rejected: '{ "a" : 1 }' }, ctx)?.reason).toBe('dpo_identical');
+    expect(repair.check({ input: { broken_json: '{"a":1,}' }, chosen: '{"a":1}', rejected: '{"a":1,}' }, ctx)).toBeUndefined();
+    const schema = f.get('schema_generate')!;
+    expect(schema.check({ input: { schema: '{"type":"object","properties":{"a":{"type":"integer"}}}' }, output: '{"a":"x"}' }, ctx)?.reason).toBe('output_schema_mismatch');
+    expect(schema.check({ input: { schema: '{"type":"nope"}' }, output: '{}' }, ctx)?.reason).toBe('schema_invalid');
+    const style = f.get('json_style_strict')!;
+    expect(style.check({ input: { json: '{"b":1,"a":2}' }, output: '{"b":1,"a":2}' }, ctx)?.reason).toBe('style_not_normalized');
+    expect(style.check({ input: { json: '{"b":1,"a":2}' }, output: '{"a":3,"b":1}' }, ctx)?.reason).toBe('style_data_changed');
+    expect(f.get('cypher')!.check({ input: 'x', output: 'MATCH (n RETURN n' }, ctx)?.reason).toBe('cypher_parse_error');
+    expect(f.get('text_classification')!.check({ input: 'hello', output: 'c' }, ctx)?.reason).toBe('label_not_in_set');
+    expect(f.get('tlp')!.check({ input: 'x', output: 'TLP:PURPLE', reasoning: 'r' }, { labels: [], variant: 'TLP:RED' })?.reason).toBe('label_not_in_set');
+    expect(f.get('code_generation')!.check({ input: 'x', output: 'def f(:\n  return (1', language: 'python' }, ctx)?.reason).toBe('code_invalid');
+  });
+});
