@@ -140,9 +140,11 @@ export class FakeAnthropic {
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse, raw: string): void {
-    const key = req.headers['x-api-key'];
-    if (typeof key === 'string') this.stats.apiKeys.add(key);
-    if (this.o.apiKey && key !== this.o.apiKey) return this.json(res, 401, { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } });
+    // The API takes the key as `x-api-key` or as a bearer token (what this SDK version sends).
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const key = typeof req.headers['x-api-key'] === 'string' ? req.headers['x-api-key'] : bearer;
+    if (key) this.stats.apiKeys.add(key);
+    if (this.o.apiKey && key !== this.o.apiKey) return this.json(res, 401, { type: 'error', error: { type: 'authentication_error', message: 'invalid API key' } });
     if (!req.headers['anthropic-version']) return this.json(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: 'anthropic-version header is required' } });
     const url = new URL(req.url ?? '/', this.url);
     const p = url.pathname;
