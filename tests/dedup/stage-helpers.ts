@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildStepKindRegistry } from '../../activities/registry.js';
 import type { ArtifactRef } from '../../core/artifacts/ref.js';
+import { absoluteManifest } from '../../core/cli/commands/stage.js';
 import { loadConfig } from '../../core/config.js';
 import { createLogger } from '../../core/log.js';
 import { runStepOnFiles } from '../../core/stage/run-on-files.js';
@@ -31,6 +32,11 @@ export async function writeJsonlFile(file: string, rows: readonly unknown[]): Pr
 export async function runStage(kind: string, inputs: Record<string, string | string[]>, config: unknown, home: string): Promise<StageRun> {
   const k = buildStepKindRegistry(new Map()).get(kind);
   if (!k) throw new Error(`no step kind ${kind}`);
+  // as `forgeline stage` does: a manifest's bucket files are relative to the manifest
+  for (const [name, spec] of Object.entries(k.inputs)) {
+    const given = inputs[name];
+    if (spec.kind === 'manifest' && typeof given === 'string') inputs = { ...inputs, [name]: await absoluteManifest(given) };
+  }
   const result = await runStepOnFiles(k, { inputs, config }, loadConfig({ FORGELINE_HOME: home }), createLogger({ level: 'warn' }));
   const outputs = result.outputs as Record<string, ArtifactRef>;
   const file = (o: string) => result.store.localPath(outputs[o]!);

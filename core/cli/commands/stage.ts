@@ -70,7 +70,8 @@ export async function stageCommand(argv: string[]): Promise<number> {
   return values.strict && rejected > 0 ? 2 : 0;
 }
 
-async function absoluteManifest(file: string): Promise<string> {
+/** A copy of a manifest file with its bucket files made absolute (relative paths are relative to the manifest). */
+export async function absoluteManifest(file: string): Promise<string> {
   let manifest: { buckets?: { source?: { file?: unknown } }[] };
   try {
     manifest = JSON.parse(await fs.readFile(file, 'utf8')) as typeof manifest;
