@@ -1,5 +1,5 @@
 import { DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
-import { createPlanningActivities, createStepActivities } from '../activities/index.js';
+import { closeLineage, createLineageActivities, createPlanningActivities, createStepActivities } from '../activities/index.js';
 import { temporalAddressOf, type ForgelineConfig } from '../core/config.js';
 import { CPU_QUEUE } from '../core/queues.js';
 import { prebuiltBundleIsFresh, WORKFLOW_BUNDLE_PATH, WORKFLOWS_PATH } from './bundle.js';
@@ -28,7 +28,7 @@ export async function runWorkers(config: ForgelineConfig, options: WorkerOptions
   }
   const deps = await createActivityDeps(config);
   const connection = await NativeConnection.connect({ address: temporalAddressOf(config) });
-  const activities = { ...createPlanningActivities(deps), ...createStepActivities(deps, deps.stepKinds.values()) };
+  const activities = { ...createPlanningActivities(deps), ...createLineageActivities(deps), ...createStepActivities(deps, deps.stepKinds.values()) };
   const workflowSource = prebuiltBundleIsFresh() ? { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } } : { workflowsPath: WORKFLOWS_PATH };
   const workers = await Promise.all(
     options.queues.map((taskQueue) =>
@@ -50,6 +50,7 @@ export async function runWorkers(config: ForgelineConfig, options: WorkerOptions
     await Promise.all(workers.map((w) => w.run()));
   } finally {
     await connection.close();
+    await closeLineage(deps);
     await deps.close();
   }
 }

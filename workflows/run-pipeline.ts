@@ -11,7 +11,7 @@ import {
   workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
-import type { ExecuteStepInput, ExecuteStepResult, PlanningActivities, StepActivity } from '../activities/index.js';
+import type { ExecuteStepInput, ExecuteStepResult, LineageActivities, PlanningActivities, StepActivity } from '../activities/index.js';
 import type { ArtifactRef } from '../core/artifacts/ref.js';
 import type { Plan, PlanStep } from '../core/dsl/plan.js';
 import { upstreamOf } from '../core/dsl/plan.js';
@@ -34,6 +34,12 @@ type Decisions = Map<string, ApprovalDecision & { at: string }>;
 const planning = proxyActivities<PlanningActivities>({
   startToCloseTimeout: '1 minute',
   retry: { maximumAttempts: 3 },
+});
+
+/** Lineage is recorded after each finished step; a store that stays down costs a note, not the run. */
+const lineage = proxyActivities<LineageActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { maximumAttempts: 4, initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 });
 
 /**
@@ -106,6 +112,7 @@ async function runDag(plan: Plan, state: RunState, input: RunPipelineInput, deci
             skipDownstream(plan, byId, step.id);
           }
           if (st.approval?.state === 'rejected') st.status = 'rejected';
+          return recordLineage(step, st, resolveInputs(step, byId), result, state);
         },
         (error: unknown) => {
           if (failure || isCancellation(error)) st.status = 'cancelled';
@@ -225,6 +232,24 @@ function showProgress(state: RunState): void {
     lines.push(line);
   }
   setCurrentDetails(lines.join('\n'));
+}
+
+/** After a step succeeded or came from the cache: what it read and wrote, by reference only (issue 9). */
+async function recordLineage(step: PlanStep, st: StepState, inputs: ExecuteStepInput['inputs'], result: ExecuteStepResult, state: RunState): Promise<void> {
+  if (st.status !== 'succeeded' && st.status !== 'cached') return;
+  try {
+    await lineage.recordLineage({
+      runId: workflowInfo().workflowId,
+      pipeline: state.pipeline,
+      runStartedAt: workflowInfo().startTime.toISOString(),
+      step: { id: step.id, kind: step.kind, status: st.status, cacheKey: result.cacheKey, durationMs: result.durationMs, ...(st.startedAt ? { startedAt: st.startedAt } : {}), endedAt: new Date().toISOString() },
+      inputs,
+      outputs: result.outputs,
+      metadata: result.metadata,
+    });
+  } catch (err) {
+    state.notes.push(`lineage of step "${step.id}" was not recorded: ${describe(err)}`);
+  }
 }
 
 function resolveInputs(step: PlanStep, byId: Map<string, StepState>): ExecuteStepInput['inputs'] {

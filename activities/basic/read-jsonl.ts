@@ -44,6 +44,6 @@ export const readJsonlStep = defineStep({
       throw err;
     }
     const records = await out.commit(options.schema);
-    return { outputs: { records }, metadata: { records: records.records, sourceSha256: imported.sha256 } };
+    return { outputs: { records }, metadata: { records: records.records, sourceSha256: imported.sha256, sourcePath: file } };
   },
 });

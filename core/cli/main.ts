@@ -12,6 +12,9 @@ import { statusCommand, usage as statusUsage } from './commands/status.js';
 import { workerCommand, usage as workerUsage } from './commands/worker.js';
 import { scheduleCommand, usage as scheduleUsage } from './commands/schedule.js';
 import { approveUsage, decisionCommand, rejectUsage } from './commands/approve.js';
+import { lineageCommand, usage as lineageUsage } from './commands/lineage.js';
+import { modelsCommand, usage as modelsUsage } from './commands/models.js';
+import { runsCommand, usage as runsUsage } from './commands/runs.js';
 
 type Command = { run: (argv: string[]) => Promise<number>; usage: string };
 
@@ -30,6 +33,9 @@ const COMMANDS: Record<string, Command> = {
   schedule: { run: scheduleCommand, usage: scheduleUsage },
   approve: { run: decisionCommand('approve'), usage: approveUsage },
   reject: { run: decisionCommand('reject'), usage: rejectUsage },
+  lineage: { run: lineageCommand, usage: lineageUsage },
+  models: { run: modelsCommand, usage: modelsUsage },
+  runs: { run: runsCommand, usage: runsUsage },
 };
 
 function help(): string {
