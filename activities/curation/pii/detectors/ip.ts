@@ -12,7 +12,7 @@ export const ipv4Detector: Detector = {
   find: (t) => matchAll(IPV4, t, 'ipv4', (m) => !VERSION_CUE.test(t.slice(Math.max(0, m.index - 12), m.index))),
 };
 
-const IPV6_CANDIDATE = /(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{0,4}|(?:\d{1,3}\.){3}\d{1,3})(?:%[\w.]+)?(?![\w:])/g;
+const IPV6_CANDIDATE = /(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{0,4})(?:%[\w]+)?(?![\w:]|\.\d)/g;
 
 /** IPv6 candidates confirmed by Node's own parser; clock times (12:30:45) and MAC addresses fail it. */
 export const ipv6Detector: Detector = {

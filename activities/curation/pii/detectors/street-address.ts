@@ -4,7 +4,7 @@ const SUFFIX =
   'Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|Parkway|Pkwy|Circle|Cir|Highway|Hwy|Square|Sq|Trail|Trl|Alley|Crescent|Close|Gardens';
 // "221B Baker Street", "1600 Pennsylvania Ave NW, Apt 4, Washington, DC 20500"
 const US_UK = new RegExp(
-  `\\b\\d{1,6}[A-Za-z]?\\s+(?:[A-Z][a-z]+\\.?\\s+|[NSEW]\\.?\\s+|\\d{1,3}(?:st|nd|rd|th)\\s+){1,4}(?:${SUFFIX})\\b\\.?` +
+  `\\b\\d{1,6}[A-Za-z]?\\s+(?:[A-Z][a-z]+\\.?\\s+|[NSEW]\\.?\\s+|\\d{1,3}(?:st|nd|rd|th)\\s+){1,4}(?:${SUFFIX})\\b(?:(?<=\\b(?:St|Ave|Rd|Blvd|Ln|Dr|Ct|Pl|Ter|Pkwy|Cir|Hwy|Sq|Trl))\\.(?=[ ,]))?` +
     `(?:\\s+(?:NW|NE|SW|SE|N|S|E|W)\\b)?` +
     `(?:,?\\s+(?:Apt|Apartment|Suite|Ste|Unit|#)\\.?\\s*[\\w-]+)?` +
     `(?:,\\s*[A-Z][a-z]+(?:\\s+[A-Z][a-z]+)?(?:,?\\s+[A-Z]{2}\\s+\\d{5}(?:-\\d{4})?)?)?`,
