@@ -8,7 +8,7 @@ export const PALETTE = {
   buckets: '#f28e2b',
   quality: '#59a14f',
   pii: '#e15759',
-  base: '#9d9d9d',
+  base: '#bcbd22',
   tuned: '#17becf',
   models: '#b07aa1',
   curves: ['#d62728', '#1f3fbf', '#8c564b', '#2ca02c', '#ff7f0e', '#7f3fbf'],
