@@ -13,6 +13,8 @@ export interface RunLineStageArgs {
   units: AsyncIterable<Unit>;
   /** 1 runs in this thread; more shards batches over worker threads (order is kept). */
   threads: number;
+  /** Run in a worker thread even with one thread (native runtimes such as onnxruntime get a plain Node realm). */
+  isolate?: boolean;
   keptPath: string;
   rejectsPath: string;
   /** Called every few thousand units (heartbeats); throw from it to stop. */
@@ -44,7 +46,7 @@ export async function runLineStage(args: RunLineStageArgs): Promise<LineStageOut
   const rejects = new TextSink(args.rejectsPath);
   const stats: StageStats = { total: 0, kept: 0, rejected: 0, dropped: {} };
   try {
-    const counters = args.threads <= 1 ? await inProcess(args, kept, rejects, stats) : await inWorkers(args, kept, rejects, stats);
+    const counters = args.threads <= 1 && !args.isolate ? await inProcess(args, kept, rejects, stats) : await inWorkers(args, kept, rejects, stats);
     return { stats, counters };
   } finally {
     await kept.close();
@@ -99,7 +101,7 @@ async function inWorkers(args: RunLineStageArgs, kept: TextSink, rejects: TextSi
 
   try {
     await Promise.all(
-      Array.from({ length: args.threads }, (_, i) => {
+      Array.from({ length: Math.max(1, args.threads) }, (_, i) => {
         const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: init });
         workers.push(w);
         inflight[i] = 0;

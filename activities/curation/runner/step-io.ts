@@ -11,7 +11,7 @@ import type { Counters, Unit } from './types.js';
  */
 export async function runLineStageStep(
   ctx: StepContext,
-  args: { stage: string; options: unknown; source: string; units: AsyncIterable<Unit>; inputBytes: number; threads: number | 'auto'; schema: string; totalHint?: number },
+  args: { stage: string; options: unknown; source: string; units: AsyncIterable<Unit>; inputBytes: number; threads: number | 'auto'; isolate?: boolean; schema: string; totalHint?: number },
 ): Promise<{ records: ArtifactRef; rejects: ArtifactRef; stats: StageStats; counters: Counters }> {
   const kept = await ctx.store.writer('.jsonl');
   const rejects = await ctx.store.writer('.jsonl');
@@ -22,6 +22,7 @@ export async function runLineStageStep(
       source: args.source,
       units: args.units,
       threads: resolveThreads(args.threads, args.inputBytes),
+      isolate: args.isolate ?? false,
       keptPath: kept.path,
       rejectsPath: rejects.path,
       progress(done) {

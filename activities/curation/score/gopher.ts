@@ -91,9 +91,10 @@ export function gopherStats(text: string, withRepetition: boolean): GopherStats 
         bestIdx = i;
       }
     }
-    let chars = 0;
-    if (bestKey !== -1 && best > 1) for (let j = bestIdx; j < bestIdx + k; j++) chars += wlen[j]!;
-    stats.topNgramCharFraction[k] = best > 1 ? (chars * best) / len : 0;
+    // datatrove joins the n-gram's words with spaces and counts the most common one even when it occurs once.
+    let chars = k - 1;
+    if (bestKey !== -1) for (let j = bestIdx; j < bestIdx + k; j++) chars += wlen[j]!;
+    stats.topNgramCharFraction[k] = bestKey !== -1 ? (chars * best) / len : 0;
   }
   for (let k = 5; k <= 10; k++) {
     const seen = new Set<number>();

@@ -22,8 +22,10 @@ export const scoreStep = defineStep({
     const { size } = await fs.stat(file);
     // A judge registered in this process is not visible to worker threads: judges run in-process.
     const threads = options.judge?.provider ? 1 : options.threads;
+    // onnxruntime runs in a worker thread: a plain Node realm, whatever loaded the step (jest's VM realms included).
+    const isolate = Boolean(options.classifier) && !options.judge?.provider;
     const out = await runLineStageStep(ctx, {
-      stage: 'score', options, source: sourceName(ctx, 'records', inputs.records), units: readRawLines(file), inputBytes: size, threads,
+      stage: 'score', options, source: sourceName(ctx, 'records', inputs.records), units: readRawLines(file), inputBytes: size, threads, isolate,
       schema: inputs.records.schema === 'file' ? 'curated-record' : inputs.records.schema, totalHint: inputs.records.records,
     });
     const summary = { ...out.stats, threshold: options.threshold, ...out.counters };
