@@ -51,7 +51,7 @@ export function lineageOps(l: StepLineage): LineageOp[] {
     label: 'Run',
     key: l.run.id,
     set: props({ pipeline: l.run.pipeline, paramsDigest: l.run.paramsDigest, params: l.run.params }),
-    setOnCreate: props({ startedAt: l.run.startedAt }),
+    setIfAbsent: props({ startedAt: l.run.startedAt }),
   });
   ops.push({ op: 'rel', type: 'RUN_OF', from: run, to: { label: 'Pipeline', key: l.run.pipeline } });
   const by = l.run.startedBy;
@@ -97,19 +97,16 @@ export function lineageOps(l: StepLineage): LineageOp[] {
   const models = inputs.filter((i) => i.ref.kind === 'model');
   const modelOutputs = Object.entries(l.outputs).filter(([, ref]) => ref.kind === 'model');
   for (const [name, ref] of Object.entries(l.outputs)) {
-    ops.push(artifactNode(ref));
+    const node = artifactNode(ref);
+    ops.push(node);
     ops.push({ op: 'rel', type: 'WROTE', from: step, to: art(ref), keyProps: { output: name } });
-    if (ref.kind === 'model') {
+    if (ref.kind === 'model' && node.op === 'node') {
       const trained = records.length > 0;
       const quantization = quantizationOf(name, ref, l.metadata, modelOutputs.length);
-      ops.push({
-        op: 'node',
-        label: 'Artifact',
-        key: ref.sha256,
-        addLabels: ['Model'],
-        set: props({ format: ref.schema, quantization, ...(trained ? { trained: true } : {}) }),
-        setOnCreate: props({ name: stringField(l.metadata, 'modelName') ?? `${l.run.pipeline}/${l.step.id}`, firstSeenAt: l.step.endedAt }),
-      });
+      // Name and first-seen time are kept from the first write, whichever step's write comes first.
+      node.addLabels = ['Model'];
+      node.set = { ...node.set, ...props({ format: ref.schema, quantization, ...(trained ? { trained: true } : {}) }) };
+      node.setIfAbsent = props({ name: stringField(l.metadata, 'modelName') ?? `${l.run.pipeline}/${l.step.id}`, firstSeenAt: l.step.endedAt });
       for (const r of records) ops.push({ op: 'rel', type: 'TRAINED_ON', from: art(ref), to: art(r.ref) });
       for (const m of models) {
         ops.push({ op: 'rel', type: 'DERIVED_FROM', from: art(ref), to: art(m.ref), set: { via: l.step.kind, how: trained ? 'trained' : 'converted' } });

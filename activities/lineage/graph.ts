@@ -40,8 +40,8 @@ export type LineageOp =
       key: string;
       /** Set on every write (facts that may be refined, e.g. a record count). */
       set?: Props;
-      /** Set only when the node is created (first seen time, name, version). */
-      setOnCreate?: Props;
+      /** Set only where the node has no value yet (first seen time, name): the first writer wins. */
+      setIfAbsent?: Props;
       addLabels?: Array<'Model' | 'Eval'>;
     }
   | {

@@ -232,8 +232,9 @@ class MemGraph {
   apply(ops: readonly LineageOp[]): void {
     for (const op of ops) {
       if (op.op === 'node') {
-        const n = this.merge(op.label, op.key, op.setOnCreate);
+        const n = this.merge(op.label, op.key);
         Object.assign(n.props, op.set ?? {});
+        for (const [k, v] of Object.entries(op.setIfAbsent ?? {})) if (n.props[k] === undefined) n.props[k] = v;
         for (const l of op.addLabels ?? []) n.labels.add(l);
       } else {
         const from = refId(op.from);
@@ -275,11 +276,11 @@ class MemGraph {
     return (this.in.get(id) ?? []).filter((r) => r.type === type);
   }
 
-  private merge(label: KeyedLabel, key: string, onCreate?: Props): Node {
+  private merge(label: KeyedLabel, key: string): Node {
     const id = nodeId(label, key);
     let n = this.nodes.get(id);
     if (!n) {
-      n = { label, key, labels: new Set([label]), props: { ...onCreate, [KEY_PROPERTY[label]]: key } };
+      n = { label, key, labels: new Set([label]), props: { [KEY_PROPERTY[label]]: key } };
       this.nodes.set(id, n);
     }
     return n;

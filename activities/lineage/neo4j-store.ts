@@ -218,9 +218,10 @@ async function runOp(tx: ManagedTransaction, op: LineageOp): Promise<void> {
   if (op.op === 'node') {
     const key = KEY_PROPERTY[checked(op.label, LABELS) as KeyedLabel];
     const extra = (op.addLabels ?? []).map((l) => `:${checked(l, LABELS)}`).join('');
-    await tx.run(`MERGE (n:${op.label} {${key}: $key}) ON CREATE SET n += $onCreate SET n += $set${extra ? ` SET n${extra}` : ''}`, {
+    const ifAbsent = Object.keys(op.setIfAbsent ?? {}).map((k) => `, n.${checked(k, IDENT)} = coalesce(n.${k}, $ifAbsent.${k})`).join('');
+    await tx.run(`MERGE (n:${op.label} {${key}: $key}) SET n += $set${ifAbsent}${extra ? ` SET n${extra}` : ''}`, {
       key: op.key,
-      onCreate: op.setOnCreate ?? {},
+      ifAbsent: op.setIfAbsent ?? {},
       set: op.set ?? {},
     });
     return;

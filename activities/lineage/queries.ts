@@ -129,7 +129,9 @@ export function buildRegistry(raw: RawModel[]): RegistryEntry[] {
       metrics: parseMetrics(e.props.metrics),
       ...opt('decision', str(e.props.decision)),
     }));
-    const decisions = [p.promotion, ...r.files.map((f) => f.props.promotion), ...evals.map((e) => e.decision)];
+    // Decisions were applied to the candidate models when recorded; an eval's own decision also
+    // concerns the base it compared against, so it is not read here.
+    const decisions = [p.promotion, ...r.files.map((f) => f.props.promotion)];
     const promotion: RegistryEntry['promotion'] = decisions.includes('promoted') ? 'promoted' : decisions.includes('rejected') ? 'rejected' : undefined;
     return {
       name: str(p.name) ?? r.model.digest.slice(0, 12),

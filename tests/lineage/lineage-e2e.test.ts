@@ -4,7 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LocalLineageStore, Neo4jLineageStore } from '../../activities/lineage/index.js';
 import { awaitRun, startRun, type RunSnapshot } from '../../core/client/runs.js';
-import { cli, startWorker, testClient, testEnv, type RunningWorker } from '../support/harness.js';
+import { Client, Connection } from '@temporalio/client';
+import { cli, startWorker, testEnv, type RunningWorker } from '../support/harness.js';
 import { startNeo4j, type TestNeo4j } from '../support/neo4j.js';
 import { TEST_PIPELINES } from '../support/paths.js';
 
@@ -16,11 +17,14 @@ let worker: RunningWorker;
 let home: string;
 
 async function runPipeline(pipeline: string, params: Record<string, unknown>, id?: string): Promise<RunSnapshot> {
-  const { client, close } = await testClient();
+  // The address captured in testEnv, not re-read: concurrent jest runs on one machine share the services file.
+  const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS! });
+  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE! });
+  const close = () => connection.close();
   try {
     const runId = await startRun(client, { pipeline, params }, id);
     const final = await awaitRun(client, runId);
-    expect(final.temporalStatus).toBe('COMPLETED');
+    expect({ status: final.temporalStatus, failure: final.failure }).toEqual({ status: 'COMPLETED', failure: undefined });
     expect(final.state?.notes.filter((n) => n.startsWith('lineage'))).toEqual([]);
     return final;
   } finally {
@@ -42,9 +46,10 @@ async function both(args: string[]): Promise<string> {
 const output = (s: RunSnapshot, step: string, name: string): string => s.state!.steps.find((x) => x.id === step)!.outputs[name]!.sha256;
 
 beforeAll(async () => {
+  env = await testEnv({ FORGELINE_PIPELINES: [TEST_PIPELINES, LINEAGE_PIPELINES].join(path.delimiter) });
   db = await startNeo4j();
   console.log(`neo4j harness: database up in ${db.startedMs} ms, JVM to Bolt in ${db.wallMs} ms`);
-  env = await testEnv({ ...db.env, FORGELINE_PIPELINES: [TEST_PIPELINES, LINEAGE_PIPELINES].join(path.delimiter) });
+  Object.assign(env, db.env);
   home = env.FORGELINE_HOME!;
   worker = await startWorker(env);
 });
