@@ -20,5 +20,10 @@ export default definePipeline({
     const merged = p.step('merge', 'concat', {}, { parts: [filtered.out('records'), shout.out('records')] });
     p.step('stats', 'field-stats', { fields: ['instruction', 'output'] }, { records: merged.out('records') });
     p.step('source-stats', 'field-stats', {}, { records: load.out('records') });
+    // Curation chain (issue 3): validate -> pii -> score, then the dataset report.
+    const validated = p.step('validate', 'validate', { path: params.input });
+    const scrubbed = p.step('pii', 'pii', {}, { records: validated.out('records') });
+    const scored = p.step('score', 'score', {}, { records: scrubbed.out('records') });
+    p.step('dataset-report', 'dataset-report', {}, { records: scored.out('records'), rejects: [validated.out('rejects'), scrubbed.out('rejects'), scored.out('rejects')] });
   },
 });
