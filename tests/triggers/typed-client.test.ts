@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import ts from 'typescript';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { startWorker, testClient, testEnv, type RunningWorker } from '../support/harness.js';
+import { REPO_ROOT } from '../support/paths.js';
+import { createForgelineClient, RunFailedError } from '../../core/client/typed.js';
+import { isPipelineError } from '../../core/errors.js';
+import testChain from '../pipelines/test-chain.js';
+import testFailures from '../pipelines/test-failures.js';
+import { uniqueTag } from './support.js';
+
+const TYPES_FILE = path.join(REPO_ROOT, 'tests/triggers/typed-client.types.ts');
+
+/** Type-checks the file (optionally with its source replaced) with the project's compiler options. */
+function diagnosticsOf(source?: string): readonly ts.Diagnostic[] {
+  const config = ts.getParsedCommandLineOfConfigFile(path.join(REPO_ROOT, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined })!;
+  const options = { ...config.options, noEmit: true };
+  const host = ts.createCompilerHost(options);
+  const original = host.getSourceFile.bind(host);
+  host.getSourceFile = (file, lang, ...rest) =>
+    source !== undefined && path.resolve(file) === TYPES_FILE ? ts.createSourceFile(file, source, lang) : original(file, lang, ...rest);
+  const program = ts.createProgram([TYPES_FILE], options, host);
+  return ts.getPreEmitDiagnostics(program).filter((d) => d.file && path.resolve(d.file.fileName) === TYPES_FILE);
+}
+
+describe('typed client at compile time', () => {
+  test('right params compile; each marked wrong call fails for its own reason once its marker is removed', () => {
+    expect(diagnosticsOf().map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'))).toEqual([]);
+
+    const text = readFileSync(TYPES_FILE, 'utf8');
+    const lines = text.split('\n');
+    const expected = new Map<number, string>();
+    lines.forEach((line, i) => {
+      const m = /\/\/ @ts-expect-error \[(\w+)\]/.exec(line);
+      if (m) expected.set(i + 1, m[1]!); // the call on the next line (0-based i + 1)
+    });
+    expect([...expected.values()]).toEqual(['number', 'unknown', 'required', 'pipeline', 'other', 'list']);
+    const stripped = lines.map((l) => (l.includes('@ts-expect-error') ? '' : l)).join('\n');
+    const errors = new Map<number, string>();
+    for (const d of diagnosticsOf(stripped)) {
+      const { line } = d.file!.getLineAndCharacterOfPosition(d.start!);
+      errors.set(line, `${errors.get(line) ?? ''} ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
+    }
+    expect([...errors.keys()].sort((a, b) => a - b)).toEqual([...expected.keys()]);
+    const why = (tag: string) => errors.get([...expected.entries()].find(([, t]) => t === tag)![0])!;
+    expect(why('number')).toMatch(/'string' is not assignable to type 'number'/);
+    expect(why('unknown')).toMatch(/'lenght' does not exist/);
+    expect(why('required')).toMatch(/'input' is missing/);
+    expect(why('pipeline')).toMatch(/"no-such-pipeline"/);
+    expect(why('other')).toMatch(/'input' does not exist/);
+    expect(why('list')).toMatch(/"no-such-pipeline"/);
+  });
+});
+
+describe('typed client at run time', () => {
+  let worker: RunningWorker;
+  let conn: Awaited<ReturnType<typeof testClient>>;
+
+  beforeAll(async () => {
+    worker = await startWorker(await testEnv());
+    conn = await testClient();
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await conn?.close();
+  });
+
+  const forgeline = () => createForgelineClient(conn.client, { 'test-chain': testChain, 'test-failures': testFailures });
+
+  test('startPipeline, result, getRun and listRuns', async () => {
+    const tag = uniqueTag();
+    const run = await forgeline().startPipeline('test-chain', { length: 2, tag });
+    expect(run.pipeline).toBe('test-chain');
+    const result = await run.result();
+    expect(result.status).toBe('succeeded');
+    expect(result.steps.map((s) => [s.id, s.status])).toEqual([
+      ['s0', 'succeeded'],
+      ['s1', 'succeeded'],
+    ]);
+    const snap = await forgeline().getRun(run.runId);
+    expect(snap.temporalStatus).toBe('COMPLETED');
+    expect(snap.state?.pipeline).toBe('test-chain');
+    expect((await forgeline().awaitResult(run.runId)).status).toBe('succeeded');
+    const listed = await forgeline().listRuns({ pipeline: 'test-chain', limit: 500 });
+    expect(listed.map((r) => r.runId)).toContain(run.runId);
+    expect(listed.every((r) => r.pipeline === 'test-chain')).toBe(true);
+  });
+
+  test('a wrong param that slipped past the compiler is refused before a run exists', async () => {
+    const runId = `typed-bad-${uniqueTag()}`;
+    const params = { length: 'two', colour: 'red' } as unknown as { length: number };
+    const err = await forgeline().startPipeline('test-chain', params, { runId }).catch((e: unknown) => e);
+    expect(isPipelineError(err) && err.code).toBe('INVALID_PARAMS');
+    expect((err as Error & { describe(): string }).describe()).toMatch(/params\.length[\s\S]*params\.colour/);
+    await expect(conn.client.workflow.getHandle(runId).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+  });
+
+  test('cancel, and failed runs surface as RunFailedError', async () => {
+    const slow = await forgeline().startPipeline('test-chain', { length: 1, ms: 60_000, tag: uniqueTag() });
+    await forgeline().cancel(slow.runId);
+    const cancelled = await slow.result().catch((e: unknown) => e);
+    expect(cancelled).toBeInstanceOf(RunFailedError);
+    expect((cancelled as RunFailedError).temporalStatus).toBe('CANCELLED');
+
+    const broken = await forgeline().startPipeline('test-failures', { flakyFailures: 0, permanentFailure: true, siblingMs: 0, tag: uniqueTag() });
+    const failed = await broken.result().catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(RunFailedError);
+    expect((failed as RunFailedError).temporalStatus).toBe('FAILED');
+    expect((failed as RunFailedError).message).toContain('planned permanent failure');
+  });
+});
