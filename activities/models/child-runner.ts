@@ -1,17 +1,20 @@
 import { fork } from 'node:child_process';
+import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PipelineError } from '../../core/errors.js';
 
 /**
  * Native llama.cpp work (quantization, training, loading a model) runs in a child Node process:
  * a failed ggml assert aborts the whole process, and that must be an activity failure, not a dead
- * worker. Parent and child talk over IPC: the parent sends one `{type:'start', payload}`; the child
- * sends any number of `{type:'progress', ...}` and one `{type:'result', value}` or
- * `{type:'error', message, code?}`.
+ * worker. The parent sends one `{type:'start', payload}` over IPC; the child answers one
+ * `{type:'result', value}` or `{type:'error', message, code?}` over IPC. Progress goes as marked
+ * JSON lines on stdout, written synchronously, because native calls (a training epoch) block the
+ * child's event loop and IPC messages would wait until they return.
  */
 
+const PROGRESS_MARK = '\u001eforgeline-progress ';
+
 export type ChildMessage =
-  | { type: 'progress'; [k: string]: unknown }
   | { type: 'result'; value: unknown }
   | { type: 'error'; message: string; code?: string };
 
@@ -28,7 +31,42 @@ export function childScript(from: string, relative: string): string {
   return fileURLToPath(new URL(relative, from));
 }
 
-export function runChild<T>(script: string, payload: unknown, options: RunChildOptions): Promise<T> {
+/**
+ * GPU pinning: a GPU worker lists its devices in FORGELINE_GPU_DEVICES and runs one job per device;
+ * each child gets a free device through CUDA_VISIBLE_DEVICES and gives it back when it exits.
+ */
+const busyDevices = new Set<string>();
+const deviceWaiters: (() => void)[] = [];
+
+async function acquireDevice(): Promise<string | undefined> {
+  const devices = process.env.FORGELINE_GPU_DEVICES?.split(',').filter(Boolean);
+  if (!devices || devices.length === 0) return undefined;
+  for (;;) {
+    const free = devices.find((d) => !busyDevices.has(d));
+    if (free !== undefined) {
+      busyDevices.add(free);
+      return free;
+    }
+    await new Promise<void>((r) => deviceWaiters.push(r));
+  }
+}
+
+function releaseDevice(device: string | undefined): void {
+  if (device === undefined) return;
+  busyDevices.delete(device);
+  deviceWaiters.shift()?.();
+}
+
+export async function runChild<T>(script: string, payload: unknown, options: RunChildOptions): Promise<T> {
+  const device = options.env?.CUDA_VISIBLE_DEVICES === undefined ? await acquireDevice() : undefined;
+  try {
+    return await spawnChild<T>(script, payload, device === undefined ? options : { ...options, env: { ...options.env, CUDA_VISIBLE_DEVICES: device } });
+  } finally {
+    releaseDevice(device);
+  }
+}
+
+function spawnChild<T>(script: string, payload: unknown, options: RunChildOptions): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     if (options.signal?.aborted) {
       reject(abortError(options.signal));
@@ -40,11 +78,26 @@ export function runChild<T>(script: string, payload: unknown, options: RunChildO
       serialization: 'json',
     });
     let stderr = '';
-    const keep = (d: Buffer): void => {
+    const keep = (d: Buffer | string): void => {
       stderr = (stderr + d.toString()).slice(-4000);
     };
     child.stderr?.on('data', keep);
-    child.stdout?.on('data', keep);
+    let pending = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      pending += d.toString();
+      let nl: number;
+      while ((nl = pending.indexOf('\n')) >= 0) {
+        const line = pending.slice(0, nl);
+        pending = pending.slice(nl + 1);
+        if (line.startsWith(PROGRESS_MARK)) {
+          try {
+            options.onProgress?.(JSON.parse(line.slice(PROGRESS_MARK.length)) as Record<string, unknown>);
+          } catch (err) {
+            keep(`progress handler failed: ${err instanceof Error ? err.message : String(err)}\n`);
+          }
+        } else keep(`${line}\n`);
+      }
+    });
     let result: { ok: true; value: T } | { ok: false; error: Error } | undefined;
     const onAbort = (): void => {
       result ??= { ok: false, error: abortError(options.signal!) };
@@ -52,8 +105,7 @@ export function runChild<T>(script: string, payload: unknown, options: RunChildO
     };
     options.signal?.addEventListener('abort', onAbort, { once: true });
     child.on('message', (raw: ChildMessage) => {
-      if (raw.type === 'progress') options.onProgress?.(raw);
-      else if (raw.type === 'result') result ??= { ok: true, value: raw.value as T };
+      if (raw.type === 'result') result ??= { ok: true, value: raw.value as T };
       else if (raw.type === 'error') {
         const code = raw.code === 'INVALID_INPUT_DATA' || raw.code === 'INVALID_STEP_OPTIONS' ? raw.code : 'STEP_FAILED';
         result ??= { ok: false, error: new PipelineError(code, `${options.label}: ${raw.message}`) };
@@ -62,7 +114,7 @@ export function runChild<T>(script: string, payload: unknown, options: RunChildO
     child.once('error', (err) => {
       result ??= { ok: false, error: err };
     });
-    child.once('exit', (code, signal) => {
+    child.once('close', (code, signal) => {
       options.signal?.removeEventListener('abort', onAbort);
       if (result?.ok) resolve(result.value);
       else if (result) reject(result.error);
@@ -88,7 +140,14 @@ export function serveChild<P, R>(work: (payload: P, progress: (p: Record<string,
   const send = (m: ChildMessage): Promise<void> => new Promise((r) => (process.send ? process.send(m, undefined, {}, () => r()) : r()));
   process.once('message', (msg: { type: string; payload: P }) => {
     if (msg.type !== 'start') return;
-    work(msg.payload, (p) => void send({ ...p, type: 'progress' }))
+    const progress = (p: Record<string, unknown>): void => {
+      try {
+        fs.writeSync(1, `${PROGRESS_MARK}${JSON.stringify(p)}\n`);
+      } catch {
+        // A full pipe (EAGAIN) drops one progress line; the next one carries the same counters.
+      }
+    };
+    work(msg.payload, progress)
       .then(
         (value) => send({ type: 'result', value }),
         (err: unknown) => {

@@ -153,7 +153,6 @@ export interface OptimizerParams {
   sgd: { alpha: number; wd: number };
 }
 
-/* eslint-disable @typescript-eslint/no-unsafe-function-type */
 function bind(dir: string) {
   const ggml = koffi.load(findLib(dir, 'ggml'));
   const base = koffi.load(findLib(dir, 'ggml-base'));
@@ -194,7 +193,6 @@ function bind(dir: string) {
     ggml_opt_result_loss: base.func('void ggml_opt_result_loss(void *result, _Out_ double *loss, _Out_ double *unc)'),
   };
 }
-/* eslint-enable @typescript-eslint/no-unsafe-function-type */
 
 export type LlamaLib = ReturnType<typeof bind>;
 

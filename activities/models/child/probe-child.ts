@@ -33,7 +33,7 @@ serveChild<ProbeRequest, ProbeResult>(async (req) => {
   const t1 = Date.now();
   // Greedy, token by token, through the sequence itself: a random model may pick end-of-text at
   // once, and the probe must still see that the weights produce tokens.
-  for await (const token of sequence.evaluate(prompt, { temperature: 0 })) {
+  for await (const token of sequence.evaluate(prompt, { temperature: 0, yieldEogToken: true })) {
     generated.push(token);
     if (generated.length >= req.maxTokens) break;
   }

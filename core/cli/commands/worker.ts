@@ -1,13 +1,25 @@
 import { parseArgs } from 'node:util';
 import { runWorkers } from '../../../workers/start-workers.js';
+import { applyGpuEnv, detectGpus } from '../../../workers/gpu.js';
 import { loadConfig } from '../../config.js';
-import { ALL_QUEUES, CPU_QUEUE } from '../../queues.js';
+import { ALL_QUEUES, CPU_QUEUE, GPU_QUEUES } from '../../queues.js';
 import { PipelineError } from '../../errors.js';
 
-export const usage = 'worker [--queues forgeline,gpu-cuda,...]';
+export const usage = 'worker [--queues forgeline,gpu-cuda,...] [--gpu cuda|metal|auto]';
 
 export async function workerCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { queues: { type: 'string' } } });
+  const { values } = parseArgs({ args: argv, options: { queues: { type: 'string' }, gpu: { type: 'string' } } });
+  if (values.gpu !== undefined) {
+    const gpu = values.gpu;
+    if (gpu !== 'auto' && !(gpu in GPU_QUEUES)) throw new PipelineError('CONFIG', `--gpu ${gpu}: expected ${[...Object.keys(GPU_QUEUES), 'auto'].join(', ')}`);
+    if (values.queues) throw new PipelineError('CONFIG', '--gpu chooses the queue itself; leave out --queues');
+    // A GPU worker polls only its GPU queue and runs one job per device at a time.
+    const plan = await detectGpus(gpu as keyof typeof GPU_QUEUES | 'auto');
+    applyGpuEnv(plan);
+    for (const d of plan.devices) console.log(`gpu ${d.index}: ${d.name}, ${d.memoryMiB} MiB (${plan.family}, queue ${plan.queue}; ${plan.source})`);
+    await runWorkers(loadConfig(), { queues: [plan.queue], maxConcurrentActivities: { [plan.queue]: plan.devices.length } });
+    return 0;
+  }
   const queues = values.queues ? values.queues.split(',').map((q) => q.trim()).filter(Boolean) : [CPU_QUEUE];
   const unknown = queues.filter((q) => !ALL_QUEUES.includes(q));
   if (unknown.length > 0) throw new PipelineError('CONFIG', `unknown queue(s) ${unknown.join(', ')}; queues: ${ALL_QUEUES.join(', ')}`);

@@ -1,0 +1,107 @@
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PipelineError } from '../../../core/errors.js';
+import type { TrainHooks, TrainJob, TrainOutcome, Trainer, TrainProgressLine } from '../trainer.js';
+
+const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+export const HF_SCRIPT = path.join(REPO_ROOT, 'python', 'hf_train.py');
+
+/**
+ * The llama.cpp source that node-llama-cpp ships (its `convert_hf_to_gguf.py` and `gguf-py`):
+ * `FORGELINE_LLAMA_CPP_SRC`, else the unpacked `node_modules/node-llama-cpp/llama/llama.cpp`, else a
+ * clone of `gitRelease.bundle` into `.cache/llama.cpp-src` (made once).
+ */
+export function llamaCppSource(): string {
+  const env = process.env.FORGELINE_LLAMA_CPP_SRC;
+  if (env) return env;
+  const nlc = path.join(REPO_ROOT, 'node_modules', 'node-llama-cpp', 'llama');
+  const unpacked = path.join(nlc, 'llama.cpp');
+  if (fs.existsSync(path.join(unpacked, 'convert_hf_to_gguf.py'))) return unpacked;
+  const cached = path.join(REPO_ROOT, '.cache', 'llama.cpp-src');
+  if (!fs.existsSync(path.join(cached, 'convert_hf_to_gguf.py'))) {
+    const bundle = path.join(nlc, 'gitRelease.bundle');
+    if (!fs.existsSync(bundle)) throw new PipelineError('DEPENDENCY_MISSING', `llama.cpp source not found (no ${bundle}); set FORGELINE_LLAMA_CPP_SRC`);
+    const r = spawnSync('git', ['clone', '--quiet', bundle, cached], { encoding: 'utf8' });
+    if (r.status !== 0) throw new PipelineError('DEPENDENCY_MISSING', `could not unpack ${bundle}: ${r.stderr || r.error?.message}`);
+  }
+  return cached;
+}
+
+/**
+ * LoRA / QLoRA / full fine-tuning with transformers + peft in a Python subprocess
+ * (`python/hf_train.py`; set up with `pip install -r python/requirements.txt`). The script prints
+ * JSON lines (start, step, epoch, checkpoint, done) on stdout; cancelling kills it.
+ */
+export const hfTrainer: Trainer = {
+  name: 'hf',
+  train(job: TrainJob, hooks: TrainHooks): Promise<TrainOutcome> {
+    const config = {
+      base_model: job.baseModel,
+      examples: job.examplesFile,
+      valid: job.validFile ?? null,
+      work_dir: job.workDir,
+      output_gguf: job.outputModel,
+      weights_tar: path.join(job.workDir, 'weights.tar'),
+      checkpoint_dir: job.checkpointDir,
+      resume_checkpoint: job.resume?.checkpoint ?? null,
+      llama_cpp_src: llamaCppSource(),
+      epochs: job.hyper.epochs,
+      learning_rate: job.hyper.learningRate,
+      schedule: job.hyper.schedule,
+      warmup_steps: job.hyper.warmupSteps,
+      weight_decay: job.hyper.weightDecay,
+      max_length: job.hyper.contextSize,
+      checkpoint_every: job.hyper.checkpointEvery,
+      valid_fraction: job.hyper.validFraction,
+      seed: job.hyper.seed,
+      method: job.hyper.hf.method,
+      lora_r: job.hyper.hf.loraR,
+      lora_alpha: job.hyper.hf.loraAlpha,
+      lora_dropout: job.hyper.hf.loraDropout,
+      target_modules: job.hyper.hf.targetModules,
+      batch_size: job.hyper.hf.batchSize,
+      gradient_accumulation: job.hyper.hf.gradientAccumulation,
+      use_chat_template: job.hyper.hf.useChatTemplate,
+      gguf_outtype: job.hyper.hf.ggufOuttype,
+      threads: job.hyper.threads,
+    };
+    const configFile = path.join(job.workDir, 'hf-config.json');
+    fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
+    return new Promise<TrainOutcome>((resolve, reject) => {
+      const child = spawn(job.hyper.hf.python, [HF_SCRIPT, '--config', configFile], { env: { ...process.env, PYTHONUNBUFFERED: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let tail = '';
+      let done: TrainOutcome | undefined;
+      let pending = '';
+      child.stderr.on('data', (d: Buffer) => (tail = (tail + d.toString()).slice(-4000)));
+      child.stdout.on('data', (d: Buffer) => {
+        pending += d.toString();
+        let nl: number;
+        while ((nl = pending.indexOf('\n')) >= 0) {
+          const line = pending.slice(0, nl).trim();
+          pending = pending.slice(nl + 1);
+          if (!line.startsWith('{')) continue;
+          const msg = JSON.parse(line) as Record<string, unknown>;
+          if (msg.kind === 'step') hooks.onStep(msg as unknown as TrainProgressLine);
+          else if (msg.kind === 'epoch') hooks.onEpoch?.(msg as unknown as { epoch: number; trainLoss: number; validLoss: number | null });
+          else if (msg.kind === 'checkpoint') hooks.onCheckpoint({ path: String(msg.path), step: Number(msg.step) });
+          else if (msg.kind === 'start') hooks.onStart?.(msg);
+          else if (msg.kind === 'done') done = msg as unknown as TrainOutcome;
+        }
+      });
+      const onAbort = (): void => {
+        child.kill('SIGKILL');
+      };
+      hooks.signal.addEventListener('abort', onAbort, { once: true });
+      child.once('error', (err) => reject(new PipelineError('DEPENDENCY_MISSING', `hf trainer: cannot start ${job.hyper.hf.python}: ${err.message}`)));
+      child.once('close', (code, signal) => {
+        hooks.signal.removeEventListener('abort', onAbort);
+        if (hooks.signal.aborted) reject(hooks.signal.reason instanceof Error ? hooks.signal.reason : new Error('cancelled'));
+        else if (code === 0 && done) resolve(done);
+        else if (code === 3) reject(new PipelineError('DEPENDENCY_MISSING', `hf trainer: Python packages missing; run pip install -r python/requirements.txt\n${tail.trim()}`));
+        else reject(new PipelineError('STEP_FAILED', `hf trainer ${signal ? `killed by ${signal}` : `exited with code ${code}`}\n${tail.trim()}`));
+      });
+    });
+  },
+};

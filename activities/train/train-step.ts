@@ -1,0 +1,290 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import type { ArtifactRef } from '../../core/artifacts/ref.js';
+import { statePaths } from '../../core/config.js';
+import { defineStep, type StepContext } from '../../core/dsl/step-kind.js';
+import { PipelineError } from '../../core/errors.js';
+import { readJsonArtifact, readRecords, RecordsWriter, writeJsonArtifact } from '../../core/stage/records-io.js';
+import { gguf, plainValue, readGguf, rewriteGgufMetadata, type GgufValue } from '../models/gguf-writer.js';
+import { childGpu, probeModel } from '../models/probe.js';
+import { cardMetadata, METADATA_KEYS } from '../models/quantize.js';
+import { renderRecord } from './render.js';
+import { trainerFor } from './backends/index.js';
+import type { TrainHyper, TrainOutcome } from './trainer.js';
+
+/** What a retried attempt finds in the previous attempt's last heartbeat. */
+interface TrainResume {
+  step: number;
+  checkpoint: ArtifactRef;
+  curve: ArtifactRef;
+  /** The data and base model the checkpoint belongs to: a resume never mixes runs. */
+  identity: string;
+}
+
+type CurveLine = { kind: 'step' | 'epoch'; attempt: number; [k: string]: unknown };
+
+const hfOptions = z
+  .object({
+    method: z.enum(['lora', 'qlora', 'full']).default('lora'),
+    // LoRA r=16, alpha=32 and q/k/v/o targets: seed 003's defaults.
+    loraR: z.number().int().positive().default(16),
+    loraAlpha: z.number().positive().default(32),
+    loraDropout: z.number().min(0).max(1).default(0.05),
+    targetModules: z.array(z.string()).default(['q_proj', 'k_proj', 'v_proj', 'o_proj']),
+    batchSize: z.number().int().positive().default(4),
+    gradientAccumulation: z.number().int().positive().default(8),
+    useChatTemplate: z.boolean().default(false),
+    ggufOuttype: z.enum(['f16', 'f32', 'bf16', 'q8_0']).default('f16'),
+    python: z.string().default(process.env.FORGELINE_PYTHON ?? 'python3'),
+  })
+  .strict()
+  .prefault({});
+
+export const trainOptions = z
+  .object({
+    backend: z.enum(['llamacpp', 'hf']).default('llamacpp'),
+    /** Phase name (seed 002: calibration, reasoning, creative, robustness); stored in the GGUF. */
+    phase: z.string().min(1).default('train'),
+    /** hf: the Hugging Face base model (folder, or id where the host may download) when no `weights` input is wired. */
+    baseModel: z.string().optional(),
+    epochs: z.number().int().positive().default(1),
+    /** Defaults per backend: llamacpp 1e-5 (llama.cpp finetune's lr0), hf 2e-4 (seed 003's LoRA rate). */
+    learningRate: z.number().positive().optional(),
+    minLearningRate: z.number().nonnegative().default(0),
+    /** llama.cpp finetune keeps the rate constant; cosine and linear decay to minLearningRate. */
+    schedule: z.enum(['constant', 'cosine', 'linear']).default('constant'),
+    warmupSteps: z.number().int().nonnegative().default(0),
+    weightDecay: z.number().nonnegative().default(0),
+    optimizer: z.enum(['adamw', 'sgd']).default('adamw'),
+    /** Tokens per training window; llama.cpp's context is 256 at least. */
+    contextSize: z.number().int().min(32).default(256),
+    checkpointEvery: z.number().int().nonnegative().default(50),
+    /** Held-out fraction when no `valid` input is wired (llama.cpp finetune's val_split 0.05). */
+    validFraction: z.number().min(0).max(0.5).default(0.05),
+    trainTensors: z.string().optional(),
+    seed: z.number().int().nonnegative().default(42),
+    threads: z.number().int().nonnegative().default(0),
+    name: z.string().optional(),
+    description: z.string().optional(),
+    license: z.string().optional(),
+    probePrompt: z.string().min(1).default('### Instruction:\nSay hello.\n\n### Response:\n'),
+    hf: hfOptions,
+  })
+  .strict();
+
+export type TrainOptions = z.output<typeof trainOptions>;
+
+/**
+ * `train`: fine-tunes a model on records (instruction, chat or completion), one phase per step.
+ * Chain phases by wiring one step's `model` (llamacpp) or `weights` (hf) into the next.
+ * Progress streams into heartbeats; checkpoints go to the artifact store every `checkpointEvery`
+ * steps and a retried attempt resumes from the last one.
+ */
+export const trainStep = defineStep({
+  kind: 'train',
+  description: 'Fine-tune a model (llamacpp: full-parameter in llama.cpp; hf: LoRA/QLoRA/full in Python), export GGUF',
+  module: import.meta.url,
+  profile: 'gpu',
+  inputs: {
+    model: { kind: 'model', optional: true },
+    weights: { kind: 'file', optional: true },
+    data: { kind: 'records' },
+    valid: { kind: 'records', optional: true },
+  },
+  outputs: { model: 'model', weights: 'file', progress: 'report', report: 'report', rejects: 'records' },
+  options: trainOptions,
+  retry: { maximumAttempts: 3, initialIntervalMs: 1000 },
+  timeouts: { heartbeatMs: 120_000 },
+  async run(ctx, inputs, options) {
+    const trainer = trainerFor(options.backend);
+    if (options.backend === 'llamacpp' && !inputs.model) {
+      throw new PipelineError('INVALID_STEP_OPTIONS', 'train (llamacpp) needs a `model` input: a GGUF with F32 weights', [{ path: 'inputs.model', message: 'missing' }]);
+    }
+    if (options.backend === 'hf' && !inputs.weights && !options.baseModel) {
+      throw new PipelineError('INVALID_STEP_OPTIONS', 'train (hf) needs a `weights` input or the `baseModel` option', [{ path: 'options.baseModel', message: 'missing' }]);
+    }
+    const examples = path.join(ctx.workDir, 'examples.jsonl');
+    const rendered = await renderRecords(ctx, inputs.data, examples);
+    const validFile = inputs.valid ? path.join(ctx.workDir, 'valid.jsonl') : undefined;
+    if (inputs.valid && validFile) await renderRecords(ctx, inputs.valid, validFile, false);
+    if (rendered.kept === 0) throw new PipelineError('INVALID_INPUT_DATA', `train: none of the ${rendered.total} records is usable (see the rejects output)`);
+
+    const identity = [options.backend, inputs.model?.sha256 ?? inputs.weights?.sha256 ?? options.baseModel, inputs.data.sha256, inputs.valid?.sha256 ?? ''].join(':');
+    const prev = ctx.previousProgress?.resume as TrainResume | undefined;
+    const resume = prev && prev.identity === identity && (await ctx.store.verify(prev.checkpoint)) ? prev : undefined;
+    const curve: CurveLine[] = resume ? (await readJsonArtifact<CurveLine[]>(ctx.store, resume.curve)).filter((l) => Number(l.step ?? 0) <= resume.step) : [];
+    const checkpointDir = path.join(statePaths(ctx.config.home).tmp, 'checkpoints', `${ctx.runId}-${ctx.stepId}`.replace(/[^\w.-]+/g, '_'));
+    await fs.mkdir(checkpointDir, { recursive: true });
+    if (resume) ctx.log.info({ step: resume.step }, 'resuming training from checkpoint');
+
+    const hyper: TrainHyper = {
+      epochs: options.epochs,
+      learningRate: options.learningRate ?? (options.backend === 'hf' ? 2e-4 : 1e-5),
+      minLearningRate: options.minLearningRate,
+      schedule: options.schedule,
+      warmupSteps: options.warmupSteps,
+      weightDecay: options.weightDecay,
+      contextSize: options.contextSize,
+      checkpointEvery: options.checkpointEvery,
+      validFraction: options.validFraction,
+      seed: options.seed,
+      threads: options.threads,
+      optimizer: options.optimizer,
+      ...(options.trainTensors ? { trainTensors: options.trainTensors } : {}),
+      hf: options.hf,
+    };
+    const baseModel = options.backend === 'llamacpp' ? await ctx.store.localPath(inputs.model!) : inputs.weights ? await ctx.store.localPath(inputs.weights) : options.baseModel!;
+    const resumeFile = resume ? await ctx.store.localPath(resume.checkpoint) : undefined;
+    const rawOut = path.join(ctx.workDir, 'trained.gguf');
+
+    // Checkpoint uploads run one after another beside training; the last heartbeat names the newest.
+    let uploads = Promise.resolve();
+    let uploadError: unknown;
+    const onCheckpoint = (c: { path: string; step: number }): void => {
+      uploads = uploads.then(async () => {
+        try {
+          const checkpoint = await ctx.store.putFile(c.path, { kind: 'model', schema: options.backend === 'hf' ? 'hf-checkpoint-tar' : 'gguf-checkpoint' });
+          const curveRef = await writeJsonArtifact(ctx.store, curve, 'report', 'train-curve');
+          const state: TrainResume = { step: c.step, checkpoint, curve: curveRef, identity };
+          ctx.heartbeat({ resume: state, checkpointStep: c.step });
+          await fs.rm(c.path, { force: true });
+        } catch (err) {
+          uploadError ??= err;
+        }
+      });
+    };
+    let outcome: TrainOutcome;
+    try {
+      outcome = await trainer.train(
+        {
+          baseModel,
+          examplesFile: examples,
+          ...(validFile ? { validFile } : {}),
+          workDir: ctx.workDir,
+          outputModel: rawOut,
+          checkpointDir,
+          ...(resume && resumeFile ? { resume: { checkpoint: resumeFile, step: resume.step } } : {}),
+          hyper,
+          gpu: childGpu(),
+        },
+        {
+          signal: ctx.signal,
+          onStart: (info) => ctx.heartbeat({ message: `training ${options.phase}`, totalSteps: info.totalSteps }),
+          onStep(p) {
+            curve.push({ kind: 'step', attempt: ctx.attempt, ...p });
+            ctx.heartbeat({ done: p.step, total: p.totalSteps, unit: 'steps', loss: p.loss, lr: p.lr, epoch: p.epoch, tokensPerSec: p.tokensPerSec, etaSec: p.etaSec });
+          },
+          onEpoch: (e) => curve.push({ kind: 'epoch', attempt: ctx.attempt, ...e }),
+          onCheckpoint,
+        },
+      );
+      // The finished weights become the last checkpoint: a retry after a failure from here on
+      // (the load check, the store) starts at the end instead of training again.
+      if (options.backend === 'llamacpp') {
+        const final = path.join(checkpointDir, `final-${outcome.steps}.gguf`);
+        await fs.copyFile(rawOut, final);
+        onCheckpoint({ path: final, step: outcome.steps });
+      }
+    } finally {
+      await uploads;
+    }
+    if (uploadError) ctx.log.warn({ err: String(uploadError) }, 'a checkpoint upload failed');
+
+    // Stamp the model card; llama.cpp's training rewrites context_length to the training window.
+    const base = options.backend === 'llamacpp' ? await readGguf(baseModel) : undefined;
+    const trained = await readGguf(rawOut);
+    const arch = String(plainValue(trained.metadata.get('general.architecture')) ?? 'llama');
+    const lineage = [...((plainValue(base?.metadata.get('forgeline.training_data.lineage')) as string[] | undefined) ?? []), inputs.data.sha256];
+    const changes: Record<string, GgufValue | undefined> = {
+      ...cardMetadata({
+        name: options.name ?? (plainValue(base?.metadata.get(METADATA_KEYS.name)) as string | undefined) ?? 'forgeline-model',
+        ...(options.description !== undefined ? { description: options.description } : {}),
+        ...(options.license !== undefined ? { license: options.license } : {}),
+        trainingDataSha256: inputs.data.sha256,
+      }),
+      'forgeline.training_data.lineage': gguf.strs(lineage),
+      'forgeline.phase': gguf.str(options.phase),
+      'forgeline.train.backend': gguf.str(options.backend),
+      'forgeline.train.steps': gguf.u32(outcome.steps),
+    };
+    const baseCtx = base?.metadata.get(`${arch}.context_length`);
+    if (baseCtx) changes[`${arch}.context_length`] = baseCtx;
+    const w = await ctx.store.writer('.gguf');
+    try {
+      await rewriteGgufMetadata(rawOut, w.path, changes);
+      const probe = await probeModel(w.path, { prompt: options.probePrompt, maxTokens: 8, signal: ctx.signal });
+      const model = await w.commit({ kind: 'model', schema: 'gguf' });
+      const weightsFile = path.join(ctx.workDir, 'weights.tar');
+      const weights = options.backend === 'hf' && (await exists(weightsFile))
+        ? await ctx.store.putFile(weightsFile, { kind: 'file', schema: 'hf-weights-tar' })
+        : await ctx.store.putFile(await ctx.store.localPath(model), { kind: 'file', schema: 'gguf' });
+      const progress = await writeJsonArtifact(ctx.store, curve, 'report', 'train-curve');
+      const steps = curve.filter((l) => l.kind === 'step');
+      const facts = {
+        phase: options.phase,
+        backend: options.backend,
+        records: rendered,
+        steps: outcome.steps,
+        stepsThisAttempt: outcome.stepsThisAttempt,
+        resumedFromStep: resume?.step ?? 0,
+        attempt: ctx.attempt,
+        firstLoss: steps[0]?.loss ?? null,
+        lastLoss: steps[steps.length - 1]?.loss ?? null,
+        epochs: outcome.epochs,
+        tokensPerSec: outcome.tokensPerSec,
+        seconds: Math.round(outcome.seconds * 10) / 10,
+        learningRate: hyper.learningRate,
+        probe: { generatedTokens: probe.generatedTokens },
+        ...(outcome.details ? { details: outcome.details } : {}),
+      };
+      const report = await writeJsonArtifact(ctx.store, facts, 'report', 'train-report');
+      await fs.rm(checkpointDir, { recursive: true, force: true });
+      return { outputs: { model, weights, progress, report, rejects: rendered.rejects }, metadata: { ...facts, records: { total: rendered.total, kept: rendered.kept, rejected: rendered.rejected, dropped: rendered.dropped } } };
+    } catch (err) {
+      await w.abort();
+      throw err;
+    }
+  },
+});
+
+async function exists(file: string): Promise<boolean> {
+  return fs.access(file).then(() => true, () => false);
+}
+
+interface RenderStats {
+  total: number;
+  kept: number;
+  rejected: number;
+  dropped: Record<string, number>;
+  formats: Record<string, number>;
+  rejects: ArtifactRef;
+}
+
+/** Renders records to `{prompt, response, text}` lines; unusable records go to rejects with a reason code. */
+async function renderRecords(ctx: StepContext, ref: ArtifactRef, file: string, keepRejects = true): Promise<RenderStats> {
+  const rejects = await RecordsWriter.open(ctx.store);
+  const out = await fs.open(file, 'w');
+  const stats = { total: 0, kept: 0, rejected: 0, dropped: {} as Record<string, number>, formats: {} as Record<string, number> };
+  try {
+    for await (const { value, line } of readRecords(ctx.store, ref)) {
+      stats.total++;
+      const r = renderRecord(value);
+      if (r.ok) {
+        stats.kept++;
+        stats.formats[r.example.format] = (stats.formats[r.example.format] ?? 0) + 1;
+        await out.write(`${JSON.stringify({ prompt: r.example.prompt, response: r.example.response, text: r.example.prompt + r.example.response })}\n`);
+      } else {
+        stats.rejected++;
+        stats.dropped[r.reason] = (stats.dropped[r.reason] ?? 0) + 1;
+        if (keepRejects) await rejects.write({ line, reason: r.reason, detail: r.detail, record: value });
+      }
+    }
+  } catch (err) {
+    await rejects.abort();
+    throw err;
+  } finally {
+    await out.close();
+  }
+  return { ...stats, rejects: await rejects.commit('reject') };
+}

@@ -1,0 +1,89 @@
+import type { LlamacppJob } from './llamacpp-plan.js';
+
+/**
+ * One interface over the training backends. A backend gets a job (base model, rendered examples,
+ * where to write) and hooks (progress, checkpoints, cancellation) and returns what it did; the
+ * `train` step owns everything around it (records, artifacts, heartbeats, resume, metadata).
+ */
+export type BackendName = 'llamacpp' | 'hf';
+
+export interface TrainHyper {
+  epochs: number;
+  learningRate: number;
+  minLearningRate: number;
+  schedule: LlamacppJob['schedule'];
+  warmupSteps: number;
+  weightDecay: number;
+  contextSize: number;
+  checkpointEvery: number;
+  validFraction: number;
+  seed: number;
+  threads: number;
+  /** llamacpp: regex on tensor names to train; hf: ignored (LoRA targets instead). */
+  trainTensors?: string;
+  optimizer: LlamacppJob['optimizer'];
+  hf: HfOptions;
+}
+
+export interface HfOptions {
+  method: 'lora' | 'qlora' | 'full';
+  loraR: number;
+  loraAlpha: number;
+  loraDropout: number;
+  targetModules: string[];
+  batchSize: number;
+  gradientAccumulation: number;
+  /** Render with the base model's chat template (`tokenizer.apply_chat_template`) instead of seed 003's format. */
+  useChatTemplate: boolean;
+  /** `quantize`'s outtype for convert_hf_to_gguf.py (f16, bf16, f32, q8_0). */
+  ggufOuttype: 'f16' | 'f32' | 'bf16' | 'q8_0';
+  python: string;
+}
+
+export interface TrainJob {
+  /** llamacpp: a GGUF path; hf: a Hugging Face model folder (or id, where the host may download). */
+  baseModel: string;
+  /** JSONL, one `{prompt, response, text}` per example (`text` = prompt + response). */
+  examplesFile: string;
+  validFile?: string;
+  workDir: string;
+  outputModel: string;
+  checkpointDir: string;
+  resume?: { checkpoint: string; step: number };
+  hyper: TrainHyper;
+  gpu: boolean;
+}
+
+export interface TrainProgressLine {
+  step: number;
+  totalSteps: number;
+  epoch: number;
+  loss: number;
+  lr: number;
+  tokensPerSec: number;
+  etaSec: number;
+}
+
+export interface TrainHooks {
+  signal: AbortSignal;
+  onStart?(info: Record<string, unknown>): void;
+  onStep(p: TrainProgressLine): void;
+  onEpoch?(e: { epoch: number; trainLoss: number; validLoss: number | null }): void;
+  /** A checkpoint file exists at `path` after `step` steps; the step keeps it for a retried attempt. */
+  onCheckpoint(c: { path: string; step: number }): void;
+}
+
+export interface TrainOutcome {
+  steps: number;
+  stepsThisAttempt: number;
+  tokensPerSec: number;
+  seconds: number;
+  epochs: { epoch: number; trainLoss: number; validLoss: number | null }[];
+  /** Anything backend-specific worth keeping in the report. */
+  details?: Record<string, unknown>;
+}
+
+export interface Trainer {
+  name: BackendName;
+  train(job: TrainJob, hooks: TrainHooks): Promise<TrainOutcome>;
+}

@@ -1,0 +1,269 @@
+#!/usr/bin/env python3
+"""Forgeline's `hf` training backend: LoRA / QLoRA / full fine-tuning with transformers + peft.
+
+Called by activities/train/backends/hf.ts as `python3 python/hf_train.py --config job.json`.
+Reads rendered examples (JSONL of {prompt, response, text}), trains with the loss on response
+tokens only (prompt tokens get label -100), checkpoints every N optimizer steps, resumes from a
+checkpoint folder, merges the LoRA adapter into the base weights, writes the merged model as a tar
+(the `weights` output, so that the next phase can start from it) and converts it to GGUF with
+convert_hf_to_gguf.py from the llama.cpp source that ships inside node-llama-cpp.
+
+Output protocol: one JSON object per line on stdout, `kind` in start | step | epoch | checkpoint | done.
+Exit code 3 means a Python package is missing (see python/requirements.txt).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+import tarfile
+import time
+
+
+def emit(obj: dict) -> None:
+    sys.stdout.write(json.dumps(obj) + "\n")
+    sys.stdout.flush()
+
+
+try:
+    import torch
+    from torch.utils.data import DataLoader, Dataset
+    import transformers
+    from transformers import AutoModelForCausalLM, AutoTokenizer, get_scheduler
+except ImportError as e:  # pragma: no cover - depends on the host
+    print(f"missing Python package: {e.name}; run: pip install -r python/requirements.txt", file=sys.stderr)
+    sys.exit(3)
+
+
+def pick_device() -> str:
+    if torch.cuda.is_available():
+        return "cuda"
+    if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+        return "mps"
+    return "cpu"
+
+
+def load_examples(path: str) -> list[dict]:
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+class ResponseOnly(Dataset):
+    """Tokenizes prompt and response apart so that only response tokens carry a label."""
+
+    def __init__(self, rows: list[dict], tok, max_length: int, use_chat_template: bool):
+        self.items = []
+        for r in rows:
+            if use_chat_template and getattr(tok, "chat_template", None) and r["prompt"]:
+                prompt_text = tok.apply_chat_template(
+                    [{"role": "user", "content": r["prompt"]}], tokenize=False, add_generation_prompt=True
+                )
+            else:
+                prompt_text = r["prompt"]
+            p = tok(prompt_text, add_special_tokens=True)["input_ids"] if prompt_text else (
+                [tok.bos_token_id] if tok.bos_token_id is not None else [])
+            a = tok(r["response"], add_special_tokens=False)["input_ids"]
+            if tok.eos_token_id is not None:
+                a = a + [tok.eos_token_id]
+            ids = (p + a)[:max_length]
+            labels = ([-100] * len(p) + a)[:max_length]
+            if any(x != -100 for x in labels):
+                self.items.append((ids, labels))
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, i):
+        return self.items[i]
+
+
+def collate(pad_id: int):
+    def fn(batch):
+        n = max(len(ids) for ids, _ in batch)
+        ids = torch.full((len(batch), n), pad_id, dtype=torch.long)
+        labels = torch.full((len(batch), n), -100, dtype=torch.long)
+        mask = torch.zeros((len(batch), n), dtype=torch.long)
+        for i, (x, y) in enumerate(batch):
+            ids[i, : len(x)] = torch.tensor(x)
+            labels[i, : len(y)] = torch.tensor(y)
+            mask[i, : len(x)] = 1
+        return {"input_ids": ids, "labels": labels, "attention_mask": mask}
+
+    return fn
+
+
+def build_model(cfg: dict, device: str):
+    kwargs = {}
+    if cfg["method"] == "qlora":
+        from transformers import BitsAndBytesConfig  # needs bitsandbytes (CUDA)
+
+        kwargs["quantization_config"] = BitsAndBytesConfig(
+            load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_compute_dtype=torch.bfloat16
+        )
+    dtype = torch.bfloat16 if device == "cuda" and torch.cuda.is_bf16_supported() else torch.float32
+    model = AutoModelForCausalLM.from_pretrained(cfg["base_model"], dtype=dtype, **kwargs)
+    if cfg["method"] in ("lora", "qlora"):
+        from peft import LoraConfig, get_peft_model, prepare_model_for_kbit_training
+
+        if cfg["method"] == "qlora":
+            model = prepare_model_for_kbit_training(model)
+        lora = LoraConfig(
+            r=cfg["lora_r"], lora_alpha=cfg["lora_alpha"], lora_dropout=cfg["lora_dropout"],
+            target_modules=cfg["target_modules"], task_type="CAUSAL_LM",
+        )
+        model = get_peft_model(model, lora)
+    if cfg["method"] != "qlora":
+        model.to(device)
+    return model
+
+
+def evaluate(model, loader, device) -> float | None:
+    if loader is None:
+        return None
+    model.eval()
+    total, n = 0.0, 0
+    with torch.no_grad():
+        for b in loader:
+            b = {k: v.to(device) for k, v in b.items()}
+            total += model(**b).loss.item()
+            n += 1
+    model.train()
+    return total / max(n, 1)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--config", required=True)
+    cfg = json.load(open(ap.parse_args().config, encoding="utf-8"))
+    if cfg.get("threads"):
+        torch.set_num_threads(int(cfg["threads"]))
+    torch.manual_seed(cfg["seed"])
+    device = pick_device()
+
+    base = cfg["base_model"]
+    if base.endswith(".tar"):  # the previous phase's merged weights
+        dest = os.path.join(cfg["work_dir"], "base")
+        with tarfile.open(base) as t:
+            t.extractall(dest, filter="data")
+        base = cfg["base_model"] = dest
+    tok = AutoTokenizer.from_pretrained(base)
+    pad_id = tok.pad_token_id if tok.pad_token_id is not None else (tok.eos_token_id or 0)
+
+    rows = load_examples(cfg["examples"])
+    valid_rows = load_examples(cfg["valid"]) if cfg.get("valid") else []
+    if not valid_rows and cfg["valid_fraction"] > 0 and len(rows) >= 4:
+        k = max(1, round(len(rows) * cfg["valid_fraction"]))
+        rows, valid_rows = rows[:-k], rows[-k:]
+    train_ds = ResponseOnly(rows, tok, cfg["max_length"], cfg["use_chat_template"])
+    valid_ds = ResponseOnly(valid_rows, tok, cfg["max_length"], cfg["use_chat_template"]) if valid_rows else None
+    g = torch.Generator().manual_seed(cfg["seed"])
+    loader = DataLoader(train_ds, batch_size=cfg["batch_size"], shuffle=True, generator=g, collate_fn=collate(pad_id))
+    valid_loader = DataLoader(valid_ds, batch_size=cfg["batch_size"], collate_fn=collate(pad_id)) if valid_ds else None
+
+    model = build_model(cfg, device)
+    params = [p for p in model.parameters() if p.requires_grad]
+    opt = torch.optim.AdamW(params, lr=cfg["learning_rate"], weight_decay=cfg["weight_decay"])
+    accum = cfg["gradient_accumulation"]
+    steps_per_epoch = max(1, math.ceil(len(loader) / accum))
+    total_steps = steps_per_epoch * cfg["epochs"]
+    sched = get_scheduler(
+        {"constant": "constant_with_warmup", "cosine": "cosine", "linear": "linear"}[cfg["schedule"]],
+        opt, num_warmup_steps=cfg["warmup_steps"], num_training_steps=total_steps,
+    )
+
+    step = 0
+    if cfg.get("resume_checkpoint"):
+        ck = cfg["resume_checkpoint"]
+        extract = os.path.join(cfg["work_dir"], "resume")
+        with tarfile.open(ck) as t:
+            t.extractall(extract, filter="data")
+        state = torch.load(os.path.join(extract, "state.pt"), map_location=device, weights_only=False)
+        trainable = {n: p for n, p in model.named_parameters() if p.requires_grad}
+        for n, v in state["params"].items():
+            trainable[n].data.copy_(v.to(device))
+        opt.load_state_dict(state["optimizer"])
+        sched.load_state_dict(state["scheduler"])
+        step = int(state["step"])
+
+    trainable_count = sum(p.numel() for p in params)
+    emit({"kind": "start", "totalSteps": total_steps, "startStep": step, "device": device,
+          "trainableParameters": trainable_count, "examples": len(train_ds), "transformers": transformers.__version__})
+
+    model.train()
+    started = time.time()
+    start_step = step
+    tokens_done = 0
+    epochs = []
+    for epoch in range(cfg["epochs"]):
+        epoch_losses = []
+        micro = 0
+        for b in loader:
+            # Skip what a resumed run already did (the loader order is seeded, so it is the same).
+            if epoch * steps_per_epoch + micro // accum < step:
+                micro += 1
+                continue
+            b = {k: v.to(device) for k, v in b.items()}
+            loss = model(**b).loss / accum
+            loss.backward()
+            tokens_done += int(b["attention_mask"].sum())
+            micro += 1
+            if micro % accum == 0 or micro == len(loader):
+                torch.nn.utils.clip_grad_norm_(params, 1.0)
+                opt.step()
+                sched.step()
+                opt.zero_grad()
+                step += 1
+                value = loss.item() * accum
+                epoch_losses.append(value)
+                elapsed = max(time.time() - started, 1e-3)
+                rate = (step - start_step) / elapsed
+                emit({"kind": "step", "step": step, "totalSteps": total_steps, "epoch": step / steps_per_epoch,
+                      "loss": value, "lr": sched.get_last_lr()[0], "tokensPerSec": round(tokens_done / elapsed),
+                      "etaSec": round((total_steps - step) / max(rate, 1e-9))})
+                if cfg["checkpoint_every"] and step % cfg["checkpoint_every"] == 0 and step < total_steps:
+                    save_checkpoint(cfg, model, opt, sched, step)
+        if epoch_losses:
+            e = {"epoch": epoch + 1, "trainLoss": sum(epoch_losses) / len(epoch_losses), "validLoss": evaluate(model, valid_loader, device)}
+            epochs.append(e)
+            emit({"kind": "epoch", **e})
+
+    merged_dir = os.path.join(cfg["work_dir"], "merged")
+    merged = model.merge_and_unload() if cfg["method"] in ("lora", "qlora") else model
+    merged = merged.to(torch.float32).to("cpu")
+    merged.save_pretrained(merged_dir, safe_serialization=True)
+    tok.save_pretrained(merged_dir)
+    with tarfile.open(cfg["weights_tar"], "w") as t:
+        t.add(merged_dir, arcname=".")
+
+    convert = os.path.join(cfg["llama_cpp_src"], "convert_hf_to_gguf.py")
+    env = dict(os.environ, PYTHONPATH=os.path.join(cfg["llama_cpp_src"], "gguf-py") + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    r = subprocess.run([sys.executable, convert, merged_dir, "--outfile", cfg["output_gguf"], "--outtype", cfg["gguf_outtype"]],
+                       env=env, capture_output=True, text=True)
+    if r.returncode != 0:
+        print(r.stdout[-2000:], r.stderr[-4000:], file=sys.stderr)
+        sys.exit(r.returncode or 1)
+
+    seconds = time.time() - started
+    emit({"kind": "done", "steps": total_steps, "stepsThisAttempt": total_steps - start_step, "seconds": seconds,
+          "tokensPerSec": round(tokens_done / max(seconds, 1e-3)), "epochs": epochs,
+          "details": {"device": device, "method": cfg["method"], "trainableParameters": trainable_count}})
+
+
+def save_checkpoint(cfg, model, opt, sched, step: int) -> None:
+    """Trainable parameters + optimizer + scheduler state, as one tar the parent stores."""
+    d = os.path.join(cfg["checkpoint_dir"], f"step-{step}")
+    os.makedirs(d, exist_ok=True)
+    params = {n: p.detach().cpu() for n, p in model.named_parameters() if p.requires_grad}
+    torch.save({"params": params, "optimizer": opt.state_dict(), "scheduler": sched.state_dict(), "step": step},
+               os.path.join(d, "state.pt"))
+    path = os.path.join(cfg["checkpoint_dir"], f"checkpoint-{step}.tar")
+    with tarfile.open(path, "w") as t:
+        t.add(d, arcname=".")
+    emit({"kind": "checkpoint", "step": step, "path": path})
+
+
+if __name__ == "__main__":
+    main()
