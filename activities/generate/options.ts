@@ -63,7 +63,7 @@ export const generateOptions = z
         contextSize: z.number().int().positive().default(4096),
         temperature: z.number().min(0).max(2).default(0.8),
         threads: z.number().int().nonnegative().default(0).describe('0: node-llama-cpp chooses'),
-        maxStringChars: z.number().int().positive().default(2000).describe('grammar bound for strings the reply schema leaves unbounded'),
+        maxStringChars: z.number().int().positive().default(2000).describe('grammar bound on every string of a reply'),
       })
       .strict()
       .optional(),

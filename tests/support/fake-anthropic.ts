@@ -38,6 +38,8 @@ export interface FakeOptions {
   /** Polls a batch stays `in_progress` before it ends (unless held). */
   pollsUntilEnded?: number;
   apiKey?: string;
+  /** Latency of each Messages call, in milliseconds. */
+  delayMs?: number;
 }
 
 interface Batch {
@@ -155,7 +157,9 @@ export class FakeAnthropic {
       const outcome = this.o.messageOutcome?.(n, body) ?? { kind: 'ok' };
       this.stats.messageStatuses[outcome.kind === 'status' ? String(outcome.status) : outcome.kind] = (this.stats.messageStatuses[outcome.kind === 'status' ? String(outcome.status) : outcome.kind] ?? 0) + 1;
       if (outcome.kind === 'status') return this.error(res, outcome.status, outcome.retryAfterS);
-      return this.json(res, 200, this.message(body, outcome));
+      const reply = this.message(body, outcome);
+      if (this.o.delayMs) return void setTimeout(() => this.json(res, 200, reply), this.o.delayMs);
+      return this.json(res, 200, reply);
     }
     if (req.method === 'POST' && p === '/v1/messages/batches') {
       const n = ++this.stats.batchCreates;

@@ -16,13 +16,17 @@ export interface LocalOptions {
   maxStringChars: number;
 }
 
-/** A grammar needs every string bounded, or a weak model can write one string until max_tokens. */
+/**
+ * A grammar needs every string bounded, or a weak model can write one string until max_tokens; long
+ * bounds also make llama.cpp's grammar slow. Every string gets at most `maxChars` (the checks still
+ * apply the reply schema's own, looser bounds).
+ */
 export function boundStrings(schema: JsonSchema, maxChars: number): JsonSchema {
   const walk = (s: unknown): unknown => {
     if (Array.isArray(s)) return s.map(walk);
     if (!s || typeof s !== 'object') return s;
     const o = Object.fromEntries(Object.entries(s as Record<string, unknown>).map(([k, v]) => [k, walk(v)]));
-    if (o.type === 'string' && o.maxLength === undefined && o.format === undefined) o.maxLength = maxChars;
+    if (o.type === 'string' && o.format === undefined) o.maxLength = Math.min(typeof o.maxLength === 'number' ? o.maxLength : Infinity, maxChars);
     return o;
   };
   return walk(schema) as JsonSchema;

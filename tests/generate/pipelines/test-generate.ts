@@ -1,0 +1,12 @@
+import { z } from 'zod';
+import { definePipeline } from '../../../core/dsl/pipeline.js';
+
+/** Test-only: one `generate` step with the options given as params. */
+export default definePipeline({
+  name: 'test-generate',
+  description: 'test: a single generate step',
+  params: z.object({ options: z.record(z.string(), z.unknown()) }),
+  build(p, params) {
+    p.step('gen', 'generate', params.options);
+  },
+});
