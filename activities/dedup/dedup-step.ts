@@ -4,7 +4,8 @@ import { sha256File } from '../../core/artifacts/hash.js';
 import type { ArtifactRef } from '../../core/artifacts/ref.js';
 import { defineStep, type StepContext } from '../../core/dsl/step-kind.js';
 import { PipelineError } from '../../core/errors.js';
-import { readRecords, RecordsWriter } from '../../core/stage/records-io.js';
+import { readRecords } from '../../core/stage/records-io.js';
+import { LinesWriter, readLines } from './raw-io.js';
 import { readIndex, sameParams, writeIndex, type DedupIndex } from './index-file.js';
 import { linkNearDuplicates, UnionFind } from './lsh.js';
 import { estimateJaccard, rowsOf } from './minhash.js';
@@ -188,36 +189,38 @@ export const dedupStep = defineStep({
     const tCluster = Date.now();
 
     // Pass 2: write survivors and rejects in input order; the new index adds this run's survivors.
-    const kept = await RecordsWriter.open(ctx.store);
-    const rejects = await RecordsWriter.open(ctx.store);
+    const kept = await LinesWriter.open(ctx.store);
+    const rejects = await LinesWriter.open(ctx.store);
     const dropped: Record<string, number> = {};
     const keptIdx: number[] = [];
     const clusters = new Set<number>();
     try {
       let k = 0;
-      for await (const { value, line } of readRecords<Record<string, unknown>>(ctx.store, inputs.records)) {
+      for await (const { text, line } of readLines(ctx.store, inputs.records)) {
         const i = m + k++;
         const s = best[uf2.find(i)]!;
         if (s === i) {
-          await kept.write(value);
+          await kept.write(text);
           keptIdx.push(i);
           continue;
         }
         clusters.add(s);
         const reason = o.exact && keyOf(i) === keyOf(s) ? 'exact_duplicate' : uf.find(i) === uf.find(s) ? 'near_duplicate' : 'semantic_duplicate';
         dropped[reason] = (dropped[reason] ?? 0) + 1;
-        const prov = value.provenance as { source?: string; line?: number } | undefined;
+        const prov = (JSON.parse(text) as { provenance?: { source?: string; line?: number } }).provenance;
         const similarity = Math.round(estimateJaccard(sigs, i, s, P) * 1000) / 1000;
-        await rejects.write({
+        const survivor = s < m ? old!.ids[s]! : ids[s - m]!;
+        const row = {
           line: prov?.line ?? line,
           ...(prov?.source ? { source: prov.source } : {}),
           reason,
-          detail: `${reason === 'exact_duplicate' ? 'same normalised text as' : `estimated Jaccard ${similarity} with`} ${s < m ? 'indexed record' : 'record'} ${s < m ? old!.ids[s] : ids[s - m]}`,
-          near_duplicate_of: s < m ? old!.ids[s] : ids[s - m],
+          detail: `${reason === 'exact_duplicate' ? 'same normalised text as' : `estimated Jaccard ${similarity} with`} ${s < m ? 'indexed record' : 'record'} ${survivor}`,
+          near_duplicate_of: survivor,
           ...(s >= m ? { near_duplicate_of_line: lines[s - m] } : { in_index: true }),
           similarity,
-          record: value,
-        });
+        };
+        // the record goes in as the JSON text it already is
+        await rejects.write(`${JSON.stringify(row).slice(0, -1)},"record":${text}}`);
       }
     } catch (err) {
       await kept.abort();

@@ -3,15 +3,16 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { readJsonl } from '../../core/artifacts/jsonl.js';
+import { readRawLines } from '../../core/artifacts/lines.js';
 import { zodIssueToIssue } from '../../core/dsl/compile.js';
 import { defineStep } from '../../core/dsl/step-kind.js';
 import { PipelineError } from '../../core/errors.js';
-import { readJsonArtifact, RecordsWriter, writeJsonArtifact } from '../../core/stage/records-io.js';
+import { readJsonArtifact, writeJsonArtifact } from '../../core/stage/records-io.js';
+import { LinesWriter } from '../dedup/raw-io.js';
 import { manifestSchema, type Bucket, type Manifest } from '../../schemas/manifest.js';
 import { hashString, prng } from '../dedup/minhash.js';
 import { allocate, PHASE_NAMES, PHASE_PRESETS } from './presets.js';
-import { bucketRecords, describeSource } from './sources.js';
+import { describeSource, matches, parseLine, sourceKey, sourceLines } from './sources.js';
 
 export const mixOptions = z
   .object({
@@ -84,60 +85,78 @@ export const mixStep = defineStep({
     if (weighted.length === 0) throw new PipelineError('INVALID_INPUT_DATA', `${origin} gives no bucket a weight above 0`);
     const excluded = manifest.buckets.filter((b) => (weights[b.name] ?? 0) === 0).map((b) => b.name);
 
-    // Count what each weighted bucket holds.
+    // Count what each weighted bucket holds: one pass per distinct source, however many buckets share it.
+    const groups = new Map<string, Bucket[]>();
+    for (const b of weighted) groups.set(sourceKey(b, baseDir), [...(groups.get(sourceKey(b, baseDir)) ?? []), b]);
+    const available = new Map<string, number>(weighted.map((b) => [b.name, 0]));
+    for (const members of groups.values()) {
+      for await (const { line, text } of sourceLines(ctx.store, members[0]!, baseDir)) {
+        const value = parseLine(members[0]!, line, text);
+        for (const b of members) if (matches(value, b.where)) available.set(b.name, available.get(b.name)! + 1);
+      }
+    }
     const plans: Plan[] = [];
     for (const bucket of weighted) {
-      let available = 0;
-      for await (const _ of bucketRecords(ctx.store, bucket, baseDir)) available++;
-      if (available === 0) {
+      if (available.get(bucket.name) === 0) {
         throw new PipelineError('INVALID_INPUT_DATA', `bucket "${bucket.name}" has weight ${weights[bucket.name]} but no records (${describeSource(bucket)})`, [
           { path: `buckets.${bucket.name}`, message: 'empty bucket with a weight above 0' },
         ]);
       }
-      plans.push({ bucket, weight: weights[bucket.name]!, available, requested: 0 });
+      plans.push({ bucket, weight: weights[bucket.name]!, available: available.get(bucket.name)!, requested: 0 });
     }
     const counts = allocate(total, plans.map((p) => ({ name: p.bucket.name, weight: p.weight })));
     for (const p of plans) p.requested = counts.get(p.bucket.name)!;
 
     // Draw and write: straight to the output, or through seeded chunks that are shuffled one at a time.
-    const out = await RecordsWriter.open(ctx.store);
+    const out = await LinesWriter.open(ctx.store);
     const chunks = o.shuffle ? Math.max(1, Math.ceil(total / o.chunkRecords)) : 0;
     const chunkFiles = Array.from({ length: chunks }, (_, i) => path.join(ctx.workDir, `chunk-${i}.jsonl`));
     const chunkStreams: WriteStream[] = chunkFiles.map((f) => createWriteStream(f));
     const route = prng(o.seed ^ 0x2f6b3c1d);
-    const emit = async (record: Record<string, unknown>): Promise<void> => {
-      if (chunks === 0) return out.write(record);
+    const emit = async (json: string): Promise<void> => {
+      if (chunks === 0) return out.write(json);
       const s = chunkStreams[route() % chunks]!;
-      if (!s.write(JSON.stringify(record) + '\n')) await once(s, 'drain');
+      if (!s.write(json + '\n')) await once(s, 'drain');
     };
+    const plan = new Map(plans.map((p) => [p.bucket.name, { times: multiplicities(p.available, p.requested, prng((o.seed ^ hashString(p.bucket.name, 0x1234567)) >>> 0)), next: 0 }]));
     try {
-      for (const p of plans) {
-        const times = multiplicities(p.available, p.requested, prng((o.seed ^ hashString(p.bucket.name, 0x1234567)) >>> 0));
-        let i = 0;
-        for await (const value of bucketRecords(ctx.store, p.bucket, baseDir)) {
-          const k = times[i++]!;
-          if (k === 0) continue;
-          const record = o.tagField ? { ...value, [o.tagField]: p.bucket.name } : value;
-          for (let r = 0; r < k; r++) await emit(record);
+      let done = 0;
+      for (const members of groups.values()) {
+        const parse = o.tagField !== undefined || members.some((b) => b.where);
+        for await (const { line, text } of sourceLines(ctx.store, members[0]!, baseDir)) {
+          const value = parse ? parseLine(members[0]!, line, text) : undefined;
+          for (const b of members) {
+            if (value && !matches(value, b.where)) continue;
+            const p = plan.get(b.name)!;
+            const k = p.times[p.next++]!;
+            if (k === 0) continue;
+            const json = o.tagField ? JSON.stringify({ ...value, [o.tagField]: b.name }) : text;
+            for (let r = 0; r < k; r++) await emit(json);
+          }
         }
-        ctx.heartbeat({ message: `bucket ${p.bucket.name}`, done: plans.indexOf(p) + 1, total: plans.length, unit: 'buckets' });
+        done += members.length;
+        ctx.heartbeat({ message: 'drawing', done, total: plans.length, unit: 'buckets' });
       }
       for (const s of chunkStreams) {
         s.end();
         await once(s, 'close');
       }
       const shuffle = prng((o.seed ^ 0x51ed270b) >>> 0);
+      const decoder = new TextDecoder('utf-8');
       for (const f of chunkFiles) {
-        const rows: unknown[] = [];
-        for await (const { value } of readJsonl(f)) rows.push(value);
+        const rows: string[] = [];
+        for await (const raw of readRawLines(f)) if (raw.bytes.length > 0) rows.push(decoder.decode(raw.bytes));
         for (let i = rows.length - 1; i > 0; i--) {
           const j = shuffle() % (i + 1);
-          [rows[i], rows[j]] = [rows[j], rows[i]];
+          const t = rows[i]!;
+          rows[i] = rows[j]!;
+          rows[j] = t;
         }
         for (const r of rows) await out.write(r);
         await fs.rm(f);
       }
     } catch (err) {
+      for (const s of chunkStreams) s.destroy();
       await out.abort();
       throw err;
     }

@@ -1,9 +1,8 @@
-import path from 'node:path';
 import fs from 'node:fs/promises';
-import { readJsonl } from '../../core/artifacts/jsonl.js';
+import path from 'node:path';
+import { readRawLines, stripBom } from '../../core/artifacts/lines.js';
 import type { ArtifactStore } from '../../core/artifacts/store.js';
 import { PipelineError } from '../../core/errors.js';
-import { readRecords } from '../../core/stage/records-io.js';
 import type { Bucket } from '../../schemas/manifest.js';
 import { getPath } from '../dedup/text.js';
 
@@ -12,35 +11,46 @@ export function describeSource(b: Bucket): string {
   return 'file' in b.source ? b.source.file : `artifact ${b.source.artifact.sha256.slice(0, 12)}`;
 }
 
-function matches(value: Record<string, unknown>, where: Bucket['where']): boolean {
-  if (!where) return true;
-  const v = getPath(value, where.field);
-  return v === where.equals || (typeof v !== 'object' && v !== undefined && String(v) === String(where.equals));
+/** Buckets that read the same source share one pass over it. */
+export function sourceKey(b: Bucket, baseDir: string): string {
+  return 'file' in b.source ? `file:${path.resolve(baseDir, b.source.file)}` : `artifact:${b.source.artifact.sha256}`;
 }
 
-/** Streams a bucket's records: its source, filtered by its `where`. */
-export async function* bucketRecords(store: ArtifactStore, b: Bucket, baseDir: string): AsyncGenerator<Record<string, unknown>> {
-  let source: AsyncIterable<{ value: Record<string, unknown>; line: number }>;
+export function matches(value: Record<string, unknown>, where: Bucket['where']): boolean {
+  if (!where) return true;
+  const v = getPath(value, where.field);
+  return v === where.equals || (v !== null && typeof v !== 'object' && v !== undefined && String(v) === String(where.equals));
+}
+
+/** The raw JSON lines of a bucket's source (blank lines skipped). */
+export async function* sourceLines(store: ArtifactStore, b: Bucket, baseDir: string): AsyncGenerator<{ line: number; text: string }> {
+  let stream;
   if ('file' in b.source) {
     const file = path.resolve(baseDir, b.source.file);
     await fs.access(file).catch(() => {
       throw new PipelineError('INVALID_INPUT_DATA', `bucket "${b.name}": source file not found: ${file}`, [{ path: `buckets.${b.name}.source.file`, message: 'file not found' }]);
     });
-    source = readJsonl<Record<string, unknown>>(file);
-  } else source = readRecords<Record<string, unknown>>(store, b.source.artifact);
-  try {
-    for await (const { value, line } of source) {
-      if (!value || typeof value !== 'object' || Array.isArray(value)) {
-        throw new PipelineError('INVALID_INPUT_DATA', `bucket "${b.name}": ${describeSource(b)}:${line}: not a JSON object`, [
-          { path: `${describeSource(b)}:${line}`, message: 'not a JSON object' },
-        ]);
-      }
-      if (matches(value, b.where)) yield value;
-    }
-  } catch (err) {
-    if (err instanceof SyntaxError) {
-      throw new PipelineError('INVALID_INPUT_DATA', `bucket "${b.name}": ${describeSource(b)}: malformed JSON (${err.message})`);
-    }
-    throw err;
+    stream = file;
+  } else stream = await store.read(b.source.artifact);
+  const decoder = new TextDecoder('utf-8');
+  for await (const raw of readRawLines(stream)) {
+    const bytes = stripBom(raw.bytes, raw.line);
+    if (bytes.length > 0) yield { line: raw.line, text: decoder.decode(bytes) };
   }
+}
+
+/** Parses one source line, naming the bucket, the source and the line when it is not a JSON object. */
+export function parseLine(b: Bucket, line: number, text: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new PipelineError('INVALID_INPUT_DATA', `bucket "${b.name}": ${describeSource(b)}:${line}: malformed JSON (${(err as Error).message})`, [
+      { path: `${describeSource(b)}:${line}`, message: 'malformed JSON' },
+    ]);
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    throw new PipelineError('INVALID_INPUT_DATA', `bucket "${b.name}": ${describeSource(b)}:${line}: not a JSON object`, [{ path: `${describeSource(b)}:${line}`, message: 'not a JSON object' }]);
+  }
+  return value as Record<string, unknown>;
 }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { defineStep } from '../../core/dsl/step-kind.js';
 import { PipelineError } from '../../core/errors.js';
-import { readRecords, RecordsWriter, writeJsonArtifact } from '../../core/stage/records-io.js';
+import { readRecords, writeJsonArtifact } from '../../core/stage/records-io.js';
+import { LinesWriter, readLines } from '../dedup/raw-io.js';
 import { FULL_COMPARE_LIMIT, forEachBucket, linkNearDuplicates, UnionFind } from '../dedup/lsh.js';
 import { estimateJaccard, rowsOf } from '../dedup/minhash.js';
 import { checkBands, minhashParams, minhashShape } from '../dedup/options.js';
@@ -131,10 +132,10 @@ export const splitStep = defineStep({
       });
     }
 
-    const writers = await Promise.all(SPLITS.map(() => RecordsWriter.open(ctx.store)));
+    const writers = await Promise.all(SPLITS.map(() => LinesWriter.open(ctx.store)));
     try {
       let i = 0;
-      for await (const { value } of readRecords<Record<string, unknown>>(ctx.store, inputs.records)) await writers[split[i++]!]!.write(value);
+      for await (const { text } of readLines(ctx.store, inputs.records)) await writers[split[i++]!]!.write(text);
     } catch (err) {
       await Promise.all(writers.map((w) => w.abort()));
       throw err;

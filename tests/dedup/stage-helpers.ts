@@ -1,9 +1,11 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { buildStepKindRegistry } from '../../activities/registry.js';
+import { DEDUP_STEPS } from '../../activities/dedup/index.js';
+import { MIX_STEPS } from '../../activities/mix/index.js';
+import { SPLIT_STEPS } from '../../activities/split/index.js';
 import type { ArtifactRef } from '../../core/artifacts/ref.js';
-import { absoluteManifest } from '../../core/cli/commands/stage.js';
+import { absoluteManifest } from '../../activities/mix/manifest-file.js';
 import { loadConfig } from '../../core/config.js';
 import { createLogger } from '../../core/log.js';
 import { runStepOnFiles } from '../../core/stage/run-on-files.js';
@@ -30,7 +32,8 @@ export async function writeJsonlFile(file: string, rows: readonly unknown[]): Pr
 }
 
 export async function runStage(kind: string, inputs: Record<string, string | string[]>, config: unknown, home: string): Promise<StageRun> {
-  const k = buildStepKindRegistry(new Map()).get(kind);
+  // Only this issue's kinds: importing the whole registry would load unrelated native modules.
+  const k = [...DEDUP_STEPS, ...SPLIT_STEPS, ...MIX_STEPS].find((s) => s.kind === kind);
   if (!k) throw new Error(`no step kind ${kind}`);
   // as `forgeline stage` does: a manifest's bucket files are relative to the manifest
   for (const [name, spec] of Object.entries(k.inputs)) {

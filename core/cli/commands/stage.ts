@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { absoluteManifest } from '../../../activities/mix/manifest-file.js';
 import { buildStepKindRegistry } from '../../../activities/registry.js';
 import { loadConfig } from '../../config.js';
 import { PipelineError } from '../../errors.js';
@@ -68,20 +68,4 @@ export async function stageCommand(argv: string[]): Promise<number> {
   console.log(JSON.stringify({ stage: kind.kind, ...result.metadata }));
   const rejected = Number((result.metadata as { rejected?: number } | undefined)?.rejected ?? 0);
   return values.strict && rejected > 0 ? 2 : 0;
-}
-
-/** A copy of a manifest file with its bucket files made absolute (relative paths are relative to the manifest). */
-export async function absoluteManifest(file: string): Promise<string> {
-  let manifest: { buckets?: { source?: { file?: unknown } }[] };
-  try {
-    manifest = JSON.parse(await fs.readFile(file, 'utf8')) as typeof manifest;
-  } catch (err) {
-    throw new PipelineError('INVALID_INPUT_DATA', `${file}: ${(err as Error).message}`, [{ path: file, message: 'cannot read the manifest as JSON' }]);
-  }
-  for (const b of Array.isArray(manifest.buckets) ? manifest.buckets : []) {
-    if (b?.source && typeof b.source.file === 'string') b.source.file = path.resolve(path.dirname(file), b.source.file);
-  }
-  const copy = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'forgeline-manifest-')), path.basename(file));
-  await fs.writeFile(copy, JSON.stringify(manifest, null, 2));
-  return copy;
 }

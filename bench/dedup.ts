@@ -1,0 +1,94 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, promisify } from 'node:util';
+import { writeCorpus } from './dedup-corpus.js';
+
+const run = promisify(execFile);
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '../..');
+
+interface ChildResult {
+  ms: number;
+  maxRssMB: number;
+  outputs: Record<string, { uri: string; records?: number }>;
+  metadata: Record<string, unknown>;
+}
+
+async function stage(kind: string, input: string, file: string, config: unknown, home: string): Promise<ChildResult> {
+  const { stdout } = await run(process.execPath, [path.join(here, '_stage-child.js'), kind, input, file, JSON.stringify(config)], {
+    env: { ...process.env, FORGELINE_HOME: home, FORGELINE_LOG_LEVEL: 'warn' },
+    maxBuffer: 1 << 26,
+  });
+  return JSON.parse(stdout.trim().split('\n').pop()!) as ChildResult;
+}
+
+const fmt = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/**
+ * `npm run bench -- dedup [--records N] [--chars C] [--no-datasketch] [--python PATH] [--keep]`:
+ * near-dedup time and peak RSS of the dedup stage on a synthetic corpus (10% near, 5% exact
+ * duplicates), datasketch on the same corpus with the same shingles, permutations and bands, then
+ * split and mix of the same records. Each stage runs in a child process of its own.
+ */
+export async function run_(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      records: { type: 'string', default: '1000000' },
+      chars: { type: 'string', default: '500' },
+      'no-datasketch': { type: 'boolean', default: false },
+      python: { type: 'string' },
+      keep: { type: 'boolean', default: false },
+    },
+  });
+  const records = Number(values.records);
+  const work = await fs.mkdtemp(path.join(os.tmpdir(), 'forgeline-bench-dedup-'));
+  const home = path.join(work, 'home');
+  const corpus = path.join(work, 'corpus.jsonl');
+  const params = { threshold: 0.85, shingleSize: 5, permutations: 112, bands: 14 };
+  console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  try {
+    let t = performance.now();
+    const planted = await writeCorpus(corpus, { records, chars: Number(values.chars), nearShare: 0.1, exactShare: 0.05, seed: 1 });
+    const bytes = (await fs.stat(corpus)).size;
+    console.log(`corpus: ${records.toLocaleString('en')} records, ${(bytes / 2 ** 20).toFixed(0)} MiB, planted ${planted.near} near and ${planted.exact} exact duplicates (${fmt(performance.now() - t)} to write)`);
+
+    const d = await stage('dedup', 'records', corpus, params, home);
+    const m = d.metadata as { kept: number; dropped: Record<string, number>; ms: Record<string, number> };
+    console.log(
+      `forgeline dedup:  ${fmt(d.ms)}, peak RSS ${d.maxRssMB} MB, ${Math.round(records / (d.ms / 1000)).toLocaleString('en')} records/s; kept ${m.kept}, exact ${m.dropped.exact_duplicate ?? 0}, near ${m.dropped.near_duplicate ?? 0} (hash ${fmt(m.ms.sign!)}, cluster ${fmt(m.ms.cluster!)}, write ${fmt(m.ms.write!)})`,
+    );
+
+    if (!values['no-datasketch']) {
+      const python = values.python ?? [path.join(repo, '.cache/datasketch-venv/bin/python')].find((p) => existsSync(p)) ?? 'python3';
+      try {
+        const { stdout } = await run(python, [path.join(repo, 'bench/dedup_datasketch.py'), corpus, '0.85', '5', '112', '14'], { maxBuffer: 1 << 24 });
+        const r = JSON.parse(stdout.trim()) as { ms: number; maxRssMB: number; kept: number; exact: number; near: number };
+        console.log(`datasketch:       ${fmt(r.ms)}, peak RSS ${r.maxRssMB} MB, ${Math.round(records / (r.ms / 1000)).toLocaleString('en')} records/s; kept ${r.kept}, exact ${r.exact}, near ${r.near} (one thread)`);
+        console.log(`speed-up:         ${(r.ms / d.ms).toFixed(2)}x`);
+      } catch (err) {
+        console.log(`datasketch: not run (${(err as Error).message.split('\n')[0]}); install it with: python3 -m venv .cache/datasketch-venv && .cache/datasketch-venv/bin/pip install datasketch`);
+      }
+    }
+
+    const s = await stage('split', 'records', corpus, { stratifyBy: 'category', seed: 1 }, home);
+    const sm = s.metadata as { train: number; valid: number; test: number; crossSplit: unknown };
+    console.log(`forgeline split:  ${fmt(s.ms)}, peak RSS ${s.maxRssMB} MB; train ${sm.train}, valid ${sm.valid}, test ${sm.test}, cross-split ${JSON.stringify(sm.crossSplit)}`);
+
+    t = performance.now();
+    const a = await stage('analyze', 'records', corpus, { field: 'category', sourceFile: corpus }, home);
+    const manifest = fileURLToPath(a.outputs.manifest!.uri);
+    const x = await stage('mix', 'manifest', manifest, { phase: 'production_balanced', total: records, seed: 1 }, home);
+    console.log(`forgeline analyze: ${fmt(a.ms)}, peak RSS ${a.maxRssMB} MB`);
+    console.log(`forgeline mix:    ${fmt(x.ms)}, peak RSS ${x.maxRssMB} MB; ${x.outputs.records!.records} records, production_balanced`);
+  } finally {
+    if (!values.keep) await fs.rm(work, { recursive: true, force: true });
+    else console.log(`kept ${work}`);
+  }
+}
+
+export { run_ as run };
