@@ -12,7 +12,7 @@ import { LlamaEngine } from './llm/engine.js';
 import { CypherChecker } from './metrics/cypher.js';
 import { evaluateOptions, type EvaluateOptions } from './options.js';
 import { buildRows, type EvalReport, type ModelScores } from './result.js';
-import { toExample, type Example } from './tasks/examples.js';
+import { delimiter, toExample, type Example } from './tasks/examples.js';
 import { scoreModel, type EvalPlan } from './tasks/score-model.js';
 
 /**
@@ -159,7 +159,7 @@ async function buildPlan(
       const shots: string[] = [];
       for await (const { value } of readRecords(ctx.store, inputs.fewshot)) {
         const r = toExample(value, t.template);
-        if (r.ok && r.example.text === undefined) shots.push(`${r.example.prompt} ${r.example.reference}`);
+        if (r.ok && r.example.text === undefined) shots.push(r.example.prompt + delimiter(r.example.prompt) + r.example.reference);
         if (shots.length >= t.fewShot) break;
       }
       prefix = shots.map((s) => s + '\n\n').join('');

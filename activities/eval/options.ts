@@ -16,7 +16,7 @@ export const evaluateOptions = z
           .default(['exact_match', 'rouge_l', 'perplexity']),
         /** `auto`: canonical JSON when the reference is JSON, else `basic` (metrics/text.ts). */
         normalise: z.enum(['auto', 'squad', 'basic', 'json', 'none']).default('auto'),
-        /** Prompt template; default seed 003's `### Instruction / ### Input / ### Output` format. */
+        /** Prompt template; default seed 003's `### Instruction / ### Input / ### Response` format, as training renders it. */
         template: z.string().optional(),
         maxTokens: z.number().int().positive().default(128),
         /** Generation stops at the next section header or a blank line. */

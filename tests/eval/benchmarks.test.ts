@@ -87,11 +87,11 @@ describe('HumanEval execution sandbox', () => {
 describe('test-split records to prompts', () => {
   it('handles instruction, task-family, chat and completion forms, and says why a record cannot be used', async () => {
     const recs = (await readBenchmarkFile(fixture('test-split.jsonl'))).map((d) => toExample(d.doc));
-    expect(recs[0]).toEqual({ ok: true, example: { id: 't1', prompt: '### Instruction: Convert to Cypher\n### Input: Find all Person nodes\n### Output:', reference: 'MATCH (p:Person) RETURN p' } });
+    expect(recs[0]).toEqual({ ok: true, example: { id: 't1', prompt: '### Instruction:\nConvert to Cypher\n\n### Input:\nFind all Person nodes\n\n### Response:\n', reference: 'MATCH (p:Person) RETURN p' } });
     const t3 = recs[2]!;
     expect(t3.ok && t3.example.schema).toBe('{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]}');
-    expect(t3.ok && t3.example.prompt).toContain('### Input: schema: {"type"');
-    expect(recs[4]).toEqual({ ok: true, example: { id: 't5', prompt: 'user: Say hi\nassistant:', reference: 'hi' } });
+    expect(t3.ok && t3.example.prompt).toContain('### Input:\nschema: {"type"');
+    expect(recs[4]).toEqual({ ok: true, example: { id: 't5', prompt: '### Instruction:\nSay hi\n\n### Response:\n', reference: 'hi' } });
     expect(recs[5]).toMatchObject({ ok: true, example: { text: 'The quick brown fox jumps over the lazy dog.' } });
     expect(recs[6]).toMatchObject({ ok: false, reason: 'no_reference' });
     expect(toExample({ foo: 1 })).toMatchObject({ ok: false, reason: 'unknown_form' });

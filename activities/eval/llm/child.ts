@@ -75,7 +75,8 @@ async function scoreTokens(seq: LlamaContextSequence, tokens: Token[], firstTarg
   const input = tokens.slice(keep).map((t, k): Token | [Token, object] => {
     const pos = keep + k;
     if (pos < firstLogit || pos >= tokens.length - 1) return t;
-    return [t, { generateNext: { logits: { filter: { tokens: [tokens[pos + 1]!], includeMax: true } }, totalLogitWeight: true } }];
+    // includeTop: 1 for the arg-max (node-llama-cpp 3.22.1's includeMax returned only the filtered tokens).
+    return [t, { generateNext: { logits: { filter: { tokens: [tokens[pos + 1]!], includeTop: 1 } }, totalLogitWeight: true } }];
   });
   const out = await seq.controlledEvaluate(input as Parameters<LlamaContextSequence['controlledEvaluate']>[0]);
   let loglik = 0;

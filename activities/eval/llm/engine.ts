@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { PipelineError } from '../../../core/errors.js';
 import type {
@@ -64,6 +65,7 @@ export class LlamaEngine {
   info: LoadResult | undefined;
 
   static async open(modelPath: string, opts: EngineOptions = {}): Promise<LlamaEngine> {
+    await checkGgufHeader(modelPath);
     const child = fork(CHILD, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'advanced' });
     const engine = new LlamaEngine(child, opts.onProgress, modelPath);
     if (opts.signal) {
@@ -125,5 +127,25 @@ export class LlamaEngine {
     const exited = new Promise<void>((r) => this.child.once('exit', () => r()));
     this.child.kill('SIGKILL');
     await exited;
+  }
+}
+
+/**
+ * Checks the GGUF magic and version before llama.cpp sees the file: node-llama-cpp's reader was
+ * seen to spin on a file with a garbage version instead of failing.
+ */
+async function checkGgufHeader(file: string): Promise<void> {
+  const fh = await fs.open(file, 'r').catch((err: NodeJS.ErrnoException) => {
+    throw new PipelineError('ARTIFACT_MISSING', `model file not readable: ${file} (${err.code ?? err.message})`);
+  });
+  try {
+    const head = Buffer.alloc(8);
+    const { bytesRead } = await fh.read(head, 0, 8, 0);
+    const version = head.readUInt32LE(4);
+    if (bytesRead < 8 || head.toString('latin1', 0, 4) !== 'GGUF' || version < 2 || version > 3) {
+      throw new PipelineError('INVALID_INPUT_DATA', `${file}: not a GGUF v2/v3 model file`, [{ path: file, message: 'bad GGUF magic or version' }]);
+    }
+  } finally {
+    await fh.close();
   }
 }

@@ -16,12 +16,17 @@ export interface Example {
 }
 
 /**
- * Seed 003's completion format (`### Instruction: ...\n### Input: ...\n### Output: ...`), the one the
- * training step renders when the base model has no chat template. `{instruction}`, `{input}` and any
- * other top-level string field can be used.
+ * Seed 003's instruction format exactly as the training step renders it (activities/train/render.ts
+ * and the tiny model's chat template), so that a model is asked the way it was taught.
+ * `{instruction}`, `{input}` and any other top-level string field can be used in a custom template.
  */
-export const DEFAULT_TEMPLATE = '### Instruction: {instruction}\n### Input: {input}\n### Output:';
-export const DEFAULT_TEMPLATE_NO_INPUT = '### Instruction: {instruction}\n### Output:';
+export const DEFAULT_TEMPLATE = '### Instruction:\n{instruction}\n\n### Input:\n{input}\n\n### Response:\n';
+export const DEFAULT_TEMPLATE_NO_INPUT = '### Instruction:\n{instruction}\n\n### Response:\n';
+
+/** What separates a prompt from its answer: nothing after a newline-ended prompt, else a space (lm-eval's target delimiter). */
+export function delimiter(prompt: string): string {
+  return prompt === '' || /\s$/.test(prompt) ? '' : ' ';
+}
 
 export type ExampleResult = { ok: true; example: Example } | { ok: false; reason: 'no_reference' | 'unknown_form'; detail: string };
 
@@ -57,11 +62,15 @@ export function toExample(record: Record<string, unknown>, template?: string): E
     if (last < 1 || lastMsg?.role !== 'assistant' || typeof lastMsg.content !== 'string') {
       return { ok: false, reason: 'no_reference', detail: 'chat record does not end with an assistant message' };
     }
-    const prompt = msgs
-      .slice(0, last)
-      .map((m) => `${String(m.role)}: ${typeof m.content === 'string' ? m.content : JSON.stringify(m.content)}`)
-      .join('\n');
-    return { ok: true, example: { ...id, prompt: `${prompt}\nassistant:`, reference: lastMsg.content } };
+    // The training renderer's chat form: system text, user turns as instructions, assistant turns as responses.
+    let prompt = '';
+    for (const m of msgs.slice(0, last)) {
+      const content = typeof m.content === 'string' ? m.content : JSON.stringify(m.content);
+      if (m.role === 'system') prompt += `${content}\n\n`;
+      else if (m.role === 'assistant') prompt += `### Response:\n${content}\n\n`;
+      else prompt += `### Instruction:\n${content}\n\n`;
+    }
+    return { ok: true, example: { ...id, prompt: `${prompt}### Response:\n`, reference: lastMsg.content } };
   }
   if (typeof record.text === 'string' && record.output === undefined) {
     return { ok: true, example: { ...id, prompt: '', reference: '', text: record.text } };
@@ -73,7 +82,7 @@ export function toExample(record: Record<string, unknown>, template?: string): E
       : input && typeof input === 'object' && typeof (input as Record<string, unknown>).instruction === 'string'
         ? ((input as Record<string, unknown>).instruction as string)
         : undefined;
-  const reference = outputText(record.output);
+  const reference = outputText(record.output ?? record.response);
   if (instruction === undefined) return { ok: false, reason: 'unknown_form', detail: 'record has no instruction, messages or text' };
   if (reference === undefined) return { ok: false, reason: 'no_reference', detail: 'record has no output' };
   const inText = inputText(input);

@@ -10,7 +10,7 @@ import { jsonValid, SchemaChecker } from '../metrics/json.js';
 import { corpusPerplexity } from '../metrics/perplexity.js';
 import { exactMatch, rougeL, type Normalisation } from '../metrics/text.js';
 import type { ModelScores } from '../result.js';
-import type { Example } from './examples.js';
+import { delimiter, type Example } from './examples.js';
 
 export type TestMetric = 'exact_match' | 'json_valid' | 'schema_valid' | 'cypher_valid' | 'classification' | 'rouge_l' | 'perplexity';
 
@@ -127,10 +127,10 @@ export async function scoreModel(engine: LlamaEngine, label: 'base' | 'tuned', p
       const cond = t.examples.filter((e) => e.text === undefined);
       const plain = t.examples.filter((e) => e.text !== undefined);
       const docs = await timed('test.perplexity', cond.length + plain.length, async () => {
-        const lls = cond.length ? await engine.loglik(cond.map((e) => ({ context: t.prefix + e.prompt, continuation: ` ${e.reference}` }))) : [];
+        const lls = cond.length ? await engine.loglik(cond.map((e) => ({ context: t.prefix + e.prompt, continuation: delimiter(e.prompt) + e.reference }))) : [];
         const rolled = plain.length ? await engine.rolling(plain.map((e) => ({ text: e.text! }))) : [];
         return [
-          ...lls.map((r, i) => ({ loglik: r.loglik, tokens: r.tokens, bytes: Buffer.byteLength(` ${cond[i]!.reference}`) })),
+          ...lls.map((r, i) => ({ loglik: r.loglik, tokens: r.tokens, bytes: Buffer.byteLength(delimiter(cond[i]!.prompt) + cond[i]!.reference) })),
           ...rolled,
         ];
       });

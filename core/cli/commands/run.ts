@@ -45,7 +45,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     }
     const final = await awaitRun(client, runId, values.json ? undefined : progressPrinter());
     if (values.json) console.log(JSON.stringify(runJson(final)));
-    else console.log(summaryLine(final));
+    else console.log([summaryLine(final), ...outcomeLines(final)].join('\n'));
     return final.temporalStatus === 'COMPLETED' ? 0 : 1;
   } finally {
     await close();
@@ -75,6 +75,20 @@ export function runJson(s: RunSnapshot) {
 function summaryLine(s: RunSnapshot): string {
   const status = s.state?.status ?? s.temporalStatus.toLowerCase();
   return `${s.runId}: ${status}${s.failure ? ` - ${s.failure}` : ''}${s.state?.haltReason ? ` (${s.state.haltReason})` : ''}`;
+}
+
+/** What a person looks for after a run: promotion decisions with their reasons, and the HTML report's path. */
+function outcomeLines(s: RunSnapshot): string[] {
+  const lines: string[] = [];
+  for (const st of s.state?.steps ?? []) {
+    const m = st.metadata;
+    if (typeof m.decision === 'string' && (m.decision === 'promoted' || m.decision === 'rejected')) {
+      const reasons = Array.isArray(m.reasons) ? m.reasons.map(String) : [];
+      lines.push(`${st.id}: ${m.decision}${reasons.length ? `\n    ${reasons.join('\n    ')}` : ''}`);
+    }
+    if (typeof m.htmlReport === 'string') lines.push(`report: ${m.htmlReport}`);
+  }
+  return lines;
 }
 
 /** On a TTY, redraws the step table in place; otherwise prints one line per step status change. */
