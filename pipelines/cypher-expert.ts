@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { definePipeline } from '../core/dsl/pipeline.js';
+import { baseModel, quantizeAll, trainingParams } from './parts/model-steps.js';
+
+/**
+ * Seeds 000 and 003: a Cypher generator. Templated (and optionally LLM-generated) questions with the
+ * seed's coverage buckets (basic 30%, relationships 25%, filtering 20%, aggregation 15%, complex
+ * 10%), Cypher parsed before anything trains on it, Q4_K_M export, exact match and Cypher validity.
+ */
+export default definePipeline({
+  name: 'cypher-expert',
+  description: 'Seeds 000/003: Cypher coverage buckets -> Cypher validation -> dedup -> split -> train -> Q4_K_M -> evaluate (exact match, Cypher valid)',
+  params: z.object({
+    examples: z.number().int().positive().default(2000).describe('generated examples (seed 000: 1,000-5,000 for a focused task)'),
+    provider: z.enum(['template', 'anthropic', 'local']).default('template'),
+    seedExamples: z.string().default('data/cypher-expert/seed-examples.jsonl').describe('expert-written examples'),
+    ...trainingParams,
+  }),
+  build(p, params) {
+    p.device(params.device);
+    const generated = p.step('generate', 'generate', { provider: params.provider, preset: 'cypher', count: params.examples, seed: params.seed });
+    const experts = p.step('seed-examples', 'validate', { path: params.seedExamples });
+    const all = p.step('combine', 'concat', {}, { parts: [experts.out('records'), generated.out('records')] });
+    const valid = p.step('validate', 'validate', {}, { records: all.out('records') });
+    const scored = p.step('score', 'score', {}, { records: valid.out('records') });
+    const unique = p.step('dedup', 'dedup', { fields: ['instruction', 'input', 'output'] }, { records: scored.out('records') });
+    const split = p.step('split', 'split', { fields: ['instruction', 'output'], seed: params.seed }, { records: unique.out('records') });
+    const base = baseModel(p, params.baseModel, params.seed);
+    const trained = p.step(
+      'train',
+      'train',
+      { backend: 'llamacpp', phase: 'cypher', epochs: params.epochs, learningRate: params.learningRate, contextSize: params.contextSize, name: 'cypher-expert' },
+      { model: base.out('model'), data: split.out('train'), valid: split.out('valid') },
+    );
+    const [first] = quantizeAll(p, trained, params.quantize, 'cypher-expert');
+    const evaluation = p.step(
+      'evaluate',
+      'evaluate',
+      { phase: 'cypher', test: { metrics: ['exact_match', 'cypher_valid'], limit: params.evalLimit, maxTokens: 96 } },
+      { tuned: first!.out('model'), base: base.out('model'), test: split.out('test') },
+    );
+    p.step('report', 'report', { title: 'cypher-expert' }, { evals: [evaluation.out('report')], reports: [scored.out('report'), split.out('report')] });
+  },
+});

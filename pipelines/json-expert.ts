@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { definePipeline } from '../core/dsl/pipeline.js';
+import { baseModel, quantizeAll, trainingParams } from './parts/model-steps.js';
+
+/**
+ * Seed 001: a JSON specialist. Five task families with the seed's weights (schema_generate 40%,
+ * json_repair 20% with DPO pairs, text_to_json 20%, json_transform 10%, json_style_strict 10%),
+ * ajv-checked, split 90/5/5, trained, exported and scored on JSON validity, schema validity and
+ * exact match.
+ */
+export default definePipeline({
+  name: 'json-expert',
+  description: 'Seed 001: JSON task families -> validate -> score (ajv) -> dedup -> 90/5/5 split -> train -> GGUF -> evaluate',
+  params: z.object({
+    examples: z.number().int().positive().default(2000).describe('examples to generate (the seed suggests 5,000-10,000)'),
+    provider: z.enum(['template', 'anthropic', 'local']).default('template'),
+    sample: z.string().default('data/json-expert/sample.jsonl').describe('hand-written examples added to the generated ones'),
+    ...trainingParams,
+  }),
+  build(p, params) {
+    p.device(params.device);
+    const generated = p.step('generate', 'generate', { provider: params.provider, preset: 'json-expert', count: params.examples, seed: params.seed });
+    const sample = p.step('sample', 'validate', { path: params.sample });
+    const all = p.step('combine', 'concat', {}, { parts: [sample.out('records'), generated.out('records')] });
+    const valid = p.step('validate', 'validate', {}, { records: all.out('records') });
+    const scored = p.step('score', 'score', {}, { records: valid.out('records') });
+    const unique = p.step('dedup', 'dedup', { fields: ['task', 'input', 'output'] }, { records: scored.out('records') });
+    const split = p.step('split', 'split', { ratios: [0.9, 0.05, 0.05], fields: ['task', 'input'], stratifyBy: 'task', seed: params.seed }, { records: unique.out('records') });
+    const base = baseModel(p, params.baseModel, params.seed);
+    const trained = p.step(
+      'train',
+      'train',
+      { backend: 'llamacpp', phase: 'json', epochs: params.epochs, learningRate: params.learningRate, contextSize: params.contextSize, name: 'json-expert' },
+      { model: base.out('model'), data: split.out('train'), valid: split.out('valid') },
+    );
+    const [first] = quantizeAll(p, trained, params.quantize, 'json-expert');
+    const evaluation = p.step(
+      'evaluate',
+      'evaluate',
+      { phase: 'json', test: { metrics: ['json_valid', 'schema_valid', 'exact_match'], limit: params.evalLimit, maxTokens: 96 } },
+      { tuned: first!.out('model'), base: base.out('model'), test: split.out('test') },
+    );
+    p.step('report', 'report', { title: 'json-expert' }, { evals: [evaluation.out('report')], reports: [scored.out('report'), split.out('report')] });
+  },
+});

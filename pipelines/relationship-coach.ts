@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { definePipeline } from '../core/dsl/pipeline.js';
+import { baseModel, quantizeAll, trainingParams } from './parts/model-steps.js';
+
+/**
+ * Seed 004: a relationship-coaching assistant retrained weekly. The PII checklist (names to
+ * [User]/[Partner], emails, phones, addresses), quality score >= 7.0, near-duplicates at 0.85, a
+ * 90/5/5 split, and a gate that trains only when >= 1000 new examples arrived since the last
+ * successful run. Schedule it with:
+ *   npx forgeline schedule create coach-weekly --pipeline relationship-coach --cron "0 3 * * 1"
+ */
+export default definePipeline({
+  name: 'relationship-coach',
+  description: 'Seed 004: PII checklist -> quality >= 7.0 -> near-dedup 0.85 -> 90/5/5 -> new-data gate (>= 1000) -> train -> GGUF -> evaluate',
+  params: z.object({
+    input: z.string().default('data/relationship-coach/sample.jsonl').describe('the week\'s processed data (JSONL, JSON array or Parquet)'),
+    minNewExamples: z.number().int().nonnegative().default(1000).describe('seed 004: retrain weekly when >= 1000 new examples'),
+    qualityThreshold: z.number().min(0).max(10).default(7.0).describe('seed 004: minimum quality score'),
+    nearDuplicateThreshold: z.number().min(0).max(1).default(0.85).describe('seed 004: >85% similarity is a duplicate'),
+    ...trainingParams,
+  }),
+  build(p, params) {
+    p.device(params.device);
+    const valid = p.step('validate', 'validate', { path: params.input });
+    const scrubbed = p.step('pii', 'pii', { salt: 'relationship-coach' }, { records: valid.out('records') });
+    const scored = p.step('score', 'score', { threshold: params.qualityThreshold }, { records: scrubbed.out('records') });
+    const unique = p.step('dedup', 'dedup', { fields: ['instruction', 'input', 'output'], threshold: params.nearDuplicateThreshold }, { records: scored.out('records') });
+    const gate = p.step('new-data-gate', 'new-data-gate', { threshold: params.minNewExamples }, { records: unique.out('records') });
+    const split = p.step('split', 'split', { ratios: [0.9, 0.05, 0.05], fields: ['instruction', 'output'], stratifyBy: 'metadata.category', seed: params.seed }, { records: gate.out('records') });
+    const base = baseModel(p, params.baseModel, params.seed);
+    const trained = p.step(
+      'train',
+      'train',
+      { backend: 'llamacpp', phase: 'weekly', epochs: params.epochs, learningRate: params.learningRate, contextSize: params.contextSize, name: 'relationship-coach' },
+      { model: base.out('model'), data: split.out('train'), valid: split.out('valid') },
+    );
+    const [first] = quantizeAll(p, trained, params.quantize, 'relationship-coach');
+    const evaluation = p.step(
+      'evaluate',
+      'evaluate',
+      { phase: 'weekly', test: { metrics: ['rouge_l', 'perplexity'], limit: params.evalLimit, maxTokens: 64 } },
+      { tuned: first!.out('model'), base: base.out('model'), test: split.out('test') },
+    );
+    p.step('report', 'report', { title: 'relationship-coach' }, { evals: [evaluation.out('report')], reports: [scrubbed.out('report'), scored.out('report'), split.out('report')] });
+  },
+});

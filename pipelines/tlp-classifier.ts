@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { definePipeline } from '../core/dsl/pipeline.js';
+import { baseModel, quantizeAll, trainingParams } from './parts/model-steps.js';
+
+/**
+ * Seed 000: a Traffic Light Protocol classifier with reasoning. The level distribution is the
+ * seed's (CLEAR 25, GREEN 20, AMBER 30, AMBER+STRICT 15, RED 10); labels outside the TLP set are
+ * rejected by the score stage; the split keeps the label proportions; evaluation reports accuracy,
+ * macro-F1 and the confusion matrix.
+ */
+export default definePipeline({
+  name: 'tlp-classifier',
+  description: 'Seed 000: TLP levels with reasoning -> label check -> dedup -> stratified split -> train -> GGUF -> classification metrics',
+  params: z.object({
+    examples: z.number().int().positive().default(1000),
+    provider: z.enum(['template', 'anthropic', 'local']).default('template'),
+    sample: z.string().default('data/tlp-classifier/sample.jsonl'),
+    ...trainingParams,
+  }),
+  build(p, params) {
+    p.device(params.device);
+    const generated = p.step('generate', 'generate', { provider: params.provider, preset: 'tlp', count: params.examples, seed: params.seed });
+    const sample = p.step('sample', 'validate', { path: params.sample });
+    const all = p.step('combine', 'concat', {}, { parts: [sample.out('records'), generated.out('records')] });
+    const valid = p.step('validate', 'validate', {}, { records: all.out('records') });
+    const scored = p.step('score', 'score', {}, { records: valid.out('records') });
+    const unique = p.step('dedup', 'dedup', { fields: ['instruction', 'input'] }, { records: scored.out('records') });
+    const split = p.step('split', 'split', { fields: ['input'], stratifyBy: 'output', seed: params.seed }, { records: unique.out('records') });
+    const base = baseModel(p, params.baseModel, params.seed);
+    const trained = p.step(
+      'train',
+      'train',
+      { backend: 'llamacpp', phase: 'tlp', epochs: params.epochs, learningRate: params.learningRate, contextSize: params.contextSize, name: 'tlp-classifier' },
+      { model: base.out('model'), data: split.out('train'), valid: split.out('valid') },
+    );
+    const [first] = quantizeAll(p, trained, params.quantize, 'tlp-classifier');
+    const evaluation = p.step(
+      'evaluate',
+      'evaluate',
+      {
+        phase: 'tlp',
+        test: { metrics: ['classification', 'exact_match'], labels: ['TLP:CLEAR', 'TLP:GREEN', 'TLP:AMBER', 'TLP:AMBER+STRICT', 'TLP:RED'], limit: params.evalLimit, maxTokens: 12 },
+      },
+      { tuned: first!.out('model'), base: base.out('model'), test: split.out('test') },
+    );
+    p.step('report', 'report', { title: 'tlp-classifier' }, { evals: [evaluation.out('report')], reports: [scored.out('report'), split.out('report')] });
+  },
+});
