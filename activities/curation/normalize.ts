@@ -66,8 +66,10 @@ const FIELD_ORDER: Record<RecordFormat, string[]> = {
 
 /** The content hash that identifies a record: sha256 over its canonical JSON without metadata and provenance. */
 export function recordId(format: RecordFormat, content: Record<string, unknown>): string {
-  const { metadata: _m, id: _i, provenance: _p, format: _f, ...rest } = content;
-  return createHash('sha256').update(format).update('\n').update(canonicalJson(rest)).digest('hex').slice(0, 16);
+  // Canonical JSON (sorted keys) without metadata and provenance; string fields, the common case, skip the key sort.
+  const keys = Object.keys(content).filter((k) => k !== 'metadata' && k !== 'id' && k !== 'provenance' && k !== 'format' && content[k] !== undefined).sort();
+  const parts = keys.map((k) => [k, typeof content[k] === 'string' ? content[k] : [canonicalJson(content[k])]]);
+  return createHash('sha256').update(format).update('\n').update(JSON.stringify(parts)).digest('hex').slice(0, 16);
 }
 
 /** The canonical form: id, format, the format's fields in a fixed order, extra fields, metadata, provenance. */

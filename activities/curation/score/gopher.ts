@@ -27,25 +27,31 @@ const PUNCT_EDGES = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu;
 
 export function gopherStats(text: string, withRepetition: boolean): GopherStats {
   const rawWords = text.split(/\s+/).filter((w) => w.length > 0);
-  const words = rawWords.map((w) => w.replace(PUNCT_EDGES, '')).filter((w) => w.length > 0);
-  const n = words.length || 1;
+  let words = 0;
   let totalLen = 0;
   let alpha = 0;
   let stop = 0;
-  for (const w of words) {
+  for (const raw of rawWords) {
+    const w = isPlainWord(raw) ? raw : raw.replace(PUNCT_EDGES, '');
+    if (w.length === 0) continue;
+    words++;
     totalLen += w.length;
-    if (/\p{L}/u.test(w)) alpha++;
-    if (STOP_WORDS.has(w.toLowerCase())) stop++;
+    if (hasLetter(w)) alpha++;
+    if (w.length <= 4 && STOP_WORDS.has(w.toLowerCase())) stop++;
   }
-  const symbols = (text.match(/#/g)?.length ?? 0) + (text.match(/\.\.\.|…/g)?.length ?? 0);
-  const lines = text.split('\n');
+  const n = words || 1;
+  let symbols = 0;
+  if (text.includes('#') || text.includes('...') || text.includes('…')) {
+    symbols = (text.match(/#/g)?.length ?? 0) + (text.match(/\.\.\.|…/g)?.length ?? 0);
+  }
+  const lines = text.includes('\n') ? text.split('\n') : [text];
   const nonEmptyLines = lines.filter((l) => l.trim().length > 0);
   const ln = nonEmptyLines.length || 1;
   const bullets = nonEmptyLines.filter((l) => BULLET.test(l)).length;
   const ellipsis = nonEmptyLines.filter((l) => /(?:\.\.\.|…)\s*$/.test(l)).length;
   const stats: GopherStats = {
-    words: words.length,
-    meanWordLength: words.length ? totalLen / words.length : 0,
+    words,
+    meanWordLength: words ? totalLen / words : 0,
     symbolToWordRatio: symbols / n,
     bulletLineFraction: bullets / ln,
     ellipsisLineFraction: ellipsis / ln,
@@ -60,7 +66,7 @@ export function gopherStats(text: string, withRepetition: boolean): GopherStats 
   };
   if (!withRepetition || text.length === 0) return stats;
   const len = text.length;
-  const paras = text.trim().split(/\n{2,}/).filter((p) => p.trim().length > 0);
+  const paras = text.includes('\n\n') ? text.trim().split(/\n{2,}/).filter((p) => p.trim().length > 0) : [text];
   const [dupParas, dupParaChars] = duplicates(paras);
   stats.dupParagraphFraction = paras.length ? dupParas / paras.length : 0;
   stats.dupParagraphCharFraction = dupParaChars / len;
@@ -68,62 +74,96 @@ export function gopherStats(text: string, withRepetition: boolean): GopherStats 
   stats.dupLineFraction = dupLines / ln;
   stats.dupLineCharFraction = dupLineChars / len;
 
-  // n-grams over word ids, keyed by a rolling numeric hash (collisions are negligible at these sizes).
+  // n-grams over word ids; the hashes of k-grams are built from those of (k-1)-grams, so each n costs one pass.
   const ids = new Map<string, number>();
-  const seq = rawWords.map((w) => {
+  const m = rawWords.length;
+  const seq = new Int32Array(m);
+  const wlen = new Int32Array(m);
+  for (let i = 0; i < m; i++) {
+    const w = rawWords[i]!;
     let id = ids.get(w);
     if (id === undefined) ids.set(w, (id = ids.size + 1));
-    return id;
-  });
-  const wlen = rawWords.map((w) => w.length);
-  for (const k of [2, 3, 4]) {
-    const counts = new Map<number, number>();
-    let best = 0;
-    let bestKey = -1;
-    let bestIdx = 0;
-    for (let i = 0; i + k <= seq.length; i++) {
-      const key = ngramKey(seq, i, k);
-      const c = (counts.get(key) ?? 0) + 1;
-      counts.set(key, c);
-      if (c > best) {
-        best = c;
-        bestKey = key;
-        bestIdx = i;
-      }
-    }
-    // datatrove joins the n-gram's words with spaces and counts the most common one even when it occurs once.
-    let chars = k - 1;
-    if (bestKey !== -1) for (let j = bestIdx; j < bestIdx + k; j++) chars += wlen[j]!;
-    stats.topNgramCharFraction[k] = bestKey !== -1 ? (chars * best) / len : 0;
+    seq[i] = id;
+    wlen[i] = w.length;
   }
-  for (let k = 5; k <= 10; k++) {
+  let ha = new Int32Array(m);
+  let hb = new Int32Array(m);
+  for (let i = 0; i < m; i++) {
+    ha[i] = Math.imul(0x811c9dc5 ^ seq[i]!, 16777619);
+    hb[i] = Math.imul(0x2545f491 + seq[i]!, 0x9e3779b1);
+  }
+  let noDuplicates = false;
+  for (let k = 2; k <= 10; k++) {
+    const count = m - k + 1;
+    const na = new Int32Array(Math.max(0, count));
+    const nb = new Int32Array(Math.max(0, count));
+    for (let i = 0; i < count; i++) {
+      na[i] = Math.imul(ha[i]! ^ seq[i + k - 1]!, 16777619);
+      nb[i] = Math.imul(hb[i]! + seq[i + k - 1]!, 0x9e3779b1) ^ (hb[i]! >>> 15);
+    }
+    ha = na;
+    hb = nb;
+    const key = (i: number) => (ha[i]! >>> 0) * 2097152 + ((hb[i]! >>> 0) & 0x1fffff);
+    if (k <= 4) {
+      const counts = new Map<number, number>();
+      let best = 0;
+      let bestIdx = -1;
+      for (let i = 0; i < count; i++) {
+        const kk = key(i);
+        const c = (counts.get(kk) ?? 0) + 1;
+        counts.set(kk, c);
+        if (c > best) {
+          best = c;
+          bestIdx = i;
+        }
+      }
+      // datatrove joins the n-gram's words with spaces and counts the most common one even when it occurs once.
+      let chars = k - 1;
+      if (bestIdx !== -1) for (let j = bestIdx; j < bestIdx + k; j++) chars += wlen[j]!;
+      stats.topNgramCharFraction[k] = bestIdx !== -1 ? (chars * best) / len : 0;
+      continue;
+    }
+    // A duplicated k-gram contains a duplicated 5-gram: with none at 5 there are none above.
+    if (noDuplicates) {
+      stats.dupNgramCharFraction[k] = 0;
+      continue;
+    }
     const seen = new Set<number>();
     let repeated = 0;
     let i = 0;
-    while (i + k <= seq.length) {
-      const key = ngramKey(seq, i, k);
-      if (seen.has(key)) {
+    while (i < count) {
+      const kk = key(i);
+      if (seen.has(kk)) {
         for (let j = i; j < i + k; j++) repeated += wlen[j]!;
         i += k;
       } else {
-        seen.add(key);
+        seen.add(kk);
         i++;
       }
     }
     stats.dupNgramCharFraction[k] = repeated / len;
+    if (k === 5 && repeated === 0) noDuplicates = true;
   }
   return stats;
 }
 
-function ngramKey(seq: number[], i: number, k: number): number {
-  // Two 32-bit mixes folded into a 53-bit integer key.
-  let a = 0x811c9dc5 | 0;
-  let b = 0x2545f491 | 0;
-  for (let j = i; j < i + k; j++) {
-    a = Math.imul(a ^ seq[j]!, 16777619);
-    b = Math.imul(b + seq[j]!, 0x9e3779b1) ^ (b >>> 15);
+function isPlainWord(w: string): boolean {
+  const a = w.charCodeAt(0);
+  const z = w.charCodeAt(w.length - 1);
+  return isAsciiAlnum(a) && isAsciiAlnum(z);
+}
+
+function isAsciiAlnum(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+}
+
+function hasLetter(w: string): boolean {
+  for (let i = 0; i < w.length; i++) {
+    const c = w.charCodeAt(i);
+    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) return true;
+    if (c > 127) return /\p{L}/u.test(w);
   }
-  return (a >>> 0) * 2097152 + ((b >>> 0) & 0x1fffff);
+  return false;
 }
 
 /** datatrove's find_duplicates: how many elements repeat an earlier one, and their characters. */
