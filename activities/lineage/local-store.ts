@@ -28,6 +28,7 @@ import {
 export class LocalLineageStore implements LineageStore {
   readonly name = 'local' as const;
   private graph: MemGraph | undefined;
+  private stamp = '';
 
   constructor(readonly file: string) {}
 
@@ -49,17 +50,23 @@ export class LocalLineageStore implements LineageStore {
     } finally {
       await handle.close();
     }
-    if (this.graph) this.graph.apply(ops);
+    // The next query replays the journal, with any lines other writers appended meanwhile.
+    this.graph = undefined;
   }
 
-  /** The graph as the journal says now (re-read on every call, so that a long-lived reader sees new runs). */
+  /** The graph as the journal says now: replayed again only when the file changed (other writers). */
   private async load(): Promise<MemGraph> {
     let text: string;
+    let stamp: string;
     try {
+      const st = await fs.stat(this.file);
+      stamp = `${st.size}:${st.mtimeMs}`;
+      if (this.graph && stamp === this.stamp) return this.graph;
       text = await fs.readFile(this.file, 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') text = '';
-      else throw err;
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      text = '';
+      stamp = 'missing';
     }
     const graph = new MemGraph();
     const lines = text.split('\n');
@@ -83,6 +90,7 @@ export class LocalLineageStore implements LineageStore {
       graph.apply(entry.ops);
     });
     this.graph = graph;
+    this.stamp = stamp;
     return graph;
   }
 

@@ -1,6 +1,6 @@
-import neo4j, { type Driver, type ManagedTransaction } from 'neo4j-driver';
+import neo4j, { type Driver } from 'neo4j-driver';
 import { PipelineError } from '../../core/errors.js';
-import { KEY_PROPERTY, NODE_LABELS, REL_TYPES, type KeyedLabel, type LineageOp, type NodeRef } from './graph.js';
+import { KEY_PROPERTY, NODE_LABELS, REL_TYPES, type KeyedLabel, type LineageOp } from './graph.js';
 import {
   toProps,
   toRunInfo,
@@ -49,8 +49,6 @@ function checked(word: string, allowed: Set<string> | RegExp): string {
   return word;
 }
 
-const matchNode = (v: string, ref: NodeRef): string => `MERGE (${v}:${checked(ref.label, LABELS)} {${KEY_PROPERTY[ref.label]}: $${v}Key})`;
-
 /** The lineage graph in Neo4j: every write a MERGE on a uniquely constrained key. */
 export class Neo4jLineageStore implements LineageStore {
   readonly name = 'neo4j' as const;
@@ -91,7 +89,7 @@ export class Neo4jLineageStore implements LineageStore {
     const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.WRITE });
     try {
       await session.executeWrite(async (tx) => {
-        for (const op of ops) await runOp(tx, op);
+        for (const [query, rows] of batches(ops)) await tx.run(query, { rows });
       });
     } finally {
       await session.close();
@@ -214,24 +212,44 @@ function artifactOf(field: string) {
   };
 }
 
-async function runOp(tx: ManagedTransaction, op: LineageOp): Promise<void> {
-  if (op.op === 'node') {
-    const key = KEY_PROPERTY[checked(op.label, LABELS) as KeyedLabel];
-    const extra = (op.addLabels ?? []).map((l) => `:${checked(l, LABELS)}`).join('');
-    const ifAbsent = Object.keys(op.setIfAbsent ?? {}).map((k) => `, n.${checked(k, IDENT)} = coalesce(n.${k}, $ifAbsent.${k})`).join('');
-    await tx.run(`MERGE (n:${op.label} {${key}: $key}) SET n += $set${ifAbsent}${extra ? ` SET n${extra}` : ''}`, {
-      key: op.key,
-      ifAbsent: op.setIfAbsent ?? {},
+/**
+ * Groups upserts that share a statement shape into one `UNWIND $rows` query each (about ten per
+ * step instead of one per upsert); the statement texts repeat, so Neo4j plans them once.
+ */
+function batches(ops: readonly LineageOp[]): Map<string, Array<Record<string, unknown>>> {
+  const groups = new Map<string, Array<Record<string, unknown>>>();
+  const add = (query: string, row: Record<string, unknown>): void => {
+    const rows = groups.get(query);
+    if (rows) rows.push(row);
+    else groups.set(query, [row]);
+  };
+  for (const op of ops) {
+    if (op.op === 'node') {
+      const key = KEY_PROPERTY[checked(op.label, LABELS) as KeyedLabel];
+      const ifAbsent = Object.keys(op.setIfAbsent ?? {})
+        .sort()
+        .map((k) => `, n.${checked(k, IDENT)} = coalesce(n.${k}, row.ifAbsent.${k})`)
+        .join('');
+      const extra = [...(op.addLabels ?? [])].sort().map((l) => `:${checked(l, LABELS)}`).join('');
+      add(`UNWIND $rows AS row MERGE (n:${op.label} {${key}: row.key}) SET n += row.set${ifAbsent}${extra ? ` SET n${extra}` : ''}`, {
+        key: op.key,
+        set: op.set ?? {},
+        ifAbsent: op.setIfAbsent ?? {},
+      });
+      continue;
+    }
+    const relKey = Object.keys(op.keyProps ?? {})
+      .sort()
+      .map((k) => `${checked(k, IDENT)}: row.keyProps.${k}`)
+      .join(', ');
+    const from = `MERGE (a:${checked(op.from.label, LABELS)} {${KEY_PROPERTY[op.from.label]}: row.from})`;
+    const to = `MERGE (b:${checked(op.to.label, LABELS)} {${KEY_PROPERTY[op.to.label]}: row.to})`;
+    add(`UNWIND $rows AS row ${from} ${to} MERGE (a)-[r:${checked(op.type, TYPES)}${relKey ? ` {${relKey}}` : ''}]->(b) SET r += row.set`, {
+      from: op.from.key,
+      to: op.to.key,
+      keyProps: op.keyProps ?? {},
       set: op.set ?? {},
     });
-    return;
   }
-  const keyProps = op.keyProps ?? {};
-  const relKey = Object.keys(keyProps)
-    .map((k) => `${checked(k, IDENT)}: $keyProps.${k}`)
-    .join(', ');
-  await tx.run(
-    `${matchNode('a', op.from)} ${matchNode('b', op.to)} MERGE (a)-[r:${checked(op.type, TYPES)}${relKey ? ` {${relKey}}` : ''}]->(b) SET r += $set`,
-    { aKey: op.from.key, bKey: op.to.key, keyProps, set: op.set ?? {} },
-  );
+  return groups;
 }
