@@ -55,6 +55,7 @@ export const quantizeStep = defineStep({
       const model = await w.commit({ kind: 'model', schema: 'gguf' });
       const facts = {
         type: options.type,
+        device: process.env.FORGELINE_GPU ?? 'cpu',
         bytes: model.bytes,
         inputBytes: inputs.model.bytes,
         f16Bytes: f16,

@@ -224,6 +224,7 @@ export const trainStep = defineStep({
       const facts = {
         phase: options.phase,
         backend: options.backend,
+        device: process.env.FORGELINE_GPU ?? 'cpu',
         records: rendered,
         steps: outcome.steps,
         stepsThisAttempt: outcome.stepsThisAttempt,
