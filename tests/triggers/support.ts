@@ -18,7 +18,7 @@ export async function tempDir(): Promise<string> {
 }
 
 /** Polls until `probe` returns a value (not undefined), or fails after `timeoutMs` naming what it waited for. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000, everyMs = 250): Promise<T> {
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000, everyMs = 250): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {

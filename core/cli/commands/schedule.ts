@@ -72,7 +72,8 @@ export async function scheduleCommand(argv: string[]): Promise<number> {
         await handle(client, id!).unpause(values.note ?? 'unpaused from the forgeline CLI');
         return say(values.json, { scheduleId: id, paused: false }, `unpaused ${id}`);
       case 'trigger':
-        await handle(client, id!).trigger(values.overlap ? overlapOf(values.overlap) : undefined);
+        // The SDK's trigger defaults to allow-all; a trigger keeps the schedule's own policy unless told otherwise.
+        await handle(client, id!).trigger(values.overlap ? overlapOf(values.overlap) : (await handle(client, id!).describe()).policies.overlap);
         return say(values.json, { scheduleId: id, triggered: true }, `triggered ${id}; see its runs with \`npx forgeline schedule describe ${id}\``);
       case 'backfill':
         return await backfill(client, id!, values);
@@ -179,7 +180,7 @@ export function describeJson(d: ScheduleDescription) {
     scheduleId: d.scheduleId,
     pipeline: input.pipeline ?? memo.pipeline,
     params: input.params ?? {},
-    spec: { cron: memo.cron, every: memo.every, timezone: d.spec.timezone ?? 'UTC', calendars: d.spec.calendars, intervals: d.spec.intervals },
+    spec: { cron: memo.cron, every: memo.every, timezone: d.spec.timezone || 'UTC', calendars: d.spec.calendars, intervals: d.spec.intervals },
     overlap: Object.keys(OVERLAP).find((k) => OVERLAP[k] === d.policies.overlap) ?? d.policies.overlap,
     catchupWindow: formatDuration(d.policies.catchupWindow),
     paused: d.state.paused,
