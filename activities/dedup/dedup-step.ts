@@ -149,7 +149,8 @@ export const dedupStep = defineStep({
     } else for (let i = 0; i < total; i++) reps.push(i);
     const oldPair = (a: number, b: number): boolean => a < m && b < m;
     const layout = { permutations: P, bands: params.bands, rows: rowsOf(params) };
-    const lsh = o.near ? linkNearDuplicates(sigs, Int32Array.from(reps), layout, o.threshold, uf, oldPair) : { buckets: 0, comparisons: 0, links: 0 };
+    const onBand = (band: number) => ctx.heartbeat({ done: band + 1, total: params.bands, unit: 'bands', message: 'clustering' });
+    const lsh = o.near ? await linkNearDuplicates(sigs, Int32Array.from(reps), layout, o.threshold, uf, oldPair, onBand) : { buckets: 0, comparisons: 0, links: 0 };
     ctx.heartbeat({ done: n, total: n, unit: 'records', message: 'clustered' });
 
     let semanticLinks = 0;
@@ -173,7 +174,9 @@ export const dedupStep = defineStep({
       try {
         const vectors = await embedder.embed(texts);
         uf2 = uf.clone();
-        semanticLinks = linkSemanticDuplicates(candidates, vectors, s.threshold, uf2);
+        semanticLinks = await linkSemanticDuplicates(candidates, vectors, s.threshold, uf2, (done, total) =>
+          ctx.heartbeat({ done, total, unit: 'records', message: 'semantic search' }),
+        );
       } finally {
         await embedder.close();
       }

@@ -51,7 +51,13 @@ export interface BandLayout {
  * sorted, so that equal band hashes sit side by side (the sort-based approach of datatrove's
  * MinhashDedupBuckets). `onGroup` receives each run of two or more members sharing a band.
  */
-export function forEachBucket(sigs: Uint32Array, members: Int32Array, layout: BandLayout, onGroup: (group: number[]) => void): void {
+export async function forEachBucket(
+  sigs: Uint32Array,
+  members: Int32Array,
+  layout: BandLayout,
+  onGroup: (group: number[]) => void,
+  afterBand?: (band: number) => void,
+): Promise<void> {
   const m = members.length;
   if (m < 2) return;
   const idxBits = Math.max(1, Math.ceil(Math.log2(m + 1)));
@@ -74,6 +80,9 @@ export function forEachBucket(sigs: Uint32Array, members: Int32Array, layout: Ba
       }
       if (i < m) group.push(members[keys[i]! - hi * scale]!);
     }
+    // Yield between bands so that heartbeats go out while a large input is clustered.
+    afterBand?.(band);
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }
 
@@ -90,18 +99,19 @@ export const FULL_COMPARE_LIMIT = 32;
  * Unions members whose estimated Jaccard similarity reaches `threshold`, looking only at pairs that
  * share an LSH band. `skip(a, b)` excludes pairs (an index's old entries against each other).
  */
-export function linkNearDuplicates(
+export async function linkNearDuplicates(
   sigs: Uint32Array,
   members: Int32Array,
   layout: BandLayout,
   threshold: number,
   uf: UnionFind,
   skip?: (a: number, b: number) => boolean,
-): LinkStats {
+  afterBand?: (band: number) => void,
+): Promise<LinkStats> {
   const stats: LinkStats = { buckets: 0, comparisons: 0, links: 0 };
   const P = layout.permutations;
   const reps: number[] = [];
-  forEachBucket(sigs, members, layout, (group) => {
+  await forEachBucket(sigs, members, layout, (group) => {
     stats.buckets++;
     const full = group.length <= FULL_COMPARE_LIMIT;
     reps.length = 0;
@@ -126,6 +136,6 @@ export function linkNearDuplicates(
       }
       if (!full && !matched && reps.length < FULL_COMPARE_LIMIT) reps.push(b);
     }
-  });
+  }, afterBand);
   return stats;
 }

@@ -88,20 +88,25 @@ export async function onnxEmbedder(o: OnnxEmbedderOptions): Promise<Embedder> {
  * Links members whose embeddings reach `threshold` cosine similarity: an exact, all-pairs search
  * (O(n^2 dim)), which is why the stage caps how many records it embeds.
  */
-export function linkSemanticDuplicates(
+export async function linkSemanticDuplicates(
   members: readonly number[],
   vectors: readonly Float32Array[],
   threshold: number,
   uf: UnionFind,
-  skip?: (a: number, b: number) => boolean,
-): number {
+  progress?: (done: number, total: number) => void,
+): Promise<number> {
   let links = 0;
   for (let i = 0; i < members.length; i++) {
+    if (i % 256 === 255) {
+      // yield so that heartbeats go out during a long search
+      progress?.(i, members.length);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     const vi = vectors[i]!;
     for (let j = i + 1; j < members.length; j++) {
       const a = members[i]!;
       const b = members[j]!;
-      if (skip?.(a, b) || uf.find(a) === uf.find(b)) continue;
+      if (uf.find(a) === uf.find(b)) continue;
       const vj = vectors[j]!;
       let dot = 0;
       for (let d = 0; d < vi.length; d++) dot += vi[d]! * vj[d]!;

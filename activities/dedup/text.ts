@@ -35,7 +35,7 @@ const AUTO_FIELDS: readonly (readonly string[])[] = [
   ['task', 'input', 'output'],
 ];
 
-const IGNORED = new Set(['id', 'metadata', 'provenance', 'quality', 'bucket', 'split']);
+const IGNORED = new Set(['id', 'format', 'metadata', 'provenance', 'quality', 'bucket', 'split']);
 
 /** The text a record is compared by: the configured fields joined, or the fields of its format. */
 export function recordText(record: Record<string, unknown>, fields: readonly string[] | undefined): string {

@@ -110,7 +110,8 @@ export const splitStep = defineStep({
     }
     const layout = { permutations: P, bands: params.bands, rows: rowsOf(params) };
     const members = Int32Array.from(reps);
-    const lsh = o.nearDuplicates ? linkNearDuplicates(table.sigs, members, layout, o.threshold, uf) : undefined;
+    const onBand = (band: number) => ctx.heartbeat({ done: band + 1, total: params.bands, unit: 'bands', message: 'clustering' });
+    const lsh = o.nearDuplicates ? await linkNearDuplicates(table.sigs, members, layout, o.threshold, uf, undefined, onBand) : undefined;
 
     const { split, counts, clusters } = assignSplits(n, uf, Int32Array.from(stratum), strata, o.ratios, o.seed);
     const tAssign = Date.now();
@@ -120,7 +121,7 @@ export const splitStep = defineStep({
     for (let i = 0; i < n; i++) if (split[i] !== split[firstByKey.get(keyOf(i))!]) crossSplit.exactDuplicates++;
     for (const [a, b] of groupLinks) if (split[a] !== split[b]) crossSplit.groups++;
     if (o.nearDuplicates) {
-      forEachBucket(table.sigs, members, layout, (group) => {
+      await forEachBucket(table.sigs, members, layout, (group) => {
         const limit = Math.min(group.length, FULL_COMPARE_LIMIT * 2);
         for (let x = 0; x < limit; x++) {
           for (let y = x + 1; y < limit; y++) {
@@ -129,7 +130,7 @@ export const splitStep = defineStep({
             if (split[a] !== split[b] && estimateJaccard(table.sigs, a, b, P) >= o.threshold) crossSplit.nearDuplicates++;
           }
         }
-      });
+      }, (band) => ctx.heartbeat({ done: band + 1, total: params.bands, unit: 'bands', message: 'checking' }));
     }
 
     const writers = await Promise.all(SPLITS.map(() => LinesWriter.open(ctx.store)));
