@@ -29,6 +29,7 @@ export interface LineStageOutcome {
 const BATCH_BYTES = 1 << 19;
 const BATCH_UNITS = 4096;
 const PROGRESS_EVERY = 5000;
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 160, maxYoungGenerationSizeMb: 12 };
 
 /** `auto` threads: one per core (at most 4) for inputs over 16 MB, else in-process. */
 export function resolveThreads(threads: number | 'auto', inputBytes: number): number {
@@ -102,7 +103,9 @@ async function inWorkers(args: RunLineStageArgs, kept: TextSink, rejects: TextSi
   try {
     await Promise.all(
       Array.from({ length: Math.max(1, args.threads) }, (_, i) => {
-        const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: init });
+        // A worker holds a few batches at a time; capping its heap keeps the process under its RSS
+        // budget (the ONNX runtime's native memory is outside these limits).
+        const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: init, resourceLimits: WORKER_LIMITS });
         workers.push(w);
         inflight[i] = 0;
         return new Promise<void>((resolve, reject) => {
