@@ -1,45 +1,33 @@
 #!/usr/bin/env node
 import { isPipelineError } from '../errors.js';
-import { cancelCommand, usage as cancelUsage } from './commands/cancel.js';
-import { devCommand, usage as devUsage } from './commands/dev.js';
-import { doctorCommand } from './commands/doctor.js';
-import { listCommand, usage as listUsage } from './commands/list.js';
-import { pipelinesCommand, usage as pipelinesUsage } from './commands/pipelines.js';
-import { quickstartCommand, usage as quickstartUsage } from './commands/quickstart.js';
-import { runCommand, usage as runUsage } from './commands/run.js';
-import { stageCommand, usage as stageUsage } from './commands/stage.js';
-import { statusCommand, usage as statusUsage } from './commands/status.js';
-import { workerCommand, usage as workerUsage } from './commands/worker.js';
-import { scheduleCommand, usage as scheduleUsage } from './commands/schedule.js';
-import { approveUsage, decisionCommand, rejectUsage } from './commands/approve.js';
-import { lineageCommand, usage as lineageUsage } from './commands/lineage.js';
-import { modelsCommand, usage as modelsUsage } from './commands/models.js';
-import { runsCommand, usage as runsUsage } from './commands/runs.js';
-
 type Command = { run: (argv: string[]) => Promise<number>; usage: string };
 
-/** Every CLI command, in the order `forgeline --help` lists them. */
-const COMMANDS: Record<string, Command> = {
-  quickstart: { run: quickstartCommand, usage: quickstartUsage },
-  dev: { run: devCommand, usage: devUsage },
-  worker: { run: workerCommand, usage: workerUsage },
-  run: { run: runCommand, usage: runUsage },
-  status: { run: statusCommand, usage: statusUsage },
-  list: { run: listCommand, usage: listUsage },
-  cancel: { run: cancelCommand, usage: cancelUsage },
-  pipelines: { run: pipelinesCommand, usage: pipelinesUsage },
-  doctor: { run: doctorCommand, usage: 'doctor [--json]' },
-  stage: { run: stageCommand, usage: stageUsage },
-  schedule: { run: scheduleCommand, usage: scheduleUsage },
-  approve: { run: decisionCommand('approve'), usage: approveUsage },
-  reject: { run: decisionCommand('reject'), usage: rejectUsage },
-  lineage: { run: lineageCommand, usage: lineageUsage },
-  models: { run: modelsCommand, usage: modelsUsage },
-  runs: { run: runsCommand, usage: runsUsage },
+/**
+ * Every CLI command, in the order `forgeline --help` lists them. Each loads on demand, so a quick
+ * command does not pay for the heavy modules (llama.cpp, onnxruntime) that others import.
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  quickstart: async () => { const m = await import('./commands/quickstart.js'); return { run: m.quickstartCommand, usage: m.usage }; },
+  dev: async () => { const m = await import('./commands/dev.js'); return { run: m.devCommand, usage: m.usage }; },
+  worker: async () => { const m = await import('./commands/worker.js'); return { run: m.workerCommand, usage: m.usage }; },
+  run: async () => { const m = await import('./commands/run.js'); return { run: m.runCommand, usage: m.usage }; },
+  status: async () => { const m = await import('./commands/status.js'); return { run: m.statusCommand, usage: m.usage }; },
+  list: async () => { const m = await import('./commands/list.js'); return { run: m.listCommand, usage: m.usage }; },
+  cancel: async () => { const m = await import('./commands/cancel.js'); return { run: m.cancelCommand, usage: m.usage }; },
+  pipelines: async () => { const m = await import('./commands/pipelines.js'); return { run: m.pipelinesCommand, usage: m.usage }; },
+  doctor: async () => { const m = await import('./commands/doctor.js'); return { run: m.doctorCommand, usage: 'doctor [--json]' }; },
+  stage: async () => { const m = await import('./commands/stage.js'); return { run: m.stageCommand, usage: m.usage }; },
+  schedule: async () => { const m = await import('./commands/schedule.js'); return { run: m.scheduleCommand, usage: m.usage }; },
+  approve: async () => { const m = await import('./commands/approve.js'); return { run: m.decisionCommand('approve'), usage: m.approveUsage }; },
+  reject: async () => { const m = await import('./commands/approve.js'); return { run: m.decisionCommand('reject'), usage: m.rejectUsage }; },
+  lineage: async () => { const m = await import('./commands/lineage.js'); return { run: m.lineageCommand, usage: m.usage }; },
+  models: async () => { const m = await import('./commands/models.js'); return { run: m.modelsCommand, usage: m.usage }; },
+  runs: async () => { const m = await import('./commands/runs.js'); return { run: m.runsCommand, usage: m.usage }; },
 };
 
-function help(): string {
-  return ['usage: npx forgeline <command> [options] [--verbose]', '', ...Object.values(COMMANDS).map((c) => `  ${c.usage}`)].join('\n');
+async function help(): Promise<string> {
+  const usages = await Promise.all(Object.values(COMMANDS).map(async (load) => `  ${(await load()).usage}`));
+  return ['usage: npx forgeline <command> [options] [--verbose]', '', ...usages].join('\n');
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -47,18 +35,18 @@ export async function main(argv: string[]): Promise<number> {
   const args = argv.filter((a) => a !== '--verbose');
   const [name, ...rest] = args;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    console.log(help());
+    console.log(await help());
     return name ? 0 : 1;
   }
-  const command = COMMANDS[name];
-  if (!command) {
-    console.error(`forgeline: unknown command "${name}"\n${help()}`);
+  const load = COMMANDS[name];
+  if (!load) {
+    console.error(`forgeline: unknown command "${name}"\n${await help()}`);
     return 1;
   }
   try {
-    return await command.run(rest);
+    return await (await load()).run(rest);
   } catch (err) {
-    const message = isPipelineError(err) ? err.describe() : err instanceof Error ? err.message : String(err);
+    const message = (isPipelineError(err) ? err.describe(true) : err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ');
     console.error(`forgeline ${name}: ${message}`);
     if (verbose && err instanceof Error) console.error(err.stack);
     return 1;
