@@ -14,18 +14,23 @@ import { uniqueTag } from './support.js';
 const TYPES_FILE = path.join(REPO_ROOT, 'tests/triggers/typed-client.types.ts');
 
 /** Type-checks the file (optionally with its source replaced) with the project's compiler options. */
-function diagnosticsOf(source?: string): readonly ts.Diagnostic[] {
+function diagnosticsOf(source?: string, file = TYPES_FILE): readonly ts.Diagnostic[] {
   const config = ts.getParsedCommandLineOfConfigFile(path.join(REPO_ROOT, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined })!;
   const options = { ...config.options, noEmit: true };
   const host = ts.createCompilerHost(options);
   const original = host.getSourceFile.bind(host);
-  host.getSourceFile = (file, lang, ...rest) =>
-    source !== undefined && path.resolve(file) === TYPES_FILE ? ts.createSourceFile(file, source, lang) : original(file, lang, ...rest);
-  const program = ts.createProgram([TYPES_FILE], options, host);
-  return ts.getPreEmitDiagnostics(program).filter((d) => d.file && path.resolve(d.file.fileName) === TYPES_FILE);
+  host.getSourceFile = (f, lang, ...rest) =>
+    source !== undefined && path.resolve(f) === file ? ts.createSourceFile(f, source, lang) : original(f, lang, ...rest);
+  const program = ts.createProgram([file], options, host);
+  return ts.getPreEmitDiagnostics(program).filter((d) => d.file && path.resolve(d.file.fileName) === file);
 }
 
 describe('typed client at compile time', () => {
+  test('the example script in docs/examples type-checks', () => {
+    const example = path.join(REPO_ROOT, 'docs/examples/typed-client.ts');
+    expect(diagnosticsOf(undefined, example).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'))).toEqual([]);
+  });
+
   test('right params compile; each marked wrong call fails for its own reason once its marker is removed', () => {
     expect(diagnosticsOf().map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'))).toEqual([]);
 
