@@ -1,10 +1,12 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { awaitRun, getRun, startRun } from '../../core/client/runs.js';
 import { classifyingReply, FakeAnthropic } from '../support/fake-anthropic.js';
-import { startWorker, testClient, testEnv, type RunningWorker } from '../support/harness.js';
+import { Client, Connection } from '@temporalio/client';
+import { startWorker, testEnv, type RunningWorker } from '../support/harness.js';
+import { tempHome } from './helpers.js';
 import { DIST, TEST_PIPELINES } from '../support/paths.js';
 import { countBy, readJsonl } from './helpers.js';
 
@@ -13,6 +15,15 @@ const PIPELINES = `${TEST_PIPELINES}${path.delimiter}${path.join(DIST, 'tests/ge
 
 let fake: FakeAnthropic | undefined;
 const workers: RunningWorker[] = [];
+/**
+ * The test server's address, read once: dist/tests/.services.json is shared by every jest run in
+ * this checkout, so a run started later elsewhere can overwrite it while these long tests run.
+ */
+let base: NodeJS.ProcessEnv;
+beforeAll(async () => {
+  base = await testEnv({ FORGELINE_PIPELINES: PIPELINES });
+});
+const envWith = async (extra: Record<string, string>): Promise<NodeJS.ProcessEnv> => ({ ...base, FORGELINE_HOME: await tempHome(), ...extra });
 afterEach(async () => {
   for (const w of workers.splice(0)) await w.kill();
   await fake?.stop();
@@ -27,6 +38,12 @@ async function until(what: string, check: () => Promise<boolean> | boolean, time
   }
 }
 
+/** A client for the server `env` points at (read once: the services file can change under a long test). */
+async function clientFor(env: NodeJS.ProcessEnv): Promise<{ client: Client; close(): Promise<void> }> {
+  const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS! });
+  return { client: new Client({ connection, namespace: env.TEMPORAL_NAMESPACE! }), close: () => connection.close() };
+}
+
 type Step = { status: string; outputs: Record<string, { uri: string }>; metadata: Record<string, unknown> };
 
 describe('generate survives a killed worker', () => {
@@ -34,14 +51,13 @@ describe('generate survives a killed worker', () => {
     fake = new FakeAnthropic({ reply: classifyingReply, apiKey: KEY, pollsUntilEnded: 1 });
     fake.holdBatches = true;
     const url = await fake.start();
-    const extra = { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: url, FORGELINE_PIPELINES: PIPELINES };
-    const hostA = await testEnv(extra);
+    const hostA = await envWith({ ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: url });
     const options = { provider: 'anthropic', preset: 'tlp', count: 25, maxTokens: 200, anthropic: { mode: 'batch', batchSize: 10, pollIntervalMs: 200 } };
-    const { client, close } = await testClient();
+    const { client, close } = await clientFor(hostA);
     try {
       workers.push(await startWorker(hostA));
       const runId = await startRun(client, { pipeline: 'test-generate', params: { options } });
-      await fake.waitForBatches(3);
+      await until('three batches', () => fake!.batches.size >= 3);
       // Kill only once the batch ids are durable in the activity's heartbeat details.
       await until('batch ids in the heartbeat', async () => {
         const live = (await getRun(client, runId)).live as Record<string, { resume?: { batchIds?: string[] } }>;
@@ -49,10 +65,14 @@ describe('generate survives a killed worker', () => {
       });
       await workers.pop()!.kill();
       // A fresh state folder: the journal of host A is out of reach, only the heartbeat remains.
-      const hostB = await testEnv(extra);
+      const hostB = { ...hostA, FORGELINE_HOME: await tempHome() };
       workers.push(await startWorker(hostB));
       const pollsBefore = fake.stats.batchPolls;
-      await until('the retried attempt to poll the batches', () => fake!.stats.batchPolls > pollsBefore);
+      await until('the retried attempt to poll the batches', () => fake!.stats.batchPolls > pollsBefore).catch(async (err: Error) => {
+        const raw = await client.workflowService.describeWorkflowExecution({ namespace: client.options.namespace, execution: { workflowId: runId } });
+        const pending = (raw.pendingActivities ?? []).map((a) => ({ state: a.state, attempt: a.attempt, failure: a.lastFailure?.message }));
+        throw new Error(`${err.message}; pending activities: ${JSON.stringify(pending)}`);
+      });
       fake.release();
       const final = await awaitRun(client, runId);
       expect(final.temporalStatus).toBe('COMPLETED');
@@ -77,9 +97,9 @@ describe('generate survives a killed worker', () => {
   it('resumes a Messages run from its journal after SIGKILL mid-generation: every example exactly once', async () => {
     fake = new FakeAnthropic({ reply: classifyingReply, apiKey: KEY, delayMs: 150 });
     const url = await fake.start();
-    const env = await testEnv({ ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: url, FORGELINE_PIPELINES: PIPELINES });
+    const env = await envWith({ ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: url });
     const options = { provider: 'anthropic', preset: 'tlp', count: 40, maxTokens: 200, anthropic: { mode: 'messages', concurrency: 2 } };
-    const { client, close } = await testClient();
+    const { client, close } = await clientFor(env);
     try {
       workers.push(await startWorker(env));
       const runId = await startRun(client, { pipeline: 'test-generate', params: { options } });
@@ -98,7 +118,8 @@ describe('generate survives a killed worker', () => {
       // Only what the killed attempt had in flight is asked again.
       expect(fake.stats.messages).toBeLessThanOrEqual(40 + 2);
       expect(countBy(records, (r) => String(r.output))).toEqual({ 'TLP:CLEAR': 10, 'TLP:GREEN': 8, 'TLP:AMBER': 12, 'TLP:AMBER+STRICT': 6, 'TLP:RED': 4 });
-      await expect(fs.access(path.join(env.FORGELINE_HOME!, 'generate'))).resolves.toBeUndefined();
+      // A finished generation removes its journal.
+      expect(await fs.readdir(path.join(env.FORGELINE_HOME!, 'generate'))).toEqual([]);
     } finally {
       await close();
     }
