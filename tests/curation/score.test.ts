@@ -61,6 +61,45 @@ describe('score components', () => {
     expect(clean.dupNgramCharFraction[5]).toBe(0);
   });
 
+  it('matches a direct transcription of datatrove on random texts (n-gram shortcuts included)', () => {
+    const topRef = (words: string[], n: number, len: number) => {
+      const c = new Map<string, number>();
+      for (let i = 0; i + n <= words.length; i++) {
+        const g = words.slice(i, i + n).join(' ');
+        c.set(g, (c.get(g) ?? 0) + 1);
+      }
+      let best: [string, number] | undefined;
+      for (const e of c) if (!best || e[1] > best[1]) best = e;
+      return best ? (best[0].length * best[1]) / len : 0;
+    };
+    const dupRef = (words: string[], n: number, len: number) => {
+      const seen = new Set<string>();
+      let rep = 0;
+      let i = 0;
+      while (i < words.length - n + 1) {
+        const g = words.slice(i, i + n).join('');
+        if (seen.has(g)) {
+          rep += g.length;
+          i += n;
+        } else {
+          seen.add(g);
+          i++;
+        }
+      }
+      return rep / len;
+    };
+    let a = 12345;
+    const next = () => ((a = (a * 1103515245 + 12345) >>> 0) >>> 8) / 16777216;
+    for (let t = 0; t < 60; t++) {
+      const vocab = Array.from({ length: 2 + Math.floor(next() * 200) }, (_, i) => `w${i}x`);
+      const words = Array.from({ length: 20 + Math.floor(next() * 120) }, () => vocab[Math.floor(next() * vocab.length)]!);
+      const text = words.join(' ');
+      const s = gopherStats(text, true);
+      for (const n of [2, 3, 4]) expect(s.topNgramCharFraction[n]).toBeCloseTo(topRef(words, n, text.length), 10);
+      for (const n of [5, 6, 7, 8, 9, 10]) expect(s.dupNgramCharFraction[n]).toBeCloseTo(dupRef(words, n, text.length), 10);
+    }
+  });
+
   it('flags heuristic failures with stable codes, and passes clean prose', () => {
     const h = scoreOptionsSchema.parse({}).heuristics;
     expect(heuristicFailures(PROSE, h)).toEqual([]);

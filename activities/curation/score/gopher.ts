@@ -93,7 +93,12 @@ export function gopherStats(text: string, withRepetition: boolean): GopherStats 
     hb[i] = Math.imul(0x2545f491 + seq[i]!, 0x9e3779b1);
   }
   let noDuplicates = false;
+  let topRepeats = true;
   for (let k = 2; k <= 10; k++) {
+    if (k >= 5 && noDuplicates) {
+      stats.dupNgramCharFraction[k] = 0;
+      continue;
+    }
     const count = m - k + 1;
     const na = new Int32Array(Math.max(0, count));
     const nb = new Int32Array(Math.max(0, count));
@@ -106,21 +111,31 @@ export function gopherStats(text: string, withRepetition: boolean): GopherStats 
     const key = (i: number) => (ha[i]! >>> 0) * 2097152 + ((hb[i]! >>> 0) & 0x1fffff);
     if (k <= 4) {
       const counts = new Map<number, number>();
-      let best = 0;
-      let bestIdx = -1;
-      for (let i = 0; i < count; i++) {
-        const kk = key(i);
-        const c = (counts.get(kk) ?? 0) + 1;
-        counts.set(kk, c);
-        if (c > best) {
-          best = c;
-          bestIdx = i;
+      let best = count > 0 ? 1 : 0;
+      let bestIdx = count > 0 ? 0 : -1;
+      // A repeated k-gram contains a repeated (k-1)-gram: with none at k-1 every k-gram occurs once
+      // and the first one is the "most common" (as Counter.most_common returns it).
+      if (topRepeats) {
+        for (let i = 0; i < count; i++) {
+          const kk = key(i);
+          const c = (counts.get(kk) ?? 0) + 1;
+          counts.set(kk, c);
+          if (c > best) best = c;
+        }
+        // Among equally frequent n-grams, Counter.most_common returns the first seen.
+        for (let i = 0; i < count; i++) {
+          if (counts.get(key(i)) === best) {
+            bestIdx = i;
+            break;
+          }
         }
       }
       // datatrove joins the n-gram's words with spaces and counts the most common one even when it occurs once.
       let chars = k - 1;
       if (bestIdx !== -1) for (let j = bestIdx; j < bestIdx + k; j++) chars += wlen[j]!;
       stats.topNgramCharFraction[k] = bestIdx !== -1 ? (chars * best) / len : 0;
+      topRepeats = best > 1;
+      if (k === 4 && !topRepeats) noDuplicates = true;
       continue;
     }
     // A duplicated k-gram contains a duplicated 5-gram: with none at 5 there are none above.
