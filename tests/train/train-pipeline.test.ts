@@ -42,6 +42,18 @@ afterAll(async () => {
   await worker?.stop();
 });
 
+/** The pid of the llamacpp trainer child of the test worker, if one runs (`ps` exits 1 when none). */
+function trainerPid(): number | undefined {
+  let out = '';
+  try {
+    out = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(worker.process.pid)], { encoding: 'utf8' });
+  } catch {
+    return undefined;
+  }
+  const line = out.split('\n').find((l) => l.includes('llamacpp-child.js'));
+  return line ? Number(line.trim().split(/\s+/)[0]) : undefined;
+}
+
 const store = (): LocalArtifactStore => new LocalArtifactStore(statePaths(env.FORGELINE_HOME!).artifacts);
 const stepOf = (state: { steps: { id: string; metadata: Record<string, unknown>; outputs: Record<string, ArtifactRef> }[] }, id: string) => state.steps.find((s) => s.id === id)!;
 
@@ -98,6 +110,40 @@ describe('train step (llamacpp backend) through Temporal', () => {
     }
   }, 900_000);
 
+  it('cancelling the run kills the trainer process', async () => {
+    const data = path.join(env.FORGELINE_HOME!, 'train-cancel.jsonl');
+    await writeDataset(data, 24);
+    const { client, close } = await testClient();
+    try {
+      const runId = await startRun(client, {
+        pipeline: 'test-train',
+        params: { data, phases: [{ name: 'cancel', epochs: 5, learningRate: 1e-3 }], tag: `-c${Date.now()}` },
+      });
+      let pid: number | undefined;
+      for (let i = 0; i < 300 && pid === undefined; i++) {
+        await new Promise((r) => setTimeout(r, 1000));
+        pid = trainerPid();
+      }
+      expect(pid).toBeDefined();
+      await client.workflow.getHandle(runId).cancel();
+      const final = await awaitRun(client, runId);
+      expect(final.temporalStatus).toBe('CANCELLED');
+      let alive = true;
+      // The worker learns of the cancellation with its next heartbeat (throttled by the SDK), then kills the child.
+      for (let i = 0; i < 240 && alive; i++) {
+        try {
+          process.kill(pid!, 0);
+          await new Promise((r) => setTimeout(r, 500));
+        } catch {
+          alive = false;
+        }
+      }
+      expect(alive).toBe(false);
+    } finally {
+      await close();
+    }
+  }, 600_000);
+
   it('a trainer killed mid-run is retried and resumes from its last checkpoint', async () => {
     const data = path.join(env.FORGELINE_HOME!, 'train-resume.jsonl');
     await writeDataset(data, 24);
@@ -121,10 +167,9 @@ describe('train step (llamacpp backend) through Temporal', () => {
         }
       }
       expect(checkpointStep).toBeGreaterThan(0);
-      const children = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(worker.process.pid)], { encoding: 'utf8' });
-      const trainer = children.split('\n').find((l) => l.includes('llamacpp-child.js'));
+      const trainer = trainerPid();
       expect(trainer).toBeDefined();
-      process.kill(Number(trainer!.trim().split(/\s+/)[0]), 'SIGKILL');
+      process.kill(trainer!, 'SIGKILL');
 
       const final = await awaitRun(client, runId);
       expect(final.temporalStatus).toBe('COMPLETED');
