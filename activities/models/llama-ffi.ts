@@ -37,9 +37,8 @@ function findLib(dir: string, stem: string): string {
   return path.join(dir, hit);
 }
 
-export const LLAMA_FTYPE = { F32: 0, F16: 1, Q8_0: 7, Q4_K_M: 15, Q5_K_M: 17, Q6_K: 18 } as const;
-export type QuantType = Exclude<keyof typeof LLAMA_FTYPE, 'F32'>;
-export const QUANT_TYPES = ['Q4_K_M', 'Q5_K_M', 'Q6_K', 'Q8_0', 'F16'] as const satisfies readonly QuantType[];
+import { LLAMA_FTYPE, QUANT_TYPES, type QuantType } from './quant-types.js';
+export { LLAMA_FTYPE, QUANT_TYPES, type QuantType };
 
 const Ptr = 'void *';
 

@@ -1,9 +1,9 @@
 import { childScript, runChild } from './child-runner.js';
 import type { QuantizeRequest, QuantizeResult } from './child/quantize-child.js';
 import { GGUF_TYPE, gguf, readGguf, rewriteGgufMetadata, type GgufValue } from './gguf-writer.js';
-import type { QuantType } from './llama-ffi.js';
+import type { QuantType } from './quant-types.js';
 
-export { QUANT_TYPES, type QuantType } from './llama-ffi.js';
+export { QUANT_TYPES, type QuantType } from './quant-types.js';
 
 /** Metadata every exported model carries (the "name, description, license, data digest"). */
 export interface ModelCard {
