@@ -33,17 +33,29 @@ function tokenize(text: string): Token[] {
   return model!.tokenize(text, false, bos !== null ? 'trimLeadingSpace' : undefined);
 }
 
-/** Runs `work` over the items with one worker per sequence; concurrent decodes share batches. */
-async function pool<I, R>(id: number, items: I[], work: (seq: LlamaContextSequence, item: I) => Promise<R>): Promise<R[]> {
+/**
+ * Runs `work` over the items with one worker per sequence; concurrent decodes share batches.
+ * Consecutive items with the same `group` key (the choices of one question) stay on one sequence,
+ * so that the shared context is evaluated once and reused from the KV cache.
+ */
+async function pool<I, R>(id: number, items: I[], work: (seq: LlamaContextSequence, item: I) => Promise<R>, group?: (item: I) => string): Promise<R[]> {
   const results: R[] = new Array<R>(items.length);
+  const groups: number[][] = [];
+  items.forEach((item, i) => {
+    const last = groups[groups.length - 1];
+    if (last && group && group(items[last[0]!]!) === group(item)) last.push(i);
+    else groups.push([i]);
+  });
   let next = 0;
   let done = 0;
   await Promise.all(
     sequences.map(async (seq) => {
-      for (let i = next++; i < items.length; i = next++) {
-        results[i] = await work(seq, items[i]!);
-        done++;
-        if (done % 8 === 0 || done === items.length) send({ id, progress: done });
+      for (let g = next++; g < groups.length; g = next++) {
+        for (const i of groups[g]!) {
+          results[i] = await work(seq, items[i]!);
+          done++;
+          if (done % 8 === 0 || done === items.length) send({ id, progress: done });
+        }
       }
     }),
   );
@@ -145,7 +157,7 @@ async function handle(msg: ParentMessage): Promise<unknown> {
     case 'generate':
       return pool(msg.id, msg.items, generate);
     case 'loglik':
-      return pool(msg.id, msg.items, loglik);
+      return pool(msg.id, msg.items, loglik, (item) => item.context);
     case 'rolling':
       return pool(msg.id, msg.items, rolling);
     case 'close':

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { definePipeline } from '../../../core/dsl/pipeline.js';
+import { definePipeline } from '../../core/dsl/pipeline.js';
 
 const FIX = 'tests/fixtures/eval';
 
