@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LocalLineageStore, Neo4jLineageStore } from '../../activities/lineage/index.js';
 import { awaitRun, startRun, type RunSnapshot } from '../../core/client/runs.js';
+import { CPU_QUEUE, WORKFLOW_TYPE } from '../../core/queues.js';
 import { Client, Connection } from '@temporalio/client';
 import { cli, startWorker, testEnv, type RunningWorker } from '../support/harness.js';
 import { startNeo4j, type TestNeo4j } from '../support/neo4j.js';
@@ -36,9 +37,8 @@ async function runPipeline(pipeline: string, params: Record<string, unknown>, id
 async function both(args: string[]): Promise<string> {
   const fromNeo4j = await cli([...args, '--store', 'neo4j'], env);
   const fromLocal = await cli([...args, '--store', 'local'], env);
-  expect(fromNeo4j.stderr).toBe('');
-  expect(fromNeo4j.code).toBe(0);
-  expect(fromLocal.code).toBe(0);
+  expect({ code: fromNeo4j.code, stderr: fromNeo4j.stderr }).toEqual({ code: 0, stderr: '' });
+  expect({ code: fromLocal.code, stderr: fromLocal.stderr }).toEqual({ code: 0, stderr: '' });
   expect(fromLocal.stdout).toBe(fromNeo4j.stdout);
   return fromNeo4j.stdout;
 }
@@ -155,6 +155,33 @@ describe('lineage of real pipeline runs, in Neo4j and in the embedded store', ()
     expect((JSON.parse(derived) as { runs: Array<{ distance: number; steps: string[] }> }).runs).toEqual([
       expect.objectContaining({ distance: 0, steps: ['train-calibration', 'train-reasoning'] }),
     ]);
+  });
+
+  it('records a run started by a Temporal Schedule as started by that schedule', async () => {
+    const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS! });
+    const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE! });
+    const scheduleId = `lineage-schedule-${Date.now()}`;
+    const schedule = await client.schedule.create({
+      scheduleId,
+      spec: { intervals: [{ every: '1 hour' }] },
+      action: { type: 'startWorkflow', workflowType: WORKFLOW_TYPE, taskQueue: CPU_QUEUE, args: [{ pipeline: 'test-chain', params: { length: 1, tag: scheduleId } }] },
+      state: { paused: true },
+    });
+    try {
+      await schedule.trigger();
+      let runId: string | undefined;
+      for (let i = 0; i < 100 && !runId; i++) {
+        runId = (await schedule.describe()).info.recentActions[0]?.action.workflow.workflowId;
+        if (!runId) await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(runId).toBeDefined();
+      expect((await awaitRun(client, runId!)).temporalStatus).toBe('COMPLETED');
+      const text = await both(['lineage', runId!]);
+      expect(text).toContain(`by schedule:${scheduleId}`);
+    } finally {
+      await schedule.delete();
+      await connection.close();
+    }
   });
 
   it('reports unknown targets with a clear error', async () => {
