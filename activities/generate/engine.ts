@@ -189,7 +189,7 @@ export async function runGeneration(input: EngineInput): Promise<EngineOutput> {
               meta: { family: slot.family, variant: slot.variant, provider: provider.name, model, prompt: `${prompt.id}@${prompt.version}` },
             };
           }
-          let problem = family.check(example, { labels: plan.labels, variant: slot.variant });
+          let problem = await family.check(example, { labels: plan.labels, variant: slot.variant });
           if (!problem && family.noveltyText && noveltyFamilies.has(slot.family)) {
             const n = pool.check(family.noveltyText(example));
             if (!n.novel) problem = { reason: 'not_novel', detail: `ROUGE-L ${n.similarity.toFixed(3)} to a pooled example` };

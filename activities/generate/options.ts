@@ -12,6 +12,7 @@ export const generateOptions = z
     families: z.record(z.string(), z.number().nonnegative()).optional().describe('family -> weight; replaces the preset'),
     variants: z.record(z.string(), z.record(z.string(), z.number().nonnegative())).default({}).describe('family -> variant -> weight; overrides a family default'),
     labels: z.array(z.string().min(1)).min(2).optional().describe('label set of text_classification (balanced)'),
+    cypherParser: z.enum(['builtin', 'neo4j']).default('builtin').describe("Cypher check: the built-in syntax checker, or Neo4j's parser (exact, slower)"),
     maxAttempts: z.number().int().min(1).max(10).default(3).describe('tries per example before it is rejected'),
     maxTokens: z.number().int().positive().default(1024).describe('reply token limit per request'),
     includeMeta: z.boolean().default(true).describe('add id and meta {family, variant, provider, model, prompt} to each example'),

@@ -1,6 +1,7 @@
 import { defineStep } from '../../core/dsl/step-kind.js';
 import { PipelineError } from '../../core/errors.js';
 import { readRecords } from '../../core/stage/records-io.js';
+import { builtinCypherChecker, neo4jCypherChecker } from './checks/cypher.js';
 import { runGeneration } from './engine.js';
 import { allFamilies } from './families/index.js';
 import { generateOptions, type GenerateOptions } from './options.js';
@@ -66,7 +67,8 @@ export const generateStep = defineStep({
     }
     const provider = makeProvider(ctx, options);
     try {
-      const r = await runGeneration({ ctx, options, provider, families: allFamilies(), seeds });
+      const checker = options.cypherParser === 'neo4j' ? neo4jCypherChecker : builtinCypherChecker;
+      const r = await runGeneration({ ctx, options, provider, families: allFamilies(checker), seeds });
       return { outputs: { records: r.records, rejects: r.rejects, report: r.report }, metadata: r.metadata };
     } finally {
       await provider.close();

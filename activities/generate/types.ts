@@ -71,7 +71,7 @@ export interface Family {
   /** The example record built from a (schema-valid) reply. */
   build(reply: Record<string, unknown>, slot: Slot): Example;
   /** Family-specific checks; undefined when the example may be kept. */
-  check(example: Example, ctx: CheckContext): Problem | undefined;
+  check(example: Example, ctx: CheckContext): Problem | undefined | Promise<Problem | undefined>;
   /** The `template` provider: a deterministic reply for a slot. Absent where only an LLM can write the example. */
   template?(slot: Slot, rng: Rng, labels: readonly string[]): Record<string, unknown>;
   /** The field whose text the novelty filter compares. */

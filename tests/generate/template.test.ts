@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { builtinCypherChecker } from '../../activities/generate/checks/cypher.js';
+import { builtinCypherChecker, neo4jCypherChecker } from '../../activities/generate/checks/cypher.js';
 import { allFamilies } from '../../activities/generate/families/index.js';
 import { apportion, planSlots } from '../../activities/generate/plan.js';
 import { canonical } from '../../activities/generate/rng.js';
@@ -41,7 +41,7 @@ describe('exact coverage (template provider)', () => {
     expect(countBy(recs, (r) => String(r.task))).toEqual({ schema_generate: 200, json_repair: 100, text_to_json: 100, json_transform: 50, json_style_strict: 50 });
     const families = allFamilies();
     for (const r of recs) {
-      expect(families.get(r.meta.family)!.check(r, { labels: [], variant: r.meta.variant })).toBeUndefined();
+      expect(await families.get(r.meta.family)!.check(r, { labels: [], variant: r.meta.variant })).toBeUndefined();
     }
     const repairs = recs.filter((r) => r.task === 'json_repair');
     expect(countBy(repairs, (r) => r.meta.variant)).toEqual({ sft: 50, dpo: 50 });
@@ -91,23 +91,30 @@ describe('checks', () => {
     for (const q of bad) expect([q, builtinCypherChecker.check(q).ok]).toEqual([q, false]);
   });
 
-  it('each family check names a stable reason code', () => {
+  it("the template's Cypher also passes Neo4j's own parser (cypherParser: neo4j)", async () => {
+    const run = await generate({ provider: 'template', preset: 'cypher', count: 60, seed: 5, cypherParser: 'neo4j' });
+    expect(run.records).toHaveLength(60);
+    expect((run.metadata as { families: { cypher: { retried: object } } }).families.cypher.retried).toEqual({});
+    expect(await neo4jCypherChecker.check('MATCH (u:User RETURN u')).toMatchObject({ ok: false });
+  });
+
+  it('each family check names a stable reason code', async () => {
     const f = allFamilies();
     const ctx = { labels: ['a', 'b'], variant: 'a' };
     const repair = f.get('json_repair')!;
-    expect(repair.check({ input: { broken_json: '{"a":1}' }, output: '{"a":1}' }, ctx)?.reason).toBe('repair_input_not_broken');
-    expect(repair.check({ input: { broken_json: '{"a":1,}' }, output: '{"a":1' }, ctx)?.reason).toBe('output_not_json');
-    expect(repair.check({ input: { broken_json: '{"a":1,}' }, chosen: '{"a":1}', rejected: '{ "a" : 1 }' }, ctx)?.reason).toBe('dpo_identical');
-    expect(repair.check({ input: { broken_json: '{"a":1,}' }, chosen: '{"a":1}', rejected: '{"a":1,}' }, ctx)).toBeUndefined();
+    expect((await repair.check({ input: { broken_json: '{"a":1}' }, output: '{"a":1}' }, ctx))?.reason).toBe('repair_input_not_broken');
+    expect((await repair.check({ input: { broken_json: '{"a":1,}' }, output: '{"a":1' }, ctx))?.reason).toBe('output_not_json');
+    expect((await repair.check({ input: { broken_json: '{"a":1,}' }, chosen: '{"a":1}', rejected: '{ "a" : 1 }' }, ctx))?.reason).toBe('dpo_identical');
+    expect(await repair.check({ input: { broken_json: '{"a":1,}' }, chosen: '{"a":1}', rejected: '{"a":1,}' }, ctx)).toBeUndefined();
     const schema = f.get('schema_generate')!;
-    expect(schema.check({ input: { schema: '{"type":"object","properties":{"a":{"type":"integer"}}}' }, output: '{"a":"x"}' }, ctx)?.reason).toBe('output_schema_mismatch');
-    expect(schema.check({ input: { schema: '{"type":"nope"}' }, output: '{}' }, ctx)?.reason).toBe('schema_invalid');
+    expect((await schema.check({ input: { schema: '{"type":"object","properties":{"a":{"type":"integer"}}}' }, output: '{"a":"x"}' }, ctx))?.reason).toBe('output_schema_mismatch');
+    expect((await schema.check({ input: { schema: '{"type":"nope"}' }, output: '{}' }, ctx))?.reason).toBe('schema_invalid');
     const style = f.get('json_style_strict')!;
-    expect(style.check({ input: { json: '{"b":1,"a":2}' }, output: '{"b":1,"a":2}' }, ctx)?.reason).toBe('style_not_normalized');
-    expect(style.check({ input: { json: '{"b":1,"a":2}' }, output: '{"a":3,"b":1}' }, ctx)?.reason).toBe('style_data_changed');
-    expect(f.get('cypher')!.check({ input: 'x', output: 'MATCH (n RETURN n' }, ctx)?.reason).toBe('cypher_parse_error');
-    expect(f.get('text_classification')!.check({ input: 'hello', output: 'c' }, ctx)?.reason).toBe('label_not_in_set');
-    expect(f.get('tlp')!.check({ input: 'x', output: 'TLP:PURPLE', reasoning: 'r' }, { labels: [], variant: 'TLP:RED' })?.reason).toBe('label_not_in_set');
-    expect(f.get('code_generation')!.check({ input: 'x', output: 'def f(:\n  return (1', language: 'python' }, ctx)?.reason).toBe('code_invalid');
+    expect((await style.check({ input: { json: '{"b":1,"a":2}' }, output: '{"b":1,"a":2}' }, ctx))?.reason).toBe('style_not_normalized');
+    expect((await style.check({ input: { json: '{"b":1,"a":2}' }, output: '{"a":3,"b":1}' }, ctx))?.reason).toBe('style_data_changed');
+    expect((await f.get('cypher')!.check({ input: 'x', output: 'MATCH (n RETURN n' }, ctx))?.reason).toBe('cypher_parse_error');
+    expect((await f.get('text_classification')!.check({ input: 'hello', output: 'c' }, ctx))?.reason).toBe('label_not_in_set');
+    expect((await f.get('tlp')!.check({ input: 'x', output: 'TLP:PURPLE', reasoning: 'r' }, { labels: [], variant: 'TLP:RED' }))?.reason).toBe('label_not_in_set');
+    expect((await f.get('code_generation')!.check({ input: 'x', output: 'def f(:\n  return (1', language: 'python' }, ctx))?.reason).toBe('code_invalid');
   });
 });

@@ -87,10 +87,10 @@ export function cypherFamily(checker: CypherChecker = builtinCypherChecker): Fam
     replySchema: () => ({ type: 'object', properties: { input: { type: 'string' }, output: { type: 'string' } }, required: ['input', 'output'], additionalProperties: false }),
     vars: (slot, rng) => ({ slot: String(slot.index), variant: slot.variant, categoryHint: HINTS[slot.variant] ?? slot.variant, labels: rng.sample(LABELS, 3).join(', ') }),
     build: (r, slot) => ({ instruction: 'Convert to Cypher', input: String(r.input ?? ''), output: String(r.output ?? '').trim(), category: slot.variant }),
-    check(ex) {
+    async check(ex) {
       const empty = nonEmpty(ex, ['input', 'output']);
       if (empty) return empty;
-      const verdict = checker.check(ex.output as string);
+      const verdict = await checker.check(ex.output as string);
       return verdict.ok ? undefined : { reason: 'cypher_parse_error', detail: verdict.error };
     },
     template(slot, rng) {
