@@ -54,7 +54,14 @@ export async function runPipeline(input: RunPipelineInput): Promise<RunResult> {
   setHandler(statusQuery, () => state);
   upsertMemo({ pipeline: input.pipeline });
 
-  const plan = await planning.compilePlan({ pipeline: input.pipeline, params: input.params ?? {} });
+  let plan: Plan;
+  try {
+    plan = await planning.compilePlan({ pipeline: input.pipeline, params: input.params ?? {} });
+  } catch (err) {
+    state.status = isCancellation(err) ? 'cancelled' : 'failed';
+    state.error = describe(err);
+    throw err;
+  }
   state.notes = plan.notes;
   state.steps = plan.steps.map((s) => ({ id: s.id, kind: s.kind, status: 'pending', taskQueue: s.activity.taskQueue, outputs: {}, metadata: {} }));
   state.status = 'running';
@@ -90,6 +97,7 @@ async function runDag(plan: Plan, state: RunState, input: RunPipelineInput, deci
   const ready = () =>
     plan.steps.filter((s) => byId.get(s.id)!.status === 'pending' && !running.has(s.id) && upstreamOf(s).every(isDone));
 
+  const lineageWrites: Promise<void>[] = [];
   const launch = (step: PlanStep): void => {
     const st = byId.get(step.id)!;
     st.status = 'running';
@@ -112,7 +120,8 @@ async function runDag(plan: Plan, state: RunState, input: RunPipelineInput, deci
             skipDownstream(plan, byId, step.id);
           }
           if (st.approval?.state === 'rejected') st.status = 'rejected';
-          return recordLineage(step, st, resolveInputs(step, byId), result, state);
+          // Lineage is written beside the run, not in its critical path: dependents start at once.
+          lineageWrites.push(recordLineage(step, st, resolveInputs(step, byId), result, state));
         },
         (error: unknown) => {
           if (failure || isCancellation(error)) st.status = 'cancelled';
@@ -137,6 +146,7 @@ async function runDag(plan: Plan, state: RunState, input: RunPipelineInput, deci
     if (running.size === 0) break;
     await Promise.race(running.values());
   }
+  await Promise.all(lineageWrites);
   if (failure) {
     for (const s of state.steps) if (s.status === 'pending') s.status = 'skipped';
     const { step, error } = failure;

@@ -46,7 +46,14 @@ export async function executeStep(deps: ActivityDeps, kind: AnyStepKind, input: 
     const hit = await deps.cache.lookup(key);
     if (hit) {
       log.info({ cacheKey: key }, 'step cache hit');
-      return { status: 'cached', outputs: hit.outputs, metadata: hit.metadata, cacheKey: key, durationMs: Date.now() - started };
+      return {
+        status: 'cached',
+        outputs: hit.outputs,
+        metadata: hit.metadata,
+        cacheKey: key,
+        durationMs: Date.now() - started,
+        ...(hit.halt ? { halt: hit.halt } : {}),
+      };
     }
   }
 
@@ -79,7 +86,7 @@ export async function executeStep(deps: ActivityDeps, kind: AnyStepKind, input: 
       if (!outputs[name]) throw new PipelineError('STEP_FAILED', `step kind "${kind.kind}" did not produce its output "${name}"`);
     }
     const metadata = result.metadata ?? {};
-    await deps.cache.save(key, { outputs, metadata });
+    await deps.cache.save(key, { outputs, metadata, ...(result.halt ? { halt: result.halt } : {}) });
     log.info({ durationMs: Date.now() - started }, 'step succeeded');
     return {
       status: 'succeeded',

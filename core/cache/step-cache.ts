@@ -17,6 +17,8 @@ export interface CacheKeyParts {
 export interface CachedResult {
   outputs: Record<string, ArtifactRef>;
   metadata: Record<string, unknown>;
+  /** A cached step that halted the run halts it again when served from the cache. */
+  halt?: { reason: string };
 }
 
 /** key = kind + implementation version + canonical options + input digests (DESIGN.md, Step cache). */
