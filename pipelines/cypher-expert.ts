@@ -39,6 +39,6 @@ export default definePipeline({
       { phase: 'cypher', test: { metrics: ['exact_match', 'cypher_valid'], limit: params.evalLimit, maxTokens: 96 } },
       { tuned: first!.out('model'), base: base.out('model'), test: split.out('test') },
     );
-    p.step('report', 'report', { title: 'cypher-expert' }, { evals: [evaluation.out('report')], reports: [scored.out('report'), split.out('report')] });
+    p.step('report', 'report', { title: 'cypher-expert' }, { evals: [evaluation.out('report')], curves: [trained.out('progress')], reports: [scored.out('report'), split.out('report')] });
   },
 });

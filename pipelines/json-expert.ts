@@ -40,6 +40,6 @@ export default definePipeline({
       { phase: 'json', test: { metrics: ['json_valid', 'schema_valid', 'exact_match'], limit: params.evalLimit, maxTokens: 96 } },
       { tuned: first!.out('model'), base: base.out('model'), test: split.out('test') },
     );
-    p.step('report', 'report', { title: 'json-expert' }, { evals: [evaluation.out('report')], reports: [scored.out('report'), split.out('report')] });
+    p.step('report', 'report', { title: 'json-expert' }, { evals: [evaluation.out('report')], curves: [trained.out('progress')], reports: [scored.out('report'), split.out('report')] });
   },
 });

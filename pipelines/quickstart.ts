@@ -48,6 +48,7 @@ export default definePipeline({
       { title: 'Forgeline quickstart' },
       {
         evals: [evaluation.out('report')],
+        curves: [trained.out('progress')],
         reports: [scrubbed.out('report'), scored.out('report'), split.out('report'), mix.out('report'), q8.out('report'), trained.out('report')],
         models: [trained.out('model'), q8.out('model')],
       },

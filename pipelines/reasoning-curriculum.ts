@@ -59,6 +59,6 @@ export default definePipeline({
       model = trained;
     }
     const final = p.step('quantize', 'quantize', { type: params.quantize[0], name: 'reasoning-curriculum' }, { model: model.out('model') });
-    p.step('report', 'report', { title: 'reasoning-curriculum' }, { evals, reports: [final.out('report')] });
+    p.step('report', 'report', { title: 'reasoning-curriculum' }, { evals, curves, reports: [final.out('report')] });
   },
 });

@@ -41,6 +41,6 @@ export default definePipeline({
       { phase: 'weekly', test: { metrics: ['rouge_l', 'perplexity'], limit: params.evalLimit, maxTokens: 64 } },
       { tuned: first!.out('model'), base: base.out('model'), test: split.out('test') },
     );
-    p.step('report', 'report', { title: 'relationship-coach' }, { evals: [evaluation.out('report')], reports: [scrubbed.out('report'), scored.out('report'), split.out('report')] });
+    p.step('report', 'report', { title: 'relationship-coach' }, { evals: [evaluation.out('report')], curves: [trained.out('progress')], reports: [scrubbed.out('report'), scored.out('report'), split.out('report')] });
   },
 });

@@ -43,6 +43,6 @@ export default definePipeline({
       },
       { tuned: first!.out('model'), base: base.out('model'), test: split.out('test') },
     );
-    p.step('report', 'report', { title: 'tlp-classifier' }, { evals: [evaluation.out('report')], reports: [scored.out('report'), split.out('report')] });
+    p.step('report', 'report', { title: 'tlp-classifier' }, { evals: [evaluation.out('report')], curves: [trained.out('progress')], reports: [scored.out('report'), split.out('report')] });
   },
 });

@@ -27,7 +27,8 @@ export const reportStep = defineStep({
   inputs: {
     evals: { kind: 'report', many: true, optional: true },
     reports: { kind: 'report', many: true, optional: true },
-    curves: { kind: 'records', many: true, optional: true },
+    /** Loss curves: the train step's `progress` (a JSON array of rows) or any JSONL of rows. */
+    curves: { kind: 'report', many: true, optional: true },
     models: { kind: 'model', many: true, optional: true },
   },
   outputs: { html: 'report' },
@@ -61,7 +62,8 @@ export const reportStep = defineStep({
     for (const [i, ref] of (inputs.curves ?? []).entries()) {
       const phase = producer.get(ref.sha256)?.stepId ?? `phase ${i + 1}`;
       const rows: Record<string, unknown>[] = [];
-      for await (const { value } of readRecords(ctx.store, ref)) rows.push(value);
+      if (ref.schema === 'train-curve') rows.push(...(await readJsonArtifact<Record<string, unknown>[]>(ctx.store, ref)));
+      else for await (const { value } of readRecords(ctx.store, ref)) rows.push(value);
       const stride = Math.max(1, Math.ceil(rows.length / MAX_CURVE_POINTS));
       rows.forEach((row, k) => {
         if (k % stride === 0 || k === rows.length - 1) curveRows.push({ phase, row });

@@ -28,5 +28,8 @@ export default async function globalSetup(): Promise<void> {
   });
   (globalThis as { __forgelineServer?: DevServer }).__forgelineServer = server;
   const services: TestServices = { temporalAddress: server.address, temporalUi: server.uiUrl, namespaces: NAMESPACES };
+  // Test workers inherit this variable, so concurrent jest runs on one machine never share a server;
+  // the file serves tools started outside jest.
+  process.env.FORGELINE_TEST_SERVICES = JSON.stringify(services);
   await writeFile(SERVICES_FILE, JSON.stringify(services));
 }

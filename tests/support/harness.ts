@@ -8,7 +8,7 @@ import type { TestServices } from './global-setup.js';
 import { CLI, SERVICES_FILE, TEST_PIPELINES, WORKER_MAIN, REPO_ROOT } from './paths.js';
 
 export function services(): TestServices {
-  return JSON.parse(readFileSync(SERVICES_FILE, 'utf8')) as TestServices;
+  return JSON.parse(process.env.FORGELINE_TEST_SERVICES ?? readFileSync(SERVICES_FILE, 'utf8')) as TestServices;
 }
 
 /** This jest worker's own namespace on the shared dev server. */

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readFile } from 'node:fs/promises';
+import { awaitRun, startRun, type RunSnapshot } from '../../core/client/runs.js';
+import { cli, startWorker, testClient, testEnv, type RunningWorker } from '../support/harness.js';
+
+/** Test-size params: a few dozen examples, one short epoch, Q8_0 only, a handful of eval examples. */
+const SMALL = { epochs: 1, contextSize: 64, quantize: ['Q8_0'], evalLimit: 3 };
+
+let env: NodeJS.ProcessEnv;
+let worker: RunningWorker;
+beforeAll(async () => {
+  env = await testEnv();
+  worker = await startWorker(env);
+});
+afterAll(async () => {
+  await worker?.stop();
+});
+
+async function run(pipeline: string, params: Record<string, unknown>, whileRunning?: (runId: string) => Promise<void>): Promise<RunSnapshot> {
+  const { client, close } = await testClient();
+  try {
+    const runId = await startRun(client, { pipeline, params });
+    const done = awaitRun(client, runId);
+    if (whileRunning) await whileRunning(runId);
+    return await done;
+  } finally {
+    await close();
+  }
+}
+
+function step(s: RunSnapshot, id: string) {
+  const found = s.state?.steps.find((x) => x.id === id);
+  if (!found) throw new Error(`no step ${id} in ${s.runId}`);
+  return found;
+}
+
+async function expectTrainedAndEvaluated(s: RunSnapshot, trainId = 'train', evalId = 'evaluate') {
+  expect(s.failure).toBeUndefined();
+  expect(s.temporalStatus).toBe('COMPLETED');
+  const train = step(s, trainId);
+  expect(train.outputs.model?.kind).toBe('model');
+  const evaluation = step(s, evalId);
+  const report = JSON.parse(await readFile(evaluation.outputs.report!.uri.replace('file://', ''), 'utf8')) as { schema: string };
+  expect(report.schema).toBe('eval');
+  const html = step(s, 'report').outputs.html!;
+  expect(html.bytes).toBeGreaterThan(1000);
+}
+
+describe('the seed pipelines, end to end at test size on the embedded Temporal', () => {
+  it('json-expert', async () => {
+    const s = await run('json-expert', { examples: 60, ...SMALL });
+    await expectTrainedAndEvaluated(s);
+    expect(step(s, 'split').outputs.train!.records).toBeGreaterThan(step(s, 'split').outputs.test!.records!);
+  });
+
+  it('cypher-expert', async () => {
+    const s = await run('cypher-expert', { examples: 60, ...SMALL });
+    await expectTrainedAndEvaluated(s);
+  });
+
+  it('tlp-classifier', async () => {
+    const s = await run('tlp-classifier', { examples: 60, ...SMALL });
+    await expectTrainedAndEvaluated(s);
+  });
+
+  it('relationship-coach skips under the new-data threshold and trains over it', async () => {
+    const skipped = await run('relationship-coach', { ...SMALL, minNewExamples: 100_000 });
+    expect(skipped.state?.status).toBe('skipped');
+    expect(step(skipped, 'train').status).toBe('skipped');
+    const trained = await run('relationship-coach', { ...SMALL, minNewExamples: 5 });
+    await expectTrainedAndEvaluated(trained);
+    const pii = step(trained, 'pii').metadata as { findings?: Record<string, number> };
+    expect(JSON.stringify(pii)).toMatch(/email/);
+  });
+
+  it('reasoning-curriculum trains four phases, waiting for the red-team approval', async () => {
+    const s = await run('reasoning-curriculum', { ...SMALL, perPhase: 40 }, async (runId) => {
+      for (let i = 0; i < 600; i++) {
+        const st = await cli(['status', runId, '--json'], env);
+        const waiting = (JSON.parse(st.stdout) as { steps: { id: string; status: string }[] }).steps.find((x) => x.id === 'red-team-review');
+        if (waiting && waiting.status === 'running') break;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+      const approved = await cli(['approve', runId, 'red-team-review', '--note', 'reviewed in test', '--by', 'tester'], env);
+      expect(approved.code).toBe(0);
+    });
+    await expectTrainedAndEvaluated(s, 'train-4', 'evaluate-4');
+    for (const n of [1, 2, 3]) expect(step(s, `evaluate-${n}`).status).toBe('succeeded');
+  });
+});
