@@ -95,7 +95,8 @@ export const trainStep = defineStep({
   outputs: { model: 'model', weights: 'file', progress: 'report', report: 'report', rejects: 'records' },
   options: trainOptions,
   retry: { maximumAttempts: 3, initialIntervalMs: 1000 },
-  timeouts: { heartbeatMs: 120_000 },
+  // The worker heartbeats every 2 s while the trainer child works; the SDK sends at most one per 0.8 x this.
+  timeouts: { heartbeatMs: 30_000 },
   async run(ctx, inputs, options) {
     const trainer = trainerFor(options.backend);
     if (options.backend === 'llamacpp' && !inputs.model) {

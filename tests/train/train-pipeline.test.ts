@@ -146,7 +146,9 @@ describe('train step (llamacpp backend) through Temporal', () => {
 
   it('a trainer killed mid-run is retried and resumes from its last checkpoint', async () => {
     const data = path.join(env.FORGELINE_HOME!, 'train-resume.jsonl');
-    await writeDataset(data, 24);
+    // Enough steps that training outlasts the SDK's heartbeat throttle (24 s), so a heartbeat naming
+    // a checkpoint reaches the server before the run ends, on an idle machine too.
+    await writeDataset(data, 80);
     const { client, close } = await testClient();
     try {
       const runId = await startRun(client, {
