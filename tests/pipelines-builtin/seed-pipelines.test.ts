@@ -4,7 +4,8 @@ import { awaitRun, startRun, type RunSnapshot } from '../../core/client/runs.js'
 import { cli, startWorker, testClient, testEnv, type RunningWorker } from '../support/harness.js';
 
 /** Test-size params: a few dozen examples, one short epoch, Q8_0 only, a handful of eval examples. */
-const SMALL = { epochs: 1, contextSize: 64, quantize: ['Q8_0'], evalLimit: 3 };
+const SMALL = { epochs: 1, contextSize: 64, quantize: ['Q8_0'], evalLimit: 2 };
+const MINUTES = 60_000;
 
 let env: NodeJS.ProcessEnv;
 let worker: RunningWorker;
@@ -48,20 +49,20 @@ async function expectTrainedAndEvaluated(s: RunSnapshot, trainId = 'train', eval
 
 describe('the seed pipelines, end to end at test size on the embedded Temporal', () => {
   it('json-expert', async () => {
-    const s = await run('json-expert', { examples: 60, ...SMALL });
+    const s = await run('json-expert', { examples: 40, ...SMALL });
     await expectTrainedAndEvaluated(s);
     expect(step(s, 'split').outputs.train!.records).toBeGreaterThan(step(s, 'split').outputs.test!.records!);
-  });
+  }, 10 * MINUTES);
 
   it('cypher-expert', async () => {
-    const s = await run('cypher-expert', { examples: 60, ...SMALL });
+    const s = await run('cypher-expert', { examples: 40, ...SMALL });
     await expectTrainedAndEvaluated(s);
-  });
+  }, 10 * MINUTES);
 
   it('tlp-classifier', async () => {
-    const s = await run('tlp-classifier', { examples: 60, ...SMALL });
+    const s = await run('tlp-classifier', { examples: 40, ...SMALL });
     await expectTrainedAndEvaluated(s);
-  });
+  }, 10 * MINUTES);
 
   it('relationship-coach skips under the new-data threshold and trains over it', async () => {
     const skipped = await run('relationship-coach', { ...SMALL, minNewExamples: 100_000 });
@@ -71,7 +72,7 @@ describe('the seed pipelines, end to end at test size on the embedded Temporal',
     await expectTrainedAndEvaluated(trained);
     const pii = step(trained, 'pii').metadata as { findings?: Record<string, number> };
     expect(JSON.stringify(pii)).toMatch(/email/);
-  });
+  }, 15 * MINUTES);
 
   it('reasoning-curriculum trains four phases, waiting for the red-team approval', async () => {
     const s = await run('reasoning-curriculum', { ...SMALL, perPhase: 40 }, async (runId) => {
@@ -86,5 +87,5 @@ describe('the seed pipelines, end to end at test size on the embedded Temporal',
     });
     await expectTrainedAndEvaluated(s, 'train-4', 'evaluate-4');
     for (const n of [1, 2, 3]) expect(step(s, `evaluate-${n}`).status).toBe('succeeded');
-  });
+  }, 20 * MINUTES);
 });

@@ -55,7 +55,7 @@ serveChild<LlamacppJob, LlamacppResult>(async (job, progress) => {
   }
   // Hold out windows for validation when there is no separate validation set.
   const validTokens = job.validFile ? tokenizeExamples(lib, model, job.validFile) : undefined;
-  const nValid = validTokens ? Math.floor((validTokens.length - 1) / nCtx) : windows >= 4 ? Math.max(1, Math.round(windows * job.validFraction)) : 0;
+  const nValid = validTokens ? Math.max(0, Math.floor((validTokens.length - 1) / nCtx)) : windows >= 4 ? Math.max(1, Math.round(windows * job.validFraction)) : 0;
   const nTrain = validTokens ? windows : windows - nValid;
   const stepsPerEpoch = nTrain;
   const totalSteps = stepsPerEpoch * job.epochs;
