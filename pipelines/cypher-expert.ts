@@ -29,14 +29,14 @@ export default definePipeline({
     const trained = p.step(
       'train',
       'train',
-      { backend: 'llamacpp', phase: 'cypher', epochs: params.epochs, learningRate: params.learningRate, contextSize: params.contextSize, name: 'cypher-expert' },
+      { backend: 'llamacpp', phase: 'cypher', epochs: params.epochs, learningRate: params.learningRate, contextSize: params.contextSize, threads: params.threads, name: 'cypher-expert' },
       { model: base.out('model'), data: split.out('train'), valid: split.out('valid') },
     );
-    const [first] = quantizeAll(p, trained, params.quantize, 'cypher-expert');
+    const [first] = quantizeAll(p, trained, params.quantize, 'cypher-expert', params.threads);
     const evaluation = p.step(
       'evaluate',
       'evaluate',
-      { phase: 'cypher', test: { metrics: ['exact_match', 'cypher_valid'], limit: params.evalLimit, maxTokens: 96 } },
+      { phase: 'cypher', engine: { threads: params.threads }, test: { metrics: ['exact_match', 'cypher_valid'], limit: params.evalLimit, maxTokens: 96 } },
       { tuned: first!.out('model'), base: base.out('model'), test: split.out('test') },
     );
     p.step('report', 'report', { title: 'cypher-expert' }, { evals: [evaluation.out('report')], curves: [trained.out('progress')], reports: [scored.out('report'), split.out('report')] });

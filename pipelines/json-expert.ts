@@ -30,14 +30,14 @@ export default definePipeline({
     const trained = p.step(
       'train',
       'train',
-      { backend: 'llamacpp', phase: 'json', epochs: params.epochs, learningRate: params.learningRate, contextSize: params.contextSize, name: 'json-expert' },
+      { backend: 'llamacpp', phase: 'json', epochs: params.epochs, learningRate: params.learningRate, contextSize: params.contextSize, threads: params.threads, name: 'json-expert' },
       { model: base.out('model'), data: split.out('train'), valid: split.out('valid') },
     );
-    const [first] = quantizeAll(p, trained, params.quantize, 'json-expert');
+    const [first] = quantizeAll(p, trained, params.quantize, 'json-expert', params.threads);
     const evaluation = p.step(
       'evaluate',
       'evaluate',
-      { phase: 'json', test: { metrics: ['json_valid', 'schema_valid', 'exact_match'], limit: params.evalLimit, maxTokens: 96 } },
+      { phase: 'json', engine: { threads: params.threads }, test: { metrics: ['json_valid', 'schema_valid', 'exact_match'], limit: params.evalLimit, maxTokens: 96 } },
       { tuned: first!.out('model'), base: base.out('model'), test: split.out('test') },
     );
     p.step('report', 'report', { title: 'json-expert' }, { evals: [evaluation.out('report')], curves: [trained.out('progress')], reports: [scored.out('report'), split.out('report')] });

@@ -39,7 +39,7 @@ export default definePipeline({
     const evaluation = p.step(
       'evaluate',
       'evaluate',
-      { phase: 'quickstart', test: { metrics: ['exact_match', 'json_valid', 'rouge_l', 'perplexity'], limit: params.evalLimit, maxTokens: 48 }, engine: { sequences: 4, contextSize: 1024, batchSize: 512, threads: 0, gpu: 'auto' } },
+      { phase: 'quickstart', test: { metrics: ['exact_match', 'json_valid', 'rouge_l', 'perplexity'], limit: params.evalLimit, maxTokens: 32 }, engine: { sequences: 4, contextSize: 1024, batchSize: 512, threads: 1, gpu: 'auto' } },
       { tuned: q8.out('model'), base: base.out('model'), test: split.out('test') },
     );
     p.step(

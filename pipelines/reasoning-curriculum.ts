@@ -45,20 +45,20 @@ export default definePipeline({
       const trained = p.step(
         `train-${n}`,
         'train',
-        { backend: 'llamacpp', phase: phase.name, epochs: phase.epochs, learningRate: params.learningRate, contextSize: params.contextSize, name: `reasoning-${phase.name}` },
+        { backend: 'llamacpp', phase: phase.name, epochs: phase.epochs, learningRate: params.learningRate, contextSize: params.contextSize, threads: params.threads, name: `reasoning-${phase.name}` },
         { model: model.out('model'), data, valid: split.out('valid') },
       );
       curves.push(trained.out('progress'));
       const evaluation = p.step(
         `evaluate-${n}`,
         'evaluate',
-        { phase: phase.name, test: { metrics: ['exact_match', 'rouge_l'], limit: params.evalLimit, maxTokens: 48 } },
+        { phase: phase.name, engine: { threads: params.threads }, test: { metrics: ['exact_match', 'rouge_l'], limit: params.evalLimit, maxTokens: 48 } },
         { tuned: trained.out('model'), base: base.out('model'), test: split.out('test') },
       );
       evals.push(evaluation.out('report'));
       model = trained;
     }
-    const final = p.step('quantize', 'quantize', { type: params.quantize[0], name: 'reasoning-curriculum' }, { model: model.out('model') });
+    const final = p.step('quantize', 'quantize', { type: params.quantize[0], name: 'reasoning-curriculum', threads: params.threads }, { model: model.out('model') });
     p.step('report', 'report', { title: 'reasoning-curriculum' }, { evals, curves, reports: [final.out('report')] });
   },
 });

@@ -31,14 +31,14 @@ export default definePipeline({
     const trained = p.step(
       'train',
       'train',
-      { backend: 'llamacpp', phase: 'weekly', epochs: params.epochs, learningRate: params.learningRate, contextSize: params.contextSize, name: 'relationship-coach' },
+      { backend: 'llamacpp', phase: 'weekly', epochs: params.epochs, learningRate: params.learningRate, contextSize: params.contextSize, threads: params.threads, name: 'relationship-coach' },
       { model: base.out('model'), data: split.out('train'), valid: split.out('valid') },
     );
-    const [first] = quantizeAll(p, trained, params.quantize, 'relationship-coach');
+    const [first] = quantizeAll(p, trained, params.quantize, 'relationship-coach', params.threads);
     const evaluation = p.step(
       'evaluate',
       'evaluate',
-      { phase: 'weekly', test: { metrics: ['rouge_l', 'perplexity'], limit: params.evalLimit, maxTokens: 64 } },
+      { phase: 'weekly', engine: { threads: params.threads }, test: { metrics: ['rouge_l', 'perplexity'], limit: params.evalLimit, maxTokens: 64 } },
       { tuned: first!.out('model'), base: base.out('model'), test: split.out('test') },
     );
     p.step('report', 'report', { title: 'relationship-coach' }, { evals: [evaluation.out('report')], curves: [trained.out('progress')], reports: [scrubbed.out('report'), scored.out('report'), split.out('report')] });

@@ -30,15 +30,16 @@ export default definePipeline({
     const trained = p.step(
       'train',
       'train',
-      { backend: 'llamacpp', phase: 'tlp', epochs: params.epochs, learningRate: params.learningRate, contextSize: params.contextSize, name: 'tlp-classifier' },
+      { backend: 'llamacpp', phase: 'tlp', epochs: params.epochs, learningRate: params.learningRate, contextSize: params.contextSize, threads: params.threads, name: 'tlp-classifier' },
       { model: base.out('model'), data: split.out('train'), valid: split.out('valid') },
     );
-    const [first] = quantizeAll(p, trained, params.quantize, 'tlp-classifier');
+    const [first] = quantizeAll(p, trained, params.quantize, 'tlp-classifier', params.threads);
     const evaluation = p.step(
       'evaluate',
       'evaluate',
       {
         phase: 'tlp',
+        engine: { threads: params.threads },
         test: { metrics: ['classification', 'exact_match'], labels: ['TLP:CLEAR', 'TLP:GREEN', 'TLP:AMBER', 'TLP:AMBER+STRICT', 'TLP:RED'], limit: params.evalLimit, maxTokens: 12 },
       },
       { tuned: first!.out('model'), base: base.out('model'), test: split.out('test') },

@@ -11,6 +11,7 @@ export const trainingParams = {
   quantize: z.array(z.enum(['Q4_K_M', 'Q5_K_M', 'Q6_K', 'Q8_0', 'F16'])).min(1).default(['Q4_K_M']).describe('GGUF files to export'),
   evalLimit: z.number().int().positive().default(16).describe('test examples to generate for'),
   seed: z.number().int().nonnegative().default(7),
+  threads: z.number().int().nonnegative().default(0).describe('CPU threads for llama.cpp work (0: llama.cpp decides); 1 avoids thrashing when jobs share few cores'),
 };
 
 /** The base model step: the user's GGUF, or a tiny random llama model for tests and dev. */
@@ -19,6 +20,6 @@ export function baseModel(p: PipelineBuilder, path: string | undefined, seed: nu
 }
 
 /** Quantizes a trained model to every listed type; returns the handles in the same order. */
-export function quantizeAll(p: PipelineBuilder, model: StepHandle, types: readonly string[], name: string): StepHandle[] {
-  return types.map((type) => p.step(`quantize-${type.toLowerCase()}`, 'quantize', { type, name }, { model: model.out('model') }));
+export function quantizeAll(p: PipelineBuilder, model: StepHandle, types: readonly string[], name: string, threads = 0): StepHandle[] {
+  return types.map((type) => p.step(`quantize-${type.toLowerCase()}`, 'quantize', { type, name, threads }, { model: model.out('model') }));
 }

@@ -4,7 +4,7 @@ import { awaitRun, startRun, type RunSnapshot } from '../../core/client/runs.js'
 import { cli, startWorker, testClient, testEnv, type RunningWorker } from '../support/harness.js';
 
 /** Test-size params: a few dozen examples, one short epoch, Q8_0 only, a handful of eval examples. */
-const SMALL = { epochs: 1, contextSize: 64, quantize: ['Q8_0'], evalLimit: 2 };
+const SMALL = { epochs: 1, contextSize: 64, quantize: ['Q8_0'], evalLimit: 2, threads: 1 };
 const MINUTES = 60_000;
 
 let env: NodeJS.ProcessEnv;
