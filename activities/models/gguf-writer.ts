@@ -23,6 +23,17 @@ export type GgufValueType = (typeof GGUF_TYPE)[keyof typeof GGUF_TYPE];
 /** ggml tensor types this writer can produce (the reader passes any type through as bytes). */
 export const GGML_TYPE = { F32: 0, F16: 1 } as const;
 
+/** Names of the ggml tensor types users meet in GGUF files (ggml.h's `enum ggml_type`). */
+const GGML_TYPE_NAMES: Record<number, string> = {
+  0: 'F32', 1: 'F16', 2: 'Q4_0', 3: 'Q4_1', 6: 'Q5_0', 7: 'Q5_1', 8: 'Q8_0', 9: 'Q8_1', 10: 'Q2_K', 11: 'Q3_K',
+  12: 'Q4_K', 13: 'Q5_K', 14: 'Q6_K', 15: 'Q8_K', 16: 'IQ2_XXS', 17: 'IQ2_XS', 18: 'IQ3_XXS', 19: 'IQ1_S',
+  20: 'IQ4_NL', 21: 'IQ3_S', 22: 'IQ2_S', 23: 'IQ4_XS', 30: 'BF16',
+};
+
+export function ggmlTypeName(type: number): string {
+  return GGML_TYPE_NAMES[type] ?? `type${type}`;
+}
+
 /** A metadata value with its GGUF type (numbers alone cannot say u32 from f32). */
 export type GgufValue =
   | { type: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 12; value: number }

@@ -6,7 +6,7 @@ import { statePaths } from '../../core/config.js';
 import { defineStep, type StepContext } from '../../core/dsl/step-kind.js';
 import { PipelineError } from '../../core/errors.js';
 import { readJsonArtifact, readRecords, RecordsWriter, writeJsonArtifact } from '../../core/stage/records-io.js';
-import { gguf, plainValue, readGguf, rewriteGgufMetadata, type GgufValue } from '../models/gguf-writer.js';
+import { GGML_TYPE, ggmlTypeName, gguf, plainValue, readGguf, rewriteGgufMetadata, type GgufValue } from '../models/gguf-writer.js';
 import { childGpu, probeModel } from '../models/probe.js';
 import { cardMetadata, METADATA_KEYS } from '../models/quantize.js';
 import { renderRecord } from './render.js';
@@ -136,6 +136,7 @@ export const trainStep = defineStep({
       hf: options.hf,
     };
     const baseModel = options.backend === 'llamacpp' ? await ctx.store.localPath(inputs.model!) : inputs.weights ? await ctx.store.localPath(inputs.weights) : options.baseModel!;
+    if (options.backend === 'llamacpp') await requireF32Weights(baseModel, options.trainTensors);
     const resumeFile = resume ? await ctx.store.localPath(resume.checkpoint) : undefined;
     const rawOut = path.join(ctx.workDir, 'trained.gguf');
 
@@ -289,4 +290,22 @@ async function renderRecords(ctx: StepContext, ref: ArtifactRef, file: string, k
     await out.close();
   }
   return { ...stats, rejects: await rejects.commit('reject') };
+}
+
+/**
+ * llama.cpp's optimizer updates F32 tensors only; a quantized or F16 base would fail deep inside
+ * ggml (an assertion in the child). Checked up front so the error names the file and the fix.
+ * token_embd is left out: llama.cpp keeps it frozen whatever its type.
+ */
+export async function requireF32Weights(file: string, trainTensors?: string): Promise<void> {
+  const filter = trainTensors ? new RegExp(trainTensors) : undefined;
+  const parsed = await readGguf(file);
+  const wrong = parsed.tensors.filter((t) => t.name !== 'token_embd.weight' && (!filter || filter.test(t.name)) && t.ggmlType !== GGML_TYPE.F32);
+  if (wrong.length === 0) return;
+  const types = [...new Set(wrong.map((t) => ggmlTypeName(t.ggmlType)))].join(', ');
+  throw new PipelineError(
+    'INVALID_INPUT_DATA',
+    `train (llamacpp) needs F32 weights, but ${wrong.length} tensors of the base model are ${types} (e.g. ${wrong[0]!.name}); export the base with convert_hf_to_gguf.py --outtype f32, or use the hf backend`,
+    [{ path: 'inputs.model', message: `${types} weights` }],
+  );
 }

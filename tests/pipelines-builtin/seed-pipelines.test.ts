@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { buildTinyModel } from '../../activities/models/tiny-model.js';
 import { awaitRun, startRun, type RunSnapshot } from '../../core/client/runs.js';
 import { cli, startWorker, testClient, testEnv, type RunningWorker } from '../support/harness.js';
 
@@ -59,9 +62,13 @@ describe('the seed pipelines, end to end at test size on the embedded Temporal',
     await expectTrainedAndEvaluated(s);
   }, 10 * MINUTES);
 
-  it('tlp-classifier', async () => {
-    const s = await run('tlp-classifier', { examples: 40, ...SMALL });
+  it('tlp-classifier, from a base model file of the user', async () => {
+    // The other pipelines start from the built-in tiny model; this one takes the path users take.
+    const baseModel = path.join(await mkdtemp(path.join(os.tmpdir(), 'forgeline-base-')), 'base.gguf');
+    await buildTinyModel(baseModel, { seed: 11 });
+    const s = await run('tlp-classifier', { examples: 40, ...SMALL, baseModel });
     await expectTrainedAndEvaluated(s);
+    expect(step(s, 'base-model').metadata).toMatchObject({ source: baseModel, architecture: 'llama' });
   }, 10 * MINUTES);
 
   it('relationship-coach skips under the new-data threshold and trains over it', async () => {
