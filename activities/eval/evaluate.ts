@@ -52,7 +52,7 @@ export const evaluateStep = defineStep({
     }
     const { plan, skipped } = await buildPlan(ctx, inputs, options);
     const predictions = await RecordsWriter.open(ctx.store);
-    const cypher = new CypherChecker(ctx.config.neo4j);
+    const cypher = new CypherChecker(ctx.config);
     const models: { label: 'base' | 'tuned'; ref: ArtifactRef }[] = [];
     if (inputs.base) models.push({ label: 'base', ref: inputs.base });
     models.push({ label: 'tuned', ref: inputs.tuned });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import neo4j, { type Driver } from 'neo4j-driver';
 import { CypherExplainValidator, explainValidatorFor } from '../../activities/cypher/index.js';
+import { CypherChecker } from '../../activities/eval/metrics/cypher.js';
 import { loadConfig } from '../../core/config.js';
 import { startNeo4j, type TestNeo4j } from '../support/neo4j.js';
 
@@ -119,4 +120,24 @@ describe('Cypher validation by EXPLAIN on a live Neo4j', () => {
       await v.close();
     }
   });
+
+  it("is what evaluation's cypher_valid metric uses: the parser offline, EXPLAIN on top when configured", async () => {
+    // Parses (the offline check cannot know which functions exist) but the server cannot plan it.
+    const unknownFunction = 'MATCH (n:Person) RETURN nosuch.fn(n.name)';
+    const offline = new CypherChecker(loadConfig({}));
+    const live = new CypherChecker(loadConfig({ NEO4J_URI: db.uri, NEO4J_USER: db.user, NEO4J_PASSWORD: db.password }));
+    try {
+      expect(offline.live).toBe(false);
+      expect(await offline.check(unknownFunction)).toEqual({ valid: true });
+      expect(live.live).toBe(true);
+      expect(await live.check(unknownFunction)).toEqual({ valid: false, reason: 'cypher_explain', detail: expect.stringMatching(/^cypher_\w+: .*nosuch\.fn/) });
+      expect(await live.check("MATCH (u:User {name: 'John'}) RETURN u")).toEqual({ valid: true });
+      // A syntax error is caught by the parser before any round trip.
+      expect(await live.check('MATCH (p:Person RETURN p')).toEqual({ valid: false, reason: 'cypher_syntax', detail: expect.any(String) });
+    } finally {
+      await offline.close();
+      await live.close();
+    }
+  });
 });
+

@@ -1,7 +1,7 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import { canonicalJson } from '../../../core/cache/canonical.js';
 import type { CuratedRecord } from '../../../schemas/records.js';
-import { cypherError } from './cypher.js';
+import { cypherError } from '../../cypher/parse.js';
 import type { ScoreOptions } from './options.js';
 import type { TextView } from './text-view.js';
 

@@ -289,10 +289,10 @@ class Parser {
   }
 }
 
-/** Neo4j's own parser (through the curation stage's @neo4j-cypher/language-support wrapper): exact, but tens of ms per query. */
+/** Neo4j's own parser (through activities/cypher/parse.ts, shared with curation and evaluation): exact, but tens of ms per query. */
 export const neo4jCypherChecker: CypherChecker = {
   async check(query) {
-    const { cypherError } = await import('../../curation/score/cypher.js');
+    const { cypherError } = await import('../../cypher/parse.js');
     const error = await cypherError(query);
     return error === undefined ? { ok: true } : { ok: false, error };
   },
