@@ -15,6 +15,7 @@ export default definePipeline({
     examples: z.number().int().positive().default(1000),
     provider: z.enum(['template', 'anthropic', 'local']).default('template'),
     sample: z.string().default('data/tlp-classifier/sample.jsonl'),
+    fewShot: z.number().int().nonnegative().default(0).describe('train-split examples put before each test prompt (base and tuned alike)'),
     ...trainingParams,
   }),
   build(p, params) {
@@ -40,9 +41,9 @@ export default definePipeline({
       {
         phase: 'tlp',
         engine: { threads: params.threads },
-        test: { metrics: ['classification', 'exact_match'], labels: ['TLP:CLEAR', 'TLP:GREEN', 'TLP:AMBER', 'TLP:AMBER+STRICT', 'TLP:RED'], limit: params.evalLimit, maxTokens: 12 },
+        test: { metrics: ['classification', 'exact_match'], labels: ['TLP:CLEAR', 'TLP:GREEN', 'TLP:AMBER', 'TLP:AMBER+STRICT', 'TLP:RED'], limit: params.evalLimit, maxTokens: 12, fewShot: params.fewShot },
       },
-      { tuned: first!.out('model'), base: base.out('model'), test: split.out('test') },
+      { tuned: first!.out('model'), base: base.out('model'), test: split.out('test'), fewshot: split.out('train') },
     );
     p.step('report', 'report', { title: 'tlp-classifier' }, { evals: [evaluation.out('report')], curves: [trained.out('progress')], reports: [scored.out('report'), split.out('report')] });
   },

@@ -7,7 +7,7 @@ import { gopherStats } from '../../activities/curation/score/gopher.js';
 import { heuristicFailures } from '../../activities/curation/score/heuristics.js';
 import { scoreOptionsSchema } from '../../activities/curation/score/options.js';
 import { seed004Score } from '../../activities/curation/score/seed004.js';
-import { logisticModel } from './support/onnx-builder.js';
+import { logisticModel } from '../support/onnx.js';
 import { curated, runStage, tempDir } from './support/stage.js';
 
 interface Removed {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { hashedTokenIds } from '../../activities/dedup/semantic.js';
 import { normalizeText } from '../../activities/dedup/text.js';
 import { isPipelineError } from '../../core/errors.js';
-import { writeEmbeddingModel } from './onnx-model.js';
+import { writeEmbeddingModel } from '../support/onnx.js';
 import { edit, prose, runStage, tempDir, writeJsonlFile } from './stage-helpers.js';
 
 interface Reject {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { EvalReport } from '../../activities/eval/result.js';
 import { buildTinyModel } from '../../activities/models/tiny-model.js';
 import { awaitRun, startRun, type RunSnapshot } from '../../core/client/runs.js';
 import { cli, startWorker, testClient, testEnv, type RunningWorker } from '../support/harness.js';
@@ -38,16 +39,24 @@ function step(s: RunSnapshot, id: string) {
   return found;
 }
 
+async function readJson<T>(uri: string): Promise<T> {
+  return JSON.parse(await readFile(uri.replace('file://', ''), 'utf8')) as T;
+}
+
 async function expectTrainedAndEvaluated(s: RunSnapshot, trainId = 'train', evalId = 'evaluate') {
   expect(s.failure).toBeUndefined();
   expect(s.temporalStatus).toBe('COMPLETED');
   const train = step(s, trainId);
   expect(train.outputs.model?.kind).toBe('model');
   const evaluation = step(s, evalId);
-  const report = JSON.parse(await readFile(evaluation.outputs.report!.uri.replace('file://', ''), 'utf8')) as { schema: string };
+  const report = await readJson<EvalReport>(evaluation.outputs.report!.uri);
   expect(report.schema).toBe('eval');
   const html = step(s, 'report').outputs.html!;
   expect(html.bytes).toBeGreaterThan(1000);
+  // The report draws the loss curve the trainer recorded, and the evaluation table.
+  expect(step(s, 'report').metadata).toMatchObject({ sections: expect.arrayContaining(['curves', 'evals']) });
+  const page = await readFile(html.uri.replace('file://', ''), 'utf8');
+  expect(page).toContain(`${trainId} train`); // the curve is named after the step that trained
 }
 
 describe('the seed pipelines, end to end at test size on the embedded Temporal', () => {
@@ -66,9 +75,21 @@ describe('the seed pipelines, end to end at test size on the embedded Temporal',
     // The other pipelines start from the built-in tiny model; this one takes the path users take.
     const baseModel = path.join(await mkdtemp(path.join(os.tmpdir(), 'forgeline-base-')), 'base.gguf');
     await buildTinyModel(baseModel, { seed: 11 });
-    const s = await run('tlp-classifier', { examples: 40, ...SMALL, baseModel });
+    const s = await run('tlp-classifier', { examples: 40, ...SMALL, baseModel, fewShot: 1 });
     await expectTrainedAndEvaluated(s);
     expect(step(s, 'base-model').metadata).toMatchObject({ source: baseModel, architecture: 'llama' });
+    // Classification on the test split, with one train-split example before each prompt, for both models.
+    const report = await readJson<EvalReport>(step(s, 'evaluate').outputs.report!.uri);
+    expect(report.settings).toMatchObject({ test: { fewShot: 1, labels: expect.arrayContaining(['TLP:RED']) } });
+    for (const scores of [report.models.base!, report.models.tuned]) {
+      const c = scores.classification!;
+      expect(c.labels).toEqual(['TLP:CLEAR', 'TLP:GREEN', 'TLP:AMBER', 'TLP:AMBER+STRICT', 'TLP:RED']);
+      expect(c.matrix).toHaveLength(5);
+      expect(c.matrix.flat().reduce((a, b) => a + b, 0)).toBe(c.total);
+      expect(c.total).toBe(scores.n['test.accuracy'] ?? c.total);
+      expect(c.total).toBeGreaterThan(0);
+      expect(c.macroF1).toBeGreaterThanOrEqual(0);
+    }
   }, 10 * MINUTES);
 
   it('relationship-coach skips under the new-data threshold and trains over it', async () => {
