@@ -12,6 +12,19 @@ const fieldRule = z
   })
   .strict();
 
+const nerOptions = z
+  .object({
+    model: z.string().min(1).describe('ONNX token classifier (a BERT-style NER export); its folder holds vocab.txt and config.json'),
+    vocab: z.string().min(1).optional().describe('WordPiece vocab.txt (default: beside the model)'),
+    config: z.string().min(1).optional().describe('Hugging Face config.json with id2label (default: beside the model)'),
+    labels: z.array(z.string()).min(2).optional().describe('labels by output index, instead of config.json'),
+    lowercase: z.boolean().optional().describe("uncased vocabulary (default: tokenizer_config.json's do_lower_case)"),
+    entities: z.array(z.string().min(1)).min(1).default(['PER', 'PERSON']).describe('entity types that are people'),
+    minScore: z.number().min(0).max(1).default(0.5).describe('mean probability a person span needs'),
+    maxTokens: z.number().int().min(8).default(512).describe("the model's sequence limit (BERT: 512)"),
+  })
+  .strict();
+
 export const piiOptionsSchema = z
   .object({
     types: z.array(z.enum(PII_TYPES)).default([...PII_TYPES]).describe('detectors to run'),
@@ -25,6 +38,7 @@ export const piiOptionsSchema = z
     highEntropy: z.boolean().default(true).describe('also flag generic high-entropy tokens as secrets'),
     minEntropy: z.number().positive().default(4.5).describe("bits/char; detect-secrets' Base64HighEntropyString default"),
     personNames: z.array(z.string()).default([]).describe('extra given names for the dictionary'),
+    ner: nerOptions.optional().describe('optional model-based person detector (onnxruntime-node), on top of the pattern and dictionary one'),
     protectCypher: z.boolean().default(true).describe('person, address and phone detectors skip Cypher statements'),
     threads: z.union([z.number().int().positive(), z.literal('auto')]).default('auto'),
   })

@@ -18,7 +18,8 @@ const WEAK_IN_CYPHER = new Set<PiiType>(['person', 'street_address', 'phone', 'i
 const CYPHER = /\b(?:OPTIONAL\s+MATCH|MATCH|MERGE|CREATE|UNWIND|CALL|WITH)\b[^\n]*?\b(?:RETURN|SET|DELETE|YIELD|REMOVE|MERGE|CREATE)\b[^\n]*/g;
 
 export interface Scanner {
-  scan(text: string, types: ReadonlySet<PiiType>): Finding[];
+  /** `extra`: findings of asynchronous detectors (the NER model), filtered and merged like the others. */
+  scan(text: string, types: ReadonlySet<PiiType>, extra?: readonly Finding[]): Finding[];
 }
 
 export function createScanner(options: PiiOptions): Scanner {
@@ -41,24 +42,26 @@ export function createScanner(options: PiiOptions): Scanner {
   const rank = (t: PiiType) => PRIORITY.indexOf(t);
 
   return {
-    scan(text, types) {
+    scan(text, types, extra = []) {
       const found: Finding[] = [];
       let cypher: [number, number][] | undefined;
+      const consider = (f: Finding) => {
+        if (options.protectCypher && WEAK_IN_CYPHER.has(f.type)) {
+          cypher ??= cypherSpans(text);
+          if (cypher.some(([s, e]) => f.start >= s && f.end <= e)) return;
+        }
+        if (allow.size || allowRes.length) {
+          const value = text.slice(f.start, f.end);
+          if (allow.has(value.toLowerCase()) || allowRes.some((r) => r.test(value))) return;
+        }
+        found.push(f);
+      };
       for (const d of detectors) {
         if (!types.has(d.type)) continue;
         if (d.quick && !d.quick(text)) continue;
-        for (const f of d.find(text)) {
-          if (options.protectCypher && WEAK_IN_CYPHER.has(f.type)) {
-            cypher ??= cypherSpans(text);
-            if (cypher.some(([s, e]) => f.start >= s && f.end <= e)) continue;
-          }
-          if (allow.size || allowRes.length) {
-            const value = text.slice(f.start, f.end);
-            if (allow.has(value.toLowerCase()) || allowRes.some((r) => r.test(value))) continue;
-          }
-          found.push(f);
-        }
+        for (const f of d.find(text)) consider(f);
       }
+      for (const f of extra) if (types.has(f.type)) consider(f);
       if (found.length < 2) return found;
       found.sort((a, b) => a.start - b.start || rank(a.type) - rank(b.type) || b.end - b.start - (a.end - a.start));
       const out: Finding[] = [];

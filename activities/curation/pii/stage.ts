@@ -1,5 +1,6 @@
 import { parseRecord } from '../runner/parse.js';
-import { bump, type Counters, type LineStage, type LineStageContext } from '../runner/types.js';
+import { bump, type Counters, type LineStage, type LineStageContext, type Unit, type UnitResult } from '../runner/types.js';
+import { loadNer } from './ner/ner.js';
 import { applyFindings, RecordReplacer } from './operators.js';
 import { piiOptionsSchema, type PiiOperator } from './options.js';
 import { createScanner } from './scan.js';
@@ -14,8 +15,10 @@ const DEFAULT_SALT = 'forgeline-pii-v1';
  * `input` object), applies the configured operator per finding, or drops the record. Counts
  * findings per type and field; values never leave this function.
  */
-export function createPiiStage(rawOptions: unknown, ctx: LineStageContext): LineStage {
+export async function createPiiStage(rawOptions: unknown, ctx: LineStageContext): Promise<LineStage> {
   const options = piiOptionsSchema.parse(rawOptions);
+  // The NER model is loaded once per thread, and only when people are among the types scanned for.
+  const ner = options.ner && options.types.includes('person') ? await loadNer(options.ner) : undefined;
   const scanner = createScanner(options);
   const salt = options.salt ?? process.env.FORGELINE_PII_SALT ?? DEFAULT_SALT;
   const allTypes = new Set<PiiType>(options.types);
@@ -24,41 +27,64 @@ export function createPiiStage(rawOptions: unknown, ctx: LineStageContext): Line
   const byKind = counters.findingsByKind as Counters;
   const byField = counters.fieldsWithFindings as Counters;
 
+  const typesFor = (field: string): Set<PiiType> | undefined => {
+    const rule = options.fields[field];
+    if (rule?.skip) return undefined;
+    return rule?.types ? new Set(rule.types.filter((t) => allTypes.has(t))) : allTypes;
+  };
+
+  /** The NER model's findings for every distinct text of the record that is scanned for people. */
+  const nerFindings = async (record: Record<string, unknown>): Promise<Map<string, Finding[]>> => {
+    const texts = new Set<string>();
+    for (const [field, value] of Object.entries(record)) {
+      if (NOT_TEXT.has(field) || !typesFor(field)?.has('person')) continue;
+      rewrite(field, value, (_f, text) => (texts.add(text), text));
+    }
+    const out = new Map<string, Finding[]>();
+    for (const text of texts) out.set(text, await ner!.find(text));
+    return out;
+  };
+
+  const scrub = (unit: Unit, record: Record<string, unknown>, extra?: Map<string, Finding[]>): UnitResult => {
+    const replacer = new RecordReplacer(salt);
+    const dropTypes = new Set<PiiType>();
+    let any = false;
+    const visit = (field: string, text: string): string => {
+      const rule = options.fields[field];
+      const types = typesFor(field);
+      if (!types) return text;
+      const found: Finding[] = scanner.scan(text, types, extra?.get(text));
+      if (found.length === 0) return text;
+      any = true;
+      bump(byField, field, found.length);
+      const opFor = (t: PiiType): PiiOperator => rule?.operator ?? options.operators[t] ?? options.operator;
+      for (const f of found) {
+        bump(findings, f.type);
+        if (f.subtype) bump(byKind, `${f.type}.${f.subtype}`);
+        if (opFor(f.type) === 'drop') dropTypes.add(f.type);
+      }
+      return applyFindings(text, found, opFor, replacer);
+    };
+    const out: Record<string, unknown> = {};
+    for (const [field, value] of Object.entries(record)) out[field] = NOT_TEXT.has(field) ? value : rewrite(field, value, visit);
+    if (any) bump(counters, 'recordsWithFindings');
+    if (dropTypes.size > 0) {
+      const reason = 'pii_found';
+      const detail = `drop operator: ${[...dropTypes].sort().join(', ')}`;
+      const prov = record.provenance as { source?: string; line?: number } | undefined;
+      return { reason, reject: JSON.stringify({ line: prov?.line ?? unit.line, source: prov?.source ?? ctx.source, reason, detail, id: record.id }) };
+    }
+    return { kept: JSON.stringify(out) };
+  };
+
   return {
     process(unit) {
       const parsed = parseRecord(unit, ctx);
       if ('result' in parsed) return parsed.result;
-      const record = parsed.record;
-      const replacer = new RecordReplacer(salt);
-      const dropTypes = new Set<PiiType>();
-      let any = false;
-      const visit = (field: string, text: string): string => {
-        const rule = options.fields[field];
-        if (rule?.skip) return text;
-        const types = rule?.types ? new Set(rule.types.filter((t) => allTypes.has(t))) : allTypes;
-        const found: Finding[] = scanner.scan(text, types);
-        if (found.length === 0) return text;
-        any = true;
-        bump(byField, field, found.length);
-        const opFor = (t: PiiType): PiiOperator => rule?.operator ?? options.operators[t] ?? options.operator;
-        for (const f of found) {
-          bump(findings, f.type);
-          if (f.subtype) bump(byKind, `${f.type}.${f.subtype}`);
-          if (opFor(f.type) === 'drop') dropTypes.add(f.type);
-        }
-        return applyFindings(text, found, opFor, replacer);
-      };
-      const out: Record<string, unknown> = {};
-      for (const [field, value] of Object.entries(record)) out[field] = NOT_TEXT.has(field) ? value : rewrite(field, value, visit);
-      if (any) bump(counters, 'recordsWithFindings');
-      if (dropTypes.size > 0) {
-        const reason = 'pii_found';
-        const detail = `drop operator: ${[...dropTypes].sort().join(', ')}`;
-        const prov = record.provenance as { source?: string; line?: number } | undefined;
-        return { reason, reject: JSON.stringify({ line: prov?.line ?? unit.line, source: prov?.source ?? ctx.source, reason, detail, id: record.id }) };
-      }
-      return { kept: JSON.stringify(out) };
+      if (!ner) return scrub(unit, parsed.record);
+      return nerFindings(parsed.record).then((extra) => scrub(unit, parsed.record, extra));
     },
+    close: async () => ner?.close(),
     counters: () => counters,
   };
 }

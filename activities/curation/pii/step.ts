@@ -21,8 +21,9 @@ export const piiStep = defineStep({
     const file = await ctx.store.localPath(inputs.records);
     const { size } = await fs.stat(file);
     const source = sourceName(ctx, 'records', inputs.records);
+    // onnxruntime (the optional NER model) runs in worker threads: a plain Node realm whatever loaded the step.
     const out = await runLineStageStep(ctx, {
-      stage: 'pii', options, source, units: readRawLines(file), inputBytes: size, threads: options.threads,
+      stage: 'pii', options, source, units: readRawLines(file), inputBytes: size, threads: options.threads, isolate: Boolean(options.ner),
       schema: inputs.records.schema === 'file' ? 'curated-record' : inputs.records.schema, totalHint: inputs.records.records,
     });
     const summary = { ...out.stats, ...out.counters, operator: options.operator, operators: options.operators, types: options.types };
