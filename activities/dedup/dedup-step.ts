@@ -13,6 +13,7 @@ import { checkBands, minhashParams, minhashShape } from './options.js';
 import { linkSemanticDuplicates, onnxEmbedder } from './semantic.js';
 import { SignatureTable } from './signatures.js';
 import { getPath, recordText } from './text.js';
+import { recordProgress } from '../../core/stage/progress.js';
 
 export const DEDUP_REASONS = ['exact_duplicate', 'near_duplicate', 'semantic_duplicate'] as const;
 
@@ -103,6 +104,7 @@ export const dedupStep = defineStep({
     const ids: string[] = [];
     const lines: number[] = [];
     try {
+      const progress = recordProgress(ctx, inputs.records.records, 'hashing');
       for await (const { value, line } of readRecords<Record<string, unknown>>(ctx.store, inputs.records)) {
         if (!value || typeof value !== 'object' || Array.isArray(value)) {
           throw new PipelineError('INVALID_INPUT_DATA', `line ${line}: not a JSON object`, [{ path: `records:${line}`, message: 'not a JSON object' }]);
@@ -111,10 +113,7 @@ export const dedupStep = defineStep({
         ids.push(idOf(value, line));
         lines.push(line);
         await table.add(recordText(value, o.fields));
-        if (table.count % 5000 === 0) {
-          ctx.heartbeat({ done: table.count, total: inputs.records.records, unit: 'records', message: 'hashing' });
-          if (ctx.signal.aborted) throw ctx.signal.reason ?? new Error('cancelled');
-        }
+        progress(table.count);
       }
       await table.finish();
     } finally {

@@ -9,6 +9,7 @@ import { checkBands, minhashParams, minhashShape } from '../dedup/options.js';
 import { SignatureTable } from '../dedup/signatures.js';
 import { getPath, recordText } from '../dedup/text.js';
 import { assignSplits, SPLITS, TEST, TRAIN, VALID } from './assign.js';
+import { recordProgress } from '../../core/stage/progress.js';
 
 export const splitOptions = z
   .object({
@@ -62,6 +63,7 @@ export const splitStep = defineStep({
     const groupLinks: [number, number][] = [];
     const table = new SignatureTable(o.nearDuplicates ? params : { ...params, permutations: 1, bands: 1 }, inputs.records.records ?? 0, o.threads);
     try {
+      const progress = recordProgress(ctx, inputs.records.records, 'hashing');
       for await (const { value, line } of readRecords<Record<string, unknown>>(ctx.store, inputs.records)) {
         if (!value || typeof value !== 'object' || Array.isArray(value)) {
           throw new PipelineError('INVALID_INPUT_DATA', `line ${line}: not a JSON object`, [{ path: `records:${line}`, message: 'not a JSON object' }]);
@@ -83,10 +85,7 @@ export const splitStep = defineStep({
           else groupLinks.push([first, i]);
         });
         await table.add(recordText(value, o.fields));
-        if (table.count % 5000 === 0) {
-          ctx.heartbeat({ done: table.count, total: inputs.records.records, unit: 'records', message: 'hashing' });
-          if (ctx.signal.aborted) throw ctx.signal.reason ?? new Error('cancelled');
-        }
+        progress(table.count);
       }
       await table.finish();
     } finally {

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { ArtifactRef } from '../artifacts/ref.js';
 import { defineStep, type StepContext, type StepKind } from '../dsl/step-kind.js';
 import { readRecords, RecordsWriter } from './records-io.js';
+import { recordProgress } from './progress.js';
 
 /** A stage's verdict on one record: keep it (possibly rewritten) or drop it with a stable reason code. */
 export type Decision<R = Record<string, unknown>> =
@@ -49,6 +50,7 @@ export async function runRecordStage<R extends Record<string, unknown>>(
   const rejects = await RecordsWriter.open(ctx.store);
   const stats: StageStats = { total: 0, kept: 0, rejected: 0, dropped: {} };
   try {
+    const progress = recordProgress(ctx, input.records);
     for await (const { value, line } of readRecords<R>(ctx.store, input)) {
       stats.total++;
       const d = await stage.process(value, { line });
@@ -64,10 +66,7 @@ export async function runRecordStage<R extends Record<string, unknown>>(
         if (d.detail) row.detail = d.detail;
         await rejects.write(row);
       }
-      if (stats.total % 5000 === 0) {
-        ctx.heartbeat({ done: stats.total, total: input.records, unit: 'records' });
-        if (ctx.signal.aborted) throw ctx.signal.reason ?? new Error('cancelled');
-      }
+      progress(stats.total);
     }
   } catch (err) {
     await kept.abort();
