@@ -11,6 +11,7 @@ import { childGpu, probeModel } from '../models/probe.js';
 import { cardMetadata, METADATA_KEYS } from '../models/quantize.js';
 import { renderRecord } from './render.js';
 import { trainerFor } from './backends/index.js';
+import { defaultPython } from './backends/hf.js';
 import type { TrainHyper, TrainOutcome } from './trainer.js';
 
 /** What a retried attempt finds in the previous attempt's last heartbeat. */
@@ -36,7 +37,7 @@ const hfOptions = z
     gradientAccumulation: z.number().int().positive().default(8),
     useChatTemplate: z.boolean().default(false),
     ggufOuttype: z.enum(['f16', 'f32', 'bf16', 'q8_0']).default('f16'),
-    python: z.string().default(process.env.FORGELINE_PYTHON ?? 'python3'),
+    python: z.string().default(() => defaultPython()),
   })
   .strict()
   .prefault({});

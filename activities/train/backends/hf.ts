@@ -9,6 +9,16 @@ const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 export const HF_SCRIPT = path.join(REPO_ROOT, 'python', 'hf_train.py');
 
 /**
+ * The interpreter for python/hf_train.py: `FORGELINE_PYTHON`, else the venv that
+ * scripts/setup-hf.sh makes (`.cache/hf-venv`), else `python3` from the PATH.
+ */
+export function defaultPython(): string {
+  if (process.env.FORGELINE_PYTHON) return process.env.FORGELINE_PYTHON;
+  const venv = path.join(REPO_ROOT, '.cache', 'hf-venv', 'bin', 'python');
+  return fs.existsSync(venv) ? venv : 'python3';
+}
+
+/**
  * The llama.cpp source that node-llama-cpp ships (its `convert_hf_to_gguf.py` and `gguf-py`):
  * `FORGELINE_LLAMA_CPP_SRC`, else the unpacked `node_modules/node-llama-cpp/llama/llama.cpp`, else a
  * clone of `gitRelease.bundle` into `.cache/llama.cpp-src` (made once).
