@@ -104,11 +104,14 @@ describe('the seed pipelines, end to end at test size on the embedded Temporal',
 
   it('reasoning-curriculum trains four phases, waiting for the red-team approval', async () => {
     const s = await run('reasoning-curriculum', { ...SMALL, perPhase: 40 }, async (runId) => {
-      for (let i = 0; i < 600; i++) {
+      // Three phases train before the review: poll the run's status (a query) until the approval waits.
+      const deadline = Date.now() + 15 * MINUTES;
+      for (;;) {
         const st = await cli(['status', runId, '--json'], env);
-        const waiting = (JSON.parse(st.stdout) as { steps: { id: string; status: string }[] }).steps.find((x) => x.id === 'red-team-review');
-        if (waiting && waiting.status === 'running') break;
-        await new Promise((r) => setTimeout(r, 1000));
+        const review = (JSON.parse(st.stdout) as { steps: { id: string; status: string }[] }).steps.find((x) => x.id === 'red-team-review');
+        if (review?.status === 'waiting') break;
+        if (Date.now() > deadline) throw new Error(`red-team-review never waited for approval (last status: ${review?.status})`);
+        await new Promise((r) => setTimeout(r, 2000));
       }
       const approved = await cli(['approve', runId, 'red-team-review', '--note', 'reviewed in test', '--by', 'tester'], env);
       expect(approved.code).toBe(0);
