@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -60,8 +61,10 @@ export async function executeStep(deps: ActivityDeps, kind: AnyStepKind, input: 
   let progress: StepProgress = {};
   const beat = (): void => activity.heartbeat(progress);
   const timer = setInterval(beat, HEARTBEAT_EVERY_MS);
-  const workDir = path.join(statePaths(deps.config.home).tmp, `${input.stepId}-${randomUUID()}`);
-  await fs.mkdir(workDir, { recursive: true });
+  // The scratch folder is made on first use: most steps never touch it, and a mkdir/rm pair per step
+  // is a measurable share of a short step's orchestration cost (docs/performance.md).
+  const workDirPath = path.join(statePaths(deps.config.home).tmp, `${input.stepId}-${randomUUID()}`);
+  let workDirMade = false;
   const ctx: StepContext = {
     runId: input.runId,
     stepId: input.stepId,
@@ -70,7 +73,13 @@ export async function executeStep(deps: ActivityDeps, kind: AnyStepKind, input: 
     store: deps.store,
     log,
     config: deps.config,
-    workDir,
+    get workDir() {
+      if (!workDirMade) {
+        mkdirSync(workDirPath, { recursive: true });
+        workDirMade = true;
+      }
+      return workDirPath;
+    },
     signal: activity.cancellationSignal,
     previousProgress: activity.info.heartbeatDetails as StepProgress | undefined,
     heartbeat(p) {
@@ -100,7 +109,7 @@ export async function executeStep(deps: ActivityDeps, kind: AnyStepKind, input: 
     throw toFailure(err, log);
   } finally {
     clearInterval(timer);
-    await fs.rm(workDir, { recursive: true, force: true });
+    if (workDirMade) await fs.rm(workDirPath, { recursive: true, force: true });
   }
 }
 

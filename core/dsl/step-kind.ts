@@ -44,7 +44,7 @@ export interface StepContext {
   store: ArtifactStore;
   log: Logger;
   config: ForgelineConfig;
-  /** A scratch folder for this attempt, removed afterwards. */
+  /** A scratch folder for this attempt (made on first access), removed afterwards. */
   workDir: string;
   /** Aborted when the run or the step is cancelled. */
   signal: AbortSignal;

@@ -23,6 +23,9 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
+/** Dynamic config the embedded server runs with (docker-compose's Temporal gets the same, deploy/). */
+export const DEV_SERVER_DYNAMIC_CONFIG = ['system.enableActivityEagerExecution=true'];
+
 /** Starts `temporal server start-dev` and resolves once its frontend answers. */
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   await mkdir(path.dirname(options.dbFile), { recursive: true });
@@ -38,6 +41,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     '--port', String(options.port),
     '--ui-port', String(options.uiPort),
     '--log-level', 'warn',
+    // Eager activity dispatch: an activity scheduled on the workflow's own task queue goes back to the
+    // worker in the workflow task's reply instead of through a queue poll (about 20 ms less per
+    // chained step here; docs/performance.md). Off by default in Temporal's server.
+    ...DEV_SERVER_DYNAMIC_CONFIG.flatMap((kv) => ['--dynamic-config-value', kv]),
     ...(options.namespaces ?? []).flatMap((n) => ['--namespace', n]),
   ];
   const child = spawn(options.binary, args, { stdio: ['ignore', log.fd, log.fd], detached: false });

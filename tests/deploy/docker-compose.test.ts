@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { ALL_QUEUES, CPU_QUEUE } from '../../core/queues.js';
+import { DEV_SERVER_DYNAMIC_CONFIG } from '../../core/temporal/dev-server.js';
 import { REPO_ROOT } from '../support/paths.js';
 
 // The Compose Specification's JSON Schema, as shipped in docker-compose 1.29.2 (compose/config/compose_spec.json).
@@ -67,4 +68,16 @@ describe('docker-compose.yml', () => {
     const validate = new Ajv({ strict: false }).compile(await composeSchema());
     expect(validate({ services: { x: { ports: 'not-a-list', bogus_key: 1 } } })).toBe(false);
   });
+
+  it("gives Temporal the embedded dev server's dynamic config, from a file in the repo", async () => {
+    const { services } = await load();
+    const temporal = services.temporal!;
+    const mount = temporal.volumes!.find((v) => v.startsWith('./deploy/'))!;
+    const [hostPath, containerPath] = mount.split(':');
+    expect(`/etc/temporal/${temporal.environment!.DYNAMIC_CONFIG_FILE_PATH}`).toBe(containerPath);
+    const config = parse(await readFile(path.join(REPO_ROOT, hostPath!), 'utf8')) as Record<string, { value: unknown }[]>;
+    const asFlags = Object.entries(config).map(([k, v]) => `${k}=${JSON.stringify(v[0]!.value)}`);
+    expect(asFlags).toEqual(DEV_SERVER_DYNAMIC_CONFIG);
+  });
 });
+
