@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import crypto from 'node:crypto';
 import { canonicalJson } from '../../core/cache/canonical.js';
 import type { CuratedRecord, RecordFormat } from '../../schemas/records.js';
 
@@ -47,11 +47,23 @@ const NEEDS_NORMALISING = /[\r\u0080-\uffff]/;
 /** Unicode NFC and LF line ends in every string, so that equal text gives equal ids. */
 export function normaliseStrings(value: unknown): unknown {
   if (typeof value === 'string') return NEEDS_NORMALISING.test(value) ? value.replace(/\r\n?/g, '\n').normalize('NFC') : value;
-  if (Array.isArray(value)) return value.map(normaliseStrings);
+  if (Array.isArray(value)) {
+    // Copy only what changes: most records are already normal, and copying them is the cost.
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v = normaliseStrings(value[i]);
+      if (v !== value[i]) (out ??= value.slice())[i] = v;
+    }
+    return out ?? value;
+  }
   if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = normaliseStrings(v);
-    return out;
+    let out: Record<string, unknown> | undefined;
+    for (const k in value) {
+      const old = (value as Record<string, unknown>)[k];
+      const v = normaliseStrings(old);
+      if (v !== old) (out ??= { ...(value as Record<string, unknown>) })[k] = v;
+    }
+    return out ?? value;
   }
   return value;
 }
@@ -64,12 +76,21 @@ const FIELD_ORDER: Record<RecordFormat, string[]> = {
   task: ['task', 'input', 'output'],
 };
 
+/**
+ * One-shot sha256 (`crypto.hash`, Node >= 20.12): several times cheaper than a Hash object for
+ * inputs of a few hundred bytes, which is what a record is; createHash where it is missing.
+ */
+const sha256Hex: (text: string) => string =
+  typeof (crypto as { hash?: unknown }).hash === 'function'
+    ? (text) => (crypto as unknown as { hash(alg: string, data: string, enc: string): string }).hash('sha256', text, 'hex')
+    : (text) => crypto.createHash('sha256').update(text).digest('hex');
+
 /** The content hash that identifies a record: sha256 over its canonical JSON without metadata and provenance. */
 export function recordId(format: RecordFormat, content: Record<string, unknown>): string {
   // Canonical JSON (sorted keys) without metadata and provenance; string fields, the common case, skip the key sort.
   const keys = Object.keys(content).filter((k) => k !== 'metadata' && k !== 'id' && k !== 'provenance' && k !== 'format' && content[k] !== undefined).sort();
   const parts = keys.map((k) => [k, typeof content[k] === 'string' ? content[k] : [canonicalJson(content[k])]]);
-  return createHash('sha256').update(format).update('\n').update(JSON.stringify(parts)).digest('hex').slice(0, 16);
+  return sha256Hex(`${format}\n${JSON.stringify(parts)}`).slice(0, 16);
 }
 
 /** The canonical form: id, format, the format's fields in a fixed order, extra fields, metadata, provenance. */
