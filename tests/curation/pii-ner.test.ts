@@ -49,6 +49,8 @@ describe('WordPiece (BERT) tokenization', () => {
     expect(words.map((w) => text.slice(w.start, w.end))).toEqual(['Zorblat', 'met', 'Quexx', '.']);
     expect(words.map((w) => w.ids)).toEqual([[4, 5], [9], [6], [11]]);
     expect(tok.words('Zorbx')[0]!.ids).toEqual([tok.unk]); // no split covers it: the whole word is [UNK]
+    const uncased = await WordPieceTokenizer.fromFile(path.join(modelDir, 'vocab.txt'), { lowercase: true });
+    expect(uncased.words('met \u0301').map((w) => w.ids)).toEqual([[9], [uncased.unk]]); // accents only: stripped to nothing, kept as [UNK]
   });
 });
 

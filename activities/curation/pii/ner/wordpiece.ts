@@ -70,7 +70,9 @@ export class WordPieceTokenizer {
   private pieces(raw: string): number[] {
     const word = this.normalise(raw);
     const chars = [...word];
-    if (chars.length === 0) return [];
+    // A word of combining marks only normalises to nothing; it still takes a position (as [UNK]), so
+    // that every word has a first piece to read its label from.
+    if (chars.length === 0) return [this.unk];
     if (chars.length > (this.options.maxCharsPerWord ?? 100)) return [this.unk];
     const ids: number[] = [];
     let start = 0;
