@@ -100,9 +100,7 @@ export async function loadNer(o: NerOptions): Promise<NerDetector> {
     return words.map((word, i) => {
       const row = data.subarray(first[i]! * width, (first[i]! + 1) * width);
       const { index, p } = softmaxArgmax(row);
-      const m = /^([BIESLU])-(.+)$/.exec(labels![index]!);
-      const label = labels![index]!;
-      return { word, tag: m ? m[1]! : label === 'O' ? 'O' : 'I', type: m ? m[2]!.toUpperCase() : label === 'O' ? undefined : label.toUpperCase(), score: p };
+      return { word, ...parseLabel(labels![index]!), score: p };
     });
   }
 
@@ -129,6 +127,13 @@ export async function loadNer(o: NerOptions): Promise<NerDetector> {
     },
     close: () => session.release(),
   };
+}
+
+/** `B-PER` -> tag B, type PER; `O` -> outside; a bare `PER` (IO scheme) continues like `I-PER`. */
+function parseLabel(label: string): { tag: string; type: string | undefined } {
+  const m = /^([BIESLU])-(.+)$/.exec(label);
+  if (m) return { tag: m[1]!, type: m[2]!.toUpperCase() };
+  return label === 'O' ? { tag: 'O', type: undefined } : { tag: 'I', type: label.toUpperCase() };
 }
 
 function softmaxArgmax(row: Float32Array): { index: number; p: number } {
