@@ -106,6 +106,9 @@ export const trainStep = defineStep({
     if (options.backend === 'hf' && !inputs.weights && !options.baseModel) {
       throw new PipelineError('INVALID_STEP_OPTIONS', 'train (hf) needs a `weights` input or the `baseModel` option', [{ path: 'options.baseModel', message: 'missing' }]);
     }
+    // The base is checked before the records are rendered: a wrong base fails at once.
+    const baseModel = options.backend === 'llamacpp' ? await ctx.store.localPath(inputs.model!) : inputs.weights ? await ctx.store.localPath(inputs.weights) : options.baseModel!;
+    if (options.backend === 'llamacpp') await requireF32Weights(baseModel, options.trainTensors);
     const examples = path.join(ctx.workDir, 'examples.jsonl');
     const rendered = await renderRecords(ctx, inputs.data, examples);
     const validFile = inputs.valid ? path.join(ctx.workDir, 'valid.jsonl') : undefined;
@@ -136,8 +139,6 @@ export const trainStep = defineStep({
       ...(options.trainTensors ? { trainTensors: options.trainTensors } : {}),
       hf: options.hf,
     };
-    const baseModel = options.backend === 'llamacpp' ? await ctx.store.localPath(inputs.model!) : inputs.weights ? await ctx.store.localPath(inputs.weights) : options.baseModel!;
-    if (options.backend === 'llamacpp') await requireF32Weights(baseModel, options.trainTensors);
     const resumeFile = resume ? await ctx.store.localPath(resume.checkpoint) : undefined;
     const rawOut = path.join(ctx.workDir, 'trained.gguf');
 
