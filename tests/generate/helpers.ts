@@ -7,6 +7,7 @@ import { loadConfig } from '../../core/config.js';
 import type { StepContext } from '../../core/dsl/step-kind.js';
 import { createLogger } from '../../core/log.js';
 import { runStepOnFiles } from '../../core/stage/run-on-files.js';
+import { classifyingReply, FakeAnthropic, type FakeOptions, type MessageBody } from '../support/fake-anthropic.js';
 
 export async function tempHome(): Promise<string> {
   return fs.mkdtemp(path.join(os.tmpdir(), 'forgeline-gen-'));
@@ -50,3 +51,18 @@ export function countBy<T>(items: T[], key: (t: T) => string): Record<string, nu
 }
 
 export type { StepContext };
+
+export const FAKE_KEY = 'sk-ant-test-0123456789abcdef';
+
+/** Starts a fake Anthropic API for one test; returns it and the environment that points the step at it. */
+export async function startFake(o: Partial<FakeOptions> = {}): Promise<{ fake: FakeAnthropic; env: Record<string, string> }> {
+  const fake = new FakeAnthropic({ reply: classifyingReply, apiKey: FAKE_KEY, ...o });
+  const url = await fake.start();
+  return { fake, env: { ANTHROPIC_API_KEY: FAKE_KEY, ANTHROPIC_BASE_URL: url } };
+}
+
+/** The `Task:` or TLP/classification family a request body asks for (as the fake saw it). */
+export function taskOf(body: MessageBody): string {
+  const user = body.messages.map((m) => m.content).join('\n');
+  return /Task: (\w+)/.exec(user)?.[1] ?? (/correct level is TLP:/.test(user) ? 'tlp' : 'other');
+}

@@ -6,7 +6,9 @@ import type { AddressInfo } from 'node:net';
  * A local HTTP server that speaks the wire format of Anthropic's Messages and Message Batches
  * endpoints, for driving the real @anthropic-ai/sdk in tests (the paid API is the one part a test
  * may replace). Faults are scripted: 429 / 529 / 500 with retry-after, malformed (non-JSON) replies,
- * truncated replies, and per-request batch outcomes (succeeded, errored, expired, canceled).
+ * truncated replies, slow replies, and per-request batch outcomes (succeeded, errored, expired,
+ * canceled). Like the real API, it refuses a structured-output schema with keywords the API's
+ * grammar does not support (see `schemaProblem`).
  */
 export interface MessageBody {
   model: string;
@@ -21,6 +23,8 @@ export type Outcome =
   | { kind: 'ok' }
   | { kind: 'status'; status: 429 | 500 | 503 | 529 | 400; retryAfterS?: number }
   | { kind: 'malformed' }
+  /** A good reply that arrives after `delayMs` (past the client's timeout, say). */
+  | { kind: 'slow'; delayMs: number }
   | { kind: 'truncated' }
   | { kind: 'errored' }
   | { kind: 'expired' }
@@ -56,11 +60,19 @@ interface Batch {
 export class FakeAnthropic {
   private server: http.Server | undefined;
   url = '';
-  readonly stats = { messages: 0, messageStatuses: {} as Record<string, number>, batchCreates: 0, batchPolls: 0, resultReads: 0, customIds: [] as string[], apiKeys: new Set<string>() };
+  readonly stats = {
+    /** Every message the fake wrote (Messages replies and batch results), with the usage it billed. */
+    billed: [] as Array<{ body: MessageBody; inputTokens: number; outputTokens: number }>,
+    /** Request bodies refused with 400 for their schema. */
+    schemaRefusals: 0,
+    messages: 0,
+    /** When each Messages call arrived (Date.now()), in order. */
+    messageTimes: [] as number[], messageStatuses: {} as Record<string, number>, batchCreates: 0, batchPolls: 0, resultReads: 0, customIds: [] as string[], apiKeys: new Set<string>() };
   readonly batches = new Map<string, Batch>();
   /** New batches are held `in_progress` until `release()` while this is true. */
   holdBatches = false;
   private batchCreatedWaiters: Array<() => void> = [];
+  private timers = new Set<NodeJS.Timeout>();
 
   constructor(private readonly o: FakeOptions) {}
 
@@ -76,6 +88,8 @@ export class FakeAnthropic {
   }
 
   async stop(): Promise<void> {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
     this.server?.closeAllConnections();
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
   }
@@ -98,14 +112,16 @@ export class FakeAnthropic {
     res.end(JSON.stringify(value));
   }
 
-  private error(res: http.ServerResponse, status: number, retryAfterS?: number): void {
+  private error(res: http.ServerResponse, status: number, retryAfterS?: number, message?: string): void {
     const type = status === 429 ? 'rate_limit_error' : status === 529 ? 'overloaded_error' : status === 400 ? 'invalid_request_error' : 'api_error';
-    this.json(res, status, { type: 'error', error: { type, message: `fake ${type}` } }, retryAfterS !== undefined ? { 'retry-after': String(retryAfterS) } : {});
+    this.json(res, status, { type: 'error', error: { type, message: message ?? `fake ${type}` } }, retryAfterS !== undefined ? { 'retry-after': String(retryAfterS) } : {});
   }
 
   private message(body: MessageBody, outcome: Outcome): Record<string, unknown> {
     const prompt = `${body.system ?? ''}${body.messages.map((m) => m.content).join('')}`;
     const text = outcome.kind === 'malformed' ? 'Sure! Here is the example: {"input": "oops' : this.o.reply(body);
+    const usage = { input_tokens: Math.ceil(prompt.length / 4), output_tokens: Math.ceil(text.length / 4), cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
+    this.stats.billed.push({ body, inputTokens: usage.input_tokens, outputTokens: usage.output_tokens });
     return {
       id: `msg_${randomBytes(8).toString('hex')}`,
       type: 'message',
@@ -114,14 +130,14 @@ export class FakeAnthropic {
       content: [{ type: 'text', text: outcome.kind === 'truncated' ? text.slice(0, Math.floor(text.length / 2)) : text }],
       stop_reason: outcome.kind === 'truncated' ? 'max_tokens' : 'end_turn',
       stop_sequence: null,
-      usage: { input_tokens: Math.ceil(prompt.length / 4), output_tokens: Math.ceil(text.length / 4), cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+      usage,
     };
   }
 
   private batchObject(b: Batch): Record<string, unknown> {
     const counts = { processing: 0, succeeded: 0, errored: 0, canceled: 0, expired: 0 };
     if (!b.ended) counts.processing = b.requests.length;
-    else for (const r of b.requests) counts[this.batchOutcomeType(r.custom_id, b.no)]++;
+    else for (const r of b.requests) counts[this.batchOutcomeType(r.custom_id, b.no, r.params)]++;
     return {
       id: b.id,
       type: 'message_batch',
@@ -136,7 +152,9 @@ export class FakeAnthropic {
     };
   }
 
-  private batchOutcomeType(customId: string, batchNo: number): 'succeeded' | 'errored' | 'canceled' | 'expired' {
+  private batchOutcomeType(customId: string, batchNo: number, params?: MessageBody): 'succeeded' | 'errored' | 'canceled' | 'expired' {
+    // The batch API validates each request's params when it runs it: a refused schema is an errored result.
+    if (params && bodyProblem(params)) return 'errored';
     const o = this.o.batchOutcome?.(customId, batchNo) ?? { kind: 'ok' };
     return o.kind === 'errored' ? 'errored' : o.kind === 'expired' ? 'expired' : o.kind === 'canceled' ? 'canceled' : 'succeeded';
   }
@@ -152,13 +170,28 @@ export class FakeAnthropic {
     const p = url.pathname;
     if (req.method === 'POST' && p === '/v1/messages') {
       const n = ++this.stats.messages;
+      this.stats.messageTimes.push(Date.now());
       const body = JSON.parse(raw) as MessageBody;
       if (!body.model || !body.max_tokens || !Array.isArray(body.messages)) return this.error(res, 400);
+      const problem = bodyProblem(body);
+      if (problem) {
+        this.stats.schemaRefusals++;
+        this.stats.messageStatuses['400'] = (this.stats.messageStatuses['400'] ?? 0) + 1;
+        return this.error(res, 400, undefined, problem);
+      }
       const outcome = this.o.messageOutcome?.(n, body) ?? { kind: 'ok' };
       this.stats.messageStatuses[outcome.kind === 'status' ? String(outcome.status) : outcome.kind] = (this.stats.messageStatuses[outcome.kind === 'status' ? String(outcome.status) : outcome.kind] ?? 0) + 1;
       if (outcome.kind === 'status') return this.error(res, outcome.status, outcome.retryAfterS);
       const reply = this.message(body, outcome);
-      if (this.o.delayMs) return void setTimeout(() => this.json(res, 200, reply), this.o.delayMs);
+      const delay = outcome.kind === 'slow' ? outcome.delayMs : this.o.delayMs;
+      if (delay) {
+        const t = setTimeout(() => {
+          this.timers.delete(t);
+          if (!res.destroyed) this.json(res, 200, reply);
+        }, delay);
+        this.timers.add(t);
+        return;
+      }
       return this.json(res, 200, reply);
     }
     if (req.method === 'POST' && p === '/v1/messages/batches') {
@@ -192,12 +225,13 @@ export class FakeAnthropic {
       // Results come back in an order other than the requests', as the real API allows.
       const lines = [...b.requests].reverse().map((r) => {
         const outcome = this.o.batchOutcome?.(r.custom_id, b.no) ?? { kind: 'ok' as const };
-        const type = this.batchOutcomeType(r.custom_id, b.no);
+        const type = this.batchOutcomeType(r.custom_id, b.no, r.params);
+        const problem = bodyProblem(r.params);
         const result =
           type === 'succeeded'
             ? { type, message: this.message(r.params, outcome) }
             : type === 'errored'
-              ? { type, error: { type: 'error', error: { type: 'api_error', message: 'fake internal error' } } }
+              ? { type, error: { type: 'error', error: problem ? { type: 'invalid_request_error', message: problem } : { type: 'api_error', message: 'fake internal error' } } }
               : { type };
         return JSON.stringify({ custom_id: r.custom_id, result });
       });
@@ -207,6 +241,44 @@ export class FakeAnthropic {
     }
     this.json(res, 404, { type: 'error', error: { type: 'not_found_error', message: `no route ${req.method} ${p}` } });
   }
+}
+
+/**
+ * Keywords structured outputs refuse, as the API reports them (Anthropic's structured-outputs
+ * limits: no numeric bounds, no string length bounds, no array or object size bounds beyond
+ * `minItems` 0 or 1). These are the keywords the SDK's `transformJSONSchema` moves into the
+ * description.
+ */
+const UNSUPPORTED = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'minLength', 'maxLength', 'maxItems', 'uniqueItems', 'minProperties', 'maxProperties'];
+const FORMATS = new Set(['date-time', 'time', 'date', 'duration', 'email', 'hostname', 'uri', 'ipv4', 'ipv6', 'uuid']);
+
+/** Why the API would refuse this structured-output schema, in its message shape; undefined when it accepts it. */
+export function schemaProblem(schema: unknown, where = 'output_config.format.schema'): string | undefined {
+  if (!schema || typeof schema !== 'object' || Array.isArray(schema)) return undefined;
+  const s = schema as Record<string, unknown>;
+  const type = typeof s.type === 'string' ? s.type : Array.isArray(s.enum) ? 'enum' : 'schema';
+  const bad = UNSUPPORTED.filter((k) => k in s).concat(typeof s.minItems === 'number' && s.minItems > 1 ? ['minItems'] : []).sort();
+  if (bad.length === 1) return `${where}: For '${type}' type, property '${bad[0]}' is not supported`;
+  if (bad.length > 1) return `${where}: For '${type}' type, properties ${bad.join(', ')} are not supported`;
+  if (type === 'string' && typeof s.format === 'string' && !FORMATS.has(s.format)) return `${where}: For 'string' type, format '${s.format}' is not supported`;
+  if (type === 'object' && s.additionalProperties !== false) return `${where}: For 'object' type, 'additionalProperties' must be explicitly set to false`;
+  const children: unknown[] = [
+    ...Object.values((s.properties as Record<string, unknown> | undefined) ?? {}),
+    ...Object.values((s.$defs as Record<string, unknown> | undefined) ?? {}),
+    ...((s.anyOf as unknown[] | undefined) ?? []),
+    ...((s.allOf as unknown[] | undefined) ?? []),
+    s.items,
+  ];
+  for (const c of children) {
+    const p = schemaProblem(c, where);
+    if (p) return p;
+  }
+  return undefined;
+}
+
+function bodyProblem(body: MessageBody): string | undefined {
+  const f = body.output_config?.format;
+  return f?.type === 'json_schema' ? schemaProblem(f.schema) : undefined;
 }
 
 /**
@@ -220,4 +292,31 @@ export function classifyingReply(body: MessageBody): string {
   if (level) return JSON.stringify({ input: `Record ${slot}: ${level === 'TLP:CLEAR' ? 'public press release' : 'internal finance memo'} number ${slot}`, output: level, reasoning: `Level ${level} fits record ${slot}` });
   const label = /category "([^"]+)"/.exec(user)?.[1] ?? 'unknown';
   return JSON.stringify({ input: `Message ${slot} about ${label} matters`, output: label });
+}
+
+/**
+ * A "model" for seed 001's JSON families: reads the task and the example number from the prompt
+ * and answers with a small, valid example of that task (one that passes the family's checks).
+ */
+export function jsonExpertReply(body: MessageBody): string {
+  const user = body.messages.map((m) => m.content).join('\n');
+  const task = /Task: (\w+)( preference pair)?/.exec(user);
+  const n = Number(/example (\d+)/.exec(user)?.[1] ?? 0);
+  const doc = JSON.stringify({ id: n, name: `item-${n}` });
+  switch (task?.[1]) {
+    case 'schema_generate':
+      return JSON.stringify({ schema: '{"properties":{"id":{"type":"integer"}},"required":["id"],"type":"object"}', output: `{"id":${n}}` });
+    case 'json_repair':
+      return task[2]
+        ? JSON.stringify({ broken_json: `{"id": ${n}, "name": "item-${n}",}`, chosen: doc, rejected: `{"id":${n},"name":"item-${n}",}` })
+        : JSON.stringify({ broken_json: `{"id": ${n} "name": "item-${n}"}`, output: doc });
+    case 'text_to_json':
+      return JSON.stringify({ fields: '{id:int, name:string}', text: `Order ${n} was placed for item-${n}.`, output: doc });
+    case 'json_transform':
+      return JSON.stringify({ rules: 'rename the key id to key', json: doc, output: JSON.stringify({ key: n, name: `item-${n}` }) });
+    case 'json_style_strict':
+      return JSON.stringify({ json: `{ "name" : "item-${n}", "id" : ${n} }`, output: doc });
+    default:
+      return JSON.stringify({ output: 'unknown task' });
+  }
 }

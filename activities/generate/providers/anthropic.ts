@@ -1,7 +1,9 @@
 import Anthropic, { APIConnectionError, APIError } from '@anthropic-ai/sdk';
+import { transformJSONSchema } from '@anthropic-ai/sdk/lib/transform-json-schema';
 import type { Logger } from '../../../core/log.js';
 import { PipelineError } from '../../../core/errors.js';
 import { backoffDelay, retryAfterMs, wait, type BackoffOptions } from '../retry.js';
+import type { JsonSchema } from '../types.js';
 import type { BatchRecord, GenRequest, GenResult, Provider, ProviderIO } from './types.js';
 
 export interface AnthropicOptions {
@@ -25,8 +27,8 @@ const RETRYABLE = (status: number | undefined) => status === undefined || status
 /**
  * Claude through @anthropic-ai/sdk: the Messages API with a bounded pool of concurrent requests, or
  * Message Batches (half the price; results unordered and matched by custom_id). Replies are
- * constrained by structured outputs (`output_config.format` = the reply's JSON Schema). The SDK's
- * own retries are off: this provider retries with full-jitter backoff that honours `retry-after`,
+ * constrained by structured outputs (`output_config.format` = the reply's JSON Schema, reduced to the
+ * subset the API accepts: see `wireSchema`). The SDK's own retries are off: this provider retries with full-jitter backoff that honours `retry-after`,
  * so that every retry is counted and cancellable.
  */
 export class AnthropicProvider implements Provider {
@@ -51,7 +53,7 @@ export class AnthropicProvider implements Provider {
       max_tokens: req.maxTokens,
       system: req.system,
       messages: [{ role: 'user', content: req.user }],
-      output_config: { format: { type: 'json_schema', schema: req.schema } },
+      output_config: { format: { type: 'json_schema', schema: wireSchema(req.schema) } },
     };
   }
 
@@ -68,7 +70,7 @@ export class AnthropicProvider implements Provider {
           throw new PipelineError('CONFIG', `Anthropic refused the credentials (HTTP ${status}); check ANTHROPIC_API_KEY`, [{ path: 'env.ANTHROPIC_API_KEY', message: `HTTP ${status}` }]);
         }
         const transient = err instanceof APIConnectionError || !(err instanceof APIError) || RETRYABLE(status);
-        const detail = status !== undefined ? `HTTP ${status}${err instanceof APIError && err.type ? ` ${err.type}` : ''}` : err instanceof Error ? err.constructor.name : 'error';
+        const detail = status !== undefined ? `HTTP ${status}${err instanceof APIError && err.type ? ` ${err.type}` : ''}${transient ? '' : apiMessage(err)}` : err instanceof Error ? err.constructor.name : 'error';
         if (!transient || attempt >= this.o.maxHttpRetries) return { ok: false, status, detail: `${what}: ${detail}${transient ? ` after ${attempt + 1} tries` : ''}` };
         const delay = backoffDelay(attempt, this.o.backoff, retryAfterMs(err instanceof APIError ? err.headers : undefined));
         this.httpRetries++;
@@ -183,6 +185,42 @@ export class AnthropicProvider implements Provider {
   }
 
   async close(): Promise<void> {}
+}
+
+/** The API's own explanation of a refused request (an invalid schema, a bad parameter): never prompt text. */
+function apiMessage(err: unknown): string {
+  const body = err instanceof APIError ? (err.error as { error?: { message?: unknown } } | undefined) : undefined;
+  const m = body?.error?.message;
+  return typeof m === 'string' && m ? `: ${m.slice(0, 300)}` : '';
+}
+
+const wireSchemas = new Map<string, JsonSchema>();
+
+/**
+ * The reply schema as structured outputs accept it. The API answers 400 to keywords its grammar
+ * cannot express (`minimum` / `maximum` on numbers, `minLength` / `maxLength` on strings, `maxItems`,
+ * ...), so the SDK's own `transformJSONSchema` (what its `jsonSchemaOutputFormat` and
+ * `zodOutputFormat` helpers send) moves them into the `description`, where the model still reads
+ * them, and closes every object with `additionalProperties: false`. The engine validates each reply
+ * against the full schema, so a dropped constraint is still enforced (`reply_schema_mismatch`).
+ */
+export function wireSchema(schema: JsonSchema): JsonSchema {
+  // Key order is kept: structured outputs write the properties in the schema's order.
+  const key = JSON.stringify(schema);
+  let wire = wireSchemas.get(key);
+  if (!wire) {
+    try {
+      wire = transformJSONSchema(schema);
+    } catch (err) {
+      // A reply schema is part of a family's definition: no retry can fix it.
+      throw new PipelineError('INVALID_STEP_OPTIONS', `a reply schema cannot be sent as a structured output: ${err instanceof Error ? err.message : String(err)}`, [
+        { path: 'replySchema', message: key.slice(0, 200) },
+      ]);
+    }
+    if (wireSchemas.size > 1000) wireSchemas.clear();
+    wireSchemas.set(key, wire);
+  }
+  return wire;
 }
 
 function failure(id: string, reason: Extract<GenResult, { ok: false }>['reason'], detail: string, billed: boolean, inputTokens = 0, outputTokens = 0): GenResult {
