@@ -17,7 +17,7 @@ export type JournalEntry =
   | { k: 'batch_done'; batchId: string };
 
 export class Journal {
-  private handle: fs.FileHandle | undefined;
+  private opening: Promise<fs.FileHandle> | undefined;
 
   constructor(readonly file: string) {}
 
@@ -46,23 +46,33 @@ export class Journal {
   }
 
   async append(entry: JournalEntry): Promise<void> {
-    if (!this.handle) {
-      this.handle = await fs.open(this.file, 'a');
-      // A torn last line must not glue onto the next entry.
-      const { size } = await this.handle.stat();
-      if (size > 0) await this.handle.write('\n');
-    }
-    await this.handle.write(`${JSON.stringify(entry)}\n`);
+    // Concurrent requests append at once: they share one opening, or the first handle would leak.
+    this.opening ??= this.openForAppend();
+    const handle = await this.opening;
+    await handle.write(`${JSON.stringify(entry)}\n`);
+  }
+
+  private async openForAppend(): Promise<fs.FileHandle> {
+    const handle = await fs.open(this.file, 'a').catch((err: unknown) => {
+      this.opening = undefined;
+      throw err;
+    });
+    // A torn last line must not glue onto the next entry.
+    const { size } = await handle.stat();
+    if (size > 0) await handle.write('\n');
+    return handle;
   }
 
   /** Makes what was appended durable (called at batch creation and at checkpoints). */
   async sync(): Promise<void> {
-    await this.handle?.sync();
+    await (await this.opening)?.sync();
   }
 
   async close(): Promise<void> {
-    await this.handle?.close();
-    this.handle = undefined;
+    const opening = this.opening;
+    this.opening = undefined;
+    // An opening that failed has already thrown to its append: nothing to close.
+    await (await opening?.catch(() => undefined))?.close();
   }
 
   async remove(): Promise<void> {
