@@ -128,3 +128,19 @@ describe('anthropic provider: Message Batches', () => {
     expect(usage.usd).toBeCloseTo(((usage.inputTokens * 1 + usage.outputTokens * 5) / 1e6) * 0.5, 6);
   });
 });
+
+describe("anthropic provider: mode 'auto'", () => {
+  it('uses the Messages API below batchThreshold and Message Batches from it on', async () => {
+    const env = await start({ pollsUntilEnded: 1 });
+    const auto = { mode: 'auto', batchThreshold: 5, pollIntervalMs: 5 };
+    const below = await generate(tlp(4, { anthropic: auto }), env);
+    expect(below.metadata).toMatchObject({ kept: 4, priceFactor: 1 });
+    expect(fake!.stats.messages).toBe(4);
+    expect(fake!.stats.batchCreates).toBe(0);
+    const at = await generate(tlp(5, { anthropic: auto }), env);
+    expect(at.metadata).toMatchObject({ kept: 5, priceFactor: 0.5 });
+    expect(fake!.stats.messages).toBe(4);
+    expect(fake!.batches.size).toBe(1);
+    expect(fake!.stats.customIds).toHaveLength(5);
+  });
+});

@@ -57,6 +57,33 @@ describe('exact coverage (template provider)', () => {
     expect(countBy(run.records, (r) => String(r.output))).toEqual({ technical: 50, sales: 50 });
   });
 
+  it('follows custom family and variant weights exactly', async () => {
+    const run = await generate({ provider: 'template', count: 48, families: { tlp: 3, text_classification: 1 }, variants: { tlp: { 'TLP:RED': 1, 'TLP:CLEAR': 3 } } });
+    const recs = run.records as Rec[];
+    expect(run.rejects).toHaveLength(0);
+    expect(countBy(recs, (r) => r.meta.family)).toEqual({ tlp: 36, text_classification: 12 });
+    expect(countBy(recs.filter((r) => r.meta.family === 'tlp'), (r) => String(r.output))).toEqual({ 'TLP:RED': 9, 'TLP:CLEAR': 27 });
+    expect(countBy(recs.filter((r) => r.meta.family === 'text_classification'), (r) => String(r.output))).toEqual({ technical: 3, business: 3, support: 3, sales: 3 });
+    // A zero weight plans nothing for that variant; uneven splits still sum exactly (largest remainder).
+    const odd = await generate({ provider: 'template', count: 10, families: { cypher: 1 }, variants: { cypher: { basic: 2, complex: 1, filtering: 0 } } });
+    expect(countBy(odd.records as Rec[], (r) => r.meta.variant)).toEqual({ basic: 7, complex: 3 });
+  });
+
+  it('generates the code preset and every example passes its checks', async () => {
+    const run = await generate({ provider: 'template', preset: 'code', count: 30, seed: 2 });
+    const recs = run.records as Rec[];
+    expect(recs).toHaveLength(30);
+    expect(run.rejects).toHaveLength(0);
+    expect(run.metadata).toMatchObject({ kept: 30, families: { code_generation: { planned: 30, kept: 30, retried: {}, rejected: {} } } });
+    const code = allFamilies().get('code_generation')!;
+    for (const r of recs) {
+      expect(r).toMatchObject({ instruction: 'Write a Python function', language: 'python', meta: { family: 'code_generation', variant: 'python' } });
+      expect(String(r.output)).toMatch(/^def \w+\(/);
+      expect(await code.check(r, { labels: [], variant: 'python' })).toBeUndefined();
+    }
+    expect(new Set(recs.map((r) => r.input)).size).toBeGreaterThan(1);
+  });
+
   it('is deterministic in the seed and differs across seeds', async () => {
     const a = await generate({ provider: 'template', preset: 'json-expert', count: 60, seed: 11 });
     const b = await generate({ provider: 'template', preset: 'json-expert', count: 60, seed: 11 });
