@@ -2,6 +2,9 @@ import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { permutations, signBatch, type MinhashParams, type Permutations } from './minhash.js';
 
+/** Inputs smaller than this are signed on the calling thread. */
+const INLINE_LIMIT = 5000;
+
 /**
  * Collects MinHash signatures and exact keys for a stream of texts, in input order. Shingling and
  * hashing run on worker threads (one per core by default); the caller keeps reading and parsing.
@@ -11,6 +14,8 @@ export class SignatureTable {
   sigs: Uint32Array;
   exact: Uint32Array;
   count = 0;
+  /** Worker threads started for this table (0: everything was signed on the calling thread). */
+  threadsUsed = 0;
   private batch: string[] = [];
   private batchStart = 0;
   private readonly workers: Worker[] = [];
@@ -19,6 +24,8 @@ export class SignatureTable {
   private nextId = 0;
   private nextWorker = 0;
   private readonly perm: Permutations;
+  private readonly threads: number;
+  private closed = false;
 
   constructor(
     readonly params: MinhashParams,
@@ -30,25 +37,31 @@ export class SignatureTable {
     this.sigs = new Uint32Array(cap * params.permutations);
     this.exact = new Uint32Array(cap * 2);
     this.perm = permutations(params);
-    const n = threads > 0 ? threads : os.availableParallelism();
-    // Small inputs are signed inline: starting threads would cost more than it saves.
-    if (n > 1 && expected >= 5000) {
-      for (let i = 0; i < n; i++) {
-        const w = new Worker(new URL('./sign-worker.js', import.meta.url), { workerData: params });
-        w.on('message', (m: { id: number; sigs: Uint32Array; exact: Uint32Array }) => this.onResult(m));
-        w.on('error', (e) => {
-          for (const p of this.pending.values()) p.reject(e);
-          this.pending.clear();
-        });
-        this.workers.push(w);
-      }
+    this.threads = threads > 0 ? threads : os.availableParallelism();
+    // Small inputs are signed inline: starting threads would cost more than it saves. When the size
+    // is not known up front (a plain file from the CLI), threads start once the input proves large.
+    if (expected >= INLINE_LIMIT) this.startWorkers();
+  }
+
+  private startWorkers(): void {
+    if (this.threads <= 1 || this.workers.length > 0) return;
+    for (let i = 0; i < this.threads; i++) {
+      const w = new Worker(new URL('./sign-worker.js', import.meta.url), { workerData: this.params });
+      w.on('message', (m: { id: number; sigs: Uint32Array; exact: Uint32Array }) => this.onResult(m));
+      w.on('error', (e) => {
+        for (const p of this.pending.values()) p.reject(e);
+        this.pending.clear();
+      });
+      this.workers.push(w);
     }
+    this.threadsUsed = this.workers.length;
   }
 
   private ensure(n: number): void {
     const P = this.params.permutations;
     if (n * P <= this.sigs.length) return;
-    const cap = Math.max(n, Math.ceil((this.sigs.length / P) * 1.5));
+    // Doubling: the copies add up to less than the final size when the count was not known up front.
+    const cap = Math.max(n, (this.sigs.length / P) * 2);
     const sigs = new Uint32Array(cap * P);
     sigs.set(this.sigs);
     this.sigs = sigs;
@@ -81,6 +94,7 @@ export class SignatureTable {
     this.batchStart = this.count;
     if (texts.length === 0) return;
     this.ensure(start + texts.length);
+    if (!this.closed && start + texts.length >= INLINE_LIMIT) this.startWorkers();
     if (this.workers.length === 0) {
       const r = signBatch(texts, this.params, this.perm);
       this.sigs.set(r.sigs, start * this.params.permutations);
@@ -106,6 +120,7 @@ export class SignatureTable {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
     this.workers.length = 0;
   }

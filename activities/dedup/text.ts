@@ -58,7 +58,9 @@ export interface NormalizeOptions {
 }
 
 const PUNCT = /[\p{P}\p{S}]+/gu;
-const SPACE = /\s+/gu;
+// Runs of two or more, or one whitespace character other than a space: a lone space is already
+// its own normal form, and leaving it unmatched halves the regex's work on ordinary prose.
+const SPACE = /\s{2,}|[^\S ]/g;
 
 /**
  * The normal form exact and near duplicates are judged on: Unicode NFKC, case folded, punctuation
