@@ -6,17 +6,21 @@ import { baseModel, quantizeAll, trainingParams } from './parts/model-steps.js';
  * Seed 004: a relationship-coaching assistant retrained weekly. The PII checklist (names to
  * [User]/[Partner], emails, phones, addresses), quality score >= 7.0, near-duplicates at 0.85, a
  * 90/5/5 split, and a gate that trains only when >= 1000 new examples arrived since the last
- * successful run. Schedule it with:
+ * successful run. Over the gate, the tuned model is evaluated against the base model and promoted
+ * when its test perplexity is no worse than the base model's and its ROUGE-L is at most 2 points
+ * lower (both tunable below). Schedule it with:
  *   npx forgeline schedule create coach-weekly --pipeline relationship-coach --cron "0 3 * * 1"
  */
 export default definePipeline({
   name: 'relationship-coach',
-  description: 'Seed 004: PII checklist -> quality >= 7.0 -> near-dedup 0.85 -> 90/5/5 -> new-data gate (>= 1000) -> train -> GGUF -> evaluate',
+  description: 'Seed 004: PII checklist -> quality >= 7.0 -> near-dedup 0.85 -> 90/5/5 -> new-data gate (>= 1000) -> train -> GGUF -> evaluate -> promote',
   params: z.object({
     input: z.string().default('data/relationship-coach/sample.jsonl').describe('the week\'s processed data (JSONL, JSON array or Parquet)'),
     minNewExamples: z.number().int().nonnegative().default(1000).describe('seed 004: retrain weekly when >= 1000 new examples'),
     qualityThreshold: z.number().min(0).max(10).default(7.0).describe('seed 004: minimum quality score'),
     nearDuplicateThreshold: z.number().min(0).max(1).default(0.85).describe('seed 004: >85% similarity is a duplicate'),
+    minPerplexityGain: z.number().default(0).describe('promotion: the tuned model\'s test perplexity must be at least this much below the base model\'s'),
+    maxRougeDrop: z.number().nonnegative().default(2).describe('promotion: test ROUGE-L may fall at most this many points below the base model\'s'),
     ...trainingParams,
   }),
   build(p, params) {
@@ -41,6 +45,23 @@ export default definePipeline({
       { phase: 'weekly', engine: { threads: params.threads }, test: { metrics: ['rouge_l', 'perplexity'], limit: params.evalLimit, maxTokens: 64 } },
       { tuned: first!.out('model'), base: base.out('model'), test: split.out('test') },
     );
-    p.step('report', 'report', { title: 'relationship-coach' }, { evals: [evaluation.out('report')], curves: [trained.out('progress')], reports: [scrubbed.out('report'), scored.out('report'), split.out('report')] });
+    const promotion = p.step(
+      'promote',
+      'promote',
+      {
+        phase: 'weekly',
+        rules: [
+          { rule: 'improves', metric: 'test.perplexity', points: params.minPerplexityGain },
+          { rule: 'no_regression', metrics: ['test.rouge_l'], points: params.maxRougeDrop },
+        ],
+      },
+      { evals: [evaluation.out('report')] },
+    );
+    p.step(
+      'report',
+      'report',
+      { title: 'relationship-coach' },
+      { evals: [evaluation.out('report')], curves: [trained.out('progress')], reports: [scrubbed.out('report'), scored.out('report'), split.out('report'), promotion.out('decision')] },
+    );
   },
 });

@@ -36,5 +36,14 @@ describe('built-in pipelines', () => {
     expect(opt('dedup').threshold).toBe(0.85);
     expect(opt('new-data-gate').threshold).toBe(1000);
     expect(opt('split').ratios).toEqual([0.9, 0.05, 0.05]);
+    // Over the gate: train -> evaluate -> promote; the promotion gate judges the evaluation against the base model.
+    const promote = plan.steps.find((s) => s.id === 'promote')!;
+    expect(promote.kind).toBe('promote');
+    expect(promote.inputs.evals).toEqual([expect.objectContaining({ step: 'evaluate' })]);
+    expect(opt('promote').rules).toEqual([
+      { rule: 'improves', metric: 'test.perplexity', points: 0 },
+      { rule: 'no_regression', metrics: ['test.rouge_l'], points: 2 },
+    ]);
+    expect(plan.steps.find((s) => s.id === 'report')!.inputs.reports).toEqual(expect.arrayContaining([expect.objectContaining({ step: 'promote' })]));
   });
 });

@@ -92,14 +92,37 @@ describe('the seed pipelines, end to end at test size on the embedded Temporal',
     }
   }, 10 * MINUTES);
 
-  it('relationship-coach skips under the new-data threshold and trains over it', async () => {
+  it('relationship-coach skips under the new-data threshold, and over it trains, evaluates and promotes', async () => {
     const skipped = await run('relationship-coach', { ...SMALL, minNewExamples: 100_000 });
     expect(skipped.state?.status).toBe('skipped');
-    expect(step(skipped, 'train').status).toBe('skipped');
+    // Every example that survived curation is new (no earlier successful run): the count and the reason are in the result.
+    const kept = step(skipped, 'dedup').outputs.records!.records!;
+    expect(kept).toBeGreaterThan(5);
+    expect(step(skipped, 'new-data-gate').metadata).toMatchObject({ decision: 'skip', reason: 'not_enough_new_data', newExamples: kept, threshold: 100_000, baselineRun: null });
+    expect(skipped.state?.haltReason).toBe(`new-data-gate: not_enough_new_data: ${kept} new examples with no earlier successful run (threshold 100000)`);
+    for (const id of ['split', 'train', 'evaluate', 'promote']) expect(step(skipped, id).status).toBe('skipped');
+
+    // The skipped run did not move the baseline: the same examples are still new.
     const trained = await run('relationship-coach', { ...SMALL, minNewExamples: 5 });
+    expect(trained.state?.status).toBe('succeeded');
+    expect(step(trained, 'new-data-gate').metadata).toMatchObject({ decision: 'run', newExamples: kept, baselineRun: null });
     await expectTrainedAndEvaluated(trained);
     const pii = step(trained, 'pii').metadata as { findings?: Record<string, number> };
     expect(JSON.stringify(pii)).toMatch(/email/);
+
+    // The promotion gate judged the evaluated Q8_0 model against the base model, and promoted it.
+    const promote = step(trained, 'promote');
+    expect(promote.status).toBe('succeeded');
+    const tuned = step(trained, 'quantize-q8_0').outputs.model!;
+    expect(promote.metadata).toMatchObject({ decision: 'promoted', phase: 'weekly', model: tuned.sha256 });
+    const decision = await readJson<{ schema: string; decision: string; model: { sha256: string }; checks: { rule: string; metric: string; passed: boolean }[] }>(promote.outputs.decision!.uri);
+    expect(decision).toMatchObject({ schema: 'promotion', decision: 'promoted', model: { sha256: tuned.sha256 } });
+    expect(decision.checks.map((c) => [c.rule, c.metric, c.passed])).toEqual([
+      ['improves', 'test.perplexity', true],
+      ['no_regression', 'test.rouge_l', true],
+    ]);
+    const page = await readFile(step(trained, 'report').outputs.html!.uri.replace('file://', ''), 'utf8');
+    expect(page).toMatch(/Promotion gate: <span class="badge promoted">promoted<\/span>/);
   }, 15 * MINUTES);
 
   it('reasoning-curriculum trains four phases, waiting for the red-team approval', async () => {
