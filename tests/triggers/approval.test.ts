@@ -34,6 +34,12 @@ const waitingReview = (runId: string) =>
     return s.steps.find((x) => x.id === 'review')?.status === 'waiting' ? s : undefined;
   });
 
+/** The step's row in the plain-text `forgeline status <run>` table. */
+async function statusRow(runId: string, stepId: string): Promise<string | undefined> {
+  const r = await cli(['status', runId], env);
+  return r.stdout.split('\n').find((l) => l.startsWith(`${stepId} `));
+}
+
 describe('approval steps', () => {
   test('the signal and query names the client uses are the ones the workflow defines', () => {
     expect(approvalSignal.name).toBe('approval');
@@ -46,6 +52,10 @@ describe('approval steps', () => {
     const review = waiting.steps.find((s) => s.id === 'review')!;
     expect(review.approval).toMatchObject({ state: 'waiting', prompt: 'check the red-team bucket', onTimeout: 'reject' });
     expect(waiting.steps.find((s) => s.id === 'train')!.status).toBe('pending');
+    // A run started by the CLI names its pipeline in the Web UI: the Summary and the memo.
+    const described = await conn.client.workflow.getHandle(runId).describe();
+    expect(await described.staticSummary()).toBe('pipeline test-approval');
+    expect(described.memo).toMatchObject({ pipeline: 'test-approval' });
 
     const shown = await cli(['status', runId], env);
     expect(shown.stdout).toMatch(/review\s+approval\s+waiting .*waiting for approval until .*check the red-team bucket/);
@@ -63,6 +73,10 @@ describe('approval steps', () => {
     expect(step.approval).toMatchObject({ state: 'approved', decidedBy: 'signal', by: 'alice', note: 'looked at all 4' });
     expect(Date.parse(String(step.approval!.at))).toBeGreaterThan(Date.parse(String(review.startedAt)) - 1);
     expect(step.metadata).toMatchObject({ decision: 'approve', by: 'alice', records: 4 });
+    // The plain status says who approved, when, and why, on the approval's own row.
+    const row = await statusRow(runId, 'review');
+    expect(row).toMatch(/^review\s+approval\s+succeeded\s/);
+    expect(row).toContain(`approved by alice at ${String(step.approval!.at)}: looked at all 4`);
     expect(final.steps.find((s) => s.id === 'train')!.status).toBe('succeeded');
     expect(final.steps.find((s) => s.id === 'after')!.status).toBe('succeeded');
 
@@ -83,6 +97,7 @@ describe('approval steps', () => {
     const review = result.steps.find((s) => s.id === 'review')!;
     expect(review.status).toBe('rejected');
     expect(review.approval).toMatchObject({ state: 'rejected', by: 'ci-user', decidedBy: 'signal', note: 'two unsafe completions' });
+    expect(await statusRow(runId, 'review')).toContain(`rejected by ci-user at ${String(review.approval!.at)}: two unsafe completions`);
     expect(result.steps.find((s) => s.id === 'train')!.status).toBe('skipped');
     expect(result.steps.find((s) => s.id === 'after')!.status).toBe('skipped');
   });
