@@ -1,12 +1,15 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import ts from 'typescript';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { startWorker, testClient, testEnv, type RunningWorker } from '../support/harness.js';
-import { REPO_ROOT } from '../support/paths.js';
+import { DIST, REPO_ROOT } from '../support/paths.js';
 import { createForgelineClient, RunFailedError } from '../../core/client/typed.js';
 import { isPipelineError } from '../../core/errors.js';
+import type { RunState } from '../../core/run-state.js';
 import testChain from '../pipelines/test-chain.js';
 import testFailures from '../pipelines/test-failures.js';
 import { uniqueTag } from './support.js';
@@ -60,11 +63,13 @@ describe('typed client at compile time', () => {
 });
 
 describe('typed client at run time', () => {
+  let env: NodeJS.ProcessEnv;
   let worker: RunningWorker;
   let conn: Awaited<ReturnType<typeof testClient>>;
 
   beforeAll(async () => {
-    worker = await startWorker(await testEnv());
+    env = await testEnv();
+    worker = await startWorker(env);
     conn = await testClient();
   });
   afterAll(async () => {
@@ -114,5 +119,31 @@ describe('typed client at run time', () => {
     expect(failed).toBeInstanceOf(RunFailedError);
     expect((failed as RunFailedError).temporalStatus).toBe('FAILED');
     expect((failed as RunFailedError).message).toContain('planned permanent failure');
+  });
+
+  test('the example script in docs/examples runs as a script: it starts smoke, prints the result, and lists runs', async () => {
+    // Run as users run it (node dist/docs/examples/typed-client.js), against this file's worker.
+    const script = path.join(DIST, 'docs/examples/typed-client.js');
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [script], { env, cwd: REPO_ROOT, timeout: 120_000 });
+    expect(stderr).toBe('');
+    const lines = stdout.trimEnd().split('\n');
+    const runId = /^started (smoke-\S+)$/.exec(lines[0]!)?.[1];
+    expect(runId).toBeDefined();
+
+    // What it printed is the run's real result: status, then one line per step.
+    const state = (await conn.client.workflow.getHandle(runId!).result()) as RunState;
+    expect(state.status).toBe('succeeded');
+    expect(state.pipeline).toBe('smoke');
+    expect(lines.slice(1, 2 + state.steps.length)).toEqual([`${runId}: succeeded`, ...state.steps.map((s) => `  ${s.id} (${s.kind}) succeeded`)]);
+    expect(state.steps.map((s) => s.id)).toEqual(expect.arrayContaining(['load', 'filter', 'merge', 'pii', 'score', 'dataset-report']));
+    // Then listRuns: at most 5 smoke runs (the server's visibility store may not list this one yet).
+    const listed = lines.slice(2 + state.steps.length);
+    expect(listed.length).toBeLessThanOrEqual(5);
+    for (const line of listed) expect(line).toMatch(/^smoke-\S+ [A-Z_]+ (succeeded|skipped|rejected|failed|cancelled)? \d{4}-\d\d-\d\dT/);
+
+    // A run started through the client names its pipeline in the Web UI: the Summary and the memo.
+    const described = await conn.client.workflow.getHandle(runId!).describe();
+    expect(await described.staticSummary()).toBe('pipeline smoke');
+    expect(described.memo).toMatchObject({ pipeline: 'smoke' });
   });
 });
