@@ -1,4 +1,4 @@
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import type { z } from 'zod';
 import { RECORD_SCHEMAS, type RecordFormat } from '../../../schemas/records.js';
 import { aliasToCanonical, canonicalise, detectFormat, normaliseStrings } from '../normalize.js';
@@ -55,8 +55,8 @@ export function createValidator(rawOptions: unknown, ctx: LineStageContext): Lin
         return reject(unit, reason, detail, text);
       }
       bump(counters.formats as Counters, format);
-      const record = canonicalise(format, normaliseStrings(parsed.data) as Record<string, unknown>, ctx.source, unit.line);
-      return { kept: JSON.stringify(record) };
+      const data = mayNeedNormalising(bytes) ? (normaliseStrings(parsed.data) as Record<string, unknown>) : (parsed.data as Record<string, unknown>);
+      return { kept: JSON.stringify(canonicalise(format, data, ctx.source, unit.line)) };
     },
     counters: () => counters,
   };
@@ -67,6 +67,18 @@ function isTruncation(message: string, length: number): boolean {
   if (/end of JSON input|Unterminated string/.test(message)) return true;
   const at = /at position (\d+)/.exec(message);
   return at !== null && Number(at[1]) >= length;
+}
+
+const ESCAPED_CR = Buffer.from('\\r');
+const ESCAPED_UNICODE = Buffer.from('\\u');
+
+/**
+ * Whether any string in the line could hold a CR or a non-ASCII character (which NFC could change):
+ * only through a non-ASCII byte or a `\r` / `\u` escape. Most lines have none, and a native byte
+ * scan is cheaper than testing every parsed string.
+ */
+function mayNeedNormalising(bytes: Buffer): boolean {
+  return !isAscii(bytes) || bytes.includes(ESCAPED_CR) || bytes.includes(ESCAPED_UNICODE);
 }
 
 function isBlank(bytes: Buffer): boolean {
