@@ -93,9 +93,13 @@ export function lineageOps(l: StepLineage): LineageOp[] {
     ops.push({ op: 'rel', type: 'READ', from: step, to: { label: 'SourceFile', key: src.sha256 }, keyProps: { input: 'source' } });
   }
 
-  const records = inputs.filter((i) => i.ref.kind === 'records');
   const models = inputs.filter((i) => i.ref.kind === 'model');
   const modelOutputs = Object.entries(l.outputs).filter(([, ref]) => ref.kind === 'model');
+  // A step that reports a quantization converted its model: the records it read (quantize's `data`,
+  // whose digest only goes into the model card) did not train it.
+  const converts = reportsQuantization(l.metadata);
+  // Held-out data (`valid*` inputs) is read, but nothing is trained on it.
+  const records = converts ? [] : inputs.filter((i) => i.ref.kind === 'records' && !/^valid/i.test(i.name));
   for (const [name, ref] of Object.entries(l.outputs)) {
     const node = artifactNode(ref);
     ops.push(node);
@@ -125,15 +129,24 @@ export function lineageOps(l: StepLineage): LineageOp[] {
     }
   }
 
-  // A promotion decision (from an evaluate or promote step) applies to the models it read, except
-  // the reference models (inputs named base*), which are what the candidate is compared against.
+  // A promotion decision applies to the model the step names (`model: <sha256>`: the promote step
+  // judges an eval report, not a model input), else to the models it read, except the reference
+  // models (inputs named base*), which are what the candidate is compared against.
   const decision = decisionOf(l.metadata);
   if (decision) {
-    for (const m of models.filter((x) => !/^base/i.test(x.name))) {
-      ops.push({ op: 'node', label: 'Artifact', key: m.ref.sha256, addLabels: ['Model'], set: { promotion: decision, promotionStep: step.key } });
+    const named = isDigest(l.metadata.model) ? [l.metadata.model] : models.filter((x) => !/^base/i.test(x.name)).map((m) => m.ref.sha256);
+    for (const digest of named) {
+      ops.push({ op: 'node', label: 'Artifact', key: digest, addLabels: ['Model'], set: { promotion: decision, promotionStep: step.key } });
     }
   }
   return ops;
+}
+
+const isDigest = (v: unknown): v is string => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v);
+
+function reportsQuantization(meta: Record<string, unknown>): boolean {
+  const q = meta.quantizations;
+  return (typeof meta.quantization === 'string' && QUANT_RE.test(meta.quantization)) || (!!q && typeof q === 'object' && !Array.isArray(q));
 }
 
 function artifactNode(ref: ArtifactRef): LineageOp {
@@ -190,7 +203,6 @@ export function metricsOf(meta: Record<string, unknown>): Props | undefined {
 /** Files read from outside the store: `sourceSha256` (+ `sourcePath`), or `sources: [{path, sha256}]`. */
 function sourcesOf(meta: Record<string, unknown>): Array<{ sha256: string; path?: string }> {
   const out: Array<{ sha256: string; path?: string }> = [];
-  const isDigest = (v: unknown): v is string => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v);
   if (isDigest(meta.sourceSha256)) out.push({ sha256: meta.sourceSha256, path: stringField(meta, 'sourcePath') });
   if (Array.isArray(meta.sources)) {
     for (const s of meta.sources as unknown[]) {

@@ -53,8 +53,10 @@ export const quantizeStep = defineStep({
       const probe = await probeModel(w.path, { prompt: options.probePrompt, maxTokens: options.probeTokens, signal: ctx.signal });
       const f16 = await f16Bytes(src);
       const model = await w.commit({ kind: 'model', schema: 'gguf' });
+      // `quantization` is the field the lineage store reads (activities/lineage/derive.ts): one name
+      // for the type, in the step metadata, the report and the registry.
       const facts = {
-        type: options.type,
+        quantization: options.type,
         device: process.env.FORGELINE_GPU ?? 'cpu',
         bytes: model.bytes,
         inputBytes: inputs.model.bytes,

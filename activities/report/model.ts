@@ -178,7 +178,7 @@ export function curvesOf(rows: { phase: string; row: Record<string, unknown> }[]
   return [...byPhase.values()].filter((c) => c.train.length + c.valid.length > 0).map(({ phase, train, valid }) => ({ phase, train, valid }));
 }
 
-/** Model files: quantize facts (type, bytes, ratio to F16) matched by step; other model outputs by size alone. */
+/** Model files: quantize facts (quantization, bytes, ratio to F16) matched by step; other model outputs by size alone. */
 export function modelsOf(models: { stepId: string; kind: string; ref: { sha256: string; bytes: number }; facts?: Record<string, unknown> }[]): ModelFile[] {
   const seen = new Set<string>();
   const out: ModelFile[] = [];
@@ -186,7 +186,8 @@ export function modelsOf(models: { stepId: string; kind: string; ref: { sha256: 
     if (seen.has(m.ref.sha256)) continue;
     seen.add(m.ref.sha256);
     const f = m.facts ?? {};
-    const q = typeof f.type === 'string' ? f.type : typeof f.quantization === 'string' ? f.quantization : m.kind === 'quantize' ? '?' : 'F32 (unquantized)';
+    // `type`: quantize reports written before the field was named `quantization`.
+    const q = typeof f.quantization === 'string' ? f.quantization : typeof f.type === 'string' ? f.type : m.kind === 'quantize' ? '?' : 'F32 (unquantized)';
     const ratio = num(f.ratioToF16);
     out.push({ name: m.stepId, quantization: q, bytes: m.ref.bytes, sha256: m.ref.sha256, ...(ratio !== undefined ? { ratioToF16: ratio } : {}) });
   }

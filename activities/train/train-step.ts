@@ -245,7 +245,10 @@ export const trainStep = defineStep({
       };
       const report = await writeJsonArtifact(ctx.store, facts, 'report', 'train-report');
       await fs.rm(checkpointDir, { recursive: true, force: true });
-      return { outputs: { model, weights, progress, report, rejects: rendered.rejects }, metadata: { ...facts, records: { total: rendered.total, kept: rendered.kept, rejected: rendered.rejected, dropped: rendered.dropped } } };
+      // `modelName`: the registry name of the model (activities/lineage/derive.ts); without it the
+      // registry names the model `<pipeline>/<step id>`.
+      const metadata = { ...facts, ...(options.name ? { modelName: options.name } : {}), records: { total: rendered.total, kept: rendered.kept, rejected: rendered.rejected, dropped: rendered.dropped } };
+      return { outputs: { model, weights, progress, report, rejects: rendered.rejects }, metadata };
     } catch (err) {
       await w.abort();
       throw err;
