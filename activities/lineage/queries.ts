@@ -1,6 +1,6 @@
 import { PipelineError } from '../../core/errors.js';
 import { metricsOf } from './derive.js';
-import { byDigest, byStep, num, str, type ArtifactInfo, type LineageStore, type RawModel, type RunInfo, type StepInfo } from './store.js';
+import { byDigest, byStep, num, str, type ArtifactInfo, type LineageStore, type RawModel, type ReadEdge, type RunInfo, type StepInfo } from './store.js';
 
 /**
  * The three questions users ask, answered the same way over either store: the upstream lineage of
@@ -68,7 +68,7 @@ export async function artifactLineage(store: LineageStore, digest: string, seen 
   const [first, ...alsoBy] = producers;
   if (!first) return { artifact };
   const reads: NonNullable<ArtifactTree['producedBy']>['reads'] = [];
-  for (const edge of (await store.reads(first.key)).sort((a, b) => a.input.localeCompare(b.input))) {
+  for (const edge of (await store.reads(first.key)).sort(byInput)) {
     if ('source' in edge) reads.push({ input: edge.input, source: edge.source });
     else reads.push({ input: edge.input, artifact: await artifactLineage(store, edge.artifact.digest, seen, depth + 1) });
   }
@@ -83,7 +83,7 @@ export async function runLineage(store: LineageStore, run: RunInfo): Promise<Run
   for (const step of steps) {
     const reads = (await store.reads(step.key))
       .map((e) => ('source' in e ? { input: e.input, source: e.source } : { input: e.input, artifact: e.artifact }))
-      .sort((a, b) => a.input.localeCompare(b.input));
+      .sort(byInput);
     const writes = (await store.writes(step.key)).sort((a, b) => a.output.localeCompare(b.output));
     out.steps.push({ step, reads, writes });
   }
@@ -190,6 +190,12 @@ export async function runsUsing(store: LineageStore, digest: string, maxDepth = 
     out.push({ run, distance: use.distance, steps: [...use.steps].sort() });
   }
   return out.sort((a, b) => (a.run.startedAt ?? '').localeCompare(b.run.startedAt ?? '') || a.run.id.localeCompare(b.run.id));
+}
+
+/** By input name, then digest: several source files share the input name `source`. */
+function byInput(a: ReadEdge, b: ReadEdge): number {
+  const digest = (e: ReadEdge): string => ('source' in e ? e.source.sha256 : e.artifact.digest);
+  return a.input.localeCompare(b.input) || digest(a).localeCompare(digest(b));
 }
 
 function dedupe(steps: StepInfo[]): StepInfo[] {

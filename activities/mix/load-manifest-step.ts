@@ -62,6 +62,8 @@ export const loadManifestStep = defineStep({
       buckets.push({ ...b, source: { artifact: ref } });
     }
     const ref = await writeJsonArtifact(ctx.store, { ...manifest, buckets }, 'manifest', 'bucket-manifest');
-    return { outputs: { manifest: ref }, metadata: { buckets: buckets.length, imported: imported.size } };
+    // The manifest file and the bucket files it named: the lineage's source files.
+    const sources = [{ path: file, sha256: (await sha256File(file)).sha256 }, ...[...imported].map(([f, r]) => ({ path: f, sha256: r.sha256 }))];
+    return { outputs: { manifest: ref }, metadata: { buckets: buckets.length, imported: imported.size, sources } };
   },
 });

@@ -66,6 +66,7 @@ export const loadModelStep = defineStep({
     if (parsed.tensors.length === 0) throw new PipelineError('INVALID_INPUT_DATA', `${file}: the GGUF holds no tensors (a vocabulary-only file?)`, [{ path: 'options.path', message: 'no tensors' }]);
     ctx.heartbeat({ message: `importing ${path.basename(file)}` });
     const model = await ctx.store.putFile(file, { kind: 'model', schema: 'gguf' });
-    return { outputs: { model }, metadata: { source: file, bytes: model.bytes, ...describeGguf(parsed) } };
+    // The imported copy's digest is the file's: `sourceSha256` links the model to its file in the lineage.
+    return { outputs: { model }, metadata: { source: file, sourceSha256: model.sha256, sourcePath: file, bytes: model.bytes, ...describeGguf(parsed) } };
   },
 });

@@ -42,6 +42,8 @@ describe('load-model: the user base model enters the store', () => {
     expect(ref.kind).toBe('model');
     expect(ref.sha256).toBe((await sha256File(file)).sha256);
     expect(result.metadata).toMatchObject({ source: file, architecture: 'llama', parameters: info.parameters, weightTypes: { F32: expect.any(Number) } });
+    // The lineage's source file: the user's GGUF, by path and digest.
+    expect(result.metadata).toMatchObject({ sourcePath: file, sourceSha256: ref.sha256 });
     expect(Object.keys(result.metadata!.weightTypes as object)).toEqual(['F32']);
   });
 

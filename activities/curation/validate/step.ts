@@ -36,11 +36,15 @@ export const validateStep = defineStep({
     }
     const source = sourceName(ctx, 'records', inputs.records, options.path);
     const { size } = await fs.stat(file);
+    // A file from outside the store is hashed beside the validation, for the lineage's source files.
+    const digest = inputs.records ? undefined : sha256File(file).catch(() => undefined);
     const { format, units } = await readUnits(file, options.inputFormat);
     const out = await runLineStageStep(ctx, { stage: 'validate', options, source, units, inputBytes: size, threads: options.threads, schema: 'curated-record' });
+    const hashed = await digest;
+    const sourceFile = hashed ? { sourceSha256: hashed.sha256, sourcePath: file } : {};
     return {
       outputs: { records: out.records, rejects: out.rejects },
-      metadata: { ...out.stats, inputFormat: format, inputBytes: size, ...out.counters },
+      metadata: { ...out.stats, inputFormat: format, inputBytes: size, ...sourceFile, ...out.counters },
     };
   },
 });
