@@ -1,5 +1,5 @@
 import { DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
-import { closeLineage, createLineageActivities, createPlanningActivities, createStepActivities } from '../activities/index.js';
+import { closeLineage, createLineageActivities, createPlanningActivities, createStepActivities, prepareLineage } from '../activities/index.js';
 import { temporalAddressOf, type ForgelineConfig } from '../core/config.js';
 import { CPU_QUEUE } from '../core/queues.js';
 import { prebuiltBundleIsFresh, WORKFLOW_BUNDLE_PATH, WORKFLOWS_PATH } from './bundle.js';
@@ -27,6 +27,10 @@ export async function runWorkers(config: ForgelineConfig, options: WorkerOptions
     runtimeInstalled = true;
   }
   const deps = await createActivityDeps(config);
+  // Beside the connection and the workflow bundle, not after them: a running Neo4j adds no start-up time.
+  const lineageReady = prepareLineage(deps).catch((err: unknown) =>
+    deps.log.warn({ err: String(err) }, 'lineage store schema not created at start (tried again at the first write)'),
+  );
   const connection = await NativeConnection.connect({ address: temporalAddressOf(config) });
   const activities = { ...createPlanningActivities(deps), ...createLineageActivities(deps), ...createStepActivities(deps, deps.stepKinds.values()) };
   const workflowSource = prebuiltBundleIsFresh() ? { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } } : { workflowsPath: WORKFLOWS_PATH };
@@ -43,6 +47,7 @@ export async function runWorkers(config: ForgelineConfig, options: WorkerOptions
       }),
     ),
   );
+  await lineageReady;
   deps.log.info({ queues: options.queues, pipelines: [...deps.pipelines.keys()], stepKinds: deps.stepKinds.size }, 'worker ready');
   options.onReady?.();
   options.signal?.addEventListener('abort', () => workers.forEach((w) => w.shutdown()), { once: true });

@@ -29,6 +29,15 @@ function storesOf(deps: ActivityDeps): LineageStore[] {
   return stores;
 }
 
+/**
+ * Creates the stores' constraints and indexes (Neo4j) when a worker starts, so that the first write
+ * and the first CLI query find them; `IF NOT EXISTS`, so every worker may run it. A store that is
+ * down now is tried again at its first write.
+ */
+export async function prepareLineage(deps: ActivityDeps): Promise<void> {
+  await Promise.all(storesOf(deps).map((s) => s.ensureSchema()));
+}
+
 /** The lineage activity: run by the workflow after each step that succeeded or came from the cache. */
 export function createLineageActivities(deps: ActivityDeps) {
   const facts = new Map<string, Promise<RunFacts>>();
