@@ -3,6 +3,7 @@ import { CypherExplainValidator, type ExplainOptions } from './explain.js';
 
 export { CypherExplainValidator } from './explain.js';
 export { cypherError } from './parse.js';
+export { cypherSchemaOption } from './schema-option.js';
 export type { CypherIssue, CypherIssueCode, CypherSchema, CypherValidation, ExplainOptions } from './explain.js';
 
 /**

@@ -50,9 +50,14 @@ export const evaluateStep = defineStep({
         { path: 'options.benchmarks', message: 'no test split and no benchmark' },
       ]);
     }
+    if (options.test?.cypherSchema && !ctx.config.neo4j) {
+      throw new PipelineError('CONFIG', 'evaluate: test.cypherSchema is checked by EXPLAIN on a Neo4j: set NEO4J_URI (and NEO4J_USER / NEO4J_PASSWORD) on the worker', [
+        { path: 'options.test.cypherSchema', message: 'NEO4J_URI is not set' },
+      ]);
+    }
     const { plan, skipped } = await buildPlan(ctx, inputs, options);
     const predictions = await RecordsWriter.open(ctx.store);
-    const cypher = new CypherChecker(ctx.config);
+    const cypher = new CypherChecker(ctx.config, options.test?.cypherSchema);
     const models: { label: 'base' | 'tuned'; ref: ArtifactRef }[] = [];
     if (inputs.base) models.push({ label: 'base', ref: inputs.base });
     models.push({ label: 'tuned', ref: inputs.tuned });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cypherSchemaOption } from '../cypher/schema-option.js';
 
 const path = z.string().min(1);
 const limit = z.number().int().positive().optional();
@@ -25,6 +26,8 @@ export const evaluateOptions = z
         labels: z.array(z.string()).min(2).optional(),
         /** JSON Schema for `schema_valid` where a record carries none in `input.schema`. */
         schema: z.unknown().optional(),
+        /** `cypher_valid` with a Neo4j (NEO4J_URI): the labels, types and keys queries may use, or `database`. */
+        cypherSchema: cypherSchemaOption.optional(),
         /** Examples from the `fewshot` input put before each prompt (0, lm-eval's default). */
         fewShot: z.number().int().nonnegative().default(0),
         limit,

@@ -1,9 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import neo4j, { type Driver } from 'neo4j-driver';
 import { CypherExplainValidator, explainValidatorFor } from '../../activities/cypher/index.js';
 import { CypherChecker } from '../../activities/eval/metrics/cypher.js';
+import { evaluateOptions } from '../../activities/eval/options.js';
+import { scoreOptionsSchema } from '../../activities/curation/score/options.js';
 import { loadConfig } from '../../core/config.js';
 import { startNeo4j, type TestNeo4j } from '../support/neo4j.js';
+import { curated, runStage, tempDir } from '../curation/support/stage.js';
 
 let db: TestNeo4j;
 let driver: Driver;
@@ -131,7 +134,8 @@ describe('Cypher validation by EXPLAIN on a live Neo4j', () => {
       expect(await offline.check(unknownFunction)).toEqual({ valid: true });
       expect(live.live).toBe(true);
       expect(await live.check(unknownFunction)).toEqual({ valid: false, reason: 'cypher_explain', detail: expect.stringMatching(/^cypher_\w+: .*nosuch\.fn/) });
-      expect(await live.check("MATCH (u:User {name: 'John'}) RETURN u")).toEqual({ valid: true });
+      // Valid, and the warnings (labels and keys the empty database does not know) are kept.
+      expect(await live.check("MATCH (u:User {name: 'John'}) RETURN u")).toEqual({ valid: true, warnings: expect.arrayContaining(['cypher_unknown_label:User']) });
       // A syntax error is caught by the parser before any round trip.
       expect(await live.check('MATCH (p:Person RETURN p')).toEqual({ valid: false, reason: 'cypher_syntax', detail: expect.any(String) });
     } finally {
@@ -141,3 +145,70 @@ describe('Cypher validation by EXPLAIN on a live Neo4j', () => {
   });
 });
 
+describe("evaluation's cypher_valid with a schema", () => {
+  it('fails queries that use names outside the schema, and keeps the warnings of the others', async () => {
+    const config = loadConfig({ NEO4J_URI: db.uri, NEO4J_USER: db.user, NEO4J_PASSWORD: db.password });
+    const schema = { labels: ['Person'], relationshipTypes: ['KNOWS'], propertyKeys: ['name'] };
+    // The option as a pipeline gives it, through the evaluate step's own schema.
+    const options = evaluateOptions.parse({ test: { metrics: ['cypher_valid'], cypherSchema: schema } });
+    const checker = new CypherChecker(config, options.test!.cypherSchema);
+    try {
+      const inside = await checker.check('MATCH (p:Person)-[:KNOWS]->(q:Person) RETURN q.name');
+      expect(inside).toEqual({ valid: true, warnings: expect.arrayContaining(['cypher_unknown_label:Person', 'cypher_unknown_relationship_type:KNOWS']) });
+      const outside = await checker.check('MATCH (p:Persn)-[:KNOWS]->(q) RETURN q.name');
+      expect(outside).toEqual({ valid: false, reason: 'cypher_explain', detail: expect.stringMatching(/^cypher_unknown_label: /), warnings: expect.any(Array) });
+    } finally {
+      await checker.close();
+    }
+    // Without a schema the same query is valid, with its unknown label as a warning.
+    const plain = new CypherChecker(config);
+    try {
+      expect(await plain.check('MATCH (p:Persn)-[:KNOWS]->(q) RETURN q.name')).toEqual({ valid: true, warnings: expect.arrayContaining(['cypher_unknown_label:Persn']) });
+    } finally {
+      await plain.close();
+    }
+  });
+});
+
+describe("the score stage's Cypher gate with EXPLAIN", () => {
+  const ROWS = [
+    { task: 'text_to_cypher', input: { question: 'Friends of people' }, output: 'MATCH (p:Person)-[:KNOWS]->(q:Person) RETURN q.name' }, // 1 kept, with warnings
+    { task: 'text_to_cypher', input: { question: 'Friends of people' }, output: 'MATCH (p:Persn)-[:KNOWS]->(q:Person) RETURN q.name' }, // 2 outside the schema
+    { task: 'text_to_cypher', input: { question: 'Names' }, output: 'MATCH (n:Person) RETURN nosuch.fn(n.name)' }, // 3 parses, cannot be planned
+    { task: 'text_to_cypher', input: { question: 'People' }, output: 'MATCH (n:Person RETURN n' }, // 4 syntax (the parser, no round trip)
+  ];
+  const cypher = { explain: true, schema: { labels: ['Person'], relationshipTypes: ['KNOWS'], propertyKeys: ['name'] } };
+  const saved = { ...process.env };
+
+  afterEach(() => {
+    for (const k of ['NEO4J_URI', 'NEO4J_USER', 'NEO4J_PASSWORD']) {
+      if (saved[k] === undefined) delete process.env[k];
+      else process.env[k] = saved[k];
+    }
+  });
+
+  it('rejects what Neo4j cannot plan or what leaves the schema, and counts the warnings', async () => {
+    Object.assign(process.env, db.env);
+    const home = await tempDir();
+    const input = await curated(home, 'cypher', ROWS, home);
+    const run = await runStage('score', input, { threshold: 0, cypher }, home);
+    const removed = await run.records<{ line: number; reason: string; detail: string }>('rejects');
+    expect(removed.map((r) => [r.line, r.reason])).toEqual([
+      [2, 'cypher_explain'],
+      [3, 'cypher_explain'],
+      [4, 'cypher_syntax'],
+    ]);
+    expect(removed[0]!.detail).toMatch(/^cypher_unknown_label \(Persn\): /);
+    expect(run.metadata).toMatchObject({ kept: 1, gates: { cypher_explain: 2, cypher_syntax: 1 } });
+    expect(run.metadata.cypherWarnings).toMatchObject({ cypher_unknown_label: expect.any(Number), cypher_unknown_relationship_type: expect.any(Number) });
+  });
+
+  it('needs a Neo4j when asked for EXPLAIN, and a schema only with EXPLAIN', async () => {
+    for (const k of ['NEO4J_URI', 'NEO4J_USER', 'NEO4J_PASSWORD']) delete process.env[k];
+    const home = await tempDir();
+    const input = await curated(home, 'cypher', ROWS.slice(0, 1), home);
+    await expect(runStage('score', input, { cypher }, home)).rejects.toThrow(/cypher\.explain needs a Neo4j: set NEO4J_URI/);
+    expect(scoreOptionsSchema.safeParse({ cypher: { schema: 'database' } }).success).toBe(false);
+    expect(scoreOptionsSchema.safeParse({ cypher: { explain: true, schema: 'database' } }).success).toBe(true);
+  });
+});

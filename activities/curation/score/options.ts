@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cypherSchemaOption } from '../../cypher/schema-option.js';
 
 /** Seed 001's JSON task families: their output (or chosen answer) must be JSON. */
 export const JSON_TASKS = ['schema_generate', 'json_repair', 'text_to_json', 'json_transform', 'json_style_strict'];
@@ -67,10 +68,16 @@ export const scoreOptionsSchema = z
         enabled: z.boolean().default(true),
         tasks: z.array(z.string()).default(['text_to_cypher', 'cypher']),
         categories: z.array(z.string()).default(['cypher', 'text_to_cypher']),
+        explain: z
+          .boolean()
+          .default(false)
+          .describe('also EXPLAIN each query that parses on the Neo4j of NEO4J_URI (planned, never run); rejects cypher_explain, warnings counted by code'),
+        schema: cypherSchemaOption.optional().describe('with explain: the labels, relationship types and property keys queries may use ("database": its own)'),
       })
       .strict()
+      .refine((c) => c.schema === undefined || c.explain, { message: 'cypher.schema is checked by EXPLAIN: set cypher.explain to true', path: ['schema'] })
       .prefault({})
-      .describe('check the response parses with Neo4j\'s Cypher parser (@neo4j-cypher/language-support)'),
+      .describe('check the response parses with Neo4j\'s Cypher parser (@neo4j-cypher/language-support), and optionally by EXPLAIN on a live Neo4j'),
     labels: z.array(labelRule).default([{ instructionPattern: '^\\s*classify\\b.*\\bTLP\\b', allowed: TLP_LABELS }]).describe('seed 000: TLP classification'),
     classifier: z
       .object({

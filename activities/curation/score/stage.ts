@@ -3,6 +3,7 @@ import { parseRecord } from '../runner/parse.js';
 import { bump, type Counters, type LineStage, type LineStageContext, type UnitResult } from '../runner/types.js';
 import { loadClassifier, type Classifier } from './classifier.js';
 import { heuristicFailures } from './heuristics.js';
+import { createCypherGate } from './cypher-gate.js';
 import { createJudge, type LlmJudge } from './judge.js';
 import { scoreOptionsSchema } from './options.js';
 import { seed004Score } from './seed004.js';
@@ -18,10 +19,12 @@ type Components = Record<string, number>;
  */
 export async function createScoreStage(rawOptions: unknown, ctx: LineStageContext): Promise<LineStage> {
   const o = scoreOptionsSchema.parse(rawOptions);
-  const gates = createValidators(o);
+  const cypherWarnings: Counters = {};
+  const cypher = await createCypherGate(o.cypher, cypherWarnings);
+  const gates = createValidators(o, cypher);
   const classifier: Classifier | undefined = o.classifier ? await loadClassifier(o.classifier) : undefined;
   const judge: LlmJudge | undefined = o.judge ? await createJudge(o.judge) : undefined;
-  const counters: Counters = { failedChecks: {}, gates: {}, scoreHistogram: {}, components: {} };
+  const counters: Counters = { failedChecks: {}, gates: {}, scoreHistogram: {}, components: {}, ...(o.cypher.enabled && o.cypher.explain ? { cypherWarnings } : {}) };
   const w = o.weights;
 
   const decide = (record: CuratedRecord, line: number, gate: GateFailure | undefined, components: Components, failed: string[]): UnitResult => {
@@ -78,6 +81,7 @@ export async function createScoreStage(rawOptions: unknown, ctx: LineStageContex
     async close() {
       await classifier?.close();
       await judge?.close?.();
+      await cypher.close();
     },
   };
 }

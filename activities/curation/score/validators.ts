@@ -1,13 +1,13 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import { canonicalJson } from '../../../core/cache/canonical.js';
 import type { CuratedRecord } from '../../../schemas/records.js';
-import { cypherError } from '../../cypher/parse.js';
+import type { CypherGate } from './cypher-gate.js';
 import type { ScoreOptions } from './options.js';
 import type { TextView } from './text-view.js';
 
 /** A task validator that failed: a stable code and a short, value-free detail. */
 export interface GateFailure {
-  code: 'invalid_json' | 'invalid_schema' | 'schema_mismatch' | 'style_mismatch' | 'cypher_syntax' | 'label_not_allowed';
+  code: 'invalid_json' | 'invalid_schema' | 'schema_mismatch' | 'style_mismatch' | 'cypher_syntax' | 'cypher_explain' | 'label_not_allowed';
   detail: string;
 }
 
@@ -16,10 +16,10 @@ const MAX_COMPILED = 256;
 
 /**
  * Task validators (gates): a record that fails one scores 0. JSON parses; JSON matches the
- * record's JSON Schema (ajv) for schema-generation tasks; seed 001's strict style; Cypher parses;
- * a label belongs to its allowed set.
+ * record's JSON Schema (ajv) for schema-generation tasks; seed 001's strict style; Cypher parses
+ * (and plans by EXPLAIN, see cypher-gate.ts); a label belongs to its allowed set.
  */
-export function createValidators(o: ScoreOptions) {
+export function createValidators(o: ScoreOptions, cypher: CypherGate) {
   const ajv = new Ajv({ allErrors: false, strict: false, validateSchema: true });
   const compiled = new Map<string, ValidateFunction | string>();
   const labelRules = o.labels.map((r) => ({ ...r, re: r.instructionPattern ? new RegExp(r.instructionPattern, 'i') : undefined, set: new Set(r.allowed) }));
@@ -80,9 +80,7 @@ export function createValidators(o: ScoreOptions) {
     }
     // Cypher
     if (o.cypher.enabled && ((task && cypherTasks.has(task)) || (category && cypherCategories.has(category)))) {
-      const toGate = (e: string | undefined): GateFailure | undefined => (e ? { code: 'cypher_syntax', detail: e.slice(0, 160) } : undefined);
-      const e = cypherError(view.response);
-      return e instanceof Promise ? e.then(toGate) : toGate(e);
+      return cypher.check(view.response);
     }
     return undefined;
   };

@@ -103,6 +103,7 @@ export async function scoreModel(engine: LlamaEngine, label: 'base' | 'tuned', p
           const v = await hooks.cypher.check(p);
           cv.push((row.cypher_valid = v.valid ? 1 : 0) as number);
           if (!v.valid) row.cypher_error = v.reason;
+          if (v.warnings) row.cypher_warnings = v.warnings;
         }
         if (t.metrics.includes('rouge_l')) rl.push((row.rouge_l = rougeL(p, e.reference).f1) as number);
         await hooks.onPrediction(row);
