@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LocalLineageStore, Neo4jLineageStore } from '../../activities/lineage/index.js';
+import { LocalLineageStore, Neo4jLineageStore, openDriver } from '../../activities/lineage/index.js';
+import { buildTinyModel } from '../../activities/models/tiny-model.js';
+import { sha256File } from '../../core/artifacts/hash.js';
 import { awaitRun, startRun, type RunSnapshot } from '../../core/client/runs.js';
 import { CPU_QUEUE, WORKFLOW_TYPE } from '../../core/queues.js';
 import { Client, Connection } from '@temporalio/client';
@@ -59,6 +61,24 @@ afterAll(async () => {
   await db?.stop();
 });
 
+describe('the Neo4j schema', () => {
+  it('is created when the worker starts, before anything is written', async () => {
+    const driver = openDriver({ uri: db.uri, user: db.user, password: db.password });
+    try {
+      const nodes = await driver.executeQuery('MATCH (n) RETURN count(n) AS c');
+      expect(Number(nodes.records[0]!.get('c'))).toBe(0);
+      const constraints = await driver.executeQuery("SHOW CONSTRAINTS YIELD name WHERE name STARTS WITH 'forgeline_' RETURN name ORDER BY name");
+      expect(constraints.records.map((r) => r.get('name'))).toHaveLength(7);
+      const indexes = await driver.executeQuery(
+        "SHOW INDEXES YIELD name, owningConstraint WHERE name STARTS WITH 'forgeline_' AND owningConstraint IS NULL RETURN name ORDER BY name",
+      );
+      expect(indexes.records.map((r) => r.get('name'))).toEqual(['forgeline_artifact_kind', 'forgeline_model_name', 'forgeline_step_run']);
+    } finally {
+      await driver.close();
+    }
+  });
+});
+
 describe('lineage of real pipeline runs, in Neo4j and in the embedded store', () => {
   let first: RunSnapshot;
   let second: RunSnapshot;
@@ -101,11 +121,13 @@ describe('lineage of real pipeline runs, in Neo4j and in the embedded store', ()
     expect(tiny).toContain(output(first, 'train-reasoning', 'model').slice(0, 12));
     expect(tiny).toContain(`Q4_K_M ${output(first, 'quantize-q4', 'model').slice(0, 12)}`);
     expect(tiny).toContain(`Q8_0 ${output(first, 'quantize-q8', 'model').slice(0, 12)}`);
-    expect(tiny).toContain('base.exact_match=0.500 tuned.exact_match=0.750');
+    expect(tiny).toContain('test.exact_match.base=0.500 test.exact_match.delta=25 test.exact_match.tuned=0.750');
+    // The real promote step judged the evaluation of the Q8_0 file: the decision lands on its model.
     expect(tiny).toMatch(/ promoted /);
-    // The base model of the comparison is listed, but an evaluation never promotes its reference.
+    expect(first.state!.steps.find((s) => s.id === 'promote')!.metadata).toMatchObject({ decision: 'promoted', model: output(first, 'quantize-q8', 'model') });
+    // The base model of the comparison is listed, but a promotion never lands on the reference.
     const base = lines.find((l) => l.startsWith('test-lineage/train-calibration '))!;
-    expect(base).toMatch(/ v1 .* base\.exact_match=0\.500 tuned\.exact_match=0\.750 +- +test-lineage-/);
+    expect(base).toMatch(/ v1 .* test\.exact_match\.base=0\.500 test\.exact_match\.delta=25 test\.exact_match\.tuned=0\.750 +- +test-lineage-/);
 
     const json = JSON.parse((await cli(['models', '--json', '--store', 'neo4j'], env)).stdout) as Array<{ name: string; trainedOn: string[]; bases: string[] }>;
     const entry = json.find((m) => m.name === 'tiny-json')!;
@@ -188,6 +210,88 @@ describe('lineage of real pipeline runs, in Neo4j and in the embedded store', ()
     const res = await cli(['lineage', 'no-such-thing', '--store', 'local'], env);
     expect(res.code).toBe(1);
     expect(res.stderr).toContain('no run, artifact or model "no-such-thing" in the local lineage store');
+  });
+
+  it('--store auto (the default) reads Neo4j when NEO4J_URI is set, the embedded store otherwise', async () => {
+    const { NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, ...offline } = env;
+    expect([NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD]).toEqual([db.uri, db.user, db.password]);
+    const online = await cli(['lineage', 'no-such-thing'], env);
+    expect(online.stderr).toContain('in the neo4j lineage store');
+    const local = await cli(['lineage', 'no-such-thing', '--store', 'auto'], offline);
+    expect(local.stderr).toContain('in the local lineage store');
+    // The same registry either way, as both stores hold the same graph.
+    const [a, b] = await Promise.all([cli(['models'], env), cli(['models'], offline)]);
+    expect({ code: a.code, stderr: a.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(b.stdout).toBe(a.stdout);
+    // Asking for Neo4j without one configured is a configuration error, not a silent fallback.
+    const forced = await cli(['models', '--store', 'neo4j'], offline);
+    expect(forced.code).not.toBe(0);
+    expect(forced.stderr).toContain('NEO4J_URI');
+  });
+});
+
+describe('lineage of the real built-in steps on a tiny model', () => {
+  let run: RunSnapshot;
+  let input: string;
+  let baseModel: string;
+  let manifest: string;
+  let bucket: string;
+
+  beforeAll(async () => {
+    const dir = path.join(home, 'real');
+    await mkdir(dir, { recursive: true });
+    input = path.join(dir, 'held-out.jsonl');
+    await writeFile(input, Array.from({ length: 4 }, (_, i) => JSON.stringify({ instruction: `Return {"n": ${i}} as JSON.`, input: '', output: `{"n": ${i}}` })).join('\n') + '\n');
+    baseModel = path.join(dir, 'base.gguf');
+    await buildTinyModel(baseModel, { layers: 1, feedForward: 256, seed: 3 });
+    bucket = path.join(dir, 'bucket.jsonl');
+    await writeFile(bucket, JSON.stringify({ instruction: 'q', input: '', output: 'a' }) + '\n');
+    manifest = path.join(dir, 'manifest.json');
+    await writeFile(manifest, JSON.stringify({ version: 1, buckets: [{ name: 'only', source: { file: 'bucket.jsonl' }, weight: 1 }] }));
+    run = await runPipeline('test-lineage-real', { input, baseModel, manifest });
+  }, 600_000);
+
+  it('registers the trained model under the train step\'s name, with its Q4_K_M file, evaluation and promotion', async () => {
+    const trained = output(run, 'train', 'model');
+    const q4 = output(run, 'quantize', 'model');
+    const models = await both(['models']);
+    const line = models.split('\n').find((l) => l.startsWith('lineage-real '))!;
+    expect(line).toMatch(new RegExp(`^lineage-real +v1 +${trained.slice(0, 12)} `));
+    expect(line).toContain(`Q4_K_M ${q4.slice(0, 12)}`);
+    expect(line).toMatch(/ test\.exact_match\.base=[\d.]+ test\.exact_match\.delta=-?[\d.]+ test\.exact_match\.tuned=[\d.]+ +promoted +test-lineage-real-/);
+    // The quantized file is a conversion, not a model trained on the `data` quantize read.
+    expect(models).not.toContain('test-lineage-real/');
+    const promote = run.state!.steps.find((s) => s.id === 'promote')!;
+    expect(promote.metadata).toMatchObject({ decision: 'promoted', model: q4 });
+
+    const json = JSON.parse((await cli(['models', '--json', '--store', 'local'], env)).stdout) as Array<{ name: string; trainedOn: string[]; bases: string[]; files: unknown[]; promotion?: string }>;
+    const entry = json.find((m) => m.name === 'lineage-real')!;
+    // Trained on the curated data only: the held-out `valid` records were read, not trained on.
+    expect(entry.trainedOn).toEqual([output(run, 'curate', 'records')]);
+    expect(entry.bases).toEqual([output(run, 'base', 'model')]);
+    expect(entry.files).toEqual([expect.objectContaining({ digest: q4, quantization: 'Q4_K_M', format: 'gguf' })]);
+    expect(entry.promotion).toBe('promoted');
+
+    const file = await both(['lineage', q4]);
+    expect(file.split('\n')[0]).toMatch(new RegExp(`^model ${q4.slice(0, 12)} \\(gguf, [^,]+, Q4_K_M, test-lineage-real/quantize, promoted\\)$`));
+  });
+
+  it('traces the model down to the generation run and the source files', async () => {
+    const text = await both(['lineage', 'lineage-real']);
+    expect(text.split('\n')[0]).toContain(`model ${output(run, 'train', 'model').slice(0, 12)} `);
+    expect(text).toContain(`written by step train (train, code `);
+    expect(text).toContain(`written by step base (load-model, code `);
+    expect(text).toContain(`source: source file ${baseModel} (sha256 ${(await sha256File(baseModel)).sha256.slice(0, 12)})`);
+    expect(text).toContain(`written by step curate (validate, code `);
+    expect(text).toContain(`written by step generate (generate, code `);
+    expect(text).toContain(`in run ${run.runId} [succeeded]`);
+    expect(text).toContain(`written by step held-out (validate, code `);
+    expect(text).toContain(`source: source file ${input} (sha256 ${(await sha256File(input)).sha256.slice(0, 12)})`);
+
+    const manifestText = await both(['lineage', output(run, 'manifest', 'manifest')]);
+    expect(manifestText).toContain('written by step manifest (load-manifest, code ');
+    expect(manifestText).toContain(`source: source file ${manifest} (sha256 ${(await sha256File(manifest)).sha256.slice(0, 12)})`);
+    expect(manifestText).toContain(`source: source file ${bucket} (sha256 ${(await sha256File(bucket)).sha256.slice(0, 12)})`);
   });
 });
 

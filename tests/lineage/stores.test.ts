@@ -32,6 +32,7 @@ const m1 = ref('model-phase1', 'model', 'gguf');
 const m2 = ref('model-phase2', 'model', 'gguf');
 const q4 = ref('model-q4', 'model', 'gguf-q4_k_m');
 const evalReport = ref('eval', 'report', 'eval');
+const promotion = ref('promotion', 'report', 'promotion');
 
 function step(runId: string, id: string, kind: string, at: string, inputs: StepLineage['inputs'], outputs: StepLineage['outputs'], metadata: Record<string, unknown> = {}, status: 'succeeded' | 'cached' = 'succeeded'): StepLineage {
   return {
@@ -43,17 +44,22 @@ function step(runId: string, id: string, kind: string, at: string, inputs: StepL
   };
 }
 
-/** One run of a two-phase training with quantization and an evaluation, and a second run reusing the data. */
+/**
+ * One run of a two-phase training with quantization, an evaluation and a promotion gate, and a second
+ * run reusing the data. The metadata is what the real steps emit: train `modelName`, quantize
+ * `quantization` (and its `data` input, which trains nothing), evaluate metrics without a decision,
+ * and promote a decision naming the model it judged (it reads only eval reports).
+ */
 const STEPS: StepLineage[] = [
   step('run-a', 'load', 'read-jsonl', '2026-01-01T00:00:01.000Z', {}, { records: raw }, { sourceSha256: SRC, sourcePath: '/data/chat.jsonl', records: 100 }),
   step('run-a', 'clean', 'pii', '2026-01-01T00:00:02.000Z', { records: raw }, { records: clean }),
   step('run-a', 'train-1', 'train', '2026-01-01T00:00:03.000Z', { records: clean }, { model: m1 }),
-  step('run-a', 'train-2', 'train', '2026-01-01T00:00:04.000Z', { records: clean, base: m1 }, { model: m2 }, { modelName: 'assistant' }),
-  step('run-a', 'quantize', 'quantize', '2026-01-01T00:00:05.000Z', { model: m2 }, { q4_k_m: q4 }),
-  step('run-a', 'evaluate', 'evaluate', '2026-01-01T00:00:06.000Z', { base: m1, model: q4 }, { report: evalReport }, {
+  step('run-a', 'train-2', 'train', '2026-01-01T00:00:04.000Z', { data: clean, valid: raw, model: m1 }, { model: m2 }, { modelName: 'assistant' }),
+  step('run-a', 'quantize', 'quantize', '2026-01-01T00:00:05.000Z', { model: m2, data: clean }, { q4_k_m: q4 }, { quantization: 'Q4_K_M' }),
+  step('run-a', 'evaluate', 'evaluate', '2026-01-01T00:00:06.000Z', { base: m1, tuned: q4 }, { report: evalReport }, {
     metrics: { tuned: { exact_match: 0.8, note: 'text is ignored' }, base: { exact_match: 0.6 } },
-    decision: 'promoted',
   }),
+  step('run-a', 'promote', 'promote', '2026-01-01T00:00:07.000Z', { evals: [evalReport] }, { decision: promotion }, { decision: 'promoted', phase: 'final', model: q4.sha256 }),
   step('run-b', 'load', 'read-jsonl', '2026-01-02T00:00:01.000Z', {}, { records: raw }, { sourceSha256: SRC, sourcePath: '/data/chat.jsonl' }, 'cached'),
   step('run-b', 'clean', 'pii', '2026-01-02T00:00:02.000Z', { records: raw }, { records: clean }, {}, 'cached'),
 ];
@@ -75,8 +81,8 @@ describe('the two lineage stores answer the same questions the same way', () => 
   it('hold the same graph', async () => {
     const [a, b] = await Promise.all(stores.map((s) => s.counts()));
     expect(b).toEqual(a);
-    expect(a!.nodes).toEqual({ Pipeline: 1, Run: 2, User: 1, Schedule: 1, Step: 8, Artifact: 6, Model: 3, Eval: 1, SourceFile: 1 });
-    expect(a!.relationships).toEqual({ RUN_OF: 2, STARTED_BY: 2, RAN: 8, READ: 10, WROTE: 8, TRAINED_ON: 2, DERIVED_FROM: 2, SCORED: 2 });
+    expect(a!.nodes).toEqual({ Pipeline: 1, Run: 2, User: 1, Schedule: 1, Step: 9, Artifact: 7, Model: 3, Eval: 1, SourceFile: 1 });
+    expect(a!.relationships).toEqual({ RUN_OF: 2, STARTED_BY: 2, RAN: 9, READ: 13, WROTE: 9, TRAINED_ON: 2, DERIVED_FROM: 2, SCORED: 2 });
   });
 
   it('give the same upstream tree, down to the source file', async () => {
@@ -85,7 +91,8 @@ describe('the two lineage stores answer the same questions the same way', () => 
     const lines = a!.split('\n');
     expect(lines[0]).toBe(`model ${q4.sha256.slice(0, 12)} (gguf-q4_k_m, 1008 B, Q4_K_M, retrain/quantize, promoted)`);
     expect(a).toContain('written by step train-2 (train, code ');
-    expect(a).toContain('base: model ');
+    expect(a).toContain('model: model ');
+    expect(a).toContain('valid: records ');
     expect(a).toContain(`records: records ${clean.sha256.slice(0, 12)} (chat, 90 records, 1005 B) (see above)`);
     // The cached step of run-b wrote the same data: listed, not expanded.
     expect(a).toContain('also written by step load (read-jsonl, code ');
@@ -119,7 +126,7 @@ describe('the two lineage stores answer the same questions the same way', () => 
     const [a, b] = await Promise.all(stores.map((s) => runsUsing(s, raw.sha256)));
     expect(b).toEqual(a);
     expect(a!.map((u) => [u.run.id, u.distance, u.steps.join(',')])).toEqual([
-      ['run-a', 0, 'clean'],
+      ['run-a', 0, 'clean,train-2'],
       ['run-b', 0, 'clean'],
     ]);
     const [c, d] = await Promise.all(stores.map((s) => runsUsing(s, m1.sha256)));
@@ -149,6 +156,15 @@ describe('idempotent writes', () => {
     try {
       const res = await driver.executeQuery("SHOW CONSTRAINTS YIELD name WHERE name STARTS WITH 'forgeline_' RETURN count(*) AS c");
       expect(Number(res.records[0]!.get('c'))).toBe(7);
+      // The three lookup indexes besides the constraints' own: Step.runId, Model.name, Artifact.kind.
+      const indexes = await driver.executeQuery(
+        "SHOW INDEXES YIELD name, labelsOrTypes, properties, owningConstraint WHERE name STARTS WITH 'forgeline_' AND owningConstraint IS NULL RETURN name, labelsOrTypes[0] + '.' + properties[0] AS on ORDER BY name",
+      );
+      expect(indexes.records.map((r) => [r.get('name'), r.get('on')])).toEqual([
+        ['forgeline_artifact_kind', 'Artifact.kind'],
+        ['forgeline_model_name', 'Model.name'],
+        ['forgeline_step_run', 'Step.runId'],
+      ]);
     } finally {
       await driver.close();
     }
