@@ -86,8 +86,8 @@ export function gopherStats(text: string, withRepetition: boolean): GopherStats 
     seq[i] = id;
     wlen[i] = w.length;
   }
-  let ha = new Int32Array(m);
-  let hb = new Int32Array(m);
+  // The k-gram hashes are updated in place: slot i goes from the (k-1)-gram at i to the k-gram at i.
+  const { ha, hb } = scratchFor(m);
   for (let i = 0; i < m; i++) {
     ha[i] = Math.imul(0x811c9dc5 ^ seq[i]!, 16777619);
     hb[i] = Math.imul(0x2545f491 + seq[i]!, 0x9e3779b1);
@@ -99,32 +99,28 @@ export function gopherStats(text: string, withRepetition: boolean): GopherStats 
       stats.dupNgramCharFraction[k] = 0;
       continue;
     }
-    const count = m - k + 1;
-    const na = new Int32Array(Math.max(0, count));
-    const nb = new Int32Array(Math.max(0, count));
+    const count = Math.max(0, m - k + 1);
     for (let i = 0; i < count; i++) {
-      na[i] = Math.imul(ha[i]! ^ seq[i + k - 1]!, 16777619);
-      nb[i] = Math.imul(hb[i]! + seq[i + k - 1]!, 0x9e3779b1) ^ (hb[i]! >>> 15);
+      const a = ha[i]!;
+      const b = hb[i]!;
+      const w = seq[i + k - 1]!;
+      ha[i] = Math.imul(a ^ w, 16777619);
+      hb[i] = Math.imul(b + w, 0x9e3779b1) ^ (b >>> 15);
     }
-    ha = na;
-    hb = nb;
-    const key = (i: number) => (ha[i]! >>> 0) * 2097152 + ((hb[i]! >>> 0) & 0x1fffff);
     if (k <= 4) {
-      const counts = new Map<number, number>();
       let best = count > 0 ? 1 : 0;
       let bestIdx = count > 0 ? 0 : -1;
       // A repeated k-gram contains a repeated (k-1)-gram: with none at k-1 every k-gram occurs once
       // and the first one is the "most common" (as Counter.most_common returns it).
       if (topRepeats) {
+        counts.reset(count);
         for (let i = 0; i < count; i++) {
-          const kk = key(i);
-          const c = (counts.get(kk) ?? 0) + 1;
-          counts.set(kk, c);
+          const c = counts.add(ha[i]!, hb[i]!);
           if (c > best) best = c;
         }
         // Among equally frequent n-grams, Counter.most_common returns the first seen.
         for (let i = 0; i < count; i++) {
-          if (counts.get(key(i)) === best) {
+          if (counts.get(ha[i]!, hb[i]!) === best) {
             bestIdx = i;
             break;
           }
@@ -143,18 +139,14 @@ export function gopherStats(text: string, withRepetition: boolean): GopherStats 
       stats.dupNgramCharFraction[k] = 0;
       continue;
     }
-    const seen = new Set<number>();
+    counts.reset(count);
     let repeated = 0;
     let i = 0;
     while (i < count) {
-      const kk = key(i);
-      if (seen.has(kk)) {
+      if (counts.add(ha[i]!, hb[i]!) > 1) {
         for (let j = i; j < i + k; j++) repeated += wlen[j]!;
         i += k;
-      } else {
-        seen.add(kk);
-        i++;
-      }
+      } else i++;
     }
     stats.dupNgramCharFraction[k] = repeated / len;
     if (k === 5 && repeated === 0) noDuplicates = true;
@@ -194,3 +186,75 @@ function duplicates(items: string[]): [number, number] {
   }
   return [dup, chars];
 }
+
+let scratch = { ha: new Int32Array(256), hb: new Int32Array(256) };
+
+function scratchFor(m: number): { ha: Int32Array; hb: Int32Array } {
+  if (scratch.ha.length < m) scratch = { ha: new Int32Array(m * 2), hb: new Int32Array(m * 2) };
+  return scratch;
+}
+
+/**
+ * Occurrence counts keyed by an n-gram's pair of 32-bit hashes: open addressing over typed arrays,
+ * emptied in O(1) by bumping a generation stamp. A Map keyed by one number built from both hashes
+ * (over 2^31, so a heap number per lookup) took twice as long; score spends most of its time here.
+ */
+class PairCounts {
+  private mask = 0;
+  private ka = new Int32Array(0);
+  private kb = new Int32Array(0);
+  private count = new Int32Array(0);
+  private gen = new Int32Array(0);
+  private g = 0;
+
+  constructor() {
+    this.allocate(1024);
+  }
+
+  private allocate(size: number): void {
+    this.mask = size - 1;
+    this.ka = new Int32Array(size);
+    this.kb = new Int32Array(size);
+    this.count = new Int32Array(size);
+    this.gen = new Int32Array(size);
+    this.g = 0;
+  }
+
+  /** Empties the table, sized for `n` keys at a load of at most one half. */
+  reset(n: number): void {
+    if (n * 2 > this.mask + 1) {
+      let size = this.mask + 1;
+      while (size < n * 2) size *= 2;
+      this.allocate(size);
+    }
+    this.g++;
+  }
+
+  /** Counts one occurrence; returns the key's count so far. */
+  add(a: number, b: number): number {
+    let h = (Math.imul(a ^ (b >>> 7), 0x9e3779b1) >>> 0) & this.mask;
+    for (;;) {
+      if (this.gen[h] !== this.g) {
+        this.gen[h] = this.g;
+        this.ka[h] = a;
+        this.kb[h] = b;
+        this.count[h] = 1;
+        return 1;
+      }
+      if (this.ka[h] === a && this.kb[h] === b) return ++this.count[h]!;
+      h = (h + 1) & this.mask;
+    }
+  }
+
+  get(a: number, b: number): number {
+    let h = (Math.imul(a ^ (b >>> 7), 0x9e3779b1) >>> 0) & this.mask;
+    for (;;) {
+      if (this.gen[h] !== this.g) return 0;
+      if (this.ka[h] === a && this.kb[h] === b) return this.count[h]!;
+      h = (h + 1) & this.mask;
+    }
+  }
+}
+
+/** One table per thread (each worker thread has its own module instance); gopherStats is synchronous. */
+const counts = new PairCounts();
