@@ -164,6 +164,24 @@ describe('score stage', () => {
     expect(report.gates).toEqual({ schema_mismatch: 1, invalid_schema: 1, invalid_json: 1, style_mismatch: 1, label_not_allowed: 1, cypher_syntax: 2 });
   });
 
+  it('sets aside lines of a file that did not go through validate, each with its reason, instead of failing', async () => {
+    const file = path.join(dir, 'hand-made.jsonl');
+    const lines = [
+      JSON.stringify({ instruction: 'Explain graph databases', input: '', output: PROSE }), // no format tag
+      '',
+      '{"instruction": "cut',
+      '[1, 2]',
+      JSON.stringify({ id: '0123456789abcdef', format: 'instruction', instruction: 'Explain graph databases', input: '', output: PROSE, provenance: { source: 'x', line: 1 } }),
+    ];
+    await fs.writeFile(file, lines.join('\n') + '\n');
+    const run = await runStage('score', file, {}, home);
+    const removed = await run.records<{ line: number; reason: string; detail: string; source: string }>('rejects');
+    expect(Object.fromEntries(removed.map((r) => [r.line, r.reason]))).toEqual({ 1: 'not_curated', 2: 'blank_line', 3: 'malformed_json', 4: 'not_an_object' });
+    expect(removed[0]!.detail).toMatch(/run validate first/);
+    expect(removed[0]!.source).toBe('hand-made.jsonl');
+    expect(run.metadata).toMatchObject({ total: 5, kept: 1, rejected: 4 });
+  });
+
   it('scores with a tiny real ONNX classifier through onnxruntime-node', async () => {
     const dim = 4096;
     const w = new Float32Array(dim);

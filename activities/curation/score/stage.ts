@@ -1,6 +1,6 @@
-import type { CuratedRecord } from '../../../schemas/records.js';
+import { RECORD_FORMATS, type CuratedRecord } from '../../../schemas/records.js';
 import { parseRecord } from '../runner/parse.js';
-import { bump, type Counters, type LineStage, type LineStageContext, type UnitResult } from '../runner/types.js';
+import { bump, truncate, type Counters, type LineStage, type LineStageContext, type UnitResult } from '../runner/types.js';
 import { loadClassifier, type Classifier } from './classifier.js';
 import { heuristicFailures } from './heuristics.js';
 import { createCypherGate } from './cypher-gate.js';
@@ -58,6 +58,11 @@ export async function createScoreStage(rawOptions: unknown, ctx: LineStageContex
       const parsed = parseRecord(unit, ctx);
       if ('result' in parsed) return parsed.result;
       const record = parsed.record as CuratedRecord;
+      if (!(RECORD_FORMATS as readonly unknown[]).includes(record.format)) {
+        // A hand-made file given to `forgeline stage score` without validate: set aside, not a crash.
+        const detail = `no record format tag ("format": ${JSON.stringify(record.format ?? null)}); score reads validate's canonical records, run validate first`;
+        return { reason: 'not_curated', reject: JSON.stringify({ line: unit.line, source: ctx.source, reason: 'not_curated', detail, raw: truncate(JSON.stringify(record), 300) }) };
+      }
       const view = textView(record);
       const components: Components = {};
       const seed = seed004Score(view, record.metadata);
