@@ -26,17 +26,29 @@ const BULLET = /^\s*(?:[•●○▪▫◦‣⁃*-]|\d+[.)])\s/;
 const PUNCT_EDGES = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu;
 
 export function gopherStats(text: string, withRepetition: boolean): GopherStats {
-  const rawWords = text.split(/\s+/).filter((w) => w.length > 0);
+  // The words of text.split(/\s+/), as bounds and hashes in per-thread scratch arrays: no substring
+  // is made unless a check needs one (the split and a Map of word ids were half of score's time).
+  const m = scanWords(text);
+  const { start, end } = scratch;
   let words = 0;
   let totalLen = 0;
   let alpha = 0;
   let stop = 0;
-  for (const raw of rawWords) {
-    const w = isPlainWord(raw) ? raw : raw.replace(PUNCT_EDGES, '');
+  for (let i = 0; i < m; i++) {
+    const s = start[i]!;
+    const e = end[i]!;
+    if (isAsciiAlnum(text.charCodeAt(s)) && isAsciiAlnum(text.charCodeAt(e - 1))) {
+      words++;
+      totalLen += e - s;
+      if (hasLetter(text, s, e)) alpha++;
+      if (e - s <= 4 && mayBeStopWord(text.charCodeAt(s)) && STOP_WORDS.has(text.slice(s, e).toLowerCase())) stop++;
+      continue;
+    }
+    const w = text.slice(s, e).replace(PUNCT_EDGES, '');
     if (w.length === 0) continue;
     words++;
     totalLen += w.length;
-    if (hasLetter(w)) alpha++;
+    if (hasLetter(w, 0, w.length)) alpha++;
     if (w.length <= 4 && STOP_WORDS.has(w.toLowerCase())) stop++;
   }
   const n = words || 1;
@@ -74,23 +86,12 @@ export function gopherStats(text: string, withRepetition: boolean): GopherStats 
   stats.dupLineFraction = dupLines / ln;
   stats.dupLineCharFraction = dupLineChars / len;
 
-  // n-grams over word ids; the hashes of k-grams are built from those of (k-1)-grams, so each n costs one pass.
-  const ids = new Map<string, number>();
-  const m = rawWords.length;
-  const seq = new Int32Array(m);
-  const wlen = new Int32Array(m);
+  // n-grams over word hashes; the hashes of k-grams are built from those of (k-1)-grams, so each n
+  // costs one pass, updated in place: slot i goes from the (k-1)-gram at i to the k-gram at i.
+  const { h1, h2, ha, hb } = scratch;
   for (let i = 0; i < m; i++) {
-    const w = rawWords[i]!;
-    let id = ids.get(w);
-    if (id === undefined) ids.set(w, (id = ids.size + 1));
-    seq[i] = id;
-    wlen[i] = w.length;
-  }
-  // The k-gram hashes are updated in place: slot i goes from the (k-1)-gram at i to the k-gram at i.
-  const { ha, hb } = scratchFor(m);
-  for (let i = 0; i < m; i++) {
-    ha[i] = Math.imul(0x811c9dc5 ^ seq[i]!, 16777619);
-    hb[i] = Math.imul(0x2545f491 + seq[i]!, 0x9e3779b1);
+    ha[i] = Math.imul(0x811c9dc5 ^ h1[i]!, 16777619);
+    hb[i] = Math.imul(0x2545f491 + h2[i]!, 0x9e3779b1);
   }
   let noDuplicates = false;
   let topRepeats = true;
@@ -101,11 +102,9 @@ export function gopherStats(text: string, withRepetition: boolean): GopherStats 
     }
     const count = Math.max(0, m - k + 1);
     for (let i = 0; i < count; i++) {
-      const a = ha[i]!;
       const b = hb[i]!;
-      const w = seq[i + k - 1]!;
-      ha[i] = Math.imul(a ^ w, 16777619);
-      hb[i] = Math.imul(b + w, 0x9e3779b1) ^ (b >>> 15);
+      ha[i] = Math.imul(ha[i]! ^ h1[i + k - 1]!, 16777619);
+      hb[i] = Math.imul(b + h2[i + k - 1]!, 0x9e3779b1) ^ (b >>> 15);
     }
     if (k <= 4) {
       let best = count > 0 ? 1 : 0;
@@ -128,7 +127,7 @@ export function gopherStats(text: string, withRepetition: boolean): GopherStats 
       }
       // datatrove joins the n-gram's words with spaces and counts the most common one even when it occurs once.
       let chars = k - 1;
-      if (bestIdx !== -1) for (let j = bestIdx; j < bestIdx + k; j++) chars += wlen[j]!;
+      if (bestIdx !== -1) for (let j = bestIdx; j < bestIdx + k; j++) chars += end[j]! - start[j]!;
       stats.topNgramCharFraction[k] = bestIdx !== -1 ? (chars * best) / len : 0;
       topRepeats = best > 1;
       if (k === 4 && !topRepeats) noDuplicates = true;
@@ -144,7 +143,7 @@ export function gopherStats(text: string, withRepetition: boolean): GopherStats 
     let i = 0;
     while (i < count) {
       if (counts.add(ha[i]!, hb[i]!) > 1) {
-        for (let j = i; j < i + k; j++) repeated += wlen[j]!;
+        for (let j = i; j < i + k; j++) repeated += end[j]! - start[j]!;
         i += k;
       } else i++;
     }
@@ -154,23 +153,74 @@ export function gopherStats(text: string, withRepetition: boolean): GopherStats 
   return stats;
 }
 
-function isPlainWord(w: string): boolean {
-  const a = w.charCodeAt(0);
-  const z = w.charCodeAt(w.length - 1);
-  return isAsciiAlnum(a) && isAsciiAlnum(z);
-}
-
 function isAsciiAlnum(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
 }
 
-function hasLetter(w: string): boolean {
-  for (let i = 0; i < w.length; i++) {
+/** First letters of the stop words (t, b, o, a, h, w) in either case: most short words need no lookup. */
+function mayBeStopWord(c: number): boolean {
+  const l = c | 0x20;
+  return l === 116 || l === 98 || l === 111 || l === 97 || l === 104 || l === 119;
+}
+
+function hasLetter(w: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
     const c = w.charCodeAt(i);
     if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) return true;
-    if (c > 127) return /\p{L}/u.test(w);
+    if (c > 127) return /\p{L}/u.test(w.slice(from, to));
   }
   return false;
+}
+
+/** JavaScript's `\s`: WhiteSpace and LineTerminator (ECMA-262), what split(/\s+/) splits on. */
+function isSpace(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 0xa0) return false;
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/**
+ * Fills the scratch arrays with the bounds of each run of non-space characters and two independent
+ * 32-bit hashes of it (equal words, equal hashes; different words collide in both with odds of about
+ * 2^-64), and returns how many there are.
+ */
+function scanWords(text: string): number {
+  const n = text.length;
+  if (scratch.start.length < (n >> 1) + 1) scratch = newScratch((n >> 1) + 1);
+  const { start, end, h1, h2 } = scratch;
+  let m = 0;
+  let i = 0;
+  while (i < n) {
+    if (isSpace(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const s = i;
+    let a = 0x811c9dc5;
+    let b = 0x2545f491;
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (isSpace(c)) break;
+      a = Math.imul(a ^ c, 16777619);
+      b = Math.imul(b + c, 0x9e3779b1);
+      b ^= b >>> 15;
+    }
+    start[m] = s;
+    end[m] = i;
+    h1[m] = fmix32(a);
+    h2[m] = fmix32(b ^ (i - s));
+    m++;
+  }
+  return m;
+}
+
+/** murmur3's finaliser. */
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
 }
 
 /** datatrove's find_duplicates: how many elements repeat an earlier one, and their characters. */
@@ -187,12 +237,26 @@ function duplicates(items: string[]): [number, number] {
   return [dup, chars];
 }
 
-let scratch = { ha: new Int32Array(256), hb: new Int32Array(256) };
-
-function scratchFor(m: number): { ha: Int32Array; hb: Int32Array } {
-  if (scratch.ha.length < m) scratch = { ha: new Int32Array(m * 2), hb: new Int32Array(m * 2) };
-  return scratch;
+interface Scratch {
+  start: Int32Array;
+  end: Int32Array;
+  h1: Int32Array;
+  h2: Int32Array;
+  ha: Int32Array;
+  hb: Int32Array;
 }
+
+const newScratch = (size: number): Scratch => ({
+  start: new Int32Array(size),
+  end: new Int32Array(size),
+  h1: new Int32Array(size),
+  h2: new Int32Array(size),
+  ha: new Int32Array(size),
+  hb: new Int32Array(size),
+});
+
+/** Per thread (each worker thread has its own module instance); gopherStats is synchronous. */
+let scratch = newScratch(1024);
 
 /**
  * Occurrence counts keyed by an n-gram's pair of 32-bit hashes: open addressing over typed arrays,
