@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { classifyingReply, FakeAnthropic, type FakeOptions, type MessageBody, type Outcome } from '../support/fake-anthropic.js';
-import { countBy, generate, tempHome } from './helpers.js';
+import { countBy, generate, tempHome, tlpConfig } from './helpers.js';
 
 const KEY = 'sk-ant-test-0123456789abcdef';
-const fast = { initialMs: 1, maxMs: 5, multiplier: 2 };
 const slotOf = (body: MessageBody) => Number(/Example (\d+)/.exec(body.messages[0]!.content)?.[1] ?? -1);
 
 let fake: FakeAnthropic | undefined;
@@ -18,14 +17,7 @@ async function start(o: Partial<FakeOptions> = {}): Promise<Record<string, strin
   return { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: url };
 }
 
-const tlp = (count: number, extra: Record<string, unknown> = {}) => ({
-  provider: 'anthropic',
-  preset: 'tlp',
-  count,
-  maxTokens: 200,
-  ...extra,
-  anthropic: { mode: 'messages', concurrency: 3, backoff: fast, ...((extra.anthropic as object) ?? {}) },
-});
+const tlp = tlpConfig;
 
 describe('anthropic provider: Messages API', () => {
   it('retries 429/529/500 with retry-after, regenerates malformed and truncated replies, and keeps the exact distribution', async () => {

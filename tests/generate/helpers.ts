@@ -66,3 +66,18 @@ export function taskOf(body: MessageBody): string {
   const user = body.messages.map((m) => m.content).join('\n');
   return /Task: (\w+)/.exec(user)?.[1] ?? (/correct level is TLP:/.test(user) ? 'tlp' : 'other');
 }
+
+/** Retry backoff short enough for tests (milliseconds). */
+export const FAST_BACKOFF = { initialMs: 1, maxMs: 5, multiplier: 2 };
+
+/** A TLP generate config against the Messages API; `extra.anthropic` merges into the provider block. */
+export function tlpConfig(count: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    provider: 'anthropic',
+    preset: 'tlp',
+    count,
+    maxTokens: 200,
+    ...extra,
+    anthropic: { mode: 'messages', concurrency: 3, backoff: FAST_BACKOFF, ...((extra.anthropic as object) ?? {}) },
+  };
+}

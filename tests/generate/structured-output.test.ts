@@ -5,18 +5,10 @@ import { DEFAULT_LABELS, tlpFamily } from '../../activities/generate/families/cl
 import { allFamilies } from '../../activities/generate/families/index.js';
 import { wireSchema } from '../../activities/generate/providers/anthropic.js';
 import { classifyingReply, schemaProblem, type FakeAnthropic, type MessageBody } from '../support/fake-anthropic.js';
-import { FAKE_KEY, generate, startFake } from './helpers.js';
+import { FAKE_KEY, generate, startFake, tlpConfig } from './helpers.js';
 
-const fast = { initialMs: 1, maxMs: 5, multiplier: 2 };
 const slotOf = (body: MessageBody) => Number(/Example (\d+)/.exec(body.messages[0]!.content)?.[1] ?? -1);
-const tlp = (count: number, extra: Record<string, unknown> = {}) => ({
-  provider: 'anthropic',
-  preset: 'tlp',
-  count,
-  maxTokens: 200,
-  ...extra,
-  anthropic: { mode: 'messages', concurrency: 3, backoff: fast, ...((extra.anthropic as object) ?? {}) },
-});
+const tlp = tlpConfig;
 
 let fake: FakeAnthropic | undefined;
 afterEach(async () => {
