@@ -203,6 +203,29 @@ describe("the score stage's Cypher gate with EXPLAIN", () => {
     expect(run.metadata.cypherWarnings).toMatchObject({ cypher_unknown_label: expect.any(Number), cypher_unknown_relationship_type: expect.any(Number) });
   });
 
+  it('runs in worker threads, which read NEO4J_URI from the environment, and merges their warning counters', async () => {
+    Object.assign(process.env, db.env);
+    const home = await tempDir();
+    // Records over the runner's 512 KiB batch size go one to a batch, so the two threads both get
+    // work (each batch goes to the worker with the fewest in flight).
+    const context = 'Graph databases store data as nodes and relationships. '.repeat(10_000);
+    const rows = Array.from({ length: 6 }, (_, i) => ({ ...ROWS[i % 3]!, input: { question: `${i} ${ROWS[i % 3]!.input.question}`, context } }));
+    const input = await curated(home, 'cypher-threads', rows, home);
+    const two = await runStage('score', input, { threshold: 0, cypher, threads: 2 }, home);
+    const removed = await two.records<{ line: number; reason: string; detail: string }>('rejects');
+    // Lines 2 and 5 leave the schema, 3 and 6 name a function Neo4j does not know, 1 and 4 plan.
+    expect(removed.map((r) => [r.line, r.reason])).toEqual([2, 3, 5, 6].map((l) => [l, 'cypher_explain']));
+    expect(removed.find((r) => r.line === 3)!.detail).toMatch(/nosuch\.fn/);
+    expect((await two.records<{ provenance: { line: number } }>('records')).map((r) => r.provenance.line)).toEqual([1, 4]);
+    expect(two.metadata).toMatchObject({ total: 6, kept: 2, gates: { cypher_explain: 4 } });
+    // The same input in-process: the threads' counters add up to the same totals.
+    const one = await runStage('score', input, { threshold: 0, cypher, threads: 1 }, home);
+    const warnings = one.metadata.cypherWarnings as Record<string, number>;
+    expect(warnings.cypher_unknown_relationship_type).toBeGreaterThanOrEqual(2);
+    expect(two.metadata.cypherWarnings).toEqual(warnings);
+    expect(two.metadata.gates).toEqual(one.metadata.gates);
+  });
+
   it('needs a Neo4j when asked for EXPLAIN, and a schema only with EXPLAIN', async () => {
     for (const k of ['NEO4J_URI', 'NEO4J_USER', 'NEO4J_PASSWORD']) delete process.env[k];
     const home = await tempDir();

@@ -105,7 +105,9 @@ async function inWorkers(args: RunLineStageArgs, kept: TextSink, rejects: TextSi
       Array.from({ length: Math.max(1, args.threads) }, (_, i) => {
         // A worker holds a few batches at a time; capping its heap keeps the process under its RSS
         // budget (the ONNX runtime's native memory is outside these limits).
-        const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: init, resourceLimits: WORKER_LIMITS });
+        // `env` as this realm sees it: the default is the host process's, which differs where the runner
+        // is loaded in a VM realm with its own process.env (jest). Stages read NEO4J_URI etc. from it.
+        const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: init, resourceLimits: WORKER_LIMITS, env: process.env });
         workers.push(w);
         inflight[i] = 0;
         return new Promise<void>((resolve, reject) => {
