@@ -1,12 +1,17 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import path from 'node:path';
 import neo4j, { type Driver } from 'neo4j-driver';
 import { CypherExplainValidator, explainValidatorFor } from '../../activities/cypher/index.js';
+import { evaluateStep } from '../../activities/eval/evaluate.js';
 import { CypherChecker } from '../../activities/eval/metrics/cypher.js';
 import { evaluateOptions } from '../../activities/eval/options.js';
 import { scoreOptionsSchema } from '../../activities/curation/score/options.js';
 import { loadConfig } from '../../core/config.js';
+import { anyStep } from '../../core/dsl/step-kind.js';
+import { createLogger } from '../../core/log.js';
+import { runStepOnFiles } from '../../core/stage/run-on-files.js';
 import { startNeo4j, type TestNeo4j } from '../support/neo4j.js';
-import { curated, runStage, tempDir } from '../curation/support/stage.js';
+import { curated, runStage, tempDir, writeLines } from '../curation/support/stage.js';
 
 let db: TestNeo4j;
 let driver: Driver;
@@ -167,6 +172,24 @@ describe("evaluation's cypher_valid with a schema", () => {
     } finally {
       await plain.close();
     }
+  });
+  it('fails the evaluate step, before any model is loaded, when test.cypherSchema has no Neo4j', async () => {
+    // A full run cannot show the schema at work: a tiny random model writes no Cypher that parses.
+    const home = await tempDir();
+    const test = await writeLines(path.join(home, 'test.jsonl'), [{ instruction: 'People', input: '', output: 'MATCH (p:Person) RETURN p' }]);
+    const notAModel = await writeLines(path.join(home, 'tuned.gguf'), ['not a model']);
+    const run = runStepOnFiles(
+      anyStep(evaluateStep),
+      { inputs: { tuned: notAModel, test }, config: { test: { metrics: ['cypher_valid'], cypherSchema: { labels: ['Person'] } } } },
+      loadConfig({ FORGELINE_HOME: home }),
+      createLogger({ level: 'warn' }),
+    );
+    await expect(run).rejects.toMatchObject({
+      code: 'CONFIG',
+      retryable: false,
+      message: expect.stringMatching(/test\.cypherSchema is checked by EXPLAIN on a Neo4j: set NEO4J_URI/),
+      issues: [{ path: 'options.test.cypherSchema', message: 'NEO4J_URI is not set' }],
+    });
   });
 });
 
