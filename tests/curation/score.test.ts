@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { registerJudge } from '../../activities/curation/index.js';
+import { isPipelineError } from '../../core/errors.js';
 import { fnv1a } from '../../activities/curation/score/classifier.js';
 import { gopherStats } from '../../activities/curation/score/gopher.js';
 import { heuristicFailures } from '../../activities/curation/score/heuristics.js';
@@ -180,6 +181,22 @@ describe('score stage', () => {
     expect(removed[0]!.detail).toMatch(/run validate first/);
     expect(removed[0]!.source).toBe('hand-made.jsonl');
     expect(run.metadata).toMatchObject({ total: 5, kept: 1, rejected: 4 });
+  });
+
+  it.each([1, 2])('fails with the same non-retryable CONFIG error in %i thread(s) when cypher.explain has no Neo4j', async (threads) => {
+    const input = await curated(dir, `explain-${threads}`, [{ task: 'text_to_cypher', input: { question: 'All people' }, output: 'MATCH (p:Person) RETURN p' }], home);
+    const saved = process.env.NEO4J_URI;
+    delete process.env.NEO4J_URI;
+    try {
+      const err = await runStage('score', input, { threads, cypher: { explain: true } }, home).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(isPipelineError(err)).toBe(true);
+      expect(err).toMatchObject({ code: 'CONFIG', retryable: false, issues: [{ path: 'options.cypher.explain', message: 'NEO4J_URI is not set' }] });
+    } finally {
+      if (saved !== undefined) process.env.NEO4J_URI = saved;
+    }
   });
 
   it('scores with a tiny real ONNX classifier through onnxruntime-node', async () => {

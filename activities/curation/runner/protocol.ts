@@ -1,3 +1,4 @@
+import type { Issue, PipelineErrorCode } from '../../../core/errors.js';
 import type { Counters } from './types.js';
 
 export interface WorkerInit {
@@ -14,4 +15,4 @@ export type BatchReply =
   | { type: 'ready' }
   | { type: 'batch'; seq: number; kept: string; keptCount: number; rejects: string; rejectedCount: number; reasons: Record<string, number> }
   | { type: 'counters'; counters: Counters }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string; code?: PipelineErrorCode; issues?: readonly Issue[] };

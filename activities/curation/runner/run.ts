@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { PipelineError } from '../../../core/errors.js';
 import type { StageStats } from '../../../core/stage/record-stage.js';
 import { loadLineStage } from './factories.js';
 import type { BatchReply, BatchRequest, WorkerInit } from './protocol.js';
@@ -122,7 +123,8 @@ async function inWorkers(args: RunLineStageArgs, kept: TextSink, rejects: TextSi
               finished++;
               notify();
             } else {
-              failure = new Error(`curation worker (${args.stage}): ${m.message}`);
+              const message = `curation worker (${args.stage}): ${m.message}`;
+              failure = m.code ? new PipelineError(m.code, message, m.issues) : new Error(message);
               reject(failure);
               notify();
             }

@@ -1,19 +1,25 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { isPipelineError } from '../../../core/errors.js';
 import { loadLineStage } from './factories.js';
-import type { LineStageContext } from './types.js';
+import type { LineStage, LineStageContext } from './types.js';
 import type { BatchReply, BatchRequest, WorkerInit } from './protocol.js';
 
 /** A worker thread that runs one line stage over the batches the parent sends. */
 const init = workerData as WorkerInit;
 const ctx: LineStageContext = { source: init.source };
-const stage = await (await loadLineStage(init.stage))(init.options, ctx);
 const port = parentPort!;
-
-port.on('message', (msg: BatchRequest) => {
-  void handle(msg).catch((err: unknown) => port.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) }));
+// A stage that cannot start (bad options, a missing NEO4J_URI) answers with its error instead of
+// `ready`, so that the parent fails the step with the same code as an in-process run would.
+const stage = await (async () => (await loadLineStage(init.stage))(init.options, ctx))().catch((err: unknown) => {
+  port.postMessage(errorReply(err));
+  return undefined;
 });
 
-async function handle(msg: BatchRequest): Promise<void> {
+if (stage) port.on('message', (msg: BatchRequest) => {
+  void handle(stage, msg).catch((err: unknown) => port.postMessage(errorReply(err)));
+});
+
+async function handle(stage: LineStage, msg: BatchRequest): Promise<void> {
   if (msg.type === 'finish') {
     await stage.close?.();
     port.postMessage({ type: 'counters', counters: stage.counters() } satisfies BatchReply);
@@ -44,4 +50,10 @@ async function handle(msg: BatchRequest): Promise<void> {
   } satisfies BatchReply);
 }
 
-port.postMessage({ type: 'ready' } satisfies BatchReply);
+if (stage) port.postMessage({ type: 'ready' } satisfies BatchReply);
+
+/** A PipelineError keeps its code and issues across the thread boundary (a CONFIG error must stay non-retryable). */
+function errorReply(err: unknown): BatchReply {
+  if (isPipelineError(err)) return { type: 'error', message: err.message, code: err.code, issues: err.issues };
+  return { type: 'error', message: err instanceof Error ? err.message : String(err) };
+}
