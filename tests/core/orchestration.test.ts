@@ -1,19 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { awaitRun, startRun } from '../../core/client/runs.js';
-import { startWorker, testClient, testEnv, type RunningWorker } from '../support/harness.js';
+import { testClient, useTestWorker } from '../support/harness.js';
 
-let env: NodeJS.ProcessEnv;
-let worker: RunningWorker;
-
-beforeAll(async () => {
-  env = await testEnv();
-  worker = await startWorker(env);
-});
-afterAll(async () => {
-  await worker?.stop();
-});
+const { env } = useTestWorker();
 
 async function runToEnd(pipeline: string, params: Record<string, unknown>, options = {}) {
   const { client, close } = await testClient();

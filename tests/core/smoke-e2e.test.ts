@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { awaitRun, startRun } from '../../core/client/runs.js';
 import { TEMPORAL_CACHE_DIR } from '../../core/temporal/binary.js';
 import { CPU_QUEUE, WORKFLOW_TYPE } from '../../core/queues.js';
-import { cli, services, startWorker, testClient, testEnv, testNamespace, type RunningWorker } from '../support/harness.js';
+import { cli, services, testClient, testNamespace, useTestWorker } from '../support/harness.js';
 
 const run = promisify(execFile);
 
@@ -16,16 +16,7 @@ interface RunJson {
   steps: { id: string; kind: string; status: string; outputs: Record<string, { sha256: string; records?: number }> }[];
 }
 
-let env: NodeJS.ProcessEnv;
-let worker: RunningWorker;
-
-beforeAll(async () => {
-  env = await testEnv();
-  worker = await startWorker(env);
-});
-afterAll(async () => {
-  await worker?.stop();
-});
+const { env } = useTestWorker();
 
 describe('smoke pipeline on a real Temporal dev server', () => {
   it('runs end-to-end through the CLI with --wait --json', async () => {

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cli, startWorker, testEnv, type RunningWorker } from '../support/harness.js';
+import { cli, useTestWorker } from '../support/harness.js';
 import { tempDir } from './support/stage.js';
 
 interface StepJson {
@@ -18,15 +18,7 @@ interface RunJson {
   steps: StepJson[];
 }
 
-let env: NodeJS.ProcessEnv;
-let worker: RunningWorker;
-beforeAll(async () => {
-  env = await testEnv();
-  worker = await startWorker(env);
-});
-afterAll(async () => {
-  await worker?.stop();
-});
+const { env } = useTestWorker();
 
 const readUri = (uri: string) => fs.readFile(uri.startsWith('file://') ? fileURLToPath(uri) : uri, 'utf8');
 

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cli, startWorker, testEnv, type RunningWorker } from '../support/harness.js';
+import { cli, useTestWorker } from '../support/harness.js';
 import { edit, prose, tempDir, writeJsonlFile } from '../dedup/stage-helpers.js';
 
 interface RunJson {
@@ -11,15 +11,7 @@ interface RunJson {
   steps: { id: string; status: string; outputs: Record<string, { uri: string; sha256: string; records?: number }>; metadata: Record<string, unknown> }[];
 }
 
-let env: NodeJS.ProcessEnv;
-let worker: RunningWorker;
-beforeAll(async () => {
-  env = await testEnv();
-  worker = await startWorker(env);
-});
-afterAll(async () => {
-  await worker?.stop();
-});
+const { env } = useTestWorker();
 
 describe('dedup -> split -> analyze -> mix on the embedded Temporal', () => {
   it('runs the chain, removes the planted duplicates, leaks nothing and mixes exact counts; a rerun is cached', async () => {

@@ -1,25 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { EvalReport } from '../../activities/eval/result.js';
 import { buildTinyModel } from '../../activities/models/tiny-model.js';
 import { awaitRun, startRun, type RunSnapshot } from '../../core/client/runs.js';
-import { cli, startWorker, testClient, testEnv, type RunningWorker } from '../support/harness.js';
+import { cli, testClient, useTestWorker } from '../support/harness.js';
 
 /** Test-size params: a few dozen examples, one short epoch, Q8_0 only, a handful of eval examples. */
 const SMALL = { epochs: 1, contextSize: 64, quantize: ['Q8_0'], evalLimit: 2, threads: 1 };
 const MINUTES = 60_000;
 
-let env: NodeJS.ProcessEnv;
-let worker: RunningWorker;
-beforeAll(async () => {
-  env = await testEnv();
-  worker = await startWorker(env);
-});
-afterAll(async () => {
-  await worker?.stop();
-});
+const { env } = useTestWorker();
 
 async function run(pipeline: string, params: Record<string, unknown>, whileRunning?: (runId: string) => Promise<void>): Promise<RunSnapshot> {
   const { client, close } = await testClient();

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from '@jest/globals';
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
@@ -38,6 +39,37 @@ export interface RunningWorker {
   stop(): Promise<void>;
   /** SIGKILL, as a crash. */
   kill(): Promise<void>;
+}
+
+export interface TestWorker {
+  /** The test environment, filled in place before the file's first test (pass it to cli()). */
+  readonly env: NodeJS.ProcessEnv;
+  /** The worker child; only after beforeAll has run. */
+  readonly worker: RunningWorker;
+}
+
+/**
+ * The set-up most end-to-end test files share: in beforeAll a fresh test environment (with `extra`
+ * variables) and a worker on it, in afterAll a graceful stop. Call it at the top level of the file
+ * (or of a describe block) before that scope's own beforeAll hooks, which can then use `env`.
+ */
+export function useTestWorker(extra: Record<string, string> = {}): TestWorker {
+  const env: NodeJS.ProcessEnv = {};
+  let worker: RunningWorker | undefined;
+  beforeAll(async () => {
+    Object.assign(env, await testEnv(extra));
+    worker = await startWorker(env);
+  });
+  afterAll(async () => {
+    await worker?.stop();
+  });
+  return {
+    env,
+    get worker() {
+      if (!worker) throw new Error('the test worker starts in beforeAll');
+      return worker;
+    },
+  };
 }
 
 /** Starts `dist/workers/main.js` as a child process and waits until it polls. */

@@ -1,23 +1,19 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { cli, startWorker, testClient, testEnv, type RunningWorker } from '../support/harness.js';
+import { cli, testClient, useTestWorker } from '../support/harness.js';
 import type { RunState } from '../../core/run-state.js';
 import { approvalSignal, statusQuery } from '../../workflows/definitions.js';
 import { range, tempDir, waitFor, writeExamples } from './support.js';
 
-let env: NodeJS.ProcessEnv;
-let worker: RunningWorker;
+const { env } = useTestWorker({ FORGELINE_USER: 'ci-user' });
 let input: string;
 let conn: Awaited<ReturnType<typeof testClient>>;
 
 beforeAll(async () => {
-  env = await testEnv({ FORGELINE_USER: 'ci-user' });
-  worker = await startWorker(env);
   conn = await testClient();
   input = await writeExamples(await tempDir(), 'bucket.jsonl', range('rt', 0, 4));
 });
 
 afterAll(async () => {
-  await worker?.stop();
   await conn?.close();
 });
 

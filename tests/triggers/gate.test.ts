@@ -1,23 +1,19 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { cli, startWorker, testClient, testEnv, type RunningWorker } from '../support/harness.js';
+import { cli, testClient, useTestWorker } from '../support/harness.js';
 import { listRuns } from '../../core/client/runs.js';
 import type { RunState } from '../../core/run-state.js';
 import { range, tempDir, uniqueTag, waitFor, writeExamples } from './support.js';
 
-let env: NodeJS.ProcessEnv;
-let worker: RunningWorker;
+const { env } = useTestWorker();
 let dir: string;
 let conn: Awaited<ReturnType<typeof testClient>>;
 
 beforeAll(async () => {
-  env = await testEnv();
-  worker = await startWorker(env);
   conn = await testClient();
   dir = await tempDir();
 });
 
 afterAll(async () => {
-  await worker?.stop();
   await conn?.close();
 });
 

@@ -1,23 +1,19 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { cli, startWorker, testClient, testEnv, type RunningWorker } from '../support/harness.js';
+import { cli, testClient, useTestWorker } from '../support/harness.js';
 import { listRuns, type RunSummary } from '../../core/client/runs.js';
 import type { RunState } from '../../core/run-state.js';
 import { uniqueTag, waitFor } from './support.js';
 
-let env: NodeJS.ProcessEnv;
-let worker: RunningWorker;
+const { env } = useTestWorker();
 let conn: Awaited<ReturnType<typeof testClient>>;
 const created: string[] = [];
 
 beforeAll(async () => {
-  env = await testEnv();
-  worker = await startWorker(env);
   conn = await testClient();
 });
 
 afterAll(async () => {
   for (const id of created) await cli(['schedule', 'delete', id], env);
-  await worker?.stop();
   await conn?.close();
 });
 

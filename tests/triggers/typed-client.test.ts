@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import ts from 'typescript';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { startWorker, testClient, testEnv, type RunningWorker } from '../support/harness.js';
+import { testClient, useTestWorker } from '../support/harness.js';
 import { DIST, REPO_ROOT } from '../support/paths.js';
 import { createForgelineClient, RunFailedError } from '../../core/client/typed.js';
 import { isPipelineError } from '../../core/errors.js';
@@ -63,17 +63,13 @@ describe('typed client at compile time', () => {
 });
 
 describe('typed client at run time', () => {
-  let env: NodeJS.ProcessEnv;
-  let worker: RunningWorker;
+  const { env } = useTestWorker();
   let conn: Awaited<ReturnType<typeof testClient>>;
 
   beforeAll(async () => {
-    env = await testEnv();
-    worker = await startWorker(env);
     conn = await testClient();
   });
   afterAll(async () => {
-    await worker?.stop();
     await conn?.close();
   });
 

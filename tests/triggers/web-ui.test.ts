@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CPU_QUEUE, WORKFLOW_TYPE } from '../../core/queues.js';
 import type { RunState } from '../../core/run-state.js';
-import { cli, services, startWorker, testClient, testEnv, testNamespace, type RunningWorker } from '../support/harness.js';
+import { cli, services, testClient, testNamespace, useTestWorker } from '../support/harness.js';
 import { range, tempDir, uniqueTag, waitFor, writeExamples } from './support.js';
 
 /** Debian's chromium (scripts/ci-setup.d/30-chromium.sh installs it), or FORGELINE_CHROMIUM. */
@@ -21,22 +21,18 @@ function chromiumPath(): string {
   throw new Error('no chromium found: run scripts/ci-setup.d/30-chromium.sh (apt-get install chromium) or set FORGELINE_CHROMIUM');
 }
 
-let env: NodeJS.ProcessEnv;
-let worker: RunningWorker;
+const { env } = useTestWorker({ FORGELINE_USER: 'ui-reviewer' });
 let browser: Browser;
 let conn: Awaited<ReturnType<typeof testClient>>;
 const ui = () => `${services().temporalUi}/namespaces/${testNamespace()}`;
 
 beforeAll(async () => {
-  env = await testEnv({ FORGELINE_USER: 'ui-reviewer' });
-  worker = await startWorker(env);
   conn = await testClient();
   browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
 });
 
 afterAll(async () => {
   await browser?.close();
-  await worker?.stop();
   await conn?.close();
 });
 
