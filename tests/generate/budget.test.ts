@@ -1,9 +1,8 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { DEFAULT_PRICES, type Usage } from '../../activities/generate/budget.js';
 import { jsonExpertReply, type FakeAnthropic, type Outcome } from '../support/fake-anthropic.js';
-import { countBy, generate, startFake, taskOf } from './helpers.js';
+import { countBy, FAST_BACKOFF, generate, taskOf, useFakeAnthropic } from './helpers.js';
 
-const fast = { initialMs: 1, maxMs: 5, multiplier: 2 };
 
 interface UsageMeta {
   model: string;
@@ -11,11 +10,7 @@ interface UsageMeta {
   usage: { total: Usage; perFamily: Record<string, Usage> };
 }
 
-let fake: FakeAnthropic | undefined;
-afterEach(async () => {
-  await fake?.stop();
-  fake = undefined;
-});
+const startFake = useFakeAnthropic();
 
 /** What the fake billed, per task family, from the request bodies it answered. */
 function billedBy(f: FakeAnthropic, model?: string): Record<string, { requests: number; inputTokens: number; outputTokens: number }> {
@@ -34,8 +29,8 @@ describe('token and cost accounting', () => {
   it('splits usage per family: the families sum to the total, each matches what the API billed and the price table', async () => {
     // One malformed reply: its request is billed to its own family and regenerated.
     const s = await startFake({ reply: jsonExpertReply, messageOutcome: (n): Outcome => (n === 3 ? { kind: 'malformed' } : { kind: 'ok' }) });
-    fake = s.fake;
-    const run = await generate({ provider: 'anthropic', preset: 'json-expert', count: 20, maxTokens: 300, anthropic: { mode: 'messages', concurrency: 4, backoff: fast } }, s.env);
+    const { fake } = s;
+    const run = await generate({ provider: 'anthropic', preset: 'json-expert', count: 20, maxTokens: 300, anthropic: { mode: 'messages', concurrency: 4, backoff: FAST_BACKOFF } }, s.env);
     expect(run.rejects).toEqual([]);
     expect(countBy(run.records, (r) => String(r.task))).toEqual({ schema_generate: 8, json_repair: 4, text_to_json: 4, json_transform: 2, json_style_strict: 2 });
     const m = run.metadata as unknown as UsageMeta;
@@ -59,8 +54,8 @@ describe('token and cost accounting', () => {
 
   it('a non-default model is the one requested and the one priced (built-in table and the prices option)', async () => {
     const s = await startFake();
-    fake = s.fake;
-    const tlp = (model: string, extra: Record<string, unknown> = {}) => ({ provider: 'anthropic', preset: 'tlp', count: 5, maxTokens: 200, ...extra, anthropic: { mode: 'messages', backoff: fast, model } });
+    const { fake } = s;
+    const tlp = (model: string, extra: Record<string, unknown> = {}) => ({ provider: 'anthropic', preset: 'tlp', count: 5, maxTokens: 200, ...extra, anthropic: { mode: 'messages', backoff: FAST_BACKOFF, model } });
 
     const sonnet = await generate(tlp('claude-sonnet-4-6'), s.env);
     const ms = sonnet.metadata as unknown as UsageMeta;

@@ -1,3 +1,4 @@
+import { afterEach } from '@jest/globals';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -59,6 +60,22 @@ export async function startFake(o: Partial<FakeOptions> = {}): Promise<{ fake: F
   const fake = new FakeAnthropic({ reply: classifyingReply, apiKey: FAKE_KEY, ...o });
   const url = await fake.start();
   return { fake, env: { ANTHROPIC_API_KEY: FAKE_KEY, ANTHROPIC_BASE_URL: url } };
+}
+
+/**
+ * `startFake` for a test file (or describe block): every fake it starts is stopped after its test.
+ * Call it at the top level of the scope.
+ */
+export function useFakeAnthropic(): typeof startFake {
+  const started: FakeAnthropic[] = [];
+  afterEach(async () => {
+    for (const fake of started.splice(0)) await fake.stop();
+  });
+  return async (o = {}) => {
+    const s = await startFake(o);
+    started.push(s.fake);
+    return s;
+  };
 }
 
 /** The `Task:` or TLP/classification family a request body asks for (as the fake saw it). */

@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { backoffDelay, retryAfterMs } from '../../activities/generate/retry.js';
-import type { FakeAnthropic, Outcome } from '../support/fake-anthropic.js';
-import { generate, startFake } from './helpers.js';
+import type { Outcome } from '../support/fake-anthropic.js';
+import { generate, tlpConfig, useFakeAnthropic } from './helpers.js';
 
 const o = { initialMs: 100, maxMs: 1000, multiplier: 2 };
 
@@ -57,23 +57,12 @@ describe('retry-after parsing', () => {
 });
 
 describe('anthropic provider: retry-after and timeouts through the real SDK', () => {
-  let fake: FakeAnthropic | undefined;
-  afterEach(async () => {
-    await fake?.stop();
-    fake = undefined;
-  });
-  const tlp = (count: number, anthropic: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
-    provider: 'anthropic',
-    preset: 'tlp',
-    count,
-    maxTokens: 200,
-    ...extra,
-    anthropic: { mode: 'messages', concurrency: 1, backoff: { initialMs: 1, maxMs: 5, multiplier: 2 }, ...anthropic },
-  });
+  const startFake = useFakeAnthropic();
+  const tlp = (count: number, anthropic: Record<string, unknown>, extra: Record<string, unknown> = {}) => tlpConfig(count, { ...extra, anthropic: { concurrency: 1, ...anthropic } });
 
   it('waits the retry-after a 429 asks for, although its own backoff would be a few milliseconds', async () => {
     const s = await startFake({ messageOutcome: (n): Outcome => (n === 1 ? { kind: 'status', status: 429, retryAfterS: 1 } : { kind: 'ok' }) });
-    fake = s.fake;
+    const { fake } = s;
     const run = await generate(tlp(2, {}), s.env);
     expect(run.records).toHaveLength(2);
     expect((run.metadata as { httpRetries: number }).httpRetries).toBe(1);
@@ -86,7 +75,7 @@ describe('anthropic provider: retry-after and timeouts through the real SDK', ()
 
   it('retries a request that runs past requestTimeoutMs, and the retry succeeds', async () => {
     const s = await startFake({ messageOutcome: (n): Outcome => (n === 1 ? { kind: 'slow', delayMs: 5000 } : { kind: 'ok' }) });
-    fake = s.fake;
+    const { fake } = s;
     const started = Date.now();
     const run = await generate(tlp(3, { requestTimeoutMs: 400 }), s.env);
     expect(run.records).toHaveLength(3);
@@ -102,7 +91,7 @@ describe('anthropic provider: retry-after and timeouts through the real SDK', ()
 
   it('gives up after maxHttpRetries timeouts and rejects with provider_error naming the timeout', async () => {
     const s = await startFake({ messageOutcome: (): Outcome => ({ kind: 'slow', delayMs: 5000 }) });
-    fake = s.fake;
+    const { fake } = s;
     const run = await generate(tlp(1, { requestTimeoutMs: 200, maxHttpRetries: 1 }, { maxAttempts: 1 }), s.env);
     expect(run.records).toHaveLength(0);
     expect(run.rejects).toHaveLength(1);

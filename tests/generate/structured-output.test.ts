@@ -1,25 +1,20 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import Anthropic from '@anthropic-ai/sdk';
 import { transformJSONSchema } from '@anthropic-ai/sdk/lib/transform-json-schema';
 import { DEFAULT_LABELS, tlpFamily } from '../../activities/generate/families/classify.js';
 import { allFamilies } from '../../activities/generate/families/index.js';
 import { wireSchema } from '../../activities/generate/providers/anthropic.js';
-import { classifyingReply, schemaProblem, type FakeAnthropic, type MessageBody } from '../support/fake-anthropic.js';
-import { FAKE_KEY, generate, startFake, tlpConfig } from './helpers.js';
+import { classifyingReply, schemaProblem, type MessageBody } from '../support/fake-anthropic.js';
+import { FAKE_KEY, generate, tlpConfig as tlp, useFakeAnthropic } from './helpers.js';
 
 const slotOf = (body: MessageBody) => Number(/Example (\d+)/.exec(body.messages[0]!.content)?.[1] ?? -1);
-const tlp = tlpConfig;
 
-let fake: FakeAnthropic | undefined;
-afterEach(async () => {
-  await fake?.stop();
-  fake = undefined;
-});
+const startFake = useFakeAnthropic();
 
 describe('structured outputs: the schema the API accepts', () => {
   it('the fake refuses unsupported keywords with the API message, and accepts the transformed schema', async () => {
     const s = await startFake();
-    fake = s.fake;
+    const { fake } = s;
     const client = new Anthropic({ apiKey: FAKE_KEY, baseURL: s.env.ANTHROPIC_BASE_URL!, maxRetries: 0, logLevel: 'off' });
     const ask = (schema: Record<string, unknown>) =>
       client.messages.create({ model: 'claude-haiku-4-5', max_tokens: 50, messages: [{ role: 'user', content: 'Example 1: correct level is TLP:RED' }], output_config: { format: { type: 'json_schema', schema } } });
@@ -56,7 +51,7 @@ describe('structured outputs: the schema the API accepts', () => {
 
   it('the TLP preset sends output_config.format with the transformed schema, and the API accepts every request (Messages and Batches)', async () => {
     const s = await startFake({ pollsUntilEnded: 1 });
-    fake = s.fake;
+    const { fake } = s;
     const run = await generate(tlp(10), s.env);
     expect(run.records).toHaveLength(10);
     expect(run.rejects).toHaveLength(0);
@@ -84,7 +79,7 @@ describe('structured outputs: the schema the API accepts', () => {
         return JSON.stringify(good);
       },
     });
-    fake = s.fake;
+    const { fake } = s;
     const run = await generate(tlp(10, { maxAttempts: 3 }), s.env);
     expect(run.records).toHaveLength(9);
     for (const r of run.records) expect(String(r.input).length).toBeLessThanOrEqual(200);
@@ -99,7 +94,7 @@ describe('structured outputs: the schema the API accepts', () => {
 
   it('a request the API refuses (400) is not retried, and its reject says why', async () => {
     const s = await startFake({ messageOutcome: (_n, body) => (slotOf(body) === 2 ? { kind: 'status', status: 400 } : { kind: 'ok' }) });
-    fake = s.fake;
+    const { fake } = s;
     const run = await generate(tlp(5, { maxAttempts: 1 }), s.env);
     expect(run.rejects).toHaveLength(1);
     expect(run.rejects[0]).toMatchObject({ reason: 'provider_error', detail: 'messages.create: HTTP 400 invalid_request_error: fake invalid_request_error' });
