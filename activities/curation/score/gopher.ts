@@ -1,3 +1,5 @@
+import { fmix32 } from '../../dedup/minhash.js';
+
 /**
  * Gopher quality and repetition statistics (Rae et al. 2021, "Scaling Language Models: Methods,
  * Analysis & Insights from Training Gopher", appendix A.1.1 and table A1), computed as datatrove's
@@ -207,20 +209,11 @@ function scanWords(text: string): number {
     }
     start[m] = s;
     end[m] = i;
-    h1[m] = fmix32(a);
-    h2[m] = fmix32(b ^ (i - s));
+    h1[m] = fmix32(a) | 0;
+    h2[m] = fmix32(b ^ (i - s)) | 0;
     m++;
   }
   return m;
-}
-
-/** murmur3's finaliser. */
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return h ^ (h >>> 16);
 }
 
 /** datatrove's find_duplicates: how many elements repeat an earlier one, and their characters. */
@@ -290,6 +283,12 @@ class PairCounts {
       let size = this.mask + 1;
       while (size < n * 2) size *= 2;
       this.allocate(size);
+    }
+    // The stamp lives in an Int32Array: before it would wrap (after 2^31 resets, some 200 million
+    // responses in one thread), start the stamps over.
+    if (this.g === 0x7fffffff) {
+      this.gen.fill(0);
+      this.g = 0;
     }
     this.g++;
   }
