@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
 import { closeLineage, createLineageActivities, createPlanningActivities, createStepActivities, prepareLineage } from '../activities/index.js';
 import { temporalAddressOf, type ForgelineConfig } from '../core/config.js';
@@ -15,6 +16,9 @@ export interface WorkerOptions {
 }
 
 let runtimeInstalled = false;
+
+/** How long a starting worker waits for the lineage store's schema before it reports ready. */
+const LINEAGE_SCHEMA_WAIT_MS = 10_000;
 
 /**
  * Starts one Temporal worker per task queue in this process, sharing one connection. The CPU queue
@@ -47,7 +51,10 @@ export async function runWorkers(config: ForgelineConfig, options: WorkerOptions
       }),
     ),
   );
-  await lineageReady;
+  // Waited for, but not for long: a Neo4j that does not answer (the driver gives up only after its
+  // connection and retry timeouts) must not hold the worker back; the schema is tried again at the
+  // first write.
+  await Promise.race([lineageReady, delay(LINEAGE_SCHEMA_WAIT_MS, undefined, { ref: false })]);
   deps.log.info({ queues: options.queues, pipelines: [...deps.pipelines.keys()], stepKinds: deps.stepKinds.size }, 'worker ready');
   options.onReady?.();
   options.signal?.addEventListener('abort', () => workers.forEach((w) => w.shutdown()), { once: true });
