@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { canonicalJson } from '../../core/cache/canonical.js';
+import { jsonString, stringifyJsonMembers } from '../../core/json/stringify.js';
 import type { CuratedRecord, RecordFormat } from '../../schemas/records.js';
 
 /**
@@ -85,21 +86,46 @@ const sha256Hex: (text: string) => string =
     ? (text) => (crypto as unknown as { hash(alg: string, data: string, enc: string): string }).hash('sha256', text, 'hex')
     : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
-/** The content hash that identifies a record: sha256 over its canonical JSON without metadata and provenance. */
-export function recordId(format: RecordFormat, content: Record<string, unknown>): string {
-  // Canonical JSON (sorted keys) without metadata and provenance; string fields, the common case, skip the key sort.
+/**
+ * The content hash that identifies a record: sha256 over its canonical JSON without metadata and
+ * provenance. `plain`: the caller knows no string in `content` needs escaping (see hasOnlyPlainStrings).
+ */
+export function recordId(format: RecordFormat, content: Record<string, unknown>, plain = false): string {
+  // The hashed text is `${format}\n` + JSON.stringify([[key, value | [canonicalJson(value)]], ...])
+  // over the sorted content keys. It is built by hand (jsonString is JSON.stringify for one string,
+  // only faster) and gives the same bytes, so ids stay what they have always been.
+  const quote = plain ? quotePlain : jsonString;
   const keys = Object.keys(content).filter((k) => k !== 'metadata' && k !== 'id' && k !== 'provenance' && k !== 'format' && content[k] !== undefined).sort();
-  const parts = keys.map((k) => [k, typeof content[k] === 'string' ? content[k] : [canonicalJson(content[k])]]);
-  return sha256Hex(`${format}\n${JSON.stringify(parts)}`).slice(0, 16);
+  let parts = '';
+  for (const k of keys) {
+    const v = content[k];
+    parts += `${parts ? ',' : ''}[${quote(k)},${typeof v === 'string' ? quote(v) : `[${jsonString(canonicalJson(v))}]`}]`;
+  }
+  return sha256Hex(`${format}\n[${parts}]`).slice(0, 16);
 }
+
+const quotePlain = (s: string): string => `"${s}"`;
 
 /** The canonical form: id, format, the format's fields in a fixed order, extra fields, metadata, provenance. */
 export function canonicalise(format: RecordFormat, parsed: Record<string, unknown>, source: string, line: number): CuratedRecord {
-  const id = recordId(format, parsed);
-  const out: Record<string, unknown> = { id, format };
+  const out = canonicalFields(format, parsed, false);
+  out.provenance = { source, line };
+  return out as CuratedRecord;
+}
+
+/**
+ * `JSON.stringify(canonicalise(...))`, with every string quoted once. `plain`: no string in
+ * `parsed` needs escaping (the source name is always checked).
+ */
+export function canonicalLine(format: RecordFormat, parsed: Record<string, unknown>, source: string, line: number, plain: boolean): string {
+  const head = stringifyJsonMembers(canonicalFields(format, parsed, plain), plain);
+  return `{${head},"provenance":{"source":${jsonString(source)},"line":${line}}}`;
+}
+
+function canonicalFields(format: RecordFormat, parsed: Record<string, unknown>, plain: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = { id: recordId(format, parsed, plain), format };
   for (const f of FIELD_ORDER[format]) if (parsed[f] !== undefined) out[f] = parsed[f];
   for (const [k, v] of Object.entries(parsed)) if (!(k in out) && k !== 'metadata' && k !== 'provenance' && k !== 'id' && k !== 'format') out[k] = v;
   if (parsed.metadata !== undefined) out.metadata = parsed.metadata;
-  out.provenance = { source, line };
-  return out as CuratedRecord;
+  return out;
 }

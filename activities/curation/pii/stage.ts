@@ -1,3 +1,4 @@
+import { stringifyJson } from '../../../core/json/stringify.js';
 import { parseRecord } from '../runner/parse.js';
 import { bump, type Counters, type LineStage, type LineStageContext, type Unit, type UnitResult } from '../runner/types.js';
 import { loadNer } from './ner/ner.js';
@@ -74,7 +75,7 @@ export async function createPiiStage(rawOptions: unknown, ctx: LineStageContext)
       const prov = record.provenance as { source?: string; line?: number } | undefined;
       return { reason, reject: JSON.stringify({ line: prov?.line ?? unit.line, source: prov?.source ?? ctx.source, reason, detail, id: record.id }) };
     }
-    return { kept: JSON.stringify(out) };
+    return { kept: stringifyJson(out) };
   };
 
   return {

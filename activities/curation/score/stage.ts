@@ -1,3 +1,4 @@
+import { stringifyJson } from '../../../core/json/stringify.js';
 import { RECORD_FORMATS, type CuratedRecord } from '../../../schemas/records.js';
 import { parseRecord } from '../runner/parse.js';
 import { bump, truncate, type Counters, type LineStage, type LineStageContext, type UnitResult } from '../runner/types.js';
@@ -42,7 +43,7 @@ export async function createScoreStage(rawOptions: unknown, ctx: LineStageContex
     if (gate) bump(counters.gates as Counters, gate.code);
     if (!gate && score >= o.threshold) {
       record.metadata = { ...(record.metadata ?? {}), quality_score: score };
-      return { kept: JSON.stringify(record) };
+      return { kept: stringifyJson(record) };
     }
     const reason = gate ? gate.code : 'below_threshold';
     const detail = gate ? gate.detail : `score ${score} < ${o.threshold}${failed.length ? `; failed: ${failed.join(', ')}` : ''}`;

@@ -1,7 +1,8 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import type { z } from 'zod';
+import { hasOnlyPlainStrings } from '../../../core/json/stringify.js';
 import { RECORD_SCHEMAS, type RecordFormat } from '../../../schemas/records.js';
-import { aliasToCanonical, canonicalise, detectFormat, normaliseStrings } from '../normalize.js';
+import { aliasToCanonical, canonicalLine, detectFormat, normaliseStrings } from '../normalize.js';
 import { bump, truncate, type Counters, type LineStage, type LineStageContext, type Unit, type UnitResult } from '../runner/types.js';
 import { validateOptionsSchema } from './options.js';
 import type { ValidateReason } from './reasons.js';
@@ -56,7 +57,7 @@ export function createValidator(rawOptions: unknown, ctx: LineStageContext): Lin
       }
       bump(counters.formats as Counters, format);
       const data = mayNeedNormalising(bytes) ? (normaliseStrings(parsed.data) as Record<string, unknown>) : (parsed.data as Record<string, unknown>);
-      return { kept: JSON.stringify(canonicalise(format, data, ctx.source, unit.line)) };
+      return { kept: canonicalLine(format, data, ctx.source, unit.line, hasOnlyPlainStrings(bytes)) };
     },
     counters: () => counters,
   };
