@@ -7,33 +7,65 @@ export interface RawLine {
   bytes: Buffer;
 }
 
+/** Whole lines of a byte stream: `lineCount` lines from `firstLine` on, each ending in LF except perhaps the file's last. */
+export interface LineChunk {
+  firstLine: number;
+  lineCount: number;
+  bytes: Buffer;
+}
+
+/**
+ * Reads a byte stream in chunks that end on a line boundary, counting lines but not splitting
+ * them: a reader that hands the chunks to worker threads then does no per-line work itself. A line
+ * longer than a chunk is carried until its end arrives.
+ */
+export async function* readLineChunks(source: Readable | string, chunkBytes = 1 << 20): AsyncGenerator<LineChunk> {
+  const stream = typeof source === 'string' ? createReadStream(source, { highWaterMark: chunkBytes }) : source;
+  let carry: Buffer[] = [];
+  let line = 1;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    const lastNl = chunk.lastIndexOf(10);
+    if (lastNl === -1) {
+      carry.push(chunk);
+      continue;
+    }
+    const head = chunk.subarray(0, lastNl + 1);
+    const bytes = carry.length ? Buffer.concat([...carry, head]) : head;
+    carry = lastNl + 1 < chunk.length ? [chunk.subarray(lastNl + 1)] : [];
+    const lineCount = countLines(bytes);
+    yield { firstLine: line, lineCount, bytes };
+    line += lineCount;
+  }
+  const rest = carry.length === 1 ? carry[0]! : Buffer.concat(carry);
+  if (rest.length > 0) yield { firstLine: line, lineCount: 1, bytes: rest };
+}
+
+function countLines(bytes: Buffer): number {
+  let n = 0;
+  for (let nl = bytes.indexOf(10); nl !== -1; nl = bytes.indexOf(10, nl + 1)) n++;
+  return n;
+}
+
+/** The lines of a chunk, numbered, without their LF and without a trailing CR (CRLF files). */
+export function* linesOf(bytes: Buffer, firstLine: number): Generator<RawLine> {
+  let line = firstLine;
+  let start = 0;
+  while (start < bytes.length) {
+    let nl = bytes.indexOf(10, start);
+    if (nl === -1) nl = bytes.length;
+    let end = nl;
+    if (end > start && bytes[end - 1] === 13) end--;
+    yield { line: line++, bytes: bytes.subarray(start, end) };
+    start = nl + 1;
+  }
+}
+
 /**
  * Splits a byte stream into lines without decoding it, so that invalid UTF-8 can be reported per
  * line instead of being silently replaced. Strips a trailing CR (CRLF files).
  */
 export async function* readRawLines(source: Readable | string): AsyncGenerator<RawLine> {
-  const stream = typeof source === 'string' ? createReadStream(source, { highWaterMark: 1 << 20 }) : source;
-  let carry: Buffer | undefined;
-  let line = 0;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    let buf = carry ? Buffer.concat([carry, chunk]) : chunk;
-    let start = 0;
-    for (let nl = buf.indexOf(10, start); nl !== -1; nl = buf.indexOf(10, start)) {
-      line++;
-      let end = nl;
-      if (end > start && buf[end - 1] === 13) end--;
-      yield { line, bytes: buf.subarray(start, end) };
-      start = nl + 1;
-    }
-    carry = start < buf.length ? Buffer.from(buf.subarray(start)) : undefined;
-    buf = Buffer.alloc(0);
-  }
-  if (carry && carry.length > 0) {
-    line++;
-    let end = carry.length;
-    if (carry[end - 1] === 13) end--;
-    yield { line, bytes: carry.subarray(0, end) };
-  }
+  for await (const chunk of readLineChunks(source)) yield* linesOf(chunk.bytes, chunk.firstLine);
 }
 
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);

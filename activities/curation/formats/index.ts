@@ -1,8 +1,7 @@
 import { open } from 'node:fs/promises';
 import path from 'node:path';
-import type { Unit } from '../runner/types.js';
+import type { UnitSource } from '../runner/types.js';
 import { readJsonArrayUnits } from './json-array.js';
-import { readJsonlUnits } from './jsonl.js';
 import { readParquetUnits } from './parquet.js';
 
 export const INPUT_FORMATS = ['auto', 'jsonl', 'json', 'parquet'] as const;
@@ -33,8 +32,9 @@ export async function detectInputFormat(file: string): Promise<Exclude<InputForm
   }
 }
 
-export async function readUnits(file: string, format: InputFormat): Promise<{ format: Exclude<InputFormat, 'auto'>; units: AsyncIterable<Unit> }> {
+/** The file as a stage's input; `onBytes` (JSONL only: `input.onBytes` is set then) sees every byte once. */
+export async function readUnits(file: string, format: InputFormat, onBytes?: (bytes: Uint8Array) => void): Promise<{ format: Exclude<InputFormat, 'auto'>; input: UnitSource }> {
   const resolved = format === 'auto' ? await detectInputFormat(file) : format;
-  const units = resolved === 'parquet' ? readParquetUnits(file) : resolved === 'json' ? readJsonArrayUnits(file) : readJsonlUnits(file);
-  return { format: resolved, units };
+  const input = resolved === 'parquet' ? { units: readParquetUnits(file) } : resolved === 'json' ? { units: readJsonArrayUnits(file) } : { file, onBytes };
+  return { format: resolved, input };
 }

@@ -1,5 +1,4 @@
 import fs from 'node:fs/promises';
-import { readRawLines } from '../../../core/artifacts/lines.js';
 import { defineStep } from '../../../core/dsl/step-kind.js';
 import { writeJsonArtifact } from '../../../core/stage/records-io.js';
 import { runLineStageStep, sourceName } from '../runner/step-io.js';
@@ -23,7 +22,7 @@ export const piiStep = defineStep({
     const source = sourceName(ctx, 'records', inputs.records);
     // onnxruntime (the optional NER model) runs in worker threads: a plain Node realm whatever loaded the step.
     const out = await runLineStageStep(ctx, {
-      stage: 'pii', options, source, units: readRawLines(file), inputBytes: size, threads: options.threads, isolate: Boolean(options.ner),
+      stage: 'pii', options, source, input: { file }, inputBytes: size, threads: options.threads, isolate: Boolean(options.ner),
       schema: inputs.records.schema === 'file' ? 'curated-record' : inputs.records.schema, totalHint: inputs.records.records,
     });
     const summary = { ...out.stats, ...out.counters, operator: options.operator, operators: options.operators, types: options.types };

@@ -1,5 +1,5 @@
 import type { Issue, PipelineErrorCode } from '../../../core/errors.js';
-import type { Counters } from './types.js';
+import { LINE_CHUNK_BYTES, type Counters } from './types.js';
 
 export interface WorkerInit {
   stage: string;
@@ -7,12 +7,19 @@ export interface WorkerInit {
   source: string;
 }
 
+/** A worker's output buffer: room for a batch that grows by half (validate's canonical form adds about a sixth). */
+export const OUTPUT_BYTES = LINE_CHUNK_BYTES + (LINE_CHUNK_BYTES >> 1);
+
 export type BatchRequest =
-  | { type: 'batch'; seq: number; buf: Uint8Array; offsets: Int32Array; lines: Int32Array }
+  /** Units packed into one buffer: unit k is buf[offsets[k], offsets[k + 1]) from line lines[k]. */
+  | { type: 'batch'; seq: number; buf: Uint8Array; offsets: Int32Array; lines: Int32Array; spare?: ArrayBuffer }
+  /** Whole JSONL lines from line firstLine on, split by the worker; buf's buffer comes back in the reply. */
+  | { type: 'lines'; seq: number; buf: Uint8Array<ArrayBuffer>; firstLine: number; spare?: ArrayBuffer }
   | { type: 'finish' };
 
 export type BatchReply =
   | { type: 'ready' }
-  | { type: 'batch'; seq: number; kept: string; keptCount: number; rejects: string; rejectedCount: number; reasons: Record<string, number> }
+    /** kept and rejects: JSONL bytes, transferred; input: a `lines` request's buffer, given back. */
+  | { type: 'batch'; seq: number; input?: ArrayBuffer; kept: Uint8Array<ArrayBuffer>; keptCount: number; rejects: Uint8Array<ArrayBuffer>; rejectedCount: number; reasons: Record<string, number> }
   | { type: 'counters'; counters: Counters }
   | { type: 'error'; message: string; code?: PipelineErrorCode; issues?: readonly Issue[] };

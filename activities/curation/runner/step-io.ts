@@ -3,7 +3,7 @@ import type { ArtifactRef } from '../../../core/artifacts/ref.js';
 import type { StepContext } from '../../../core/dsl/step-kind.js';
 import type { StageStats } from '../../../core/stage/record-stage.js';
 import { resolveThreads, runLineStage } from './run.js';
-import type { Counters, Unit } from './types.js';
+import type { Counters, UnitSource } from './types.js';
 
 /**
  * Runs a line stage inside a step: units in, `records` and `rejects` artifacts out, heartbeats and
@@ -11,7 +11,7 @@ import type { Counters, Unit } from './types.js';
  */
 export async function runLineStageStep(
   ctx: StepContext,
-  args: { stage: string; options: unknown; source: string; units: AsyncIterable<Unit>; inputBytes: number; threads: number | 'auto'; isolate?: boolean; schema: string; totalHint?: number },
+  args: { stage: string; options: unknown; source: string; input: UnitSource; inputBytes: number; threads: number | 'auto'; isolate?: boolean; schema: string; totalHint?: number },
 ): Promise<{ records: ArtifactRef; rejects: ArtifactRef; stats: StageStats; counters: Counters }> {
   const kept = await ctx.store.writer('.jsonl');
   const rejects = await ctx.store.writer('.jsonl');
@@ -20,7 +20,7 @@ export async function runLineStageStep(
       stage: args.stage,
       options: args.options,
       source: args.source,
-      units: args.units,
+      input: args.input,
       threads: resolveThreads(args.threads, args.inputBytes),
       isolate: args.isolate ?? false,
       keptPath: kept.path,

@@ -1,9 +1,34 @@
+import { linesOf } from '../../../core/artifacts/lines.js';
+import { BufferPool } from './buffer-pool.js';
+import { readFileLineChunks } from './file-chunks.js';
+
 /** One unit of input: a line of a JSONL file, an element of a JSON array, a row of a Parquet file. */
 export interface Unit {
   /** 1-based line (JSON array: line where the element starts; Parquet: row number). */
   line: number;
   bytes: Buffer;
 }
+
+/**
+ * A stage's input: units one at a time (JSON arrays, Parquet), or a JSONL file, which is read in
+ * chunks of whole lines that worker threads split themselves, so that the reading thread does no
+ * per-line work. `onBytes` sees every byte of the file once, in order (for a digest).
+ */
+export type UnitSource = { units: AsyncIterable<Unit> } | { file: string; onBytes?: (bytes: Uint8Array) => void };
+
+export async function* unitsOf(source: UnitSource): AsyncGenerator<Unit> {
+  if ('units' in source) {
+    yield* source.units;
+    return;
+  }
+  // In one thread the chunk buffers are not given back: a stage may hold on to a unit's bytes.
+  for await (const chunk of readFileLineChunks(source.file, new BufferPool(LINE_CHUNK_BYTES, 0), source.onBytes)) {
+    yield* linesOf(Buffer.from(chunk.bytes.buffer, 0, chunk.bytes.byteLength), chunk.firstLine);
+  }
+}
+
+/** The size of a JSONL chunk, and of a batch of units: large enough to make a message cheap, small enough to keep threads busy. */
+export const LINE_CHUNK_BYTES = 1 << 19;
 
 /** What a stage made of one unit: a kept JSON line, or a reject JSON line with its reason code. */
 export type UnitResult = { kept: string } | { reject: string; reason: string };

@@ -1,13 +1,17 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { isPipelineError } from '../../../core/errors.js';
 import { loadLineStage } from './factories.js';
-import type { LineStage, LineStageContext } from './types.js';
-import type { BatchReply, BatchRequest, WorkerInit } from './protocol.js';
+import { LineBuffer } from './line-buffer.js';
+import { linesOf } from '../../../core/artifacts/lines.js';
+import type { LineStage, LineStageContext, Unit } from './types.js';
+import { OUTPUT_BYTES, type BatchReply, type BatchRequest, type WorkerInit } from './protocol.js';
 
 /** A worker thread that runs one line stage over the batches the parent sends. */
 const init = workerData as WorkerInit;
 const ctx: LineStageContext = { source: init.source };
 const port = parentPort!;
+/** Output buffers the parent has written out and sent back, for the next batches. */
+const spares: ArrayBuffer[] = [];
 // A stage that cannot start (bad options, a missing NEO4J_URI) answers with its error instead of
 // `ready`, so that the parent fails the step with the same code as an in-process run would.
 const stage = await (async () => (await loadLineStage(init.stage))(init.options, ctx))().catch((err: unknown) => {
@@ -25,12 +29,12 @@ async function handle(stage: LineStage, msg: BatchRequest): Promise<void> {
     port.postMessage({ type: 'counters', counters: stage.counters() } satisfies BatchReply);
     return;
   }
+  if (msg.spare) spares.push(msg.spare);
   const buf = Buffer.from(msg.buf.buffer, msg.buf.byteOffset, msg.buf.byteLength);
-  const kept: string[] = [];
-  const rejects: string[] = [];
+  const kept = new LineBuffer(spares.pop() ?? new ArrayBuffer(OUTPUT_BYTES));
+  const rejects = new LineBuffer(new ArrayBuffer(1024));
   const reasons: Record<string, number> = {};
-  for (let i = 0; i < msg.lines.length; i++) {
-    const unit = { line: msg.lines[i]!, bytes: buf.subarray(msg.offsets[i]!, msg.offsets[i + 1]!) };
+  for (const unit of msg.type === 'lines' ? linesOf(buf, msg.firstLine) : packedUnits(buf, msg.offsets, msg.lines)) {
     let r = stage.process(unit);
     if (r instanceof Promise) r = await r;
     if ('kept' in r) kept.push(r.kept);
@@ -39,15 +43,13 @@ async function handle(stage: LineStage, msg: BatchRequest): Promise<void> {
       reasons[r.reason] = (reasons[r.reason] ?? 0) + 1;
     }
   }
-  port.postMessage({
-    type: 'batch',
-    seq: msg.seq,
-    kept: kept.length ? kept.join('\n') + '\n' : '',
-    keptCount: kept.length,
-    rejects: rejects.length ? rejects.join('\n') + '\n' : '',
-    rejectedCount: rejects.length,
-    reasons,
-  } satisfies BatchReply);
+  const input = msg.type === 'lines' ? msg.buf.buffer : undefined;
+  const reply: BatchReply = { type: 'batch', seq: msg.seq, input, kept: kept.take(), keptCount: kept.count, rejects: rejects.take(), rejectedCount: rejects.count, reasons };
+  port.postMessage(reply, input ? [reply.kept.buffer, reply.rejects.buffer, input] : [reply.kept.buffer, reply.rejects.buffer]);
+}
+
+function* packedUnits(buf: Buffer, offsets: Int32Array, lines: Int32Array): Generator<Unit> {
+  for (let i = 0; i < lines.length; i++) yield { line: lines[i]!, bytes: buf.subarray(offsets[i]!, offsets[i + 1]!) };
 }
 
 if (stage) port.postMessage({ type: 'ready' } satisfies BatchReply);

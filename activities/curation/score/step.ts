@@ -1,5 +1,4 @@
 import fs from 'node:fs/promises';
-import { readRawLines } from '../../../core/artifacts/lines.js';
 import { defineStep } from '../../../core/dsl/step-kind.js';
 import { writeJsonArtifact } from '../../../core/stage/records-io.js';
 import { runLineStageStep, sourceName } from '../runner/step-io.js';
@@ -25,7 +24,7 @@ export const scoreStep = defineStep({
     // onnxruntime runs in a worker thread: a plain Node realm, whatever loaded the step (jest's VM realms included).
     const isolate = Boolean(options.classifier) && !options.judge?.provider;
     const out = await runLineStageStep(ctx, {
-      stage: 'score', options, source: sourceName(ctx, 'records', inputs.records), units: readRawLines(file), inputBytes: size, threads, isolate,
+      stage: 'score', options, source: sourceName(ctx, 'records', inputs.records), input: { file }, inputBytes: size, threads, isolate,
       schema: inputs.records.schema === 'file' ? 'curated-record' : inputs.records.schema, totalHint: inputs.records.records,
     });
     const summary = { ...out.stats, threshold: options.threshold, ...out.counters };
