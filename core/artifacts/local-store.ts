@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { constants as fsConstants, createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
@@ -31,9 +31,16 @@ export class LocalArtifactStore implements ArtifactStore {
   }
 
   async putFile(file: string, options: PutOptions): Promise<ArtifactRef> {
-    const w = await this.writer(path.extname(file));
-    await fs.copyFile(file, w.path);
-    return w.commit(options);
+    const suffix = path.extname(file);
+    const w = await this.writer(suffix);
+    // The copy (in the kernel; a copy-on-write clone where the file system has them: APFS, btrfs,
+    // XFS) and the hash of the source run side by side. When the source changed meanwhile, the copy
+    // may not be what was hashed: then the copy is hashed instead.
+    const before = await fs.stat(file);
+    const [, hashed] = await Promise.all([fs.copyFile(file, w.path, fsConstants.COPYFILE_FICLONE), sha256File(file)]);
+    const after = await fs.stat(file);
+    const unchanged = before.size === after.size && before.mtimeMs === after.mtimeMs && hashed.bytes === after.size;
+    return this.commitFile(w.path, suffix, options, unchanged ? hashed : undefined);
   }
 
   async localPath(ref: ArtifactRef, verify = true): Promise<string> {
@@ -77,8 +84,8 @@ export class LocalArtifactStore implements ArtifactStore {
     throw new PipelineError('CONFIG', `artifact uri ${ref.uri} is not a local file; configure its store`);
   }
 
-  private async commitFile(tmpPath: string, suffix: string, options: PutOptions): Promise<ArtifactRef> {
-    const { sha256, bytes } = await sha256File(tmpPath);
+  private async commitFile(tmpPath: string, suffix: string, options: PutOptions, hashed?: { sha256: string; bytes: number }): Promise<ArtifactRef> {
+    const { sha256, bytes } = hashed ?? (await sha256File(tmpPath));
     const dir = path.join(this.root, sha256.slice(0, 2));
     await fs.mkdir(dir, { recursive: true });
     const final = path.join(dir, `${sha256}${suffix}`);

@@ -11,6 +11,12 @@ export interface InputSpec {
   optional?: boolean;
   /** Fan-in: the input takes a list of outputs. */
   many?: boolean;
+  /**
+   * An option that names a file to read in place of this input. Run on local files (`forgeline
+   * stage`), a file given for the input is passed as this option instead of being copied into the
+   * store first: the step reads it where it is, as in a pipeline that sets the option.
+   */
+  pathOption?: string;
 }
 
 export interface RetrySpec {

@@ -1,4 +1,5 @@
 import { describe, expect, it, beforeAll } from '@jest/globals';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
@@ -171,17 +172,29 @@ describe('validate readers', () => {
     expect(kept[2400]).toMatchObject({ instruction: 'Question 2401', provenance: { line: 2402 } });
   });
 
-  it('gives the same output in worker threads as in-process, in the same order', async () => {
-    const rows: string[] = [];
-    for (let i = 0; i < 12_000; i++) rows.push(i % 997 === 0 ? '{broken' : JSON.stringify({ instruction: `q${i}`, input: '', output: `answer ${i}` }));
+  it('gives the same output in worker threads as in-process, in the same order, line numbers included', async () => {
+    // About 4 MB: the threads get several chunks each, and lines of every kind fall on chunk edges.
+    const rows: Buffer[] = [];
+    for (let i = 0; i < 12_000; i++) {
+      const record = JSON.stringify({ instruction: `q${i}`, input: '', output: `answer ${i} ${'filler '.repeat(i % 90)}` });
+      if (i % 997 === 0) rows.push(Buffer.from('{broken\n'));
+      else if (i % 661 === 0) rows.push(Buffer.from('\n'));
+      else if (i % 509 === 0) rows.push(Buffer.concat([Buffer.from('{"instruction":"bad \xff', 'latin1'), Buffer.from('"}\n')]));
+      else rows.push(Buffer.from(record + (i % 3 === 0 ? '\r\n' : '\n')));
+    }
     const file = path.join(dir, 'many.jsonl');
-    await fs.writeFile(file, rows.join('\n') + '\n');
+    await fs.writeFile(file, Buffer.concat(rows));
     const one = await runStage('validate', file, { threads: 1 }, home);
     const two = await runStage('validate', file, { threads: 2 }, home);
     expect(two.outputs.records!.sha256).toBe(one.outputs.records!.sha256);
     expect(two.outputs.rejects!.sha256).toBe(one.outputs.rejects!.sha256);
     expect(two.metadata.dropped).toEqual(one.metadata.dropped);
+    expect(two.metadata.dropped).toMatchObject({ malformed_json: 13, blank_line: 18, invalid_utf8: 23 });
     expect(two.metadata.total).toBe(12_000);
+    const kept = await two.records<Kept>('records');
+    expect(kept.at(-1)).toMatchObject({ instruction: 'q11999', provenance: { line: 12_000 } });
+    const rejected = await two.records<{ line: number; reason: string }>('rejects');
+    expect(rejected.filter((r) => r.reason === 'malformed_json').map((r) => r.line)).toEqual(Array.from({ length: 13 }, (_, k) => k * 997 + 1));
   });
 });
 
@@ -195,8 +208,12 @@ describe('forgeline stage validate (CLI exit codes)', () => {
     const rej = path.join(dir, 'cli-rej.jsonl');
     const ok = await cli(['stage', 'validate', '--in', file, '--out', out, '--rejects', rej], env);
     expect(ok.code).toBe(0);
-    const stats = JSON.parse(ok.stdout) as { total: number; kept: number; rejected: number };
+    const stats = JSON.parse(ok.stdout) as { total: number; kept: number; rejected: number; sourceSha256: string; sourcePath: string };
     expect(stats.kept + stats.rejected).toBe(stats.total);
+    // The input is read where it is (validate's `path`), hashed as it is read, and not copied into the store.
+    expect(stats).toMatchObject({ sourceSha256: createHash('sha256').update(m.bytes).digest('hex'), sourcePath: file });
+    const stored = await fs.readdir(path.join(env.FORGELINE_HOME!, 'artifacts', stats.sourceSha256.slice(0, 2))).catch(() => []);
+    expect(stored.filter((f) => f.startsWith(stats.sourceSha256))).toEqual([]);
     expect((await fs.readFile(rej, 'utf8')).trim().split('\n')).toHaveLength(stats.rejected);
     const strict = await cli(['stage', 'validate', '--in', file, '--out', out, '--strict'], env);
     expect(strict.code).toBe(2);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { sha256File } from '../../../core/artifacts/hash.js';
@@ -15,7 +16,7 @@ export const validateStep = defineStep({
   kind: 'validate',
   description: 'Check a raw data file line by line; keep valid records in canonical form, reject the rest with reason codes',
   module: import.meta.url,
-  inputs: { records: { kind: 'records', optional: true } },
+  inputs: { records: { kind: 'records', optional: true, pathOption: 'path' } },
   outputs: { records: 'records', rejects: 'records' },
   options: validateOptionsSchema,
   cli: { in: 'records', out: 'records', rejects: 'rejects' },
@@ -36,12 +37,15 @@ export const validateStep = defineStep({
     }
     const source = sourceName(ctx, 'records', inputs.records, options.path);
     const { size } = await fs.stat(file);
-    // A file from outside the store is hashed beside the validation, for the lineage's source files.
-    const digest = inputs.records ? undefined : sha256File(file).catch(() => undefined);
-    const { format, units } = await readUnits(file, options.inputFormat);
-    const out = await runLineStageStep(ctx, { stage: 'validate', options, source, units, inputBytes: size, threads: options.threads, schema: 'curated-record' });
-    const hashed = await digest;
-    const sourceFile = hashed ? { sourceSha256: hashed.sha256, sourcePath: file } : {};
+    // A file from outside the store is hashed for the lineage's source files: JSONL as it is read
+    // (no second read), the other formats beside the validation.
+    const byPath = !inputs.records;
+    const hasher = createHash('sha256');
+    const { format, input } = await readUnits(file, options.inputFormat, byPath ? (bytes) => hasher.update(bytes) : undefined);
+    const beside = byPath && !('file' in input) ? sha256File(file).catch(() => undefined) : undefined;
+    const out = await runLineStageStep(ctx, { stage: 'validate', options, source, input, inputBytes: size, threads: options.threads, schema: 'curated-record' });
+    const sourceSha256 = !byPath ? undefined : 'file' in input ? hasher.digest('hex') : (await beside)?.sha256;
+    const sourceFile = sourceSha256 ? { sourceSha256, sourcePath: file } : {};
     return {
       outputs: { records: out.records, rejects: out.rejects },
       metadata: { ...out.stats, inputFormat: format, inputBytes: size, ...sourceFile, ...out.counters },
