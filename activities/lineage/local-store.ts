@@ -29,6 +29,7 @@ export class LocalLineageStore implements LineageStore {
   readonly name = 'local' as const;
   private graph: MemGraph | undefined;
   private stamp = '';
+  private appender: Promise<fs.FileHandle> | undefined;
 
   constructor(readonly file: string) {}
 
@@ -42,14 +43,22 @@ export class LocalLineageStore implements LineageStore {
 
   async apply(ops: LineageOp[]): Promise<void> {
     if (ops.length === 0) return;
-    await this.ensureSchema();
-    const handle = await fs.open(this.file, 'a');
-    try {
-      await handle.write(JSON.stringify({ v: 1, ops }) + '\n');
-      await handle.datasync();
-    } finally {
-      await handle.close();
+    // One append handle for the store's life: a worker appends for every step it runs, and opening
+    // and closing the journal each time was a measurable share of a short step's cost. Each batch is
+    // still one write with O_APPEND (whole lines, whatever else appends), then a datasync.
+    this.appender ??= this.ensureSchema().then(() => fs.open(this.file, 'a'));
+    let handle = await this.appender.catch((err: unknown) => {
+      this.appender = undefined;
+      throw err;
+    });
+    if ((await handle.stat()).nlink === 0) {
+      // The journal was removed or replaced (a reset lineage): append to the file now at the path.
+      await handle.close().catch(() => undefined);
+      this.appender = this.ensureSchema().then(() => fs.open(this.file, 'a'));
+      handle = await this.appender;
     }
+    await handle.write(JSON.stringify({ v: 1, ops }) + '\n');
+    await handle.datasync();
     // The next query replays the journal, with any lines other writers appended meanwhile.
     this.graph = undefined;
   }
@@ -205,6 +214,9 @@ export class LocalLineageStore implements LineageStore {
 
   async close(): Promise<void> {
     this.graph = undefined;
+    const appender = this.appender;
+    this.appender = undefined;
+    if (appender) await (await appender.catch(() => undefined))?.close();
   }
 }
 

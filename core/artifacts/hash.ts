@@ -10,18 +10,20 @@ const READ_BYTES = 1 << 20;
  */
 export async function sha256File(file: string): Promise<{ sha256: string; bytes: number }> {
   const hash = createHash('sha256');
-  const bufs = [Buffer.allocUnsafeSlow(READ_BYTES), Buffer.allocUnsafeSlow(READ_BYTES)];
   const fh = await open(file, 'r');
+  // Small files (reports, cache entries) get small buffers.
+  const size = Math.min(READ_BYTES, Math.max(4096, (await fh.stat()).size));
+  const bufs = [Buffer.allocUnsafeSlow(size), Buffer.allocUnsafeSlow(size)];
   let bytes = 0;
   let turn = 0;
-  let reading = fh.read(bufs[0]!, 0, READ_BYTES, null);
+  let reading = fh.read(bufs[0]!, 0, size, null);
   try {
     for (;;) {
       const { bytesRead } = await reading;
       if (bytesRead === 0) break;
       const buf = bufs[turn]!;
       turn ^= 1;
-      reading = fh.read(bufs[turn]!, 0, READ_BYTES, null);
+      reading = fh.read(bufs[turn]!, 0, size, null);
       hash.update(buf.subarray(0, bytesRead));
       bytes += bytesRead;
     }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { constants as fsConstants, createReadStream } from 'node:fs';
+import { constants as fsConstants, createReadStream, existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
@@ -17,12 +17,13 @@ const SCHEME = 'file://';
  * and a retried step that writes the same bytes lands on the same name.
  */
 export class LocalArtifactStore implements ArtifactStore {
+  /** Folders made by this instance: a store has 257 at most, and a worker writes thousands of artifacts. */
+  private readonly dirsMade = new Set<string>();
+
   constructor(readonly root: string) {}
 
   async writer(suffix = ''): Promise<ArtifactWriter> {
-    const tmpDir = path.join(this.root, '.tmp');
-    await fs.mkdir(tmpDir, { recursive: true });
-    const tmpPath = path.join(tmpDir, `${randomUUID()}${suffix}`);
+    const tmpPath = path.join(await this.dir(path.join(this.root, '.tmp')), `${randomUUID()}${suffix}`);
     return {
       path: tmpPath,
       commit: (options) => this.commitFile(tmpPath, suffix, options),
@@ -41,6 +42,13 @@ export class LocalArtifactStore implements ArtifactStore {
     const after = await fs.stat(file);
     const unchanged = before.size === after.size && before.mtimeMs === after.mtimeMs && hashed.bytes === after.size;
     return this.commitFile(w.path, suffix, options, unchanged ? hashed : undefined);
+  }
+
+  async putBytes(data: string | Uint8Array, suffix: string, options: PutOptions): Promise<ArtifactRef> {
+    const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+    const tmpPath = path.join(await this.dir(path.join(this.root, '.tmp')), `${randomUUID()}${suffix}`);
+    await fs.writeFile(tmpPath, bytes);
+    return this.commitFile(tmpPath, suffix, options, { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length });
   }
 
   async localPath(ref: ArtifactRef, verify = true): Promise<string> {
@@ -87,10 +95,22 @@ export class LocalArtifactStore implements ArtifactStore {
   private async commitFile(tmpPath: string, suffix: string, options: PutOptions, hashed?: { sha256: string; bytes: number }): Promise<ArtifactRef> {
     const { sha256, bytes } = hashed ?? (await sha256File(tmpPath));
     const dir = path.join(this.root, sha256.slice(0, 2));
-    await fs.mkdir(dir, { recursive: true });
-    const final = path.join(dir, `${sha256}${suffix}`);
-    await fs.rename(tmpPath, final);
+    const final = path.join(await this.dir(dir), `${sha256}${suffix}`);
+    await fs.rename(tmpPath, final).catch(async (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT' || !existsSync(tmpPath)) throw err;
+      // The folder went away under this instance (a removed state folder): make it again.
+      this.dirsMade.delete(dir);
+      await fs.rename(tmpPath, path.join(await this.dir(dir), `${sha256}${suffix}`));
+    });
     return { uri: SCHEME + final, sha256, bytes, ...options };
+  }
+
+  private async dir(dir: string): Promise<string> {
+    if (!this.dirsMade.has(dir)) {
+      await fs.mkdir(dir, { recursive: true });
+      this.dirsMade.add(dir);
+    }
+    return dir;
   }
 }
 

@@ -24,6 +24,8 @@ export interface ArtifactStore {
   writer(suffix?: string): Promise<ArtifactWriter>;
   /** Copy a file into the store. */
   putFile(file: string, options: PutOptions): Promise<ArtifactRef>;
+  /** Store a small document held in memory (a report, a manifest): hashed in memory, written once. */
+  putBytes(data: string | Uint8Array, suffix: string, options: PutOptions): Promise<ArtifactRef>;
   /** A readable local path; verifies the digest first unless told the caller verifies while reading. */
   localPath(ref: ArtifactRef, verify?: boolean): Promise<string>;
   /** Stream the bytes; the stream errors with ARTIFACT_CORRUPT at its end if the digest differs. */

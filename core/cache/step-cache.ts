@@ -32,6 +32,8 @@ export function cacheKey(parts: CacheKeyParts): string {
 
 /** Cache entries are small JSON files next to the artifacts; a hit counts only when every output verifies. */
 export class StepCache {
+  private dirMade: Promise<void> | undefined;
+
   constructor(
     private readonly dir: string,
     private readonly store: ArtifactStore,
@@ -51,7 +53,15 @@ export class StepCache {
   }
 
   async save(key: string, result: CachedResult): Promise<void> {
-    await fs.mkdir(this.dir, { recursive: true });
+    // Once per instance: a worker saves an entry for every step it runs.
+    this.dirMade ??= fs.mkdir(this.dir, { recursive: true }).then(
+      () => undefined,
+      (err: unknown) => {
+        this.dirMade = undefined;
+        throw err;
+      },
+    );
+    await this.dirMade;
     const tmp = path.join(this.dir, `.${randomUUID()}.tmp`);
     await fs.writeFile(tmp, JSON.stringify(result));
     await fs.rename(tmp, this.fileOf(key));

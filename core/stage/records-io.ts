@@ -46,9 +46,7 @@ export async function writeJsonArtifact(
   kind: 'report' | 'manifest' | 'index' | 'file',
   schema: string,
 ): Promise<ArtifactRef> {
-  const w = await store.writer('.json');
-  await fs.writeFile(w.path, JSON.stringify(value, null, 2));
-  return w.commit({ kind, schema });
+  return store.putBytes(JSON.stringify(value, null, 2), '.json', { kind, schema });
 }
 
 export async function readJsonArtifact<T>(store: ArtifactStore, ref: ArtifactRef): Promise<T> {

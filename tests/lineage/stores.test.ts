@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { appendFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
@@ -182,6 +182,20 @@ describe('the embedded journal', () => {
     const text = await readFile(file, 'utf8');
     await writeFile(file, text + '\n' + text.split('\n')[0] + '\n');
     await expect(store.counts()).rejects.toThrow(`${file}:2: lineage journal line is not JSON`);
+  });
+
+  it('keeps one append handle, and appends to a new journal when the old one was removed meanwhile', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'forgeline-journal-'));
+    const file = path.join(dir, 'journal.jsonl');
+    const store = new LocalLineageStore(file);
+    await writeLineage([store], STEPS[0]!);
+    await writeLineage([store], STEPS[1]!);
+    expect((await store.counts()).nodes.Step).toBe(2);
+    await rm(file);
+    await writeLineage([store], STEPS[1]!);
+    expect((await store.counts()).nodes.Step).toBe(1);
+    expect((await readFile(file, 'utf8')).trim().split('\n')).toHaveLength(1);
+    await store.close();
   });
 
   it('keeps record text out: only ids, digests, numbers and the known metadata fields are stored', async () => {
