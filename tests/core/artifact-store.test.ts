@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { mkdtemp, readdir, writeFile, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { LocalArtifactStore } from '../../core/artifacts/local-store.js';
@@ -34,6 +34,20 @@ describe('local artifact store', () => {
     expect((await readdir(root)).filter((d) => d !== '.tmp')).toEqual([]);
     await w.abort();
     expect(await readdir(path.join(root, '.tmp'))).toEqual([]);
+  });
+
+  it('stores a document held in memory under the digest a written file gets, also after its folder was removed', async () => {
+    const { root, store: s } = await store();
+    const text = JSON.stringify({ report: 'small', n: 3 }, null, 2);
+    const inMemory = await s.putBytes(text, '.json', { kind: 'report', schema: 'r' });
+    expect(inMemory.sha256).toBe(sha256Text(text));
+    expect(await readFile(s.pathOf(inMemory), 'utf8')).toBe(text);
+    await rm(path.join(root, inMemory.sha256.slice(0, 2)), { recursive: true });
+    const w = await s.writer('.json');
+    await writeFile(w.path, text);
+    const written = await w.commit({ kind: 'report', schema: 'r' });
+    expect(written).toEqual(inMemory);
+    expect(await s.verify(written)).toBe(true);
   });
 
   it('detects a corrupted artifact on read and verify', async () => {
