@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { createHash } from 'node:crypto';
 import { PipelineError } from '../errors.js';
-import { sha256File } from './hash.js';
+import { sha256File, sha256Text } from './hash.js';
 import type { ArtifactRef } from './ref.js';
 import type { ArtifactStore, ArtifactWriter, PutOptions } from './store.js';
 
@@ -46,9 +46,9 @@ export class LocalArtifactStore implements ArtifactStore {
 
   async putBytes(data: string | Uint8Array, suffix: string, options: PutOptions): Promise<ArtifactRef> {
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-    const tmpPath = path.join(await this.dir(path.join(this.root, '.tmp')), `${randomUUID()}${suffix}`);
-    await fs.writeFile(tmpPath, bytes);
-    return this.commitFile(tmpPath, suffix, options, { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length });
+    const w = await this.writer(suffix);
+    await fs.writeFile(w.path, bytes);
+    return this.commitFile(w.path, suffix, options, { sha256: sha256Text(bytes), bytes: bytes.length });
   }
 
   async localPath(ref: ArtifactRef, verify = true): Promise<string> {
