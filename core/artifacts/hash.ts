@@ -11,13 +11,14 @@ const READ_BYTES = 1 << 20;
 export async function sha256File(file: string): Promise<{ sha256: string; bytes: number }> {
   const hash = createHash('sha256');
   const fh = await open(file, 'r');
-  // Small files (reports, cache entries) get small buffers.
-  const size = Math.min(READ_BYTES, Math.max(4096, (await fh.stat()).size));
-  const bufs = [Buffer.allocUnsafeSlow(size), Buffer.allocUnsafeSlow(size)];
   let bytes = 0;
-  let turn = 0;
-  let reading = fh.read(bufs[0]!, 0, size, null);
+  let reading: Promise<{ bytesRead: number }> | undefined;
   try {
+    // Small files (reports, cache entries) get small buffers.
+    const size = Math.min(READ_BYTES, Math.max(4096, (await fh.stat()).size));
+    const bufs = [Buffer.allocUnsafeSlow(size), Buffer.allocUnsafeSlow(size)];
+    let turn = 0;
+    reading = fh.read(bufs[0]!, 0, size, null);
     for (;;) {
       const { bytesRead } = await reading;
       if (bytesRead === 0) break;
@@ -28,12 +29,12 @@ export async function sha256File(file: string): Promise<{ sha256: string; bytes:
       bytes += bytesRead;
     }
   } finally {
-    await reading.catch(() => undefined);
+    await reading?.catch(() => undefined);
     await fh.close();
   }
   return { sha256: hash.digest('hex'), bytes };
 }
 
-export function sha256Text(text: string | Buffer): string {
+export function sha256Text(text: string | Uint8Array): string {
   return createHash('sha256').update(text).digest('hex');
 }
