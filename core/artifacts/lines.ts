@@ -8,10 +8,10 @@ export interface RawLine {
 }
 
 /** Whole lines of a byte stream: `lineCount` lines from `firstLine` on, each ending in LF except perhaps the file's last. */
-export interface LineChunk {
+export interface LineChunk<B extends Uint8Array = Buffer> {
   firstLine: number;
   lineCount: number;
-  bytes: Buffer;
+  bytes: B;
 }
 
 /**
@@ -40,9 +40,10 @@ export async function* readLineChunks(source: Readable | string, chunkBytes = 1 
   if (rest.length > 0) yield { firstLine: line, lineCount: 1, bytes: rest };
 }
 
-function countLines(bytes: Buffer): number {
+/** The lines in `bytes[0, end)` that end in LF. */
+export function countLines(bytes: Buffer, end = bytes.length): number {
   let n = 0;
-  for (let nl = bytes.indexOf(10); nl !== -1; nl = bytes.indexOf(10, nl + 1)) n++;
+  for (let nl = bytes.indexOf(10); nl !== -1 && nl < end; nl = bytes.indexOf(10, nl + 1)) n++;
   return n;
 }
 

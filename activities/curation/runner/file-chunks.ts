@@ -1,19 +1,13 @@
 import { open } from 'node:fs/promises';
+import { countLines, type LineChunk } from '../../../core/artifacts/lines.js';
 import type { BufferPool } from './buffer-pool.js';
-
-/** Whole lines of a file, from line `firstLine` on; `bytes` views a pooled buffer. */
-export interface FileLineChunk {
-  firstLine: number;
-  lineCount: number;
-  bytes: Uint8Array<ArrayBuffer>;
-}
 
 /**
  * Reads a file straight into pooled buffers, each ending on a line boundary (the file's last line
  * may lack its newline). The part line at a buffer's end is copied to the start of the next. A line
- * longer than a buffer gets a bigger one. `onBytes` sees every byte once, in order (for a digest).
+ * longer than a buffer gets a bigger one. Each chunk's `bytes` views a pooled buffer. `onBytes` sees every byte once, in order (for a digest).
  */
-export async function* readFileLineChunks(file: string, pool: BufferPool, onBytes?: (bytes: Uint8Array) => void): AsyncGenerator<FileLineChunk> {
+export async function* readFileLineChunks(file: string, pool: BufferPool, onBytes?: (bytes: Uint8Array) => void): AsyncGenerator<LineChunk<Uint8Array<ArrayBuffer>>> {
   const fh = await open(file, 'r');
   try {
     let carry: Buffer | undefined;
@@ -48,10 +42,4 @@ export async function* readFileLineChunks(file: string, pool: BufferPool, onByte
   } finally {
     await fh.close();
   }
-}
-
-function countLines(buf: Buffer, end: number): number {
-  let n = 0;
-  for (let nl = buf.indexOf(10); nl !== -1 && nl < end; nl = buf.indexOf(10, nl + 1)) n++;
-  return n;
 }
