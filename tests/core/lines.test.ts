@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { Readable } from 'node:stream';
 import { linesOf, readLineChunks, readRawLines } from '../../core/artifacts/lines.js';
+import { expectedLines, LINE_TEXTS } from '../support/lines.js';
 
 /** A stream that hands out `text` in pieces of `size` bytes, so that lines straddle chunk boundaries. */
 const pieces = (text: string, size: number): Readable => {
@@ -10,28 +11,19 @@ const pieces = (text: string, size: number): Readable => {
   return Readable.from(parts);
 };
 
-/** What line splitting must give: numbered lines, LF removed, a trailing CR removed, no line after a final LF. */
-function expected(text: string): Array<[number, string]> {
-  const lines = text.split('\n');
-  if (lines.at(-1) === '') lines.pop();
-  return lines.map((l, i) => [i + 1, l.endsWith('\r') ? l.slice(0, -1) : l]);
-}
-
-const TEXTS = ['', '\n', 'a', 'a\n', 'a\r\n\r\nb', '{"x":1}\n\n  \n{"y":"long line ' + 'z'.repeat(50) + '"}\r\nlast without newline\r', '\n\n\nx\n'];
-
 describe('line reading', () => {
   it('readRawLines numbers and strips lines the same whatever the stream’s chunk size', async () => {
-    for (const text of TEXTS) {
+    for (const text of LINE_TEXTS) {
       for (const size of [1, 2, 3, 7, 64, 1 << 20]) {
         const got: Array<[number, string]> = [];
         for await (const l of readRawLines(pieces(text, size))) got.push([l.line, l.bytes.toString()]);
-        expect(got).toEqual(expected(text));
+        expect(got).toEqual(expectedLines(text));
       }
     }
   });
 
   it('readLineChunks ends every chunk on a line boundary, counts its lines, and carries a line longer than a chunk', async () => {
-    for (const text of TEXTS) {
+    for (const text of LINE_TEXTS) {
       for (const size of [1, 3, 7, 64]) {
         const got: Array<[number, string]> = [];
         let next = 1;
@@ -44,7 +36,7 @@ describe('line reading', () => {
           got.push(...lines.map((l): [number, string] => [l.line, l.bytes.toString()]));
           chunks.push(c);
         }
-        expect(got).toEqual(expected(text));
+        expect(got).toEqual(expectedLines(text));
         for (const c of chunks.slice(0, -1)) expect(c.bytes.at(-1)).toBe(0x0a);
       }
     }

@@ -6,19 +6,12 @@ import path from 'node:path';
 import { linesOf } from '../../core/artifacts/lines.js';
 import { BufferPool } from '../../activities/curation/runner/buffer-pool.js';
 import { readFileLineChunks } from '../../activities/curation/runner/file-chunks.js';
-
-const TEXTS = ['', '\n', 'a', 'a\n', 'a\r\n\r\nb', '{"x":1}\n\n  \n{"y":"a line longer than any buffer ' + 'z'.repeat(70) + '"}\r\nlast without newline\r', '\n\n\nx\n'];
-
-function expected(text: string): Array<[number, string]> {
-  const lines = text.split('\n');
-  if (lines.at(-1) === '') lines.pop();
-  return lines.map((l, i) => [i + 1, l.endsWith('\r') ? l.slice(0, -1) : l]);
-}
+import { expectedLines, LINE_TEXTS } from '../support/lines.js';
 
 describe('reading a JSONL file into pooled chunks', () => {
   it('ends chunks on line boundaries, numbers lines, grows for a long line, and shows every byte once', async () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'forgeline-chunks-'));
-    for (const [k, text] of TEXTS.entries()) {
+    for (const [k, text] of LINE_TEXTS.entries()) {
       const file = path.join(dir, `t${k}.jsonl`);
       await fs.writeFile(file, text);
       for (const size of [1, 2, 5, 16, 1 << 16]) {
@@ -34,7 +27,7 @@ describe('reading a JSONL file into pooled chunks', () => {
           next += chunk.lineCount;
           pool.give(chunk.bytes.buffer);
         }
-        expect(got).toEqual(expected(text));
+        expect(got).toEqual(expectedLines(text));
         expect(hash.digest('hex')).toBe(createHash('sha256').update(text).digest('hex'));
       }
     }
