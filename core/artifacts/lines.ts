@@ -5,6 +5,8 @@ export interface RawLine {
   /** 1-based line number in the source file, blank lines included. */
   line: number;
   bytes: Buffer;
+  /** Set when the reader kept only the first bytes of a line over its limit: the line's length in the file. */
+  fullLength?: number;
 }
 
 /** Whole lines of a byte stream: `lineCount` lines from `firstLine` on, each ending in LF except perhaps the file's last. */
@@ -12,6 +14,8 @@ export interface LineChunk<B extends Uint8Array = Buffer> {
   firstLine: number;
   lineCount: number;
   bytes: B;
+  /** Set when the chunk is the head of one line over the reader's limit: the line's length in the file. */
+  cutFrom?: number;
 }
 
 /**
@@ -48,7 +52,11 @@ export function countLines(bytes: Buffer, end = bytes.length): number {
 }
 
 /** The lines of a chunk, numbered, without their LF and without a trailing CR (CRLF files). */
-export function* linesOf(bytes: Buffer, firstLine: number): Generator<RawLine> {
+export function* linesOf(bytes: Buffer, firstLine: number, cutFrom?: number): Generator<RawLine> {
+  if (cutFrom !== undefined) {
+    yield { line: firstLine, bytes, fullLength: cutFrom };
+    return;
+  }
   let line = firstLine;
   let start = 0;
   while (start < bytes.length) {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { linesOf } from '../../core/artifacts/lines.js';
 import { BufferPool } from '../../activities/curation/runner/buffer-pool.js';
 import { readFileLineChunks } from '../../activities/curation/runner/file-chunks.js';
+import { parseRecord } from '../../activities/curation/runner/parse.js';
 import { expectedLines, LINE_TEXTS } from '../support/lines.js';
 
 describe('reading a JSONL file into pooled chunks', () => {
@@ -19,7 +20,7 @@ describe('reading a JSONL file into pooled chunks', () => {
         const hash = createHash('sha256');
         const got: Array<[number, string]> = [];
         let next = 1;
-        for await (const chunk of readFileLineChunks(file, pool, (b) => hash.update(b))) {
+        for await (const chunk of readFileLineChunks(file, pool, { onBytes: (b) => hash.update(b) })) {
           expect(chunk.firstLine).toBe(next);
           const lines = [...linesOf(Buffer.from(chunk.bytes.buffer, 0, chunk.bytes.byteLength), chunk.firstLine)];
           expect(lines).toHaveLength(chunk.lineCount);
@@ -31,6 +32,40 @@ describe('reading a JSONL file into pooled chunks', () => {
         expect(hash.digest('hex')).toBe(createHash('sha256').update(text).digest('hex'));
       }
     }
+  });
+
+  it('hands a line over maxLineBytes on cut, with its length, and goes on at the next line', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'forgeline-chunks-'));
+    const file = path.join(dir, 'long.jsonl');
+    const long = 'x'.repeat(100_000);
+    const text = `a\n${long}\r\nb\nc\n${long}`;
+    await fs.writeFile(file, text);
+    for (const size of [16, 1000, 1 << 20]) {
+      const hash = createHash('sha256');
+      const got: Array<{ line: number; text: string; fullLength?: number }> = [];
+      for await (const chunk of readFileLineChunks(file, new BufferPool(size), { onBytes: (b) => hash.update(b), maxLineBytes: 64 })) {
+        const lines = [...linesOf(Buffer.from(chunk.bytes.buffer, chunk.bytes.byteOffset, chunk.bytes.byteLength), chunk.firstLine, chunk.cutFrom)];
+        expect(lines).toHaveLength(chunk.lineCount);
+        for (const l of lines) got.push({ line: l.line, text: l.bytes.toString(), ...(l.fullLength !== undefined ? { fullLength: l.fullLength } : {}) });
+      }
+      // Whether a long line is cut depends on where the buffers end; what reaches a stage never exceeds the limit.
+      const longOnes = got.filter((g) => g.line === 2 || g.line === 5);
+      for (const g of longOnes) {
+        if (g.fullLength === undefined) expect(g.text).toBe(long);
+        else expect(g).toEqual({ line: g.line, text: 'x'.repeat(64), fullLength: 100_000 });
+      }
+      if (size === 16) expect(longOnes.every((g) => g.fullLength === 100_000)).toBe(true);
+      expect(got.filter((g) => ![2, 5].includes(g.line))).toEqual([{ line: 1, text: 'a' }, { line: 3, text: 'b' }, { line: 4, text: 'c' }]);
+      expect(got.map((g) => g.line)).toEqual([1, 2, 3, 4, 5]);
+      expect(hash.digest('hex')).toBe(createHash('sha256').update(text).digest('hex'));
+    }
+  });
+
+  it('makes a cut line a too_large reject in the stages that read curated records', () => {
+    const r = parseRecord({ line: 7, bytes: Buffer.from('{"id":"x"'), fullLength: 90_000_000 }, { source: 'big.jsonl' });
+    expect('result' in r && r.result).toMatchObject({ reason: 'too_large' });
+    const reject = JSON.parse((r as { result: { reject: string } }).result.reject) as Record<string, unknown>;
+    expect(reject).toMatchObject({ line: 7, source: 'big.jsonl', reason: 'too_large', detail: 'a line of 90000000 bytes, over the 9 a stage reads whole' });
   });
 
   it('hands buffers out again once given back, and keeps only its own size', () => {

@@ -96,6 +96,21 @@ describe('validate on a messy JSONL file', () => {
     expect(kept[5]!.metadata).toMatchObject({ category: 'advice', quality_score: 8.5, source: 'synthetic' });
   });
 
+  it('rejects a line of megabytes as too_large with its real size and line, in one thread or two', async () => {
+    const huge = JSON.stringify({ instruction: 'big', output: 'y'.repeat(3_000_000) });
+    const file = path.join(dir, 'huge-line.jsonl');
+    await fs.writeFile(file, `${JSON.stringify(good)}\n${huge}\n${JSON.stringify(good)}\n${huge}`);
+    for (const threads of [1, 2]) {
+      const run = await runStage('validate', file, { maxRecordBytes: 2048, threads }, home);
+      const rejects = await run.records<Reject>('rejects');
+      expect(rejects.map((r) => [r.line, r.reason, r.detail])).toEqual([
+        [2, 'too_large', `${huge.length} bytes > maxRecordBytes 2048`],
+        [4, 'too_large', `${huge.length} bytes > maxRecordBytes 2048`],
+      ]);
+      expect((await run.records<Kept>('records')).map((k) => k.provenance.line)).toEqual([1, 3]);
+    }
+  });
+
   it('gives a stable content id: same content in another key order, with CRLF or decomposed Unicode, gets the same id', async () => {
     const a = { instruction: 'Café?', input: '', output: 'Line one\nline two' };
     const b = { output: 'Line one\r\nline two', input: '', instruction: 'Cafe\u0301?' };

@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
 import path from 'node:path';
+import type { FileLineChunkOptions } from '../runner/file-chunks.js';
 import type { UnitSource } from '../runner/types.js';
 import { readJsonArrayUnits } from './json-array.js';
 import { readParquetUnits } from './parquet.js';
@@ -32,9 +33,9 @@ export async function detectInputFormat(file: string): Promise<Exclude<InputForm
   }
 }
 
-/** The file as a stage's input; `onBytes` (JSONL only: `input.onBytes` is set then) sees every byte once. */
-export async function readUnits(file: string, format: InputFormat, onBytes?: (bytes: Uint8Array) => void): Promise<{ format: Exclude<InputFormat, 'auto'>; input: UnitSource }> {
+/** The file as a stage's input; `jsonl` options apply to a JSONL file only (`'file' in input` tells). */
+export async function readUnits(file: string, format: InputFormat, jsonl: FileLineChunkOptions = {}): Promise<{ format: Exclude<InputFormat, 'auto'>; input: UnitSource }> {
   const resolved = format === 'auto' ? await detectInputFormat(file) : format;
-  const input = resolved === 'parquet' ? { units: readParquetUnits(file) } : resolved === 'json' ? { units: readJsonArrayUnits(file) } : { file, onBytes };
+  const input = resolved === 'parquet' ? { units: readParquetUnits(file) } : resolved === 'json' ? { units: readJsonArrayUnits(file) } : { file, ...jsonl };
   return { format: resolved, input };
 }

@@ -6,7 +6,7 @@ import { readFileLineChunks } from './file-chunks.js';
 import { OUTPUT_BYTES, type BatchReply, type BatchRequest, type WorkerInit } from './protocol.js';
 import type { RunLineStageArgs } from './run.js';
 import type { TextSink } from './sink.js';
-import { LINE_CHUNK_BYTES, mergeCounters, type Counters, type Unit } from './types.js';
+import { LINE_CHUNK_BYTES, MAX_LINE_BYTES, mergeCounters, type Counters, type Unit } from './types.js';
 
 const BATCH_UNITS = 4096;
 const WORKER_LIMITS = { maxOldGenerationSizeMb: 160, maxYoungGenerationSizeMb: 12 };
@@ -133,8 +133,9 @@ export async function inWorkers(args: RunLineStageArgs, kept: TextSink, rejects:
     };
 
     if ('file' in args.input) {
-      for await (const chunk of readFileLineChunks(args.input.file, inputs, args.input.onBytes)) {
-        send({ type: 'lines', seq: seq++, buf: chunk.bytes, firstLine: chunk.firstLine }, [chunk.bytes.buffer]);
+      const { file, onBytes, maxLineBytes = MAX_LINE_BYTES } = args.input;
+      for await (const chunk of readFileLineChunks(file, inputs, { onBytes, maxLineBytes })) {
+        send({ type: 'lines', seq: seq++, buf: chunk.bytes, firstLine: chunk.firstLine, cutFrom: chunk.cutFrom }, [chunk.bytes.buffer]);
         await backPressure();
       }
     } else {

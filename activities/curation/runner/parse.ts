@@ -10,6 +10,7 @@ export function parseRecord(unit: Unit, ctx: LineStageContext): { record: Record
   const fail = (reason: string, detail: string): { result: UnitResult } => ({
     result: { reason, reject: JSON.stringify({ line: unit.line, source: ctx.source, reason, detail, raw: truncate(text, 300) }) },
   });
+  if (unit.fullLength !== undefined) return fail('too_large', `a line of ${unit.fullLength} bytes, over the ${unit.bytes.length} a stage reads whole`);
   if (text.trim() === '') return fail('blank_line', 'empty line');
   try {
     const v = JSON.parse(text) as unknown;

@@ -13,8 +13,11 @@ export const OUTPUT_BYTES = LINE_CHUNK_BYTES + (LINE_CHUNK_BYTES >> 1);
 export type BatchRequest =
   /** Units packed into one buffer: unit k is buf[offsets[k], offsets[k + 1]) from line lines[k]. */
   | { type: 'batch'; seq: number; buf: Uint8Array; offsets: Int32Array; lines: Int32Array; spare?: ArrayBuffer }
-  /** Whole JSONL lines from line firstLine on, split by the worker; buf's buffer comes back in the reply. */
-  | { type: 'lines'; seq: number; buf: Uint8Array<ArrayBuffer>; firstLine: number; spare?: ArrayBuffer }
+  /**
+   * Whole JSONL lines from line firstLine on, split by the worker; buf's buffer comes back in the
+   * reply. cutFrom: buf is the head of one line over the reader's limit, of that many bytes.
+   */
+  | { type: 'lines'; seq: number; buf: Uint8Array<ArrayBuffer>; firstLine: number; cutFrom?: number; spare?: ArrayBuffer }
   | { type: 'finish' };
 
 export type BatchReply =

@@ -34,7 +34,7 @@ async function handle(stage: LineStage, msg: BatchRequest): Promise<void> {
   const kept = new LineBuffer(spares.pop() ?? new ArrayBuffer(OUTPUT_BYTES));
   const rejects = new LineBuffer(new ArrayBuffer(1024));
   const reasons: Record<string, number> = {};
-  for (const unit of msg.type === 'lines' ? linesOf(buf, msg.firstLine) : packedUnits(buf, msg.offsets, msg.lines)) {
+  for (const unit of msg.type === 'lines' ? linesOf(buf, msg.firstLine, msg.cutFrom) : packedUnits(buf, msg.offsets, msg.lines)) {
     let r = stage.process(unit);
     if (r instanceof Promise) r = await r;
     if ('kept' in r) kept.push(r.kept);

@@ -41,7 +41,8 @@ export const validateStep = defineStep({
     // (no second read), the other formats beside the validation.
     const byPath = !inputs.records;
     const hasher = createHash('sha256');
-    const { format, input } = await readUnits(file, options.inputFormat, byPath ? (bytes) => hasher.update(bytes) : undefined);
+    // A line is read whole only up to maxRecordBytes: a longer one is rejected as too_large anyway.
+    const { format, input } = await readUnits(file, options.inputFormat, { onBytes: byPath ? (bytes) => hasher.update(bytes) : undefined, maxLineBytes: options.maxRecordBytes });
     const beside = byPath && !('file' in input) ? sha256File(file).catch(() => undefined) : undefined;
     const out = await runLineStageStep(ctx, { stage: 'validate', options, source, input, inputBytes: size, threads: options.threads, schema: 'curated-record' });
     const sourceSha256 = !byPath ? undefined : 'file' in input ? hasher.digest('hex') : (await beside)?.sha256;

@@ -27,9 +27,9 @@ export function createValidator(rawOptions: unknown, ctx: LineStageContext): Lin
       let bytes = unit.bytes;
       if (unit.line === 1 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
       if (isBlank(bytes)) return reject(unit, 'blank_line', 'empty line', '');
-      if (bytes.length > options.maxRecordBytes) {
-        return reject(unit, 'too_large', `${bytes.length} bytes > maxRecordBytes ${options.maxRecordBytes}`);
-      }
+      // A line over the limit may reach here cut short by the reader (fullLength is then its size).
+      const size = unit.fullLength ?? bytes.length;
+      if (size > options.maxRecordBytes) return reject(unit, 'too_large', `${size} bytes > maxRecordBytes ${options.maxRecordBytes}`);
       if (!isUtf8(bytes)) return reject(unit, 'invalid_utf8', `not valid UTF-8 (first bad byte at offset ${firstBadUtf8(bytes)})`);
       const text = bytes.toString('utf8');
       let value: unknown;
