@@ -12,7 +12,7 @@ import {
   workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
-import type { ExecuteStepInput, ExecuteStepResult, LineageActivities, PlanningActivities, StepActivity } from '../activities/index.js';
+import type { ExecuteStepInput, ExecuteStepResult, PlanningActivities, RecordLineageInput, StepActivity } from '../activities/index.js';
 import type { ArtifactRef } from '../core/artifacts/ref.js';
 import type { Plan, PlanStep } from '../core/dsl/plan.js';
 import { upstreamOf } from '../core/dsl/plan.js';
@@ -28,25 +28,22 @@ import {
   type StepState,
 } from '../core/run-state.js';
 import { approvalSignal, statusQuery } from './definitions.js';
+import { describeError } from './describe-error.js';
+import { LineageWriter } from './lineage-writer.js';
 
 /** Approval decisions received so far, by step id, with the workflow time they arrived. */
 type Decisions = Map<string, ApprovalDecision & { at: string }>;
 
 /**
- * Planning and lineage run as local activities: in the worker that runs this workflow, recorded in
- * its history as markers, without a task-queue round trip through the server each. A chained step
- * then costs the server one activity instead of two (see docs/performance.md).
+ * Planning and lineage (./lineage-writer.ts) run as local activities: in the worker that runs this
+ * workflow, recorded in its history as markers, without a task-queue round trip through the server
+ * each. A chained step then costs the server one activity instead of two (see docs/performance.md).
  */
 const planning = proxyLocalActivities<PlanningActivities>({
   startToCloseTimeout: '1 minute',
   retry: { maximumAttempts: 3 },
 });
 
-/** Lineage is recorded after each finished step; a store that stays down costs a note, not the run. */
-const lineage = proxyLocalActivities<LineageActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { maximumAttempts: 4, initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds' },
-});
 
 /**
  * Runs any pipeline: compile the plan (params validated there), then execute its DAG, each step an
@@ -65,7 +62,7 @@ export async function runPipeline(input: RunPipelineInput): Promise<RunResult> {
     plan = await planning.compilePlan({ pipeline: input.pipeline, params: input.params ?? {} });
   } catch (err) {
     state.status = isCancellation(err) ? 'cancelled' : 'failed';
-    state.error = describe(err);
+    state.error = describeError(err);
     throw err;
   }
   state.notes = plan.notes;
@@ -95,68 +92,76 @@ async function runDag(plan: Plan, state: RunState, input: RunPipelineInput, deci
   const byId = new Map(state.steps.map((s) => [s.id, s]));
   const maxParallel = Math.max(1, input.options?.maxParallel ?? DEFAULT_MAX_PARALLEL);
   const cache = input.options?.cache ?? true;
-  const running = new Map<string, Promise<void>>();
-  const scope = new CancellationScope();
+  const running = new Set<string>();
+  // Every step runs in this scope: a step that fails for good cancels it, and with it its siblings.
+  const steps = new CancellationScope();
+  // Waiting for the next step to finish, and lineage, must outlive that cancellation.
+  const shielded = new CancellationScope({ cancellable: false });
+  const lineageLog = new LineageWriter(state, shielded);
   let failure: { step: PlanStep; error: unknown } | undefined;
 
   const isDone = (id: string) => ['succeeded', 'cached'].includes(byId.get(id)!.status);
   const ready = () =>
     plan.steps.filter((s) => byId.get(s.id)!.status === 'pending' && !running.has(s.id) && upstreamOf(s).every(isDone));
 
-  const lineageWrites: Promise<void>[] = [];
-  const launch = (step: PlanStep): void => {
+  /**
+   * One step from start to end, as a single async function: every promise made in workflow code
+   * costs a captured stack trace (the SDK's stack-trace query), so a step makes as few as it can.
+   */
+  const runStep = async (step: PlanStep): Promise<void> => {
     const st = byId.get(step.id)!;
-    st.status = 'running';
-    st.startedAt = new Date().toISOString();
-    showProgress(state);
-    const run = scope
-      .run(() =>
-        step.kind === APPROVAL_STEP_KIND
-          ? awaitApproval(step, st, resolveInputs(step, byId), decisions, () => showProgress(state))
-          : callStep(step, resolveInputs(step, byId), cache),
-      )
-      .then(
-        (result) => {
-          st.status = result.status;
-          st.outputs = result.outputs;
-          st.metadata = result.metadata;
-          st.durationMs = result.durationMs;
-          if (result.halt && !state.haltReason) {
-            state.haltReason = `${step.id}: ${result.halt.reason}`;
-            skipDownstream(plan, byId, step.id);
-          }
-          if (st.approval?.state === 'rejected') st.status = 'rejected';
-          // Lineage is written beside the run, not in its critical path: dependents start at once.
-          lineageWrites.push(recordLineage(step, st, resolveInputs(step, byId), result, state));
-        },
-        (error: unknown) => {
-          if (failure || isCancellation(error)) st.status = 'cancelled';
-          else {
-            st.status = 'failed';
-            st.error = describe(error);
-            failure = { step, error };
-            scope.cancel();
-          }
-        },
-      )
-      .finally(() => {
-        st.endedAt = new Date().toISOString();
-        running.delete(step.id);
-        showProgress(state);
-      });
-    running.set(step.id, run);
+    try {
+      const inputs = resolveInputs(step, byId);
+      const result = await (step.kind === APPROVAL_STEP_KIND
+        ? awaitApproval(step, st, inputs, decisions, () => showProgress(state))
+        : callStep(step, inputs, cache));
+      st.status = result.status;
+      st.outputs = result.outputs;
+      st.metadata = result.metadata;
+      st.durationMs = result.durationMs;
+      if (result.halt && !state.haltReason) {
+        state.haltReason = `${step.id}: ${result.halt.reason}`;
+        skipDownstream(plan, byId, step.id);
+      }
+      if (st.approval?.state === 'rejected') st.status = 'rejected';
+      // Lineage is written beside the run, not in its critical path: dependents start at once.
+      lineageLog.add(lineageOf(step, st, inputs, result, state));
+    } catch (error) {
+      if (failure || isCancellation(error)) st.status = 'cancelled';
+      else {
+        st.status = 'failed';
+        st.error = describeError(error);
+        failure = { step, error };
+        steps.cancel();
+      }
+    } finally {
+      st.endedAt = new Date().toISOString();
+      running.delete(step.id);
+    }
   };
 
-  for (;;) {
-    if (!failure) for (const step of ready().slice(0, maxParallel - running.size)) launch(step);
-    if (running.size === 0) break;
-    await Promise.race(running.values());
-  }
-  await Promise.all(lineageWrites);
+  await steps.run(async () => {
+    for (;;) {
+      for (const step of failure ? [] : ready().slice(0, maxParallel - running.size)) {
+        const st = byId.get(step.id)!;
+        st.status = 'running';
+        st.startedAt = new Date().toISOString();
+        running.add(step.id);
+        void runStep(step);
+      }
+      // Steps that finished in this workflow task go to the lineage store in one write.
+      lineageLog.flush();
+      showProgress(state);
+      if (running.size === 0) break;
+      const count = running.size;
+      await shielded.run(() => condition(() => running.size < count));
+    }
+  });
+  await lineageLog.drained();
   if (failure) {
     for (const s of state.steps) if (s.status === 'pending') s.status = 'skipped';
     const { step, error } = failure;
-    state.error = `step "${step.id}" (${step.kind}) failed: ${describe(error)}`;
+    state.error = `step "${step.id}" (${step.kind}) failed: ${describeError(error)}`;
     throw ApplicationFailure.nonRetryable(state.error, 'STEP_FAILED');
   }
   if (CancellationScope.current().consideredCancelled) throw new CancelledFailure('run cancelled');
@@ -251,21 +256,17 @@ function showProgress(state: RunState): void {
 }
 
 /** After a step succeeded or came from the cache: what it read and wrote, by reference only (issue 9). */
-async function recordLineage(step: PlanStep, st: StepState, inputs: ExecuteStepInput['inputs'], result: ExecuteStepResult, state: RunState): Promise<void> {
-  if (st.status !== 'succeeded' && st.status !== 'cached') return;
-  try {
-    await lineage.recordLineage({
-      runId: workflowInfo().workflowId,
-      pipeline: state.pipeline,
-      runStartedAt: workflowInfo().startTime.toISOString(),
-      step: { id: step.id, kind: step.kind, status: st.status, cacheKey: result.cacheKey, durationMs: result.durationMs, ...(st.startedAt ? { startedAt: st.startedAt } : {}), endedAt: new Date().toISOString() },
-      inputs,
-      outputs: result.outputs,
-      metadata: result.metadata,
-    });
-  } catch (err) {
-    state.notes.push(`lineage of step "${step.id}" was not recorded: ${describe(err)}`);
-  }
+function lineageOf(step: PlanStep, st: StepState, inputs: ExecuteStepInput['inputs'], result: ExecuteStepResult, state: RunState): RecordLineageInput | undefined {
+  if (st.status !== 'succeeded' && st.status !== 'cached') return undefined;
+  return {
+    runId: workflowInfo().workflowId,
+    pipeline: state.pipeline,
+    runStartedAt: workflowInfo().startTime.toISOString(),
+    step: { id: step.id, kind: step.kind, status: st.status, cacheKey: result.cacheKey, durationMs: result.durationMs, ...(st.startedAt ? { startedAt: st.startedAt } : {}), endedAt: new Date().toISOString() },
+    inputs,
+    outputs: result.outputs,
+    metadata: result.metadata,
+  };
 }
 
 function resolveInputs(step: PlanStep, byId: Map<string, StepState>): ExecuteStepInput['inputs'] {
@@ -287,11 +288,4 @@ function skipDownstream(plan: Plan, byId: Map<string, StepState>, from: string):
       }
     }
   }
-}
-
-function describe(error: unknown): string {
-  let e: unknown = error;
-  // ActivityFailure wraps the ApplicationFailure that carries the real message.
-  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
-  return e instanceof Error ? e.message : String(error);
 }

@@ -38,21 +38,29 @@ export async function prepareLineage(deps: ActivityDeps): Promise<void> {
   await Promise.all(storesOf(deps).map((s) => s.ensureSchema()));
 }
 
-/** The lineage activity: run by the workflow after each step that succeeded or came from the cache. */
+/**
+ * The lineage activity: run by the workflow for the steps that succeeded or came from the cache,
+ * several at a time (workflows/lineage-writer.ts batches the steps that finish together).
+ */
 export function createLineageActivities(deps: ActivityDeps) {
   const facts = new Map<string, Promise<RunFacts>>();
+  const factsOf = (runId: string): Promise<RunFacts> => {
+    let f = facts.get(runId);
+    if (!f) {
+      f = runFacts(deps.client, deps.pipelines, runId);
+      facts.set(runId, f);
+      f.catch(() => facts.delete(runId));
+      if (facts.size > 1000) facts.delete(facts.keys().next().value!);
+    }
+    return f;
+  };
   return {
-    async recordLineage(input: RecordLineageInput): Promise<{ ops: number; stores: string[] }> {
-      let f = facts.get(input.runId);
-      if (!f) {
-        f = runFacts(deps.client, deps.pipelines, input.runId);
-        facts.set(input.runId, f);
-        f.catch(() => facts.delete(input.runId));
-        if (facts.size > 1000) facts.delete(facts.keys().next().value!);
-      }
+    async recordLineage(steps: RecordLineageInput[]): Promise<{ ops: number; stores: string[] }> {
+      const lineage = await Promise.all(
+        steps.map(async (input) => toStepLineage(input, await factsOf(input.runId), deps.stepKinds.get(input.step.kind)?.version)),
+      );
       const stores = storesOf(deps);
-      const ops = await writeLineage(stores, toStepLineage(input, await f, deps.stepKinds.get(input.step.kind)?.version));
-      return { ops, stores: stores.map((s) => s.name) };
+      return { ops: await writeLineage(stores, lineage), stores: stores.map((s) => s.name) };
     },
   };
 }

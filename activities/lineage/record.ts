@@ -74,9 +74,12 @@ export function toStepLineage(input: RecordLineageInput, facts: RunFacts, versio
   };
 }
 
-/** Writes one step's lineage to every store; each write is idempotent. */
-export async function writeLineage(stores: readonly LineageStore[], lineage: StepLineage): Promise<number> {
-  const ops = lineageOps(lineage);
+/**
+ * Writes steps' lineage to every store, all the steps in one transaction per store (one journal
+ * append; one Neo4j transaction); each write is idempotent.
+ */
+export async function writeLineage(stores: readonly LineageStore[], lineage: StepLineage | readonly StepLineage[]): Promise<number> {
+  const ops = (Array.isArray(lineage) ? lineage : [lineage]).flatMap((l) => lineageOps(l));
   for (const store of stores) await store.apply(ops);
   return ops.length;
 }
