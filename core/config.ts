@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { PipelineError } from './errors.js';
 
 /**
  * Everything Forgeline reads from the environment, in one typed place (secrets included, so that
@@ -20,6 +21,14 @@ export interface ForgelineConfig {
    * work in child processes, so the default is high; lower it on small hosts.
    */
   workerConcurrency: number;
+  /**
+   * Steps the workflow's own worker may take eagerly: scheduled in a workflow task's reply and
+   * started at once, without a trip through the task queue (the server then records each start in
+   * the same write as the schedule). Default: all of `workerConcurrency`, so a fan-out on one host
+   * costs the server half as much (docs/performance.md). With several worker hosts, a lower value
+   * spreads a fan-out over them instead; 0 turns it off.
+   */
+  eagerActivities: number;
   neo4j: { uri: string; user: string; password: string } | undefined;
   anthropicApiKey: string | undefined;
   anthropicBaseUrl: string | undefined;
@@ -31,6 +40,7 @@ export const DEFAULT_UI_PORT = 8233;
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ForgelineConfig {
   const home = path.resolve(env.FORGELINE_HOME ?? '.forgeline');
   const neo4jUri = env.NEO4J_URI;
+  const workerConcurrency = Number(env.FORGELINE_WORKER_CONCURRENCY ?? 64) || 64;
   return {
     home,
     temporalAddress: env.TEMPORAL_ADDRESS || undefined,
@@ -41,13 +51,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ForgelineConfi
       .filter((d) => d.length > 0)
       .map((d) => path.resolve(d)),
     logLevel: env.FORGELINE_LOG_LEVEL ?? 'info',
-    workerConcurrency: Number(env.FORGELINE_WORKER_CONCURRENCY ?? 64) || 64,
+    workerConcurrency,
+    eagerActivities: wholeNumber(env, 'FORGELINE_EAGER_ACTIVITIES') ?? workerConcurrency,
     neo4j: neo4jUri
       ? { uri: neo4jUri, user: env.NEO4J_USER ?? 'neo4j', password: env.NEO4J_PASSWORD ?? '' }
       : undefined,
     anthropicApiKey: env.ANTHROPIC_API_KEY || undefined,
     anthropicBaseUrl: env.ANTHROPIC_BASE_URL || undefined,
   };
+}
+
+/** A variable that must be a whole number >= 0 when set; a typo is an error, not a silent default. */
+function wholeNumber(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 0) throw new PipelineError('CONFIG', `${name} must be a whole number >= 0, got "${raw}"`);
+  return n;
 }
 
 /** The address a client should dial: the configured server, else the embedded dev server. */

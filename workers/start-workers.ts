@@ -47,6 +47,9 @@ export async function runWorkers(config: ForgelineConfig, options: WorkerOptions
         activities,
         ...(taskQueue === CPU_QUEUE ? workflowSource : {}),
         maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities?.[taskQueue] ?? config.workerConcurrency,
+        // Temporal's default is 3 a workflow task: a 50-wide fan-out then went through the task queue
+        // 47 times, each a separate start write on the server (config.ts).
+        ...(taskQueue === CPU_QUEUE ? { maxEagerActivityReservationsPerWorkflowTask: config.eagerActivities } : {}),
         shutdownGraceTime: '5 seconds',
       }),
     ),

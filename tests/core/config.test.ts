@@ -1,0 +1,20 @@
+import { describe, expect, it } from '@jest/globals';
+import { loadConfig } from '../../core/config.js';
+
+describe('loadConfig', () => {
+  it('lets the workflow worker take all its activity slots eagerly by default', () => {
+    expect(loadConfig({}).eagerActivities).toBe(64);
+    expect(loadConfig({ FORGELINE_WORKER_CONCURRENCY: '8' }).eagerActivities).toBe(8);
+  });
+
+  it('takes FORGELINE_EAGER_ACTIVITIES, 0 included (eager dispatch off)', () => {
+    expect(loadConfig({ FORGELINE_EAGER_ACTIVITIES: '3' }).eagerActivities).toBe(3);
+    expect(loadConfig({ FORGELINE_EAGER_ACTIVITIES: '0' }).eagerActivities).toBe(0);
+  });
+
+  it('rejects a value that is not a whole number, naming the variable', () => {
+    for (const bad of ['-1', '2.5', 'all']) {
+      expect(() => loadConfig({ FORGELINE_EAGER_ACTIVITIES: bad })).toThrow(`FORGELINE_EAGER_ACTIVITIES must be a whole number >= 0, got "${bad}"`);
+    }
+  });
+});
