@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LocalLineageStore, Neo4jLineageStore, openDriver } from '../../activities/lineage/index.js';
@@ -320,6 +320,28 @@ describe('idempotency', () => {
       // Both stores hold the same graph.
       expect(after2[1]).toEqual(after2[0]);
       for (const store of stores) expect((await store.runSteps(id)).map((s) => s.status).sort()).toEqual(['cached', 'cached']);
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+});
+
+describe('batching', () => {
+  it('records every step of a 20-wide fan-out once, the steps that finish together in one write', async () => {
+    const stores = [Neo4jLineageStore.open({ uri: db.uri, user: db.user, password: db.password }), LocalLineageStore.inHome(home)];
+    try {
+      const id = `lineage-fanout-${Date.now()}`;
+      await runPipeline('test-parallel', { width: 20, ms: 300, tag: id }, id);
+      const expected = [...Array.from({ length: 20 }, (_, i) => `sleep-${i}`), 'join'].sort();
+      for (const store of stores) expect((await store.runSteps(id)).map((s) => s.stepId).sort()).toEqual(expected);
+      // The journal has one line per write: each step in exactly one, and fewer writes than steps.
+      const journal = (await readFile(path.join(home, 'lineage', 'journal.jsonl'), 'utf8')).trim().split('\n');
+      const writes = journal
+        .map((line) => (JSON.parse(line) as { ops: Array<{ op: string; label?: string; key?: string }> }).ops)
+        .map((ops) => ops.filter((o) => o.op === 'node' && o.label === 'Step' && o.key?.startsWith(`${id}/`)).map((o) => o.key!.slice(id.length + 1)))
+        .filter((steps) => steps.length > 0);
+      expect(writes.flat().sort()).toEqual(expected);
+      expect(writes.length).toBeLessThan(expected.length);
     } finally {
       await Promise.all(stores.map((s) => s.close()));
     }
