@@ -40,7 +40,7 @@ export const DEFAULT_UI_PORT = 8233;
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ForgelineConfig {
   const home = path.resolve(env.FORGELINE_HOME ?? '.forgeline');
   const neo4jUri = env.NEO4J_URI;
-  const workerConcurrency = Number(env.FORGELINE_WORKER_CONCURRENCY ?? 64) || 64;
+  const workerConcurrency = wholeNumber(env, 'FORGELINE_WORKER_CONCURRENCY', 1) ?? 64;
   return {
     home,
     temporalAddress: env.TEMPORAL_ADDRESS || undefined,
@@ -61,12 +61,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ForgelineConfi
   };
 }
 
-/** A variable that must be a whole number >= 0 when set; a typo is an error, not a silent default. */
-function wholeNumber(env: NodeJS.ProcessEnv, name: string): number | undefined {
+/** A variable that must be a whole number >= `min` when set; a typo is an error, not a silent default. */
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, min = 0): number | undefined {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
   const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < 0) throw new PipelineError('CONFIG', `${name} must be a whole number >= 0, got "${raw}"`);
+  if (!Number.isSafeInteger(n) || n < min) throw new PipelineError('CONFIG', `${name} must be a whole number >= ${min}, got "${raw}"`);
   return n;
 }
 

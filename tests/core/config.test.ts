@@ -17,4 +17,11 @@ describe('loadConfig', () => {
       expect(() => loadConfig({ FORGELINE_EAGER_ACTIVITIES: bad })).toThrow(`FORGELINE_EAGER_ACTIVITIES must be a whole number >= 0, got "${bad}"`);
     }
   });
+
+  it('rejects a worker concurrency below 1 or not a number, where it used to fall back to 64 silently', () => {
+    for (const bad of ['0', 'many']) {
+      expect(() => loadConfig({ FORGELINE_WORKER_CONCURRENCY: bad })).toThrow(`FORGELINE_WORKER_CONCURRENCY must be a whole number >= 1, got "${bad}"`);
+    }
+    expect(loadConfig({ FORGELINE_WORKER_CONCURRENCY: '' }).workerConcurrency).toBe(64);
+  });
 });
