@@ -30,8 +30,13 @@ export function llamaLibDir(): string {
   throw new PipelineError('DEPENDENCY_MISSING', `no prebuilt llama.cpp libraries for ${candidates.join(' or ')} under @node-llama-cpp/*; set FORGELINE_LLAMA_LIB_DIR`);
 }
 
+/**
+ * A library by stem in a prebuilt folder. The CPU package names them `libllama.v0.5.0.so`; the GPU
+ * packages add the build's tag (`libllama.cuda.v0.5.0.so`, `.vulkan.`, `.metal.`); a plain llama.cpp
+ * build names them `libllama.so`.
+ */
 function findLib(dir: string, stem: string): string {
-  const re = new RegExp(`^(lib)?${stem}(\\.v[\\d.]+)?\\.(so|dylib|dll)$`);
+  const re = new RegExp(`^(lib)?${stem}(\\.(cuda|vulkan|metal))?(\\.v[\\d.]+)?\\.(so|dylib|dll)$`);
   const hit = fs.readdirSync(dir).find((f) => re.test(f));
   if (!hit) throw new PipelineError('DEPENDENCY_MISSING', `${stem} library not found in ${dir}`);
   return path.join(dir, hit);

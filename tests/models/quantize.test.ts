@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { plainValue, readGguf } from '../../activities/models/gguf-writer.js';
 import { probeModel } from '../../activities/models/probe.js';
+import { llamaLibDir } from '../../activities/models/llama-ffi.js';
 import { f16Bytes, METADATA_KEYS, quantizationTag, quantizeFile, stampMetadata } from '../../activities/models/quantize.js';
 import { buildTinyModel } from '../../activities/models/tiny-model.js';
 
@@ -39,6 +40,24 @@ describe('quantization through libllama in a child process', () => {
     // K-quants applied to the matrices (dims are multiples of 256): Q4_K is ggml type 12.
     const q4 = await readGguf(path.join(dir, 'tiny-Q4_K_M.gguf'));
     expect(q4.tensors.find((t) => t.name === 'blk.0.attn_q.weight')?.ggmlType).toBe(12);
+  });
+
+  it('on a CUDA worker, loads the libraries of node-llama-cpp\'s CUDA package (tagged file names); without CUDA, ggml runs it on the CPU', async () => {
+    if (process.platform !== 'linux' || process.arch !== 'x64') return; // the CUDA package checked here is linux-x64's
+    const saved = process.env.FORGELINE_GPU;
+    process.env.FORGELINE_GPU = 'cuda'; // what applyGpuEnv sets on a CUDA worker; the child inherits it
+    try {
+      // The package names its libraries libllama.cuda.v0.5.0.so and libggml.cuda.v0.5.0.so.
+      expect(path.basename(llamaLibDir())).toBe('linux-x64-cuda');
+      const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'forgeline-quant-cuda-'));
+      const src = path.join(dir, 'tiny.gguf');
+      await buildTinyModel(src);
+      await quantizeFile(src, path.join(dir, 'q8.gguf'), 'Q8_0', { threads: 2 });
+      expect((await fs.stat(path.join(dir, 'q8.gguf'))).size).toBeLessThan((await fs.stat(src)).size / 2);
+    } finally {
+      if (saved === undefined) delete process.env.FORGELINE_GPU;
+      else process.env.FORGELINE_GPU = saved;
+    }
   });
 
   it('fails with a clear error, not a crash of the caller, on a file that is not a model', async () => {
