@@ -231,8 +231,7 @@ def main() -> None:
             emit({"kind": "epoch", **e})
 
     merged_dir = os.path.join(cfg["work_dir"], "merged")
-    merged = model.merge_and_unload() if cfg["method"] in ("lora", "qlora") else model
-    merged = merged.to(torch.float32).to("cpu")
+    merged = merge_for_export(cfg, model, base)
     merged.save_pretrained(merged_dir, safe_serialization=True)
     tok.save_pretrained(merged_dir)
     with tarfile.open(cfg["weights_tar"], "w") as t:
@@ -250,6 +249,23 @@ def main() -> None:
     emit({"kind": "done", "steps": total_steps, "stepsThisAttempt": total_steps - start_step, "seconds": seconds,
           "tokensPerSec": round(tokens_done / max(seconds, 1e-3)), "epochs": epochs,
           "details": {"device": device, "method": cfg["method"], "trainableParameters": trainable_count}})
+
+
+def merge_for_export(cfg: dict, model, base: str):
+    """The trained model in float32 on the CPU, LoRA merged in.
+
+    A LoRA or QLoRA adapter is merged into a float32 copy of the base, loaded afresh, not into the
+    weights it trained against: QLoRA's base is 4-bit NF4, which bitsandbytes cannot cast back, and
+    merging there would bake the 4-bit rounding into the export; LoRA on CUDA trains over bfloat16
+    weights, and float32 keeps the merge exact."""
+    if cfg["method"] == "full":
+        return model.to(torch.float32).to("cpu")
+    from peft import PeftModel
+
+    adapter_dir = os.path.join(cfg["work_dir"], "adapter")
+    model.save_pretrained(adapter_dir)
+    full = AutoModelForCausalLM.from_pretrained(base, dtype=torch.float32)
+    return PeftModel.from_pretrained(full, adapter_dir).merge_and_unload()
 
 
 def save_checkpoint(cfg, model, opt, sched, step: int) -> None:

@@ -12,7 +12,7 @@ import { startWorker, testClient, testEnv, type RunningWorker } from '../support
 /**
  * The `hf` backend end to end on CPU: transformers + peft in the venv that scripts/setup-hf.sh makes
  * (the README's test command runs it), a tiny llama folder built here by
- * tests/fixtures/make_tiny_hf_model.py, two LoRA phases through Temporal, convert_hf_to_gguf.py from
+ * python/make_tiny_hf_model.py, two LoRA phases through Temporal, convert_hf_to_gguf.py from
  * node-llama-cpp's llama.cpp source, and a Q8_0 file that node-llama-cpp loads.
  */
 let env: NodeJS.ProcessEnv;
@@ -24,7 +24,7 @@ beforeAll(async () => {
   if (!existsSync(python)) throw new Error(`no hf venv at ${python}: run scripts/setup-hf.sh (npm test does)`);
   env = await testEnv();
   modelDir = path.join(env.FORGELINE_HOME!, 'tiny-hf');
-  execFileSync(python, [path.join(REPO_ROOT, 'tests/fixtures/make_tiny_hf_model.py'), modelDir], { stdio: 'pipe' });
+  execFileSync(python, [path.join(REPO_ROOT, 'python/make_tiny_hf_model.py'), modelDir], { stdio: 'pipe' });
   worker = await startWorker(env);
 }, 300_000);
 afterAll(async () => {
