@@ -20,6 +20,7 @@ import { applyGpuEnv, detectGpus } from '../workers/gpu.js';
  *   SmolLM2-360M's with `--embedding 960 --layers 32 --heads 15 --kv-heads 5 --ff 2560 --vocab 49152`.
  * - `--gpu cuda|metal|auto` runs as a GPU worker would: the devices are detected and the trainer's
  *   child is pinned to one of them. Without it, llamacpp trains on CPU, and hf on whatever torch finds.
+ * - `--keep <file>` keeps the trained GGUF there.
  */
 export async function run(args: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -41,6 +42,7 @@ export async function run(args: string[]): Promise<void> {
       threads: { type: 'string', default: '2' },
       lr: { type: 'string', default: '1e-3' },
       python: { type: 'string' },
+      keep: { type: 'string' },
     },
   });
   const backend = values.backend;
@@ -77,21 +79,32 @@ export async function run(args: string[]): Promise<void> {
     };
     const trainer: Trainer = backend === 'hf' ? hfTrainer : llamacppTrainer;
     const losses: number[] = [];
+    const stepAt: number[] = [];
     const t0 = performance.now();
     const out: TrainOutcome = await trainer.train(
       { baseModel: base, examplesFile: examples, workDir: dir, outputModel: path.join(dir, 'out.gguf'), checkpointDir: dir, hyper, gpu: Boolean(values.gpu) },
-      { signal: new AbortController().signal, onStep: (p) => losses.push(p.loss), onCheckpoint: () => undefined },
+      { signal: new AbortController().signal, onStep: (p) => {
+        losses.push(p.loss);
+        stepAt.push(performance.now());
+      }, onCheckpoint: () => undefined },
     );
     const wall = (performance.now() - t0) / 1000;
     const output = await fs.stat(path.join(dir, 'out.gguf'));
+    if (values.keep) await fs.copyFile(path.join(dir, 'out.gguf'), values.keep);
     console.log(`backend ${backend}${backend === 'hf' ? ` (${method}, batch ${values.batch}, on ${String(out.details?.device)})` : ''}; device ${device}`);
     console.log(`model: ${shape}; ctx ${values.ctx}; threads ${values.threads}; cores ${os.availableParallelism()}; load ${os.loadavg()[0]!.toFixed(1)}`);
     console.log(`steps ${out.steps}, training ${out.seconds.toFixed(1)} s, wall incl. start, model load${backend === 'hf' ? ', merge and GGUF conversion' : ''} ${wall.toFixed(1)} s; output GGUF ${(output.size / 2 ** 20).toFixed(1)} MiB`);
-    console.log(`tokens/s (training loop): ${out.tokensPerSec}`);
+    console.log(`tokens/s (training loop): ${out.tokensPerSec}; median step ${medianGap(stepAt).toFixed(0)} ms, first step ${(stepAt[0]! - t0).toFixed(0)} ms after the start`);
     console.log(`loss: first step ${losses[0]?.toFixed(3)}, last step ${losses[losses.length - 1]?.toFixed(3)}`);
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Median time between consecutive steps (the steady pace, without the first step's warm-up). */
+function medianGap(at: number[]): number {
+  const gaps = at.slice(1).map((t, i) => t - at[i]!).sort((a, b) => a - b);
+  return gaps.length > 0 ? gaps[Math.floor(gaps.length / 2)]! : NaN;
 }
 
 /**
