@@ -1,3 +1,5 @@
+import { PipelineError } from '../../../core/errors.js';
+import { plainValue, readGguf } from '../../models/gguf-writer.js';
 import { childScript, runChild } from '../../models/child-runner.js';
 import type { LlamacppJob, LlamacppResult } from '../llamacpp-plan.js';
 import type { TrainHooks, TrainJob, TrainOutcome, Trainer, TrainProgressLine } from '../trainer.js';
@@ -38,6 +40,8 @@ export const llamacppTrainer: Trainer = {
         else if (p.kind === 'checkpoint') hooks.onCheckpoint({ path: String(p.path), step: Number(p.step) });
         else if (p.kind === 'start') hooks.onStart?.(p);
       },
+    }).catch(async (err: unknown) => {
+      throw (await graphTooLarge(err, job.baseModel)) ?? err;
     });
     return {
       steps: r.steps,
@@ -49,3 +53,32 @@ export const llamacppTrainer: Trainer = {
     };
   },
 };
+
+/** ggml's asserts when a training graph outgrows the graph size the llama.cpp context reserved. */
+const GRAPH_SIZE_ASSERT = /hash_set\.size >= graph->n_nodes \+ graph->n_leafs|cgraph->n_nodes < cgraph->size/;
+
+/**
+ * The bundled llama.cpp (release v0.5.0) sizes its scheduler's graph for inference: 8 nodes per
+ * model tensor, at least 1024. The training graph (forward, backward and optimizer) needs more,
+ * and from some depth on `llama_opt_epoch` aborts (measured: a llama model trains with every tensor
+ * up to 7 layers; 8 fail, on CPU and CUDA alike). Upstream tracks it as ggml-org/llama.cpp#18499.
+ * Another attempt cannot help, so the abort becomes a non-retryable error that says what to do.
+ */
+async function graphTooLarge(err: unknown, baseModel: string): Promise<PipelineError | undefined> {
+  if (!(err instanceof Error) || !GRAPH_SIZE_ASSERT.test(err.message)) return undefined;
+  let layers = 'this';
+  try {
+    const meta = (await readGguf(baseModel)).metadata;
+    const arch = plainValue(meta.get('general.architecture'));
+    const count = plainValue(meta.get(`${String(arch)}.block_count`));
+    if (count !== undefined) layers = `this ${String(count)}-layer`;
+  } catch {
+    // the message still stands without the layer count
+  }
+  return new PipelineError(
+    'INVALID_INPUT_DATA',
+    `llamacpp trainer: llama.cpp's training graph for ${layers} base model is larger than the graph its context reserves (llama.cpp release v0.5.0 sizes it for inference; ggml-org/llama.cpp#18499), so training aborts. On that release a llama model trains with every tensor up to 7 layers. Train this model with the hf backend, or train fewer tensors (trainTensors)`,
+    [{ path: 'inputs.model', message: 'too deep for llama.cpp training' }],
+    { cause: err },
+  );
+}
