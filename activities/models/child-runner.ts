@@ -24,6 +24,8 @@ export interface RunChildOptions {
   env?: Record<string, string | undefined>;
   /** Text for errors: what the child was doing. */
   label: string;
+  /** On a GPU worker: the device (CUDA index) the child is pinned to. */
+  onDevice?: (device: string) => void;
 }
 
 /** Path of a compiled child script next to the caller (`childScript(import.meta.url, './x-child.js')`). */
@@ -33,7 +35,9 @@ export function childScript(from: string, relative: string): string {
 
 /**
  * GPU pinning: a GPU worker lists its devices in FORGELINE_GPU_DEVICES and runs one job per device;
- * each child gets a free device through CUDA_VISIBLE_DEVICES and gives it back when it exits.
+ * each job gets a free device through CUDA_VISIBLE_DEVICES and gives it back when it ends.
+ * CUDA_DEVICE_ORDER=PCI_BUS_ID makes CUDA number the devices as nvidia-smi does (its default order
+ * is fastest first), so the index the worker found is the device the job gets.
  */
 const busyDevices = new Set<string>();
 const deviceWaiters: (() => void)[] = [];
@@ -57,13 +61,30 @@ function releaseDevice(device: string | undefined): void {
   deviceWaiters.shift()?.();
 }
 
-export async function runChild<T>(script: string, payload: unknown, options: RunChildOptions): Promise<T> {
-  const device = options.env?.CUDA_VISIBLE_DEVICES === undefined ? await acquireDevice() : undefined;
+/** The environment that pins a child process to `device`. */
+export function pinnedEnv(device: string): Record<string, string> {
+  return { CUDA_VISIBLE_DEVICES: device, CUDA_DEVICE_ORDER: 'PCI_BUS_ID' };
+}
+
+/**
+ * Runs `work` holding one of the worker's GPU devices (waiting for a free one), with the environment
+ * that pins a child process to it; off a GPU worker, `device` is undefined and the environment empty.
+ */
+export async function withGpuDevice<T>(work: (device: string | undefined, env: Record<string, string>) => Promise<T>): Promise<T> {
+  const device = await acquireDevice();
   try {
-    return await spawnChild<T>(script, payload, device === undefined ? options : { ...options, env: { ...options.env, CUDA_VISIBLE_DEVICES: device } });
+    return await work(device, device === undefined ? {} : pinnedEnv(device));
   } finally {
     releaseDevice(device);
   }
+}
+
+export async function runChild<T>(script: string, payload: unknown, options: RunChildOptions): Promise<T> {
+  if (options.env?.CUDA_VISIBLE_DEVICES !== undefined) return spawnChild<T>(script, payload, options);
+  return withGpuDevice((device, env) => {
+    if (device !== undefined) options.onDevice?.(device);
+    return spawnChild<T>(script, payload, { ...options, env: { ...options.env, ...env } });
+  });
 }
 
 function spawnChild<T>(script: string, payload: unknown, options: RunChildOptions): Promise<T> {

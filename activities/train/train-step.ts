@@ -159,6 +159,7 @@ export const trainStep = defineStep({
       });
     };
     let outcome: TrainOutcome;
+    let gpuDevice: string | undefined;
     try {
       outcome = await trainer.train(
         {
@@ -181,6 +182,7 @@ export const trainStep = defineStep({
           },
           onEpoch: (e) => curve.push({ kind: 'epoch', attempt: ctx.attempt, ...e }),
           onCheckpoint,
+          onDevice: (d) => (gpuDevice = d),
         },
       );
       // The finished weights become the last checkpoint: a retry after a failure from here on
@@ -229,6 +231,7 @@ export const trainStep = defineStep({
         phase: options.phase,
         backend: options.backend,
         device: process.env.FORGELINE_GPU ?? 'cpu',
+        ...(gpuDevice !== undefined ? { gpuDevice } : {}),
         records: rendered,
         steps: outcome.steps,
         stepsThisAttempt: outcome.stepsThisAttempt,

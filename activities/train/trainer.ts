@@ -71,6 +71,8 @@ export interface TrainHooks {
   onEpoch?(e: { epoch: number; trainLoss: number; validLoss: number | null }): void;
   /** A checkpoint file exists at `path` after `step` steps; the step keeps it for a retried attempt. */
   onCheckpoint(c: { path: string; step: number }): void;
+  /** On a GPU worker: the device (CUDA index) the trainer was pinned to. */
+  onDevice?(device: string): void;
 }
 
 export interface TrainOutcome {

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PipelineError } from '../../../core/errors.js';
+import { withGpuDevice } from '../../models/child-runner.js';
 import type { TrainHooks, TrainJob, TrainOutcome, Trainer, TrainProgressLine } from '../trainer.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -79,8 +80,10 @@ export const hfTrainer: Trainer = {
     };
     const configFile = path.join(job.workDir, 'hf-config.json');
     fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
-    return new Promise<TrainOutcome>((resolve, reject) => {
-      const child = spawn(job.hyper.hf.python, [HF_SCRIPT, '--config', configFile], { env: { ...process.env, PYTHONUNBUFFERED: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // On a GPU worker the script holds one device, as the llamacpp children do.
+    return withGpuDevice((device, pin) => new Promise<TrainOutcome>((resolve, reject) => {
+      if (device !== undefined) hooks.onDevice?.(device);
+      const child = spawn(job.hyper.hf.python, [HF_SCRIPT, '--config', configFile], { env: { ...process.env, ...pin, PYTHONUNBUFFERED: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
       let tail = '';
       let done: TrainOutcome | undefined;
       let pending = '';
@@ -112,6 +115,6 @@ export const hfTrainer: Trainer = {
         else if (code === 3) reject(new PipelineError('DEPENDENCY_MISSING', `hf trainer: Python packages missing; run pip install -r python/requirements.txt\n${tail.trim()}`));
         else reject(new PipelineError('STEP_FAILED', `hf trainer ${signal ? `killed by ${signal}` : `exited with code ${code}`}\n${tail.trim()}`));
       });
-    });
+    }));
   },
 };

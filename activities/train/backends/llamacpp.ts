@@ -34,6 +34,7 @@ export const llamacppTrainer: Trainer = {
     const r = await runChild<LlamacppResult>(childScript(import.meta.url, '../child/llamacpp-child.js'), req, {
       label: 'llamacpp trainer',
       signal: hooks.signal,
+      ...(hooks.onDevice ? { onDevice: hooks.onDevice } : {}),
       onProgress(p) {
         if (p.kind === 'step') hooks.onStep(p as unknown as TrainProgressLine);
         else if (p.kind === 'epoch') hooks.onEpoch?.(p as unknown as { epoch: number; trainLoss: number; validLoss: number | null });
