@@ -230,6 +230,9 @@ def main() -> None:
             epochs.append(e)
             emit({"kind": "epoch", **e})
 
+    # Throughput is the training loop's: the merge, the save and the GGUF conversion below are timed apart.
+    train_seconds = time.time() - started
+    export_started = time.time()
     merged_dir = os.path.join(cfg["work_dir"], "merged")
     merged = merge_for_export(cfg, model, base)
     merged.save_pretrained(merged_dir, safe_serialization=True)
@@ -245,10 +248,10 @@ def main() -> None:
         print(r.stdout[-2000:], r.stderr[-4000:], file=sys.stderr)
         sys.exit(r.returncode or 1)
 
-    seconds = time.time() - started
-    emit({"kind": "done", "steps": total_steps, "stepsThisAttempt": total_steps - start_step, "seconds": seconds,
-          "tokensPerSec": round(tokens_done / max(seconds, 1e-3)), "epochs": epochs,
-          "details": {"device": device, "method": cfg["method"], "trainableParameters": trainable_count}})
+    emit({"kind": "done", "steps": total_steps, "stepsThisAttempt": total_steps - start_step, "seconds": train_seconds,
+          "tokensPerSec": round(tokens_done / max(train_seconds, 1e-3)), "epochs": epochs,
+          "details": {"device": device, "method": cfg["method"], "trainableParameters": trainable_count,
+                      "exportSeconds": round(time.time() - export_started, 1)}})
 
 
 def merge_for_export(cfg: dict, model, base: str):
