@@ -62,7 +62,7 @@ function releaseDevice(device: string | undefined): void {
 }
 
 /** The environment that pins a child process to `device`. */
-export function pinnedEnv(device: string): Record<string, string> {
+function pinnedEnv(device: string): Record<string, string> {
   return { CUDA_VISIBLE_DEVICES: device, CUDA_DEVICE_ORDER: 'PCI_BUS_ID' };
 }
 
