@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { readRawLines, stripBom } from '../../core/artifacts/lines.js';
+import { MAX_LINE_BYTES, readRawLines, stripBom } from '../../core/artifacts/lines.js';
 import type { ArtifactStore } from '../../core/artifacts/store.js';
 import { PipelineError } from '../../core/errors.js';
 import type { Bucket } from '../../schemas/manifest.js';
@@ -33,7 +33,13 @@ export async function* sourceLines(store: ArtifactStore, b: Bucket, baseDir: str
     stream = file;
   } else stream = await store.read(b.source.artifact);
   const decoder = new TextDecoder('utf-8');
-  for await (const raw of readRawLines(stream)) {
+  for await (const raw of readRawLines(stream, MAX_LINE_BYTES)) {
+    if (raw.fullLength !== undefined) {
+      // Held whole, a line of gigabytes (a file without newlines) would exhaust memory.
+      throw new PipelineError('INVALID_INPUT_DATA', `bucket "${b.name}": ${describeSource(b)}:${raw.line}: a line of ${raw.fullLength} bytes, over the ${MAX_LINE_BYTES}-byte limit for one record`, [
+        { path: `${describeSource(b)}:${raw.line}`, message: 'line too long' },
+      ]);
+    }
     const bytes = stripBom(raw.bytes, raw.line);
     if (bytes.length > 0) yield { line: raw.line, text: decoder.decode(bytes) };
   }

@@ -18,30 +18,71 @@ export interface LineChunk<B extends Uint8Array = Buffer> {
   cutFrom?: number;
 }
 
+/** The longest line a reader hands over whole unless told otherwise: bounds memory on a file without newlines. */
+export const MAX_LINE_BYTES = 64 * 1024 * 1024;
+
 /**
  * Reads a byte stream in chunks that end on a line boundary, counting lines but not splitting
  * them: a reader that hands the chunks to worker threads then does no per-line work itself. A line
- * longer than a chunk is carried until its end arrives.
+ * longer than a chunk is carried until its end arrives, up to `maxLineBytes`: past that only its
+ * first `maxLineBytes` are kept, the rest is read past, and the head comes as a chunk of its own
+ * with `cutFrom` set to the line's length (without its LF and a CR before it), so memory stays
+ * bounded whatever the stream holds.
  */
-export async function* readLineChunks(source: Readable | string, chunkBytes = 1 << 20): AsyncGenerator<LineChunk> {
+export async function* readLineChunks(source: Readable | string, chunkBytes = 1 << 20, maxLineBytes = Number.POSITIVE_INFINITY): AsyncGenerator<LineChunk> {
   const stream = typeof source === 'string' ? createReadStream(source, { highWaterMark: chunkBytes }) : source;
+  // The line still open at the end of the last chunk: its kept bytes, and those read past.
   let carry: Buffer[] = [];
+  let kept = 0;
+  let dropped = 0;
+  let lastByte = -1;
+  const extend = (bytes: Buffer): void => {
+    if (bytes.length === 0) return;
+    lastByte = bytes[bytes.length - 1]!;
+    const room = Math.max(0, maxLineBytes - kept);
+    const take = Math.min(room, bytes.length);
+    if (take > 0) carry.push(bytes.subarray(0, take));
+    kept += take;
+    dropped += bytes.length - take;
+  };
+  const reset = (): void => {
+    carry = [];
+    kept = 0;
+    dropped = 0;
+    lastByte = -1;
+  };
   let line = 1;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
+  for await (const input of stream as AsyncIterable<Buffer>) {
+    let chunk = input;
+    if (kept + dropped > 0) {
+      const nl = chunk.indexOf(10);
+      if (dropped > 0 || kept + (nl === -1 ? chunk.length : nl) > maxLineBytes) {
+        // The open line is over the limit: keep its head, read past the rest.
+        extend(nl === -1 ? chunk : chunk.subarray(0, nl));
+        if (nl === -1) continue;
+        yield { firstLine: line, lineCount: 1, bytes: Buffer.concat(carry), cutFrom: kept + dropped - (lastByte === 13 ? 1 : 0) };
+        line++;
+        reset();
+        chunk = chunk.subarray(nl + 1);
+      }
+    }
     const lastNl = chunk.lastIndexOf(10);
     if (lastNl === -1) {
-      carry.push(chunk);
+      extend(chunk);
       continue;
     }
     const head = chunk.subarray(0, lastNl + 1);
     const bytes = carry.length ? Buffer.concat([...carry, head]) : head;
-    carry = lastNl + 1 < chunk.length ? [chunk.subarray(lastNl + 1)] : [];
+    reset();
+    extend(chunk.subarray(lastNl + 1));
     const lineCount = countLines(bytes);
     yield { firstLine: line, lineCount, bytes };
     line += lineCount;
   }
-  const rest = carry.length === 1 ? carry[0]! : Buffer.concat(carry);
-  if (rest.length > 0) yield { firstLine: line, lineCount: 1, bytes: rest };
+  if (kept + dropped > 0) {
+    const bytes = carry.length === 1 ? carry[0]! : Buffer.concat(carry);
+    yield dropped > 0 ? { firstLine: line, lineCount: 1, bytes, cutFrom: kept + dropped - (lastByte === 13 ? 1 : 0) } : { firstLine: line, lineCount: 1, bytes };
+  }
 }
 
 /** The lines in `bytes[0, end)` that end in LF. */
@@ -51,8 +92,11 @@ export function countLines(bytes: Buffer, end = bytes.length): number {
   return n;
 }
 
-/** The lines of a chunk, numbered, without their LF and without a trailing CR (CRLF files). */
-export function* linesOf(bytes: Buffer, firstLine: number, cutFrom?: number): Generator<RawLine> {
+/**
+ * The lines of a chunk, numbered, without their LF and without a trailing CR (CRLF files). A line
+ * over `maxLineBytes` (one that fitted in the chunk) is cut like the reader cuts longer ones.
+ */
+export function* linesOf(bytes: Buffer, firstLine: number, cutFrom?: number, maxLineBytes = Number.POSITIVE_INFINITY): Generator<RawLine> {
   if (cutFrom !== undefined) {
     yield { line: firstLine, bytes, fullLength: cutFrom };
     return;
@@ -64,17 +108,19 @@ export function* linesOf(bytes: Buffer, firstLine: number, cutFrom?: number): Ge
     if (nl === -1) nl = bytes.length;
     let end = nl;
     if (end > start && bytes[end - 1] === 13) end--;
-    yield { line: line++, bytes: bytes.subarray(start, end) };
+    if (end - start > maxLineBytes) yield { line: line++, bytes: bytes.subarray(start, start + maxLineBytes), fullLength: end - start };
+    else yield { line: line++, bytes: bytes.subarray(start, end) };
     start = nl + 1;
   }
 }
 
 /**
  * Splits a byte stream into lines without decoding it, so that invalid UTF-8 can be reported per
- * line instead of being silently replaced. Strips a trailing CR (CRLF files).
+ * line instead of being silently replaced. Strips a trailing CR (CRLF files). A line over
+ * `maxLineBytes` comes with only its first `maxLineBytes` and `fullLength` set.
  */
-export async function* readRawLines(source: Readable | string): AsyncGenerator<RawLine> {
-  for await (const chunk of readLineChunks(source)) yield* linesOf(chunk.bytes, chunk.firstLine);
+export async function* readRawLines(source: Readable | string, maxLineBytes = Number.POSITIVE_INFINITY): AsyncGenerator<RawLine> {
+  for await (const chunk of readLineChunks(source, undefined, maxLineBytes)) yield* linesOf(chunk.bytes, chunk.firstLine, chunk.cutFrom, maxLineBytes);
 }
 
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);

@@ -41,4 +41,27 @@ describe('line reading', () => {
       }
     }
   });
+
+  it('readRawLines cuts a line over maxLineBytes to its head with its real length, at every piece size, and goes on', async () => {
+    const long = 'x'.repeat(5_000);
+    const text = `a\n${long}\r\nb\n${'y'.repeat(65)}\nc\n${long}\r`;
+    for (const size of [1, 3, 7, 64, 1000, 1 << 20]) {
+      const got: Array<{ line: number; text: string; fullLength?: number }> = [];
+      for await (const l of readRawLines(pieces(text, size), 64)) {
+        got.push({ line: l.line, text: l.bytes.toString(), ...(l.fullLength !== undefined ? { fullLength: l.fullLength } : {}) });
+      }
+      expect(got).toEqual([
+        { line: 1, text: 'a' },
+        { line: 2, text: 'x'.repeat(64), fullLength: 5_000 },
+        { line: 3, text: 'b' },
+        { line: 4, text: 'y'.repeat(64), fullLength: 65 },
+        { line: 5, text: 'c' },
+        { line: 6, text: 'x'.repeat(64), fullLength: 5_000 },
+      ]);
+    }
+    // Without a limit nothing is cut (what the lines above check at every size, as before).
+    const whole = [];
+    for await (const l of readRawLines(pieces(text, 7))) whole.push(l.fullLength);
+    expect(whole.every((f) => f === undefined)).toBe(true);
+  });
 });

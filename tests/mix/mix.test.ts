@@ -112,6 +112,17 @@ describe('mix', () => {
     await expect(runStage('mix', { manifest: small }, { weights: { code: 1 } }, home)).rejects.toMatchObject({ code: 'INVALID_STEP_OPTIONS' });
   });
 
+  it('fails clearly, naming the file and line, on a bucket line too long to hold (a file without newlines)', async () => {
+    const manifest = await manifestWith('long-line', { instruction: 10, code: 10 });
+    const file = path.join(dir, 'long-line', 'data', 'code.jsonl');
+    const head = (await fs.readFile(file, 'utf8')).split('\n').slice(0, 2).join('\n');
+    const huge = 65 * 1024 * 1024;
+    await fs.writeFile(file, `${head}\n{"id":"${'x'.repeat(huge)}`); // line 3: 7 + huge bytes, no newline
+    const err = (await runStage('mix', { manifest }, { weights: { instruction: 1, code: 1 }, total: 10 }, home).catch((e: unknown) => e)) as { code: string; message: string };
+    expect(err.code).toBe('INVALID_INPUT_DATA');
+    expect(err.message).toMatch(new RegExp(`bucket "code": .*code\\.jsonl:3: a line of ${huge + 7} bytes, over the 67108864-byte limit`));
+  });
+
   it('rejects an invalid manifest with the path of the problem', async () => {
     const file = path.join(dir, 'bad-manifest.json');
     await fs.writeFile(file, JSON.stringify({ buckets: [{ name: 'a', source: { file: 'a.jsonl' }, weight: -1 }] }));

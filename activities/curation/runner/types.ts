@@ -1,4 +1,4 @@
-import { linesOf } from '../../../core/artifacts/lines.js';
+import { linesOf, MAX_LINE_BYTES } from '../../../core/artifacts/lines.js';
 import { BufferPool } from './buffer-pool.js';
 import { readFileLineChunks, type FileLineChunkOptions } from './file-chunks.js';
 
@@ -30,8 +30,8 @@ export async function* unitsOf(source: UnitSource): AsyncGenerator<Unit> {
   }
 }
 
-/** The longest line a stage is handed whole unless it says otherwise: bounds memory on a file without newlines. */
-export const MAX_LINE_BYTES = 64 * 1024 * 1024;
+/** The longest line a stage is handed whole unless it says otherwise (one value for every reader). */
+export { MAX_LINE_BYTES };
 
 /** The size of a JSONL chunk, and of a batch of units: large enough to make a message cheap, small enough to keep threads busy. */
 export const LINE_CHUNK_BYTES = 1 << 19;
