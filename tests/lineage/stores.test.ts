@@ -73,6 +73,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await local?.close();
   await neo?.close();
   await db?.stop();
 });
@@ -182,6 +183,7 @@ describe('the embedded journal', () => {
     const text = await readFile(file, 'utf8');
     await writeFile(file, text + '\n' + text.split('\n')[0] + '\n');
     await expect(store.counts()).rejects.toThrow(`${file}:2: lineage journal line is not JSON`);
+    await store.close();
   });
 
   it('keeps one append handle, and appends to a new journal when the old one was removed meanwhile', async () => {
