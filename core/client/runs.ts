@@ -40,10 +40,16 @@ export async function getRun(client: Client, runId: string): Promise<RunSnapshot
   const handle = client.workflow.getHandle(runId);
   const desc = await handle.describe();
   let state: RunState | undefined;
-  try {
-    state = await handle.query<RunState>(STATUS_QUERY);
-  } catch {
-    state = undefined; // no worker to answer yet, or the run failed before its first step
+  if (desc.status.name === 'COMPLETED') {
+    // A completed run's result is its final state (what the status query would answer), read from
+    // the history: no worker has to replay the run to answer, and none has to be running at all.
+    state = (await handle.result()) as RunState;
+  } else {
+    try {
+      state = await handle.query<RunState>(STATUS_QUERY);
+    } catch {
+      state = undefined; // no worker to answer yet, or the run failed before its first step
+    }
   }
   const live: LiveProgress = {};
   const raw = await client.workflowService.describeWorkflowExecution({ namespace: client.options.namespace, execution: { workflowId: runId } });

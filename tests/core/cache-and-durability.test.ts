@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { writeFile } from 'node:fs/promises';
-import { awaitRun, startRun, type RunSnapshot } from '../../core/client/runs.js';
+import { awaitRun, getRun, startRun, type RunSnapshot } from '../../core/client/runs.js';
 import { startWorker, testClient, testEnv, type RunningWorker } from '../support/harness.js';
 
 const digests = (s: RunSnapshot) =>
@@ -61,6 +61,8 @@ describe('durability', () => {
       const reference = await awaitRun(client, await startRun(client, { pipeline: 'test-chain', params }));
       await refWorker.stop();
       expect(reference.temporalStatus).toBe('COMPLETED');
+      // A completed run's state is its result, read from its history (no query, no replay).
+      expect((await getRun(client, reference.runId)).state).toEqual(reference.state);
 
       const env = await testEnv();
       let worker = await startWorker(env);
