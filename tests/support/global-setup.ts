@@ -10,9 +10,16 @@ export interface TestServices {
   temporalUi: string;
   /** One namespace per jest worker, so that parallel test files never steal each other's tasks. */
   namespaces: string[];
+  /**
+   * A namespace of its own for a test whose workers would change how other runs are routed: a GPU
+   * worker stays listed among a queue's pollers for minutes after it stops, and `device: auto` runs
+   * in its namespace would send their GPU steps to that queue, where nobody serves them.
+   */
+  isolatedNamespace: string;
 }
 
 const NAMESPACES = Array.from({ length: 8 }, (_, i) => `test-${i + 1}`);
+const ISOLATED_NAMESPACE = 'test-isolated';
 
 /** Starts one real Temporal dev server for the whole test run. */
 export default async function globalSetup(): Promise<void> {
@@ -23,11 +30,11 @@ export default async function globalSetup(): Promise<void> {
     dbFile: path.join(dir, 'temporal.db'),
     port: await freePort(),
     uiPort: await freePort(),
-    namespaces: NAMESPACES,
+    namespaces: [...NAMESPACES, ISOLATED_NAMESPACE],
     logFile: path.join(dir, 'temporal.log'),
   });
   (globalThis as { __forgelineServer?: DevServer }).__forgelineServer = server;
-  const services: TestServices = { temporalAddress: server.address, temporalUi: server.uiUrl, namespaces: NAMESPACES };
+  const services: TestServices = { temporalAddress: server.address, temporalUi: server.uiUrl, namespaces: NAMESPACES, isolatedNamespace: ISOLATED_NAMESPACE };
   // Test workers inherit this variable, so concurrent jest runs on one machine never share a server;
   // the file serves tools started outside jest.
   process.env.FORGELINE_TEST_SERVICES = JSON.stringify(services);

@@ -19,6 +19,11 @@ export function testNamespace(): string {
   return all[(id - 1) % all.length]!;
 }
 
+/** The namespace for a test whose workers must not be seen by other test files' runs (see TestServices). */
+export function isolatedNamespace(): string {
+  return services().isolatedNamespace;
+}
+
 /** A fresh state folder and the environment that points the CLI and workers at the test server. */
 export async function testEnv(extra: Record<string, string> = {}): Promise<NodeJS.ProcessEnv> {
   const home = await mkdtemp(path.join(os.tmpdir(), 'forgeline-test-'));

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { awaitRun, startRun } from '../../core/client/runs.js';
 import { CPU_QUEUE, GPU_QUEUES } from '../../core/queues.js';
-import { cli, startWorker, testEnv } from '../support/harness.js';
+import { cli, isolatedNamespace, startWorker, testEnv } from '../support/harness.js';
 import { CLI, REPO_ROOT } from '../support/paths.js';
 import { nvidiaDevices } from '../../workers/gpu.js';
 
@@ -61,7 +61,8 @@ describe('forgeline worker --gpu cuda, with nvidia-smi replaced', () => {
   }
 
   it('polls gpu-cuda, runs the run\'s training and quantization there pinned to its device, and the loss falls', async () => {
-    const env = await testEnv();
+    // Its own namespace: the GPU worker stays listed as a gpu-cuda poller after it stops.
+    const env = await testEnv({ TEMPORAL_NAMESPACE: isolatedNamespace() });
     const bin = await fakeNvidiaSmi(env.FORGELINE_HOME!);
     const gpuEnv = { ...env, PATH: `${bin}${path.delimiter}${env.PATH ?? ''}`, CUDA_VISIBLE_DEVICES: '1', FORGELINE_LOG_LEVEL: 'info' };
     const cpuWorker = await startWorker(env);
