@@ -121,7 +121,11 @@ export function cli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 170_000)
   });
 }
 
-export async function testClient(): Promise<{ client: Client; close(): Promise<void> }> {
-  const connection = await Connection.connect({ address: services().temporalAddress });
-  return { client: new Client({ connection, namespace: testNamespace() }), close: () => connection.close() };
+/**
+ * A client on the test server, in this jest worker's namespace; with `env`, on the server and in the
+ * namespace that environment names (a test run's own, or the isolated one).
+ */
+export async function testClient(env?: NodeJS.ProcessEnv): Promise<{ client: Client; close(): Promise<void> }> {
+  const connection = await Connection.connect({ address: env?.TEMPORAL_ADDRESS ?? services().temporalAddress });
+  return { client: new Client({ connection, namespace: env?.TEMPORAL_NAMESPACE ?? testNamespace() }), close: () => connection.close() };
 }

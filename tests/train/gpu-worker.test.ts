@@ -2,18 +2,12 @@ import { describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
 import { awaitRun, startRun } from '../../core/client/runs.js';
 import { CPU_QUEUE, GPU_QUEUES } from '../../core/queues.js';
-import { cli, isolatedNamespace, startWorker, testEnv } from '../support/harness.js';
+import { cli, isolatedNamespace, startWorker, testClient, testEnv } from '../support/harness.js';
 import { CLI, REPO_ROOT } from '../support/paths.js';
 import { nvidiaDevices } from '../../workers/gpu.js';
 
-/** A client on the server of `env` (the one this test run started). */
-async function testClient(env: NodeJS.ProcessEnv): Promise<{ client: Client; close(): Promise<void> }> {
-  const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS! });
-  return { client: new Client({ connection, namespace: env.TEMPORAL_NAMESPACE! }), close: () => connection.close() };
-}
 
 describe('forgeline worker --gpu', () => {
   it('refuses an unknown family and combining --gpu with --queues', async () => {

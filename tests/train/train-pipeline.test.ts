@@ -7,20 +7,11 @@ import type { ArtifactRef } from '../../core/artifacts/ref.js';
 import { LocalArtifactStore } from '../../core/artifacts/local-store.js';
 import { statePaths } from '../../core/config.js';
 import { plainValue, readGguf } from '../../activities/models/gguf-writer.js';
-import { Client, Connection } from '@temporalio/client';
-import { startWorker, testEnv, type RunningWorker } from '../support/harness.js';
+import { startWorker, testClient, testEnv, type RunningWorker } from '../support/harness.js';
 
 let env: NodeJS.ProcessEnv;
 let worker: RunningWorker;
 
-/**
- * A client on the server this test run started (the address in `env`), not on whatever the shared
- * services file says when asked: several test runs in one checkout rewrite that file.
- */
-async function testClient(): Promise<{ client: Client; close(): Promise<void> }> {
-  const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS! });
-  return { client: new Client({ connection, namespace: env.TEMPORAL_NAMESPACE! }), close: () => connection.close() };
-}
 
 /** A small, repetitive instruction dataset (plus one record no format fits), written by the test. */
 async function writeDataset(file: string, n: number): Promise<void> {
@@ -61,7 +52,7 @@ describe('train step (llamacpp backend) through Temporal', () => {
   it('trains two phases in a chain, the loss falls, and Q8_0 / Q4_K_M files are smaller and load', async () => {
     const data = path.join(env.FORGELINE_HOME!, 'train.jsonl');
     await writeDataset(data, 24);
-    const { client, close } = await testClient();
+    const { client, close } = await testClient(env);
     try {
       const final = await awaitRun(client, await startRun(client, { pipeline: 'test-train', params: { data, quantize: ['Q8_0', 'Q4_K_M'], tag: `-${Date.now()}` } }));
       expect(final.failure).toBeUndefined();
@@ -113,7 +104,7 @@ describe('train step (llamacpp backend) through Temporal', () => {
   it('cancelling the run kills the trainer process', async () => {
     const data = path.join(env.FORGELINE_HOME!, 'train-cancel.jsonl');
     await writeDataset(data, 24);
-    const { client, close } = await testClient();
+    const { client, close } = await testClient(env);
     try {
       const runId = await startRun(client, {
         pipeline: 'test-train',
@@ -149,7 +140,7 @@ describe('train step (llamacpp backend) through Temporal', () => {
     // Enough steps that training outlasts the SDK's heartbeat throttle (24 s), so a heartbeat naming
     // a checkpoint reaches the server before the run ends, on an idle machine too.
     await writeDataset(data, 80);
-    const { client, close } = await testClient();
+    const { client, close } = await testClient(env);
     try {
       const runId = await startRun(client, {
         pipeline: 'test-train',
