@@ -51,7 +51,7 @@ export async function run(args: string[]): Promise<void> {
   if (!['lora', 'qlora', 'full'].includes(method)) throw new Error(`--method ${method}: expected lora, qlora or full`);
   let device = 'cpu';
   if (values.gpu) {
-    const plan = await detectGpus(values.gpu as 'cuda' | 'metal' | 'auto');
+    const plan = await detectGpus(values.gpu);
     applyGpuEnv(plan);
     device = `${plan.family} (${plan.devices.map((d) => `${d.index}: ${d.name}, ${d.memoryMiB} MiB`).join('; ')}; found by ${plan.source})`;
   }

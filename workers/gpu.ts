@@ -59,10 +59,12 @@ async function nodeLlamaCppGpuTypes(): Promise<string[]> {
 }
 
 /**
- * Finds the devices for `--gpu <cuda|metal|auto>`. `auto` takes CUDA when nvidia-smi lists a device,
- * else Metal on Apple Silicon. No device is an error: a GPU worker must not quietly run on CPU.
+ * Finds the devices for `--gpu <cuda|metal|auto>` (any other word is a CONFIG error). `auto` takes
+ * CUDA when nvidia-smi lists a device, else Metal on Apple Silicon. No device is an error: a GPU
+ * worker must not quietly run on CPU.
  */
-export async function detectGpus(requested: GpuFamily | 'auto'): Promise<GpuPlan> {
+export async function detectGpus(requested: string): Promise<GpuPlan> {
+  if (requested !== 'auto' && !(requested in GPU_QUEUES)) throw new PipelineError('CONFIG', `--gpu ${requested}: expected ${[...Object.keys(GPU_QUEUES), 'auto'].join(', ')}`);
   const supported = await nodeLlamaCppGpuTypes();
   const tryCuda = (): GpuPlan | undefined => {
     const devices = nvidiaDevices();

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { runWorkers } from '../../../workers/start-workers.js';
 import { applyGpuEnv, detectGpus } from '../../../workers/gpu.js';
 import { loadConfig } from '../../config.js';
-import { ALL_QUEUES, CPU_QUEUE, GPU_QUEUES } from '../../queues.js';
+import { ALL_QUEUES, CPU_QUEUE } from '../../queues.js';
 import { PipelineError } from '../../errors.js';
 
 export const usage = 'worker [--queues forgeline,gpu-cuda,...] [--gpu cuda|metal|auto]';
@@ -10,11 +10,9 @@ export const usage = 'worker [--queues forgeline,gpu-cuda,...] [--gpu cuda|metal
 export async function workerCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { queues: { type: 'string' }, gpu: { type: 'string' } } });
   if (values.gpu !== undefined) {
-    const gpu = values.gpu;
-    if (gpu !== 'auto' && !(gpu in GPU_QUEUES)) throw new PipelineError('CONFIG', `--gpu ${gpu}: expected ${[...Object.keys(GPU_QUEUES), 'auto'].join(', ')}`);
     if (values.queues) throw new PipelineError('CONFIG', '--gpu chooses the queue itself; leave out --queues');
     // A GPU worker polls only its GPU queue and runs one job per device at a time.
-    const plan = await detectGpus(gpu as keyof typeof GPU_QUEUES | 'auto');
+    const plan = await detectGpus(values.gpu);
     applyGpuEnv(plan);
     for (const d of plan.devices) console.log(`gpu ${d.index}: ${d.name}, ${d.memoryMiB} MiB (${plan.family}, queue ${plan.queue}; ${plan.source})`);
     await runWorkers(loadConfig(), { queues: [plan.queue], maxConcurrentActivities: { [plan.queue]: plan.devices.length } });
