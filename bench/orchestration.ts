@@ -5,8 +5,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { startRun } from '../core/client/runs.js';
+import { loadConfig } from '../core/config.js';
 import { ensureTemporalBinary } from '../core/temporal/binary.js';
 import { freePort, startDevServer } from '../core/temporal/dev-server.js';
+import { timeTemporalReference } from './_temporal-reference.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const WORKER_MAIN = path.resolve(here, '../workers/main.js');
@@ -37,6 +39,8 @@ async function startWorker(env: NodeJS.ProcessEnv): Promise<{ readyMs: number; s
 /**
  * `npm run bench -- orchestration [--runs 3]`: per-step overhead of a 50-step chain, a 50-wide fan-out
  * against one step, and worker start-up with the prebuilt workflow bundle. Uses its own dev server.
+ * Then the same fan-out in plain Temporal on that server (./_temporal-reference.ts), so that the
+ * figures can be read against what this host gives Temporal itself.
  */
 export async function run(args: string[]): Promise<void> {
   const runs = Number(args[args.indexOf('--runs') + 1] ?? 3) || 3;
@@ -83,12 +87,18 @@ export async function run(args: string[]): Promise<void> {
       one.push(await timeRun('chain', 1));
     }
     await worker.stop();
+    const reference = await timeTemporalReference(server.address, runs, 50, loadConfig(env).eagerActivities);
     const perStep = median(chain) / 50;
     console.log('orchestration benchmark (dev server, one worker, cache off)');
     console.log(`  50-step chain:     median ${median(chain).toFixed(0)} ms total, ${perStep.toFixed(1)} ms per step (target <= 50)`);
     console.log(`  1-step run:        median ${median(one).toFixed(0)} ms`);
     console.log(`  50-wide fan-out:   median ${median(fan).toFixed(0)} ms = ${(median(fan) / median(one)).toFixed(2)}x one step (target <= 3x)`);
     console.log(`  worker ready:      median ${median(startups).toFixed(0)} ms with the prebuilt bundle (target <= 3000)`);
+    const [refOne, refFan] = [median(reference.one), median(reference.fanOut)];
+    console.log('plain Temporal on the same server (empty activities, no Forgeline code), for reference');
+    console.log(`  50-step chain:     median ${median(reference.chain).toFixed(0)} ms total, ${(median(reference.chain) / 50).toFixed(1)} ms per step`);
+    console.log(`  1-activity run:    median ${refOne.toFixed(0)} ms`);
+    console.log(`  50-wide fan-out:   median ${refFan.toFixed(0)} ms = ${(refFan / refOne).toFixed(2)}x one activity`);
   } finally {
     await connection.close();
     await server.stop();

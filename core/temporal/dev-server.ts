@@ -23,8 +23,17 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
-/** Dynamic config the embedded server runs with (docker-compose's Temporal gets the same, deploy/). */
-export const DEV_SERVER_DYNAMIC_CONFIG = ['system.enableActivityEagerExecution=true'];
+/**
+ * Dynamic config the embedded server runs with (docker-compose's Temporal gets the same, deploy/).
+ * - Eager activity dispatch: an activity scheduled on the workflow's own task queue goes back to the
+ *   worker in the workflow task's reply instead of through a queue poll (off by default in Temporal).
+ * - The transfer queue's read rate: Temporal reads each history shard's transfer queue at most 20
+ *   times a second by default. Every workflow task that follows an activity waits for such a read,
+ *   so once the limiter's burst is spent (about 30 reads) every chained step waited up to 50 ms for
+ *   its turn. The embedded server has one shard and one user: reads are allowed as fast as tasks come.
+ * Both measured in docs/performance.md.
+ */
+export const DEV_SERVER_DYNAMIC_CONFIG = ['system.enableActivityEagerExecution=true', 'history.transferProcessorMaxPollRPS=1000'];
 
 /**
  * SQLite in write-ahead-log mode, synced at checkpoints rather than at every commit. The default
@@ -50,9 +59,6 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     '--port', String(options.port),
     '--ui-port', String(options.uiPort),
     '--log-level', 'warn',
-    // Eager activity dispatch: an activity scheduled on the workflow's own task queue goes back to the
-    // worker in the workflow task's reply instead of through a queue poll (about 20 ms less per
-    // chained step here; docs/performance.md). Off by default in Temporal's server.
     ...DEV_SERVER_DYNAMIC_CONFIG.flatMap((kv) => ['--dynamic-config-value', kv]),
     ...DEV_SERVER_SQLITE_PRAGMAS.flatMap((kv) => ['--sqlite-pragma', kv]),
     ...(options.namespaces ?? []).flatMap((n) => ['--namespace', n]),
