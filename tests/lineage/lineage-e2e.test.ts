@@ -346,4 +346,28 @@ describe('batching', () => {
       await Promise.all(stores.map((s) => s.close()));
     }
   });
+
+  it("writes a finished step's record while a long sibling still runs, not only at the run's end", async () => {
+    const id = `lineage-early-${Date.now()}`;
+    const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS! });
+    const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE! });
+    try {
+      // flaky succeeds at once; sibling sleeps 8 s, far beyond the 1 s that a record may wait.
+      await startRun(client, { pipeline: 'test-failures', params: { flakyFailures: 0, siblingMs: 8_000, tag: id } }, id);
+      const journal = path.join(home, 'lineage', 'journal.jsonl');
+      const recorded = async (step: string) => (await readFile(journal, 'utf8').catch(() => '')).includes(`"key":"${id}/${step}"`);
+      while (!(await recorded('flaky'))) {
+        expect((await client.workflow.getHandle(id).describe()).status.name).toBe('RUNNING');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      // The record of flaky is in while the run still runs and sibling's is not.
+      expect((await client.workflow.getHandle(id).describe()).status.name).toBe('RUNNING');
+      expect(await recorded('sibling')).toBe(false);
+      const final = await awaitRun(client, id);
+      expect(final.temporalStatus).toBe('COMPLETED');
+      expect(await recorded('sibling')).toBe(true);
+    } finally {
+      await connection.close();
+    }
+  });
 });
