@@ -39,7 +39,7 @@ async function startWorker(env: NodeJS.ProcessEnv): Promise<{ readyMs: number; s
 /**
  * `npm run bench -- orchestration [--runs 3]`: per-step overhead of a 50-step chain, a 50-wide fan-out
  * against one step, and worker start-up with the prebuilt workflow bundle. Uses its own dev server.
- * Then the same fan-out in plain Temporal on that server (./_temporal-reference.ts), so that the
+ * Then the same shapes in plain Temporal on that server (./_temporal-reference.ts), so that the
  * figures can be read against what this host gives Temporal itself.
  */
 export async function run(args: string[]): Promise<void> {
