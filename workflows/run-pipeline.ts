@@ -123,8 +123,9 @@ async function runDag(plan: Plan, state: RunState, input: RunPipelineInput, deci
         skipDownstream(plan, byId, step.id);
       }
       if (st.approval?.state === 'rejected') st.status = 'rejected';
-      // Queued, and written in batches (./lineage-writer.ts): the local activity that writes them
-      // holds its workflow task open, so dependents scheduled in that task start only after it.
+      // Queued, and written once per workflow task for every step that finished in it. The local
+      // activity holds that task open until it is written, so dependents scheduled in the same
+      // task start a few milliseconds later: one wait per batch, not per step.
       lineageLog.add(lineageOf(step, st, inputs, result, state));
     } catch (error) {
       if (failure || isCancellation(error)) st.status = 'cancelled';
@@ -149,8 +150,8 @@ async function runDag(plan: Plan, state: RunState, input: RunPipelineInput, deci
         running.add(step.id);
         void runStep(step);
       }
-      // Steps that finished go to the lineage store together: now, or within a second while others run.
-      lineageLog.flush(running.size > 0);
+      // Steps that finished in this workflow task go to the lineage store in one write.
+      lineageLog.flush();
       showProgress(state);
       if (running.size === 0) break;
       const count = running.size;

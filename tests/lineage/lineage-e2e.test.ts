@@ -352,7 +352,7 @@ describe('batching', () => {
     const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS! });
     const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE! });
     try {
-      // flaky succeeds at once; sibling sleeps 8 s, far beyond the 1 s that a record may wait.
+      // flaky succeeds at once; sibling sleeps 8 s.
       await startRun(client, { pipeline: 'test-failures', params: { flakyFailures: 0, siblingMs: 8_000, tag: id } }, id);
       const journal = path.join(home, 'lineage', 'journal.jsonl');
       const recorded = async (step: string) => (await readFile(journal, 'utf8').catch(() => '')).includes(`"key":"${id}/${step}"`);
