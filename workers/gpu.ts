@@ -64,7 +64,8 @@ async function nodeLlamaCppGpuTypes(): Promise<string[]> {
  * worker must not quietly run on CPU.
  */
 export async function detectGpus(requested: string): Promise<GpuPlan> {
-  if (requested !== 'auto' && !(requested in GPU_QUEUES)) throw new PipelineError('CONFIG', `--gpu ${requested}: expected ${[...Object.keys(GPU_QUEUES), 'auto'].join(', ')}`);
+  // Own keys only: `in` would also accept inherited names such as `constructor` and read them as auto.
+  if (requested !== 'auto' && !Object.hasOwn(GPU_QUEUES, requested)) throw new PipelineError('CONFIG', `--gpu ${requested}: expected ${[...Object.keys(GPU_QUEUES), 'auto'].join(', ')}`);
   const supported = await nodeLlamaCppGpuTypes();
   const tryCuda = (): GpuPlan | undefined => {
     const devices = nvidiaDevices();

@@ -8,13 +8,16 @@ import { cli, isolatedNamespace, startWorker, testClient, testEnv } from '../sup
 import { CLI, REPO_ROOT } from '../support/paths.js';
 import { nvidiaDevices } from '../../workers/gpu.js';
 
-
 describe('forgeline worker --gpu', () => {
   it('refuses an unknown family and combining --gpu with --queues', async () => {
     const env = await testEnv();
     const bad = await cli(['worker', '--gpu', 'rocm'], env);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('--gpu rocm: expected cuda, metal, auto');
+    // A name every object inherits is not a family either.
+    const inherited = await cli(['worker', '--gpu', 'constructor'], env);
+    expect(inherited.code).not.toBe(0);
+    expect(inherited.stderr).toContain('--gpu constructor: expected cuda, metal, auto');
     const both = await cli(['worker', '--gpu', 'cuda', '--queues', 'gpu-cuda'], env);
     expect(both.code).not.toBe(0);
     expect(both.stderr).toContain('leave out --queues');
