@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { defineStep } from '../../core/dsl/step-kind.js';
 import { PipelineError } from '../../core/errors.js';
+import { defaultBaseModelPath, ensureEmbeddedBaseModel, isEmbeddedBaseModel } from './base-model.js';
 import { ggmlTypeName, plainValue, readGguf, type GgufFile } from './gguf-writer.js';
 
 /** Counts tensors per ggml type, e.g. { F32: 12, Q8_0: 7 }. */
@@ -51,16 +52,21 @@ export const loadModelStep = defineStep({
   module: import.meta.url,
   inputs: {},
   outputs: { model: 'model' },
-  options: z.object({ path: z.string().min(1).describe('GGUF file on the worker') }).strict(),
+  options: z
+    .object({
+      path: z.string().min(1).optional().describe('GGUF file on the worker; default FORGELINE_BASE_MODEL, else the embedded SmolLM2-135M-Instruct (fetched once)'),
+    })
+    .strict(),
   // Path, size and modification time, not a content hash: hashing a 15 GB base model on every run just
   // to find the cache would cost more than most steps it guards (the same trade make and rsync make).
   async fingerprint(o) {
-    const file = path.resolve(o.path);
+    const file = path.resolve(o.path ?? defaultBaseModelPath());
     const st = await fs.stat(file).catch(() => undefined);
     return st ? `${file}:${st.size}:${st.mtimeMs}` : `${file}:missing`;
   },
   async run(ctx, _inputs, o) {
-    const file = path.resolve(o.path);
+    const file = path.resolve(o.path ?? defaultBaseModelPath());
+    if (isEmbeddedBaseModel(file)) await ensureEmbeddedBaseModel((message) => ctx.heartbeat({ message }));
     await statOrThrow(file);
     const parsed = await readGguf(file);
     if (parsed.tensors.length === 0) throw new PipelineError('INVALID_INPUT_DATA', `${file}: the GGUF holds no tensors (a vocabulary-only file?)`, [{ path: 'options.path', message: 'no tensors' }]);
