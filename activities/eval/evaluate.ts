@@ -11,6 +11,7 @@ import { readBenchmarkFile, type Located } from './benchmarks/read.js';
 import { LlamaEngine } from './llm/engine.js';
 import { CypherChecker } from './metrics/cypher.js';
 import { evaluateOptions, type EvaluateOptions } from './options.js';
+import { chatTemplateOf } from '../prompts/chat-template.js';
 import { buildRows, type EvalReport, type ModelScores } from './result.js';
 import { delimiter, toExample, type Example } from './tasks/examples.js';
 import { scoreModel, type EvalPlan } from './tasks/score-model.js';
@@ -143,7 +144,7 @@ async function withShots<T>(file: string, fewshotPath: string | undefined, n: nu
 
 async function buildPlan(
   ctx: StepContext,
-  inputs: { test?: ArtifactRef | undefined; fewshot?: ArtifactRef | undefined },
+  inputs: { tuned: ArtifactRef; test?: ArtifactRef | undefined; fewshot?: ArtifactRef | undefined },
   o: EvaluateOptions,
 ): Promise<{ plan: EvalPlan; skipped: Record<string, number> }> {
   const plan: EvalPlan = { mc: [] };
@@ -152,8 +153,9 @@ async function buildPlan(
   if (inputs.test) {
     const t = o.test ?? evaluateOptions.shape.test.unwrap().parse({});
     const examples: Example[] = [];
+    const chat = t.prompt === 'chat-template' ? await requireChatTemplate(await ctx.store.localPath(inputs.tuned)) : undefined;
     for await (const { value } of readRecords(ctx.store, inputs.test)) {
-      const r = toExample(value, t.template);
+      const r = toExample(value, t.template, chat);
       if (r.ok) examples.push(r.example);
       else skipped[r.reason] = (skipped[r.reason] ?? 0) + 1;
       if (t.limit !== undefined && examples.length >= t.limit) break;
@@ -163,7 +165,7 @@ async function buildPlan(
       if (!inputs.fewshot) throw new PipelineError('INVALID_STEP_OPTIONS', 'test.fewShot > 0 needs a `fewshot` input (e.g. the train split)');
       const shots: string[] = [];
       for await (const { value } of readRecords(ctx.store, inputs.fewshot)) {
-        const r = toExample(value, t.template);
+        const r = toExample(value, t.template, chat);
         if (r.ok && r.example.text === undefined) shots.push(r.example.prompt + delimiter(r.example.prompt) + r.example.reference);
         if (shots.length >= t.fewShot) break;
       }
@@ -214,4 +216,14 @@ async function buildPlan(
     };
   }
   return { plan, skipped };
+}
+
+async function requireChatTemplate(modelFile: string) {
+  const chat = await chatTemplateOf(modelFile);
+  if (!chat) {
+    throw new PipelineError('INVALID_STEP_OPTIONS', `evaluate: test.prompt is chat-template but the tuned model ${modelFile} has no tokenizer.chat_template`, [
+      { path: 'options.test.prompt', message: 'the model has no chat template' },
+    ]);
+  }
+  return chat;
 }

@@ -19,6 +19,12 @@ export const evaluateOptions = z
         normalise: z.enum(['auto', 'squad', 'basic', 'json', 'none']).default('auto'),
         /** Prompt template; default seed 003's `### Instruction / ### Input / ### Response` format, as training renders it. */
         template: z.string().optional(),
+        /**
+         * `chat-template`: prompts rendered with the tuned model's own chat template (GGUF
+         * `tokenizer.chat_template`), as the train step's `prompt: 'chat-template'` renders them;
+         * `instruction`: seed 003's format (or `template`).
+         */
+        prompt: z.enum(['instruction', 'chat-template']).default('instruction'),
         maxTokens: z.number().int().positive().default(128),
         /** Generation stops at the next section header or a blank line. */
         stop: z.array(z.string()).default(['\n###', '\n\n']),

@@ -29,6 +29,14 @@ export function chatPrompt(turns: readonly { role: string; content: string }[]):
   return `${prompt}${SECTION.response}`;
 }
 
+/**
+ * An instruction record as the one user turn of a chat, for models asked through their own chat
+ * template (chat-template.ts): the instruction, then its input after a blank line.
+ */
+export function userTurn(instruction: string, input: string | undefined): { role: 'user'; content: string } {
+  return { role: 'user', content: input ? `${instruction}\n\n${input}` : instruction };
+}
+
 /** Seed 001's task-family input object as text: every field but the instruction, one `key: value` line each. */
 export function taskInputText(input: Record<string, unknown>): string {
   return Object.entries(input)

@@ -1,4 +1,5 @@
-import { chatPrompt, instructionParts, instructionPrompt } from '../prompts/instruction-format.js';
+import type { ChatTemplate } from '../prompts/chat-template.js';
+import { chatPrompt, instructionParts, instructionPrompt, userTurn } from '../prompts/instruction-format.js';
 
 /**
  * Turns training records into text. Three record shapes are accepted (seed 003's dataset formats):
@@ -8,13 +9,16 @@ import { chatPrompt, instructionParts, instructionPrompt } from '../prompts/inst
  *   completion:  `{text}`
  * Each renders to a `prompt` and a `response`; backends that can mask the prompt from the loss do so
  * (`hf`), the others train on both (`llamacpp`: llama.cpp's training API has no label mask).
- * The text itself comes from activities/prompts/instruction-format.ts, which evaluation shares.
+ * The text itself comes from activities/prompts/instruction-format.ts, which evaluation shares, or,
+ * given the base model's chat template, from that template (the format a real instruct model knows).
  */
 
 export interface RenderedExample {
   prompt: string;
   response: string;
-  format: 'instruction' | 'chat' | 'completion';
+  /** Preference pairs (seed 001's json_repair DPO records): the answer to train away from. */
+  rejected?: string;
+  format: 'instruction' | 'chat' | 'completion' | 'preference';
 }
 
 export type RenderResult = { ok: true; example: RenderedExample } | { ok: false; reason: RenderRejectReason; detail: string };
@@ -24,11 +28,13 @@ export type RenderRejectReason = 'train_unknown_format' | 'train_empty_response'
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
-export function renderRecord(record: Record<string, unknown>): RenderResult {
+export function renderRecord(record: Record<string, unknown>, chat?: ChatTemplate): RenderResult {
+  if ('chosen' in record || 'rejected' in record) return renderPreference(record, chat);
   const parts = instructionParts(record);
   if (parts) {
     if (!parts.output || parts.output.trim() === '') return { ok: false, reason: 'train_empty_response', detail: 'output is empty or missing' };
-    return { ok: true, example: { prompt: instructionPrompt(parts.instruction, parts.input), response: parts.output, format: 'instruction' } };
+    const prompt = chat ? chat.prompt([userTurn(parts.instruction, parts.input)]) : instructionPrompt(parts.instruction, parts.input);
+    return { ok: true, example: { prompt, response: parts.output, format: 'instruction' } };
   }
   if (Array.isArray(record.messages)) {
     const messages = record.messages as unknown[];
@@ -46,7 +52,8 @@ export function renderRecord(record: Record<string, unknown>): RenderResult {
     const turns = messages as { role: string; content: string }[];
     const response = turns[lastAssistant]!.content;
     if (response.trim() === '') return { ok: false, reason: 'train_empty_response', detail: 'the last assistant message is empty' };
-    return { ok: true, example: { prompt: chatPrompt(turns.slice(0, lastAssistant)), response, format: 'chat' } };
+    const before = turns.slice(0, lastAssistant);
+    return { ok: true, example: { prompt: chat ? chat.prompt(before) : chatPrompt(before), response, format: 'chat' } };
   }
   const text = str(record.text);
   if (text !== undefined) {
@@ -54,4 +61,20 @@ export function renderRecord(record: Record<string, unknown>): RenderResult {
     return { ok: true, example: { prompt: '', response: text, format: 'completion' } };
   }
   return { ok: false, reason: 'train_unknown_format', detail: 'expected instruction+output, messages, or text' };
+}
+
+/**
+ * `{prompt | instruction | task input, chosen, rejected}`: a DPO pair. The prompt renders as an
+ * instruction record's would; `chosen` is the response and `rejected` rides along.
+ */
+function renderPreference(record: Record<string, unknown>, chat?: ChatTemplate): RenderResult {
+  const chosen = str(record.chosen);
+  const rejected = str(record.rejected);
+  if (!chosen?.trim() || !rejected?.trim()) return { ok: false, reason: 'train_empty_response', detail: 'a preference pair needs non-empty string chosen and rejected' };
+  const parts = instructionParts(record);
+  const instruction = parts?.instruction ?? str(record.prompt);
+  if (instruction === undefined) return { ok: false, reason: 'train_unknown_format', detail: 'a preference pair needs a prompt or an instruction' };
+  const input = parts?.input ?? '';
+  const prompt = chat ? chat.prompt([userTurn(instruction, input)]) : instructionPrompt(instruction, input);
+  return { ok: true, example: { prompt, response: chosen, rejected, format: 'preference' } };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { renderRecord } from '../../activities/train/render.js';
+import { compileChatTemplate } from '../../activities/prompts/chat-template.js';
 
 describe('training record rendering', () => {
   it('renders instruction records in seed 003 format, with and without input', () => {
@@ -35,5 +36,26 @@ describe('training record rendering', () => {
     expect(renderRecord({ messages: [{ role: 'user', content: 'only a question' }] })).toMatchObject({ ok: false, reason: 'train_empty_response' });
     expect(renderRecord({ messages: [{ role: 'robot', content: 'x' }] })).toMatchObject({ ok: false, reason: 'train_bad_message', detail: expect.stringContaining('messages[0]') });
     expect(renderRecord({ text: '' })).toMatchObject({ ok: false, reason: 'train_empty_response' });
+  });
+});
+
+describe('preference pairs (seed 001 json_repair DPO records)', () => {
+  it('render to the prompt, the chosen answer as response and the rejected answer beside it', () => {
+    const r = renderRecord({ task: 'json_repair', input: { instruction: 'Fix this JSON.', broken_json: '{"a":1,}' }, chosen: '{"a":1}', rejected: '{"a":1,}' });
+    expect(r).toEqual({
+      ok: true,
+      example: { prompt: '### Instruction:\nFix this JSON.\n\n### Input:\nbroken_json: {"a":1,}\n\n### Response:\n', response: '{"a":1}', rejected: '{"a":1,}', format: 'preference' },
+    });
+    expect(renderRecord({ prompt: 'Say yes', chosen: 'yes', rejected: 'no' })).toMatchObject({ ok: true, example: { response: 'yes', rejected: 'no', format: 'preference' } });
+  });
+
+  it('are rejected with a reason when a side is empty or there is no prompt', () => {
+    expect(renderRecord({ prompt: 'Say yes', chosen: 'yes', rejected: '' })).toMatchObject({ ok: false, reason: 'train_empty_response' });
+    expect(renderRecord({ chosen: 'yes', rejected: 'no' })).toMatchObject({ ok: false, reason: 'train_unknown_format' });
+  });
+
+  it('render in a chat template when one is given', () => {
+    const chat = compileChatTemplate("{% for m in messages %}<{{ m['role'] }}>{{ m['content'] }}{% endfor %}{% if add_generation_prompt %}<assistant>{% endif %}", '<s>', '</s>');
+    expect(renderRecord({ prompt: 'Say yes', chosen: 'yes', rejected: 'no' }, chat)).toMatchObject({ ok: true, example: { prompt: '<user>Say yes<assistant>' } });
   });
 });

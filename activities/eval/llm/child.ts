@@ -29,8 +29,12 @@ async function load(req: LoadRequest): Promise<LoadResult> {
   return { contextSize: context.contextSize, sequences: sequences.length, gpu: llama.gpu };
 }
 
+/**
+ * Special tokens in the text are parsed as such (as transformers' tokenizers and llama-server do):
+ * prompts rendered with a chat template hold `<|im_start|>`-style markers that must be one token.
+ */
 function tokenize(text: string): Token[] {
-  return model!.tokenize(text, false, bos !== null ? 'trimLeadingSpace' : undefined);
+  return model!.tokenize(text, true, bos !== null ? 'trimLeadingSpace' : undefined);
 }
 
 /**

@@ -1,4 +1,5 @@
-import { chatPrompt, instructionParts, instructionPrompt } from '../../prompts/instruction-format.js';
+import type { ChatTemplate } from '../../prompts/chat-template.js';
+import { chatPrompt, instructionParts, instructionPrompt, userTurn } from '../../prompts/instruction-format.js';
 
 /**
  * Turns a test-split record into a prompt and a reference, for every record form of the curation
@@ -33,7 +34,7 @@ function render(template: string, fields: Record<string, string>): string {
  * without one, prompts are seed 003's instruction format exactly as training renders it
  * (activities/prompts/instruction-format.ts), so that a model is asked the way it was taught.
  */
-export function toExample(record: Record<string, unknown>, template?: string): ExampleResult {
+export function toExample(record: Record<string, unknown>, template?: string, chat?: ChatTemplate): ExampleResult {
   const id = typeof record.id === 'string' ? { id: record.id } : {};
   if (Array.isArray(record.messages)) {
     const msgs = record.messages as { role?: unknown; content?: unknown }[];
@@ -43,7 +44,7 @@ export function toExample(record: Record<string, unknown>, template?: string): E
       return { ok: false, reason: 'no_reference', detail: 'chat record does not end with an assistant message' };
     }
     const turns = msgs.slice(0, last).map((m) => ({ role: String(m.role), content: typeof m.content === 'string' ? m.content : JSON.stringify(m.content) }));
-    return { ok: true, example: { ...id, prompt: chatPrompt(turns), reference: lastMsg.content } };
+    return { ok: true, example: { ...id, prompt: chat ? chat.prompt(turns) : chatPrompt(turns), reference: lastMsg.content } };
   }
   if (typeof record.text === 'string' && record.output === undefined) {
     return { ok: true, example: { ...id, prompt: '', reference: '', text: record.text } };
@@ -51,7 +52,7 @@ export function toExample(record: Record<string, unknown>, template?: string): E
   const parts = instructionParts(record);
   if (!parts) return { ok: false, reason: 'unknown_form', detail: 'record has no instruction, messages or text' };
   if (parts.output === undefined) return { ok: false, reason: 'no_reference', detail: 'record has no output' };
-  let prompt = instructionPrompt(parts.instruction, parts.input);
+  let prompt = chat ? chat.prompt([userTurn(parts.instruction, parts.input)]) : instructionPrompt(parts.instruction, parts.input);
   if (template !== undefined) {
     const fields: Record<string, string> = { instruction: parts.instruction, input: parts.input };
     for (const [k, v] of Object.entries(record)) if (typeof v === 'string' && !(k in fields)) fields[k] = v;
