@@ -2,11 +2,15 @@
 """Forgeline's `hf` training backend: LoRA / QLoRA / full fine-tuning with transformers + peft.
 
 Called by activities/train/backends/hf.ts as `python3 python/hf_train.py --config job.json`.
-Reads rendered examples (JSONL of {prompt, response, text}), trains with the loss on response
-tokens only (prompt tokens get label -100), checkpoints every N optimizer steps, resumes from a
+Reads rendered examples (JSONL of {prompt, response, text}, and {prompt, response, rejected} for
+preference pairs), trains with the loss on response tokens only (prompt tokens get label -100),
+trains preference pairs with the DPO loss, checkpoints every N optimizer steps, resumes from a
 checkpoint folder, merges the LoRA adapter into the base weights, writes the merged model as a tar
 (the `weights` output, so that the next phase can start from it) and converts it to GGUF with
 convert_hf_to_gguf.py from the llama.cpp source that ships inside node-llama-cpp.
+
+The base is a Hugging Face folder, a `.tar` of one (a previous phase), or a GGUF file, which
+transformers reads and dequantizes to float32 (`from_pretrained(folder, gguf_file=...)`).
 
 Output protocol: one JSON object per line on stdout, `kind` in start | step | epoch | checkpoint | done.
 Exit code 3 means a Python package is missing (see python/requirements.txt).
@@ -33,6 +37,9 @@ try:
     from torch.utils.data import DataLoader, Dataset
     import transformers
     from transformers import AutoModelForCausalLM, AutoTokenizer, get_scheduler
+
+    # Progress bars (GGUF dequantization, loading) would fill the stderr tail kept for errors.
+    transformers.utils.logging.disable_progress_bar()
 except ImportError as e:  # pragma: no cover - depends on the host
     print(f"missing Python package: {e.name}; run: pip install -r python/requirements.txt", file=sys.stderr)
     sys.exit(3)
@@ -51,25 +58,27 @@ def load_examples(path: str) -> list[dict]:
         return [json.loads(line) for line in f if line.strip()]
 
 
+def tokenize_pair(tok, prompt: str, response: str, max_length: int, use_chat_template: bool):
+    """Prompt and response token ids, the response ended by EOS, cut to max_length together."""
+    if use_chat_template and getattr(tok, "chat_template", None) and prompt:
+        prompt = tok.apply_chat_template([{"role": "user", "content": prompt}], tokenize=False, add_generation_prompt=True)
+    p = tok(prompt, add_special_tokens=True)["input_ids"] if prompt else (
+        [tok.bos_token_id] if tok.bos_token_id is not None else [])
+    a = tok(response, add_special_tokens=False)["input_ids"]
+    if tok.eos_token_id is not None:
+        a = a + [tok.eos_token_id]
+    ids = (p + a)[:max_length]
+    labels = ([-100] * len(p) + a)[:max_length]
+    return ids, labels
+
+
 class ResponseOnly(Dataset):
     """Tokenizes prompt and response apart so that only response tokens carry a label."""
 
     def __init__(self, rows: list[dict], tok, max_length: int, use_chat_template: bool):
         self.items = []
         for r in rows:
-            if use_chat_template and getattr(tok, "chat_template", None) and r["prompt"]:
-                prompt_text = tok.apply_chat_template(
-                    [{"role": "user", "content": r["prompt"]}], tokenize=False, add_generation_prompt=True
-                )
-            else:
-                prompt_text = r["prompt"]
-            p = tok(prompt_text, add_special_tokens=True)["input_ids"] if prompt_text else (
-                [tok.bos_token_id] if tok.bos_token_id is not None else [])
-            a = tok(r["response"], add_special_tokens=False)["input_ids"]
-            if tok.eos_token_id is not None:
-                a = a + [tok.eos_token_id]
-            ids = (p + a)[:max_length]
-            labels = ([-100] * len(p) + a)[:max_length]
+            ids, labels = tokenize_pair(tok, r["prompt"], r["response"], max_length, use_chat_template)
             if any(x != -100 for x in labels):
                 self.items.append((ids, labels))
 
@@ -78,6 +87,59 @@ class ResponseOnly(Dataset):
 
     def __getitem__(self, i):
         return self.items[i]
+
+
+class Preferences(Dataset):
+    """Preference pairs: the chosen and the rejected answer to one prompt, each response-only labelled."""
+
+    def __init__(self, rows: list[dict], tok, max_length: int, use_chat_template: bool):
+        self.items = []
+        for r in rows:
+            chosen = tokenize_pair(tok, r["prompt"], r["response"], max_length, use_chat_template)
+            rejected = tokenize_pair(tok, r["prompt"], r["rejected"], max_length, use_chat_template)
+            if any(x != -100 for x in chosen[1]) and any(x != -100 for x in rejected[1]):
+                self.items.append((chosen, rejected))
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, i):
+        return self.items[i]
+
+
+def collate_pairs(pad_id: int):
+    """Chosen rows first, then rejected rows, in one padded batch (TRL's concatenated forward)."""
+    plain = collate(pad_id)
+
+    def fn(batch):
+        return plain([c for c, _ in batch] + [r for _, r in batch])
+
+    return fn
+
+
+def sequence_logps(model, b):
+    """Summed log-probability of each row's labelled (response) tokens."""
+    logits = model(input_ids=b["input_ids"], attention_mask=b["attention_mask"]).logits[:, :-1, :]
+    labels = b["labels"][:, 1:]
+    mask = labels != -100
+    logps = torch.gather(logits.log_softmax(-1), 2, labels.clamp(min=0).unsqueeze(-1)).squeeze(-1)
+    return (logps * mask).sum(-1)
+
+
+def dpo_loss(model, b, beta: float, reference=None):
+    """DPO's sigmoid loss (Rafailov et al. 2023), as TRL's DPOTrainer computes it with its defaults
+    (loss_type "sigmoid", label_smoothing 0). The reference is the base model: for a LoRA model
+    the same weights with the adapter disabled, which is what TRL does for PEFT models too."""
+    half = b["input_ids"].shape[0] // 2
+    policy = sequence_logps(model, b)
+    with torch.no_grad():
+        if hasattr(model, "disable_adapter"):
+            with model.disable_adapter():
+                ref = sequence_logps(model, b)
+        else:  # full fine-tuning: the frozen copy made at start
+            ref = sequence_logps(reference, b)
+    logits = beta * ((policy[:half] - ref[:half]) - (policy[half:] - ref[half:]))
+    return -torch.nn.functional.logsigmoid(logits).mean()
 
 
 def collate(pad_id: int):
@@ -93,6 +155,67 @@ def collate(pad_id: int):
         return {"input_ids": ids, "labels": labels, "attention_mask": mask}
 
     return fn
+
+
+def is_gguf(path: str) -> bool:
+    if not os.path.isfile(path):
+        return False
+    with open(path, "rb") as f:
+        return f.read(4) == b"GGUF"
+
+
+def gguf_special_tokens(path: str) -> dict:
+    """BOS / EOS / padding ids and add_bos_token as the GGUF declares them."""
+    from gguf import GGUFReader
+
+    fields = GGUFReader(path).fields
+    out = {}
+    for key, name in (("tokenizer.ggml.bos_token_id", "bos"), ("tokenizer.ggml.eos_token_id", "eos"),
+                      ("tokenizer.ggml.padding_token_id", "pad"), ("tokenizer.ggml.add_bos_token", "add_bos")):
+        f = fields.get(key)
+        if f is not None and f.data:
+            out[name] = f.parts[f.data[0]].tolist()[0]
+    return out
+
+
+def drop_gguf_tokenizer_model(folder: str) -> None:
+    """A tokenizer read from a GGUF saves the GGUF itself as `tokenizer.model`, which
+    convert_hf_to_gguf.py would then try to parse as SentencePiece; tokenizer.json holds it all."""
+    tm = os.path.join(folder, "tokenizer.model")
+    if is_gguf(tm):
+        os.remove(tm)
+
+
+def hf_folder_from_gguf(path: str, folder: str) -> str:
+    """Dequantizes a GGUF base once into a Hugging Face folder (float32 safetensors + tokenizer).
+
+    Reading a GGUF through transformers rebuilds its tokenizer from the vocabulary and merges and
+    dequantizes every tensor, which takes minutes on two cores; the folder makes every later
+    phase, run and the LoRA merge load in seconds. transformers 4.57 reads a `gpt2`-type GGUF
+    vocabulary (SmolLM2's) with BOS as EOS and prepends BOS although the file says not to, so
+    the special tokens are set from the GGUF's own fields."""
+    if os.path.isfile(os.path.join(folder, "config.json")):
+        return folder
+    src_dir, name = os.path.dirname(os.path.abspath(path)), os.path.basename(path)
+    tok = AutoTokenizer.from_pretrained(src_dir, gguf_file=name)
+    special = gguf_special_tokens(path)
+    for field in ("bos", "eos", "pad"):
+        if field in special:
+            setattr(tok, f"{field}_token", tok.convert_ids_to_tokens(int(special[field])))
+    if "add_bos" in special and hasattr(tok, "add_bos_token"):
+        tok.add_bos_token = bool(special["add_bos"])
+    model = AutoModelForCausalLM.from_pretrained(src_dir, gguf_file=name, dtype=torch.float32)
+    for field in ("bos", "eos", "pad"):
+        if field in special:
+            setattr(model.config, f"{field}_token_id", int(special[field]))
+            setattr(model.generation_config, f"{field}_token_id", int(special[field]))
+    staging = f"{folder}.partial-{os.getpid()}"
+    model.save_pretrained(staging, safe_serialization=True)
+    tok.save_pretrained(staging)
+    drop_gguf_tokenizer_model(staging)
+    os.makedirs(os.path.dirname(folder), exist_ok=True)
+    os.replace(staging, folder)
+    return folder
 
 
 def build_model(cfg: dict, device: str):
@@ -149,11 +272,16 @@ def main() -> None:
         with tarfile.open(base) as t:
             t.extractall(dest, filter="data")
         base = cfg["base_model"] = dest
+    if is_gguf(base):
+        emit({"kind": "status", "message": "reading the GGUF base (dequantized to float32, once per base)"})
+        base = cfg["base_model"] = hf_folder_from_gguf(base, cfg["gguf_base_cache"])
     tok = AutoTokenizer.from_pretrained(base)
     pad_id = tok.pad_token_id if tok.pad_token_id is not None else (tok.eos_token_id or 0)
 
-    rows = load_examples(cfg["examples"])
-    valid_rows = load_examples(cfg["valid"]) if cfg.get("valid") else []
+    all_rows = load_examples(cfg["examples"])
+    rows = [r for r in all_rows if "rejected" not in r]
+    pairs = [r for r in all_rows if "rejected" in r]
+    valid_rows = [r for r in load_examples(cfg["valid"]) if "rejected" not in r] if cfg.get("valid") else []
     if not valid_rows and cfg["valid_fraction"] > 0 and len(rows) >= 4:
         k = max(1, round(len(rows) * cfg["valid_fraction"]))
         rows, valid_rows = rows[:-k], rows[-k:]
@@ -161,13 +289,24 @@ def main() -> None:
     valid_ds = ResponseOnly(valid_rows, tok, cfg["max_length"], cfg["use_chat_template"]) if valid_rows else None
     g = torch.Generator().manual_seed(cfg["seed"])
     loader = DataLoader(train_ds, batch_size=cfg["batch_size"], shuffle=True, generator=g, collate_fn=collate(pad_id))
+    pair_ds = Preferences(pairs, tok, cfg["max_length"], cfg["use_chat_template"]) if pairs else None
+    pair_loader = (DataLoader(pair_ds, batch_size=cfg["batch_size"], shuffle=True, generator=g, collate_fn=collate_pairs(pad_id))
+                   if pair_ds else None)
     valid_loader = DataLoader(valid_ds, batch_size=cfg["batch_size"], collate_fn=collate(pad_id)) if valid_ds else None
 
     model = build_model(cfg, device)
+    reference = None
+    if pair_loader is not None and cfg["method"] == "full":
+        import copy
+
+        reference = copy.deepcopy(model).eval().requires_grad_(False)
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=cfg["learning_rate"], weight_decay=cfg["weight_decay"])
     accum = cfg["gradient_accumulation"]
-    steps_per_epoch = max(1, math.ceil(len(loader) / accum))
+    # Each epoch: the instruction batches, then the preference batches (DPO after SFT, as TRL's
+    # recipes chain them), one optimizer step per `accum` micro-batches of either kind.
+    micro_per_epoch = len(loader) + (len(pair_loader) if pair_loader else 0)
+    steps_per_epoch = max(1, math.ceil(micro_per_epoch / accum))
     total_steps = steps_per_epoch * cfg["epochs"]
     sched = get_scheduler(
         {"constant": "constant_with_warmup", "cosine": "cosine", "linear": "linear"}[cfg["schedule"]],
@@ -190,7 +329,8 @@ def main() -> None:
 
     trainable_count = sum(p.numel() for p in params)
     emit({"kind": "start", "totalSteps": total_steps, "startStep": step, "device": device,
-          "trainableParameters": trainable_count, "examples": len(train_ds), "transformers": transformers.__version__})
+          "trainableParameters": trainable_count, "examples": len(train_ds), "preferencePairs": len(pair_ds) if pair_ds else 0,
+          "transformers": transformers.__version__})
 
     model.train()
     started = time.time()
@@ -199,18 +339,24 @@ def main() -> None:
     epochs = []
     for epoch in range(cfg["epochs"]):
         epoch_losses = []
+        dpo_losses = []
         micro = 0
-        for b in loader:
+        batches = [("sft", b) for b in loader] + ([("dpo", b) for b in pair_loader] if pair_loader else [])
+        for kind, b in batches:
             # Skip what a resumed run already did (the loader order is seeded, so it is the same).
             if epoch * steps_per_epoch + micro // accum < step:
                 micro += 1
                 continue
             b = {k: v.to(device) for k, v in b.items()}
-            loss = model(**b).loss / accum
+            if kind == "sft":
+                loss = model(**b).loss / accum
+            else:
+                loss = dpo_loss(model, b, cfg["dpo_beta"], reference) / accum
+                dpo_losses.append(loss.item() * accum)
             loss.backward()
             tokens_done += int(b["attention_mask"].sum())
             micro += 1
-            if micro % accum == 0 or micro == len(loader):
+            if micro % accum == 0 or micro == len(batches):
                 torch.nn.utils.clip_grad_norm_(params, 1.0)
                 opt.step()
                 sched.step()
@@ -227,6 +373,8 @@ def main() -> None:
                     save_checkpoint(cfg, model, opt, sched, step)
         if epoch_losses:
             e = {"epoch": epoch + 1, "trainLoss": sum(epoch_losses) / len(epoch_losses), "validLoss": evaluate(model, valid_loader, device)}
+            if dpo_losses:
+                e["dpoLoss"] = sum(dpo_losses) / len(dpo_losses)
             epochs.append(e)
             emit({"kind": "epoch", **e})
 
@@ -237,6 +385,7 @@ def main() -> None:
     merged = merge_for_export(cfg, model, base)
     merged.save_pretrained(merged_dir, safe_serialization=True)
     tok.save_pretrained(merged_dir)
+    drop_gguf_tokenizer_model(merged_dir)
     with tarfile.open(cfg["weights_tar"], "w") as t:
         t.add(merged_dir, arcname=".")
 

@@ -6,9 +6,10 @@ import { statePaths } from '../../core/config.js';
 import { defineStep, type StepContext } from '../../core/dsl/step-kind.js';
 import { PipelineError } from '../../core/errors.js';
 import { readJsonArtifact, readRecords, RecordsWriter, writeJsonArtifact } from '../../core/stage/records-io.js';
-import { GGML_TYPE, ggmlTypeName, gguf, plainValue, readGguf, rewriteGgufMetadata, type GgufValue } from '../models/gguf-writer.js';
+import { GGML_TYPE, ggmlTypeName, gguf, plainValue, readGguf, rewriteGgufMetadata, type GgufFile, type GgufValue } from '../models/gguf-writer.js';
 import { childGpu, probeModel } from '../models/probe.js';
 import { cardMetadata, METADATA_KEYS } from '../models/quantize.js';
+import { chatTemplateOf, type ChatTemplate } from '../prompts/chat-template.js';
 import { renderRecord } from './render.js';
 import { trainerFor } from './backends/index.js';
 import { defaultPython } from './backends/hf.js';
@@ -37,6 +38,8 @@ const hfOptions = z
     gradientAccumulation: z.number().int().positive().default(8),
     useChatTemplate: z.boolean().default(false),
     ggufOuttype: z.enum(['f16', 'f32', 'bf16', 'q8_0']).default('f16'),
+    /** DPO's beta for preference pairs: TRL DPOConfig's default. */
+    dpoBeta: z.number().positive().default(0.1),
     python: z.string().default(() => defaultPython()),
   })
   .strict()
@@ -47,8 +50,14 @@ export const trainOptions = z
     backend: z.enum(['llamacpp', 'hf']).default('llamacpp'),
     /** Phase name (seed 002: calibration, reasoning, creative, robustness); stored in the GGUF. */
     phase: z.string().min(1).default('train'),
-    /** hf: the Hugging Face base model (folder, or id where the host may download) when no `weights` input is wired. */
+    /** hf: the Hugging Face base model (folder, or id where the host may download) when neither `weights` nor `model` is wired. */
     baseModel: z.string().optional(),
+    /**
+     * `chat-template`: prompts rendered with the base model's own chat template (GGUF
+     * `tokenizer.chat_template`; the evaluate step's `test.prompt` must match); `instruction`: seed
+     * 003's `### Instruction / ### Response` format.
+     */
+    prompt: z.enum(['instruction', 'chat-template']).default('instruction'),
     epochs: z.number().int().positive().default(1),
     /** Defaults per backend: llamacpp 1e-5 (llama.cpp finetune's lr0), hf 2e-4 (seed 003's LoRA rate). */
     learningRate: z.number().positive().optional(),
@@ -103,16 +112,19 @@ export const trainStep = defineStep({
     if (options.backend === 'llamacpp' && !inputs.model) {
       throw new PipelineError('INVALID_STEP_OPTIONS', 'train (llamacpp) needs a `model` input: a GGUF with F32 weights', [{ path: 'inputs.model', message: 'missing' }]);
     }
-    if (options.backend === 'hf' && !inputs.weights && !options.baseModel) {
-      throw new PipelineError('INVALID_STEP_OPTIONS', 'train (hf) needs a `weights` input or the `baseModel` option', [{ path: 'options.baseModel', message: 'missing' }]);
+    if (options.backend === 'hf' && !inputs.weights && !inputs.model && !options.baseModel) {
+      throw new PipelineError('INVALID_STEP_OPTIONS', 'train (hf) needs a `weights` or `model` input, or the `baseModel` option', [{ path: 'options.baseModel', message: 'missing' }]);
     }
-    // The base is checked before the records are rendered: a wrong base fails at once.
-    const baseModel = options.backend === 'llamacpp' ? await ctx.store.localPath(inputs.model!) : inputs.weights ? await ctx.store.localPath(inputs.weights) : options.baseModel!;
+    // The base is checked before the records are rendered: a wrong base fails at once. The hf
+    // backend reads a GGUF base through transformers (dequantized), so `model` serves both backends.
+    const modelFile = inputs.model ? await ctx.store.localPath(inputs.model) : undefined;
+    const baseModel = options.backend === 'llamacpp' ? modelFile! : inputs.weights ? await ctx.store.localPath(inputs.weights) : (options.baseModel ?? modelFile!);
     if (options.backend === 'llamacpp') await requireF32Weights(baseModel, options.trainTensors);
+    const chat = options.prompt === 'chat-template' ? await baseChatTemplate(modelFile) : undefined;
     const examples = path.join(ctx.workDir, 'examples.jsonl');
-    const rendered = await renderRecords(ctx, inputs.data, examples);
+    const rendered = await renderRecords(ctx, inputs.data, examples, true, chat);
     const validFile = inputs.valid ? path.join(ctx.workDir, 'valid.jsonl') : undefined;
-    if (inputs.valid && validFile) await renderRecords(ctx, inputs.valid, validFile, false);
+    if (inputs.valid && validFile) await renderRecords(ctx, inputs.valid, validFile, false, chat);
     if (rendered.kept === 0) throw new PipelineError('INVALID_INPUT_DATA', `train: none of the ${rendered.total} records is usable (see the rejects output)`);
 
     const identity = [options.backend, inputs.model?.sha256 ?? inputs.weights?.sha256 ?? options.baseModel, inputs.data.sha256, inputs.valid?.sha256 ?? ''].join(':');
@@ -164,6 +176,7 @@ export const trainStep = defineStep({
       outcome = await trainer.train(
         {
           baseModel,
+          ...(inputs.model ? { ggufBaseCache: path.join(statePaths(ctx.config.home).cache, 'hf-bases', inputs.model.sha256) } : {}),
           examplesFile: examples,
           ...(validFile ? { validFile } : {}),
           workDir: ctx.workDir,
@@ -175,6 +188,7 @@ export const trainStep = defineStep({
         },
         {
           signal: ctx.signal,
+          onStatus: (message) => ctx.heartbeat({ message }),
           onStart: (info) => ctx.heartbeat({ message: `training ${options.phase}`, totalSteps: info.totalSteps }),
           onStep(p) {
             curve.push({ kind: 'step', attempt: ctx.attempt, ...p });
@@ -198,7 +212,7 @@ export const trainStep = defineStep({
     if (uploadError) ctx.log.warn({ err: String(uploadError) }, 'a checkpoint upload failed');
 
     // Stamp the model card; llama.cpp's training rewrites context_length to the training window.
-    const base = options.backend === 'llamacpp' ? await readGguf(baseModel) : undefined;
+    const base = modelFile ? await readGguf(modelFile) : undefined;
     const trained = await readGguf(rawOut);
     const arch = String(plainValue(trained.metadata.get('general.architecture')) ?? 'llama');
     const lineage = [...((plainValue(base?.metadata.get('forgeline.training_data.lineage')) as string[] | undefined) ?? []), inputs.data.sha256];
@@ -216,6 +230,7 @@ export const trainStep = defineStep({
     };
     const baseCtx = base?.metadata.get(`${arch}.context_length`);
     if (baseCtx) changes[`${arch}.context_length`] = baseCtx;
+    if (base) Object.assign(changes, baseVocabulary(base, trained, modelFile!));
     const w = await ctx.store.writer('.gguf');
     try {
       await rewriteGgufMetadata(rawOut, w.path, changes);
@@ -273,18 +288,19 @@ interface RenderStats {
 }
 
 /** Renders records to `{prompt, response, text}` lines; unusable records go to rejects with a reason code. */
-async function renderRecords(ctx: StepContext, ref: ArtifactRef, file: string, keepRejects = true): Promise<RenderStats> {
+async function renderRecords(ctx: StepContext, ref: ArtifactRef, file: string, keepRejects = true, chat?: ChatTemplate): Promise<RenderStats> {
   const rejects = await RecordsWriter.open(ctx.store);
   const out = await fs.open(file, 'w');
   const stats = { total: 0, kept: 0, rejected: 0, dropped: {} as Record<string, number>, formats: {} as Record<string, number> };
   try {
     for await (const { value, line } of readRecords(ctx.store, ref)) {
       stats.total++;
-      const r = renderRecord(value);
+      const r = renderRecord(value, chat);
       if (r.ok) {
         stats.kept++;
         stats.formats[r.example.format] = (stats.formats[r.example.format] ?? 0) + 1;
-        await out.write(`${JSON.stringify({ prompt: r.example.prompt, response: r.example.response, text: r.example.prompt + r.example.response })}\n`);
+        const { prompt, response, rejected } = r.example;
+        await out.write(`${JSON.stringify({ prompt, response, text: prompt + response, ...(rejected !== undefined ? { rejected } : {}) })}\n`);
       } else {
         stats.rejected++;
         stats.dropped[r.reason] = (stats.dropped[r.reason] ?? 0) + 1;
@@ -316,4 +332,35 @@ export async function requireF32Weights(file: string, trainTensors?: string): Pr
     `train (llamacpp) needs F32 weights, but ${wrong.length} tensors of the base model are ${types} (e.g. ${wrong[0]!.name}); export the base with convert_hf_to_gguf.py --outtype f32, or use the hf backend`,
     [{ path: 'inputs.model', message: `${types} weights` }],
   );
+}
+
+/** The chat template of the GGUF base (the `model` input), for `prompt: 'chat-template'`. */
+async function baseChatTemplate(modelFile: string | undefined): Promise<ChatTemplate> {
+  const chat = modelFile ? await chatTemplateOf(modelFile) : undefined;
+  if (!chat) {
+    throw new PipelineError(
+      'INVALID_STEP_OPTIONS',
+      `train: prompt is chat-template but ${modelFile ? `the base model ${modelFile} has no tokenizer.chat_template` : 'no GGUF `model` input is wired to read it from'}`,
+      [{ path: 'options.prompt', message: 'no chat template' }],
+    );
+  }
+  return chat;
+}
+
+/**
+ * The tuned model keeps its base's tokenizer metadata byte for byte (vocabulary, merges, special
+ * tokens, chat template): fine-tuning changes weights, not the vocabulary. The hf export path
+ * (transformers reads a GGUF vocabulary into a fast tokenizer, convert_hf_to_gguf.py writes it back)
+ * turns SmolLM2's byte-level BPE into a SentencePiece-style `llama` vocabulary without merges, which
+ * llama.cpp would tokenize wrongly; copying the base's keys restores it. Same token count or fail.
+ */
+function baseVocabulary(base: GgufFile, trained: GgufFile, baseFile: string): Record<string, GgufValue | undefined> {
+  const count = (f: GgufFile): number => ((plainValue(f.metadata.get('tokenizer.ggml.tokens')) as unknown[] | undefined) ?? []).length;
+  if (count(base) !== count(trained)) {
+    throw new PipelineError('STEP_FAILED', `train: the tuned model has ${count(trained)} tokens but its base ${baseFile} has ${count(base)}; the export changed the vocabulary`);
+  }
+  const changes: Record<string, GgufValue | undefined> = {};
+  for (const key of trained.metadata.keys()) if (key.startsWith('tokenizer.') && !base.metadata.has(key)) changes[key] = undefined;
+  for (const [key, value] of base.metadata) if (key.startsWith('tokenizer.')) changes[key] = value;
+  return changes;
 }

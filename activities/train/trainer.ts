@@ -37,12 +37,16 @@ export interface HfOptions {
   useChatTemplate: boolean;
   /** `quantize`'s outtype for convert_hf_to_gguf.py (f16, bf16, f32, q8_0). */
   ggufOuttype: 'f16' | 'f32' | 'bf16' | 'q8_0';
+  /** DPO's beta for preference pairs. */
+  dpoBeta: number;
   python: string;
 }
 
 export interface TrainJob {
   /** llamacpp: a GGUF path; hf: a Hugging Face model folder (or id, where the host may download). */
   baseModel: string;
+  /** hf, with a GGUF base: the folder where its dequantized Hugging Face copy is kept (made once per base digest). */
+  ggufBaseCache?: string;
   /** JSONL, one `{prompt, response, text}` per example (`text` = prompt + response). */
   examplesFile: string;
   validFile?: string;
@@ -67,6 +71,8 @@ export interface TrainProgressLine {
 export interface TrainHooks {
   signal: AbortSignal;
   onStart?(info: Record<string, unknown>): void;
+  /** A phase before the first step (loading or converting the base), for the heartbeat's message. */
+  onStatus?(message: string): void;
   onStep(p: TrainProgressLine): void;
   onEpoch?(e: { epoch: number; trainLoss: number; validLoss: number | null }): void;
   /** A checkpoint file exists at `path` after `step` steps; the step keeps it for a retried attempt. */

@@ -50,6 +50,7 @@ export const hfTrainer: Trainer = {
   train(job: TrainJob, hooks: TrainHooks): Promise<TrainOutcome> {
     const config = {
       base_model: job.baseModel,
+      gguf_base_cache: job.ggufBaseCache ?? path.join(job.workDir, 'gguf-base'),
       examples: job.examplesFile,
       valid: job.validFile ?? null,
       work_dir: job.workDir,
@@ -76,6 +77,7 @@ export const hfTrainer: Trainer = {
       gradient_accumulation: job.hyper.hf.gradientAccumulation,
       use_chat_template: job.hyper.hf.useChatTemplate,
       gguf_outtype: job.hyper.hf.ggufOuttype,
+      dpo_beta: job.hyper.hf.dpoBeta,
       threads: job.hyper.threads,
     };
     const configFile = path.join(job.workDir, 'hf-config.json');
@@ -100,6 +102,7 @@ export const hfTrainer: Trainer = {
           else if (msg.kind === 'epoch') hooks.onEpoch?.(msg as unknown as { epoch: number; trainLoss: number; validLoss: number | null });
           else if (msg.kind === 'checkpoint') hooks.onCheckpoint({ path: String(msg.path), step: Number(msg.step) });
           else if (msg.kind === 'start') hooks.onStart?.(msg);
+          else if (msg.kind === 'status') hooks.onStatus?.(String(msg.message));
           else if (msg.kind === 'done') done = msg as unknown as TrainOutcome;
         }
       });
