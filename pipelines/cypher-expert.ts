@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { definePipeline } from '../core/dsl/pipeline.js';
-import { baseModel, quantizeAll, trainingParams } from './parts/model-steps.js';
+import { baseModel, trainEvaluatePromote, trainingParams } from './parts/model-steps.js';
 
 /**
  * Seeds 000 and 003: a Cypher generator. Templated (and optionally LLM-generated) questions with the
@@ -26,19 +26,22 @@ export default definePipeline({
     const unique = p.step('dedup', 'dedup', { fields: ['instruction', 'input', 'output'] }, { records: scored.out('records') });
     const split = p.step('split', 'split', { fields: ['instruction', 'output'], seed: params.seed }, { records: unique.out('records') });
     const base = baseModel(p, params.baseModel, params.seed);
-    const trained = p.step(
-      'train',
-      'train',
-      { backend: 'llamacpp', phase: 'cypher', epochs: params.epochs, learningRate: params.learningRate, contextSize: params.contextSize, threads: params.threads, name: 'cypher-expert' },
-      { model: base.out('model'), data: split.out('train'), valid: split.out('valid') },
+    const { trained, quantized, evaluation, promotion } = trainEvaluatePromote(p, params, {
+      phase: 'cypher',
+      name: 'cypher-expert',
+      base,
+      data: split.out('train'),
+      valid: split.out('valid'),
+      test: split.out('test'),
+      metrics: ['cypher_valid', 'exact_match'],
+      primary: 'test.cypher_valid',
+      maxTokens: 96,
+    });
+    p.step(
+      'report',
+      'report',
+      { title: 'cypher-expert' },
+      { evals: [evaluation.out('report')], curves: [trained.out('progress')], reports: [scored.out('report'), split.out('report'), quantized[0]!.out('report'), promotion.out('decision')] },
     );
-    const [first] = quantizeAll(p, trained, params.quantize, 'cypher-expert', params.threads);
-    const evaluation = p.step(
-      'evaluate',
-      'evaluate',
-      { phase: 'cypher', engine: { threads: params.threads }, test: { metrics: ['exact_match', 'cypher_valid'], limit: params.evalLimit, maxTokens: 96 } },
-      { tuned: first!.out('model'), base: base.out('model'), test: split.out('test') },
-    );
-    p.step('report', 'report', { title: 'cypher-expert' }, { evals: [evaluation.out('report')], curves: [trained.out('progress')], reports: [scored.out('report'), split.out('report')] });
   },
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { definePipeline } from '../core/dsl/pipeline.js';
-import { baseModel, quantizeAll, trainingParams } from './parts/model-steps.js';
+import { baseModel, trainEvaluatePromote, trainingParams } from './parts/model-steps.js';
 
 /**
  * Seed 001: a JSON specialist. Five task families with the seed's weights (schema_generate 40%,
@@ -27,19 +27,22 @@ export default definePipeline({
     const unique = p.step('dedup', 'dedup', { fields: ['task', 'input', 'output'] }, { records: scored.out('records') });
     const split = p.step('split', 'split', { ratios: [0.9, 0.05, 0.05], fields: ['task', 'input'], stratifyBy: 'task', seed: params.seed }, { records: unique.out('records') });
     const base = baseModel(p, params.baseModel, params.seed);
-    const trained = p.step(
-      'train',
-      'train',
-      { backend: 'llamacpp', phase: 'json', epochs: params.epochs, learningRate: params.learningRate, contextSize: params.contextSize, threads: params.threads, name: 'json-expert' },
-      { model: base.out('model'), data: split.out('train'), valid: split.out('valid') },
+    const { trained, quantized, evaluation, promotion } = trainEvaluatePromote(p, params, {
+      phase: 'json',
+      name: 'json-expert',
+      base,
+      data: split.out('train'),
+      valid: split.out('valid'),
+      test: split.out('test'),
+      metrics: ['json_valid', 'schema_valid', 'exact_match'],
+      primary: 'test.json_valid',
+      maxTokens: 96,
+    });
+    p.step(
+      'report',
+      'report',
+      { title: 'json-expert' },
+      { evals: [evaluation.out('report')], curves: [trained.out('progress')], reports: [scored.out('report'), split.out('report'), quantized[0]!.out('report'), promotion.out('decision')] },
     );
-    const [first] = quantizeAll(p, trained, params.quantize, 'json-expert', params.threads);
-    const evaluation = p.step(
-      'evaluate',
-      'evaluate',
-      { phase: 'json', engine: { threads: params.threads }, test: { metrics: ['json_valid', 'schema_valid', 'exact_match'], limit: params.evalLimit, maxTokens: 96 } },
-      { tuned: first!.out('model'), base: base.out('model'), test: split.out('test') },
-    );
-    p.step('report', 'report', { title: 'json-expert' }, { evals: [evaluation.out('report')], curves: [trained.out('progress')], reports: [scored.out('report'), split.out('report')] });
   },
 });

@@ -1,47 +1,48 @@
 import { z } from 'zod';
 import { definePipeline } from '../core/dsl/pipeline.js';
+import { baseModel, trainEvaluatePromote, trainingParams } from './parts/model-steps.js';
 
 /**
- * The README's first command runs this: the whole chain on CPU in a few minutes, with nothing to
- * download. Templates generate JSON tasks (seed 001's families), the curation stages clean them, a
- * tiny random llama model is fine-tuned on the mix, exported to Q8_0 and evaluated against itself
- * untrained, and the run ends with an HTML report.
+ * The README's first command runs this: the whole chain on two CPU cores in minutes, with no API key.
+ * Templates generate JSON tasks (seed 001's five families with its weights, DPO pairs included), the
+ * curation stages clean them, seed 001's 90/5/5 split holds out a test set of at least 50, a mix
+ * picks the training examples, and the real base model (SmolLM2-135M-Instruct, the embedded
+ * default) is LoRA-tuned on them in its own chat template, exported to Q8_0, evaluated against
+ * itself untuned on the test split with paired 95% intervals, and promoted only if better.
  */
 export default definePipeline({
   name: 'quickstart',
-  description: 'Templates -> validate -> PII -> score -> dedup -> split -> mix -> tiny model trained on CPU -> GGUF Q8_0 -> evaluate -> report',
+  description: 'Templates -> validate -> PII -> score -> dedup -> 90/5/5 split -> mix -> LoRA on SmolLM2-135M (CPU) -> GGUF Q8_0 -> evaluate vs base -> promote -> report',
   params: z.object({
-    examples: z.number().int().positive().default(400).describe('examples generated from templates'),
-    mixTotal: z.number().int().positive().default(80).describe('training examples drawn from the mix'),
-    epochs: z.number().int().positive().default(1),
-    learningRate: z.number().positive().default(1e-3),
-    evalLimit: z.number().int().positive().default(8).describe('test examples the evaluation generates for'),
-    seed: z.number().int().nonnegative().default(7),
+    examples: z.number().int().positive().default(1200).describe('examples generated from templates: 5% of them (seed 001) is the test split, at least 50'),
+    mixTotal: z.number().int().positive().default(160).describe('training examples drawn from the mix (sized to train in a few minutes on 2 cores)'),
+    ...trainingParams,
   }),
   build(p, params) {
-    p.device('auto');
+    p.device(params.device);
     const generated = p.step('generate', 'generate', { provider: 'template', preset: 'json-expert', count: params.examples, seed: params.seed });
     const valid = p.step('validate', 'validate', {}, { records: generated.out('records') });
     const scrubbed = p.step('pii', 'pii', { salt: 'quickstart' }, { records: valid.out('records') });
     const scored = p.step('score', 'score', {}, { records: scrubbed.out('records') });
     const unique = p.step('dedup', 'dedup', { fields: ['task', 'input', 'output'] }, { records: scored.out('records') });
-    const split = p.step('split', 'split', { fields: ['task', 'input'], seed: params.seed, stratifyBy: 'task' }, { records: unique.out('records') });
+    // Seed 001: "90/5/5 train/valid/test".
+    const split = p.step('split', 'split', { ratios: [0.9, 0.05, 0.05], fields: ['task', 'input'], seed: params.seed, stratifyBy: 'task' }, { records: unique.out('records') });
     const manifest = p.step('analyze', 'analyze', { field: 'task' }, { records: split.out('train') });
     const mix = p.step('mix', 'mix', { total: params.mixTotal, seed: params.seed }, { manifest: manifest.out('manifest') });
-    const base = p.step('base-model', 'tiny-model', { seed: params.seed });
-    const trained = p.step(
-      'train',
-      'train',
-      { backend: 'llamacpp', phase: 'quickstart', epochs: params.epochs, learningRate: params.learningRate, contextSize: 256, name: 'forgeline-quickstart' },
-      { model: base.out('model'), data: mix.out('records'), valid: split.out('valid') },
-    );
-    const q8 = p.step('quantize', 'quantize', { type: 'Q8_0' }, { model: trained.out('model') });
-    const evaluation = p.step(
-      'evaluate',
-      'evaluate',
-      { phase: 'quickstart', test: { metrics: ['exact_match', 'json_valid', 'rouge_l', 'perplexity'], limit: params.evalLimit, maxTokens: 32 }, engine: { sequences: 4, contextSize: 1024, batchSize: 512, threads: 1, gpu: 'auto' } },
-      { tuned: q8.out('model'), base: base.out('model'), test: split.out('test') },
-    );
+    const base = baseModel(p, params.baseModel, params.seed);
+    const { trained, quantized, evaluation, promotion } = trainEvaluatePromote(p, params, {
+      phase: 'quickstart',
+      name: 'forgeline-quickstart',
+      base,
+      data: mix.out('records'),
+      valid: split.out('valid'),
+      test: split.out('test'),
+      metrics: ['exact_match', 'json_valid', 'rouge_l'],
+      primary: 'test.exact_match',
+      maxTokens: 96,
+      // Four examples a step and no accumulation: 40 optimizer steps over 160 examples.
+      train: { hf: { batchSize: 4, gradientAccumulation: 1 } },
+    });
     p.step(
       'report',
       'report',
@@ -49,8 +50,8 @@ export default definePipeline({
       {
         evals: [evaluation.out('report')],
         curves: [trained.out('progress')],
-        reports: [scrubbed.out('report'), scored.out('report'), split.out('report'), mix.out('report'), q8.out('report'), trained.out('report')],
-        models: [trained.out('model'), q8.out('model')],
+        reports: [scrubbed.out('report'), scored.out('report'), split.out('report'), mix.out('report'), quantized[0]!.out('report'), trained.out('report'), promotion.out('decision')],
+        models: [trained.out('model'), quantized[0]!.out('model')],
       },
     );
   },

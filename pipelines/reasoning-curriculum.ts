@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { definePipeline } from '../core/dsl/pipeline.js';
 import type { StepHandle } from '../core/dsl/pipeline.js';
-import { baseModel, trainingParams } from './parts/model-steps.js';
+import { baseModel, DEFAULT_LEARNING_RATE, trainingParams } from './parts/model-steps.js';
 
 /**
  * Seed 002's curriculum: a bucket manifest and four phases, each a weighted mix with the seed's
@@ -45,20 +45,31 @@ export default definePipeline({
       const trained = p.step(
         `train-${n}`,
         'train',
-        { backend: 'llamacpp', phase: phase.name, epochs: phase.epochs, learningRate: params.learningRate, contextSize: params.contextSize, threads: params.threads, name: `reasoning-${phase.name}` },
+        {
+          backend: params.backend,
+          prompt: 'chat-template',
+          phase: phase.name,
+          epochs: phase.epochs,
+          learningRate: params.learningRate ?? DEFAULT_LEARNING_RATE[params.backend],
+          contextSize: params.contextSize,
+          threads: params.threads,
+          name: `reasoning-${phase.name}`,
+        },
         { model: model.out('model'), data, valid: split.out('valid') },
       );
       curves.push(trained.out('progress'));
       const evaluation = p.step(
         `evaluate-${n}`,
         'evaluate',
-        { phase: phase.name, engine: { threads: params.threads }, test: { metrics: ['exact_match', 'rouge_l'], limit: params.evalLimit, maxTokens: 48 } },
+        { phase: phase.name, engine: { threads: params.threads }, test: { metrics: ['exact_match', 'rouge_l', 'perplexity'], limit: params.evalLimit, maxTokens: 48, prompt: 'chat-template' } },
         { tuned: trained.out('model'), base: base.out('model'), test: split.out('test') },
       );
       evals.push(evaluation.out('report'));
       model = trained;
     }
     const final = p.step('quantize', 'quantize', { type: params.quantize[0], name: 'reasoning-curriculum', threads: params.threads }, { model: model.out('model') });
-    p.step('report', 'report', { title: 'reasoning-curriculum' }, { evals, curves, reports: [final.out('report')] });
+    // The last phase's model is the one shipped: it is promoted only if better than the base.
+    const promotion = p.step('promote', 'promote', { phase: PHASES[PHASES.length - 1].name, rules: [{ rule: 'improves', metric: 'test.rouge_l', points: 0 }] }, { evals });
+    p.step('report', 'report', { title: 'reasoning-curriculum' }, { evals, curves, reports: [final.out('report'), promotion.out('decision')] });
   },
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { definePipeline } from '../core/dsl/pipeline.js';
-import { baseModel, quantizeAll, trainingParams } from './parts/model-steps.js';
+import { baseModel, trainEvaluatePromote, trainingParams } from './parts/model-steps.js';
 
 /**
  * Seed 004: a relationship-coaching assistant retrained weekly. The PII checklist (names to
@@ -32,36 +32,30 @@ export default definePipeline({
     const gate = p.step('new-data-gate', 'new-data-gate', { threshold: params.minNewExamples }, { records: unique.out('records') });
     const split = p.step('split', 'split', { ratios: [0.9, 0.05, 0.05], fields: ['instruction', 'output'], stratifyBy: 'metadata.category', seed: params.seed }, { records: gate.out('records') });
     const base = baseModel(p, params.baseModel, params.seed);
-    const trained = p.step(
-      'train',
-      'train',
-      { backend: 'llamacpp', phase: 'weekly', epochs: params.epochs, learningRate: params.learningRate, contextSize: params.contextSize, threads: params.threads, name: 'relationship-coach' },
-      { model: base.out('model'), data: split.out('train'), valid: split.out('valid') },
-    );
-    const [first] = quantizeAll(p, trained, params.quantize, 'relationship-coach', params.threads);
-    const evaluation = p.step(
-      'evaluate',
-      'evaluate',
-      { phase: 'weekly', engine: { threads: params.threads }, test: { metrics: ['rouge_l', 'perplexity'], limit: params.evalLimit, maxTokens: 64 } },
-      { tuned: first!.out('model'), base: base.out('model'), test: split.out('test') },
-    );
-    const promotion = p.step(
-      'promote',
-      'promote',
-      {
-        phase: 'weekly',
-        rules: [
-          { rule: 'improves', metric: 'test.perplexity', points: params.minPerplexityGain },
-          { rule: 'no_regression', metrics: ['test.rouge_l'], points: params.maxRougeDrop },
-        ],
-      },
-      { evals: [evaluation.out('report')] },
-    );
+    const { trained, quantized, evaluation, promotion } = trainEvaluatePromote(p, params, {
+      phase: 'weekly',
+      name: 'relationship-coach',
+      base,
+      data: split.out('train'),
+      valid: split.out('valid'),
+      test: split.out('test'),
+      metrics: ['rouge_l'],
+      primary: 'test.perplexity',
+      maxTokens: 64,
+      rules: [
+        { rule: 'improves', metric: 'test.perplexity', points: params.minPerplexityGain },
+        { rule: 'no_regression', metrics: ['test.rouge_l'], points: params.maxRougeDrop },
+      ],
+    });
     p.step(
       'report',
       'report',
       { title: 'relationship-coach' },
-      { evals: [evaluation.out('report')], curves: [trained.out('progress')], reports: [scrubbed.out('report'), scored.out('report'), split.out('report'), promotion.out('decision')] },
+      {
+        evals: [evaluation.out('report')],
+        curves: [trained.out('progress')],
+        reports: [scrubbed.out('report'), scored.out('report'), split.out('report'), quantized[0]!.out('report'), promotion.out('decision')],
+      },
     );
   },
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { definePipeline } from '../core/dsl/pipeline.js';
-import { baseModel, quantizeAll, trainingParams } from './parts/model-steps.js';
+import { baseModel, trainEvaluatePromote, trainingParams } from './parts/model-steps.js';
 
 /**
  * Seed 000: a Traffic Light Protocol classifier with reasoning. The level distribution is the
@@ -28,23 +28,24 @@ export default definePipeline({
     const unique = p.step('dedup', 'dedup', { fields: ['instruction', 'input'] }, { records: scored.out('records') });
     const split = p.step('split', 'split', { fields: ['input'], stratifyBy: 'output', seed: params.seed }, { records: unique.out('records') });
     const base = baseModel(p, params.baseModel, params.seed);
-    const trained = p.step(
-      'train',
-      'train',
-      { backend: 'llamacpp', phase: 'tlp', epochs: params.epochs, learningRate: params.learningRate, contextSize: params.contextSize, threads: params.threads, name: 'tlp-classifier' },
-      { model: base.out('model'), data: split.out('train'), valid: split.out('valid') },
+    const { trained, quantized, evaluation, promotion } = trainEvaluatePromote(p, params, {
+      phase: 'tlp',
+      name: 'tlp-classifier',
+      base,
+      data: split.out('train'),
+      valid: split.out('valid'),
+      test: split.out('test'),
+      metrics: ['classification', 'exact_match'],
+      primary: 'test.accuracy',
+      maxTokens: 12,
+      evalTest: { labels: ['TLP:CLEAR', 'TLP:GREEN', 'TLP:AMBER', 'TLP:AMBER+STRICT', 'TLP:RED'], fewShot: params.fewShot },
+      evalInputs: { fewshot: split.out('train') },
+    });
+    p.step(
+      'report',
+      'report',
+      { title: 'tlp-classifier' },
+      { evals: [evaluation.out('report')], curves: [trained.out('progress')], reports: [scored.out('report'), split.out('report'), quantized[0]!.out('report'), promotion.out('decision')] },
     );
-    const [first] = quantizeAll(p, trained, params.quantize, 'tlp-classifier', params.threads);
-    const evaluation = p.step(
-      'evaluate',
-      'evaluate',
-      {
-        phase: 'tlp',
-        engine: { threads: params.threads },
-        test: { metrics: ['classification', 'exact_match'], labels: ['TLP:CLEAR', 'TLP:GREEN', 'TLP:AMBER', 'TLP:AMBER+STRICT', 'TLP:RED'], limit: params.evalLimit, maxTokens: 12, fewShot: params.fewShot },
-      },
-      { tuned: first!.out('model'), base: base.out('model'), test: split.out('test'), fewshot: split.out('train') },
-    );
-    p.step('report', 'report', { title: 'tlp-classifier' }, { evals: [evaluation.out('report')], curves: [trained.out('progress')], reports: [scored.out('report'), split.out('report')] });
   },
 });

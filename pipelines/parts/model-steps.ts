@@ -1,25 +1,108 @@
 import { z } from 'zod';
 import type { PipelineBuilder, StepHandle } from '../../core/dsl/pipeline.js';
+import type { OutputRef } from '../../core/dsl/plan.js';
 
 /** Params every training pipeline shares: where the base model comes from and how hard to train. */
 export const trainingParams = {
-  baseModel: z.string().optional().describe('GGUF file of the base model (F32 weights for the llamacpp trainer); unset: a tiny random model'),
+  baseModel: z
+    .string()
+    .optional()
+    .describe('base model GGUF file; unset: FORGELINE_BASE_MODEL, else the embedded SmolLM2-135M-Instruct (fetched once into .cache/models); "tiny": a tiny random llama for tests'),
+  backend: z
+    .enum(['hf', 'llamacpp'])
+    .default('hf')
+    .describe('trainer: hf (LoRA through transformers + peft on the dequantized GGUF; trains the real base, DPO pairs included) or llamacpp (llama.cpp\'s own training; F32 models of at most 7 layers, docs/training.md)'),
   device: z.enum(['cuda', 'metal', 'auto', 'cpu']).default('auto').describe('where training, quantization and evaluation run'),
   epochs: z.number().int().positive().default(1),
-  learningRate: z.number().positive().default(1e-3),
+  learningRate: z.number().positive().optional().describe('default per backend: hf 1e-3 (LoRA on a small model, docs/training.md), llamacpp 1e-3'),
   contextSize: z.number().int().min(32).default(256),
-  quantize: z.array(z.enum(['Q4_K_M', 'Q5_K_M', 'Q6_K', 'Q8_0', 'F16'])).min(1).default(['Q4_K_M']).describe('GGUF files to export'),
-  evalLimit: z.number().int().positive().default(16).describe('test examples to generate for'),
+  quantize: z.array(z.enum(['Q4_K_M', 'Q5_K_M', 'Q6_K', 'Q8_0', 'F16'])).min(1).default(['Q8_0']).describe('GGUF files to export; the first is the one evaluated and promoted'),
+  evalLimit: z.number().int().positive().default(60).describe('held-out test examples to score (at least 50 for an interval that can tell)'),
   seed: z.number().int().nonnegative().default(7),
   threads: z.number().int().nonnegative().default(0).describe('CPU threads for llama.cpp work (0: llama.cpp decides); 1 avoids thrashing when jobs share few cores'),
 };
 
-/** The base model step: the user's GGUF, or a tiny random llama model for tests and dev. */
+type TrainingParams = z.output<z.ZodObject<typeof trainingParams>>;
+
+/** Learning rates measured per backend (docs/training.md): LoRA on SmolLM2-135M learns a format at 1e-3 in one short epoch. */
+export const DEFAULT_LEARNING_RATE = { hf: 1e-3, llamacpp: 1e-3 } as const;
+
+/** The base model step: the user's GGUF, the embedded default (no path), or a tiny random llama model (`tiny`, tests). */
 export function baseModel(p: PipelineBuilder, path: string | undefined, seed: number): StepHandle {
-  return path ? p.step('base-model', 'load-model', { path }) : p.step('base-model', 'tiny-model', { seed });
+  if (path === 'tiny') return p.step('base-model', 'tiny-model', { seed });
+  return p.step('base-model', 'load-model', path ? { path } : {});
 }
 
 /** Quantizes a trained model to every listed type; returns the handles in the same order. */
 export function quantizeAll(p: PipelineBuilder, model: StepHandle, types: readonly string[], name: string, threads = 0): StepHandle[] {
   return types.map((type) => p.step(`quantize-${type.toLowerCase()}`, 'quantize', { type, name, threads }, { model: model.out('model') }));
+}
+
+export interface TrainingTail {
+  /** Phase name (stored in the GGUF, groups the evaluation) and the model's registry name. */
+  phase: string;
+  name: string;
+  base: StepHandle;
+  data: OutputRef;
+  valid?: OutputRef;
+  test: OutputRef;
+  /** Test-split metrics (perplexity is always added). */
+  metrics: readonly string[];
+  /** The metric the gate judges (`test.exact_match`, `test.accuracy`, ...). */
+  primary: string;
+  maxTokens: number;
+  /** More evaluate `test` options (labels, fewShot) and inputs (fewshot). */
+  evalTest?: Record<string, unknown>;
+  evalInputs?: Record<string, OutputRef>;
+  /** Gate rules beside the primary metric's. */
+  rules?: Record<string, unknown>[];
+  /** Extra train options (trainTensors, hf settings). */
+  train?: Record<string, unknown>;
+  /** Step ids get this suffix (a curriculum trains several phases). */
+  suffix?: string;
+}
+
+/**
+ * The end every training pipeline shares: train (prompts in the base model's own chat template),
+ * quantize, evaluate base vs tuned on the held-out test split, and a promotion gate that promotes
+ * only a model better than its base on the primary metric with a 95% interval that excludes zero.
+ */
+export function trainEvaluatePromote(p: PipelineBuilder, params: TrainingParams, t: TrainingTail) {
+  const id = (s: string): string => (t.suffix ? `${s}-${t.suffix}` : s);
+  const trained = p.step(
+    id('train'),
+    'train',
+    {
+      backend: params.backend,
+      prompt: 'chat-template',
+      phase: t.phase,
+      epochs: params.epochs,
+      learningRate: params.learningRate ?? DEFAULT_LEARNING_RATE[params.backend],
+      contextSize: params.contextSize,
+      threads: params.threads,
+      name: t.name,
+      ...t.train,
+    },
+    { model: t.base.out('model'), data: t.data, ...(t.valid ? { valid: t.valid } : {}) },
+  );
+  const quantized = params.quantize.map((type) =>
+    p.step(id(`quantize-${type.toLowerCase()}`), 'quantize', { type, name: t.name, threads: params.threads }, { model: trained.out('model') }),
+  );
+  const evaluation = p.step(
+    id('evaluate'),
+    'evaluate',
+    {
+      phase: t.phase,
+      engine: { threads: params.threads },
+      test: { metrics: [...t.metrics, 'perplexity'], limit: params.evalLimit, maxTokens: t.maxTokens, prompt: 'chat-template', ...t.evalTest },
+    },
+    { tuned: quantized[0]!.out('model'), base: t.base.out('model'), test: t.test, ...t.evalInputs },
+  );
+  const promotion = p.step(
+    id('promote'),
+    'promote',
+    { phase: t.phase, rules: [{ rule: 'improves', metric: t.primary, points: 0 }, ...(t.rules ?? [])] },
+    { evals: [evaluation.out('report')] },
+  );
+  return { trained, quantized, evaluation, promotion };
 }

@@ -10,6 +10,8 @@ import { isTty, stepsTable } from '../output.js';
 import { loadPipelines } from '../../registry/pipelines.js';
 import { DEFAULT_TEMPORAL_PORT } from '../../config.js';
 import { progressPrinter } from './run.js';
+import { defaultBaseModelPath, ensureEmbeddedBaseModel, isEmbeddedBaseModel } from '../../../activities/models/base-model.js';
+import { notPromoted, verdictLines } from '../verdict.js';
 
 export const usage = 'quickstart [--pipeline <name>] [--keep-running]';
 
@@ -22,6 +24,8 @@ export async function quickstartCommand(argv: string[]): Promise<number> {
   const config = loadConfig();
   const pipelines = await loadPipelines(config.pipelineDirs);
   const pipeline = values.pipeline ?? (pipelines.has('quickstart') ? 'quickstart' : 'smoke');
+  // The base model is fetched here, before any server starts, so a first run shows the download.
+  if (pipeline === 'quickstart' && isEmbeddedBaseModel(defaultBaseModelPath())) await ensureEmbeddedBaseModel((m) => console.log(m));
   const external = config.temporalAddress !== undefined || (await portInUse(DEFAULT_TEMPORAL_PORT));
   const server = external ? undefined : await startEmbeddedTemporal(config, (m) => console.log(m));
   const stop = new AbortController();
@@ -45,10 +49,13 @@ export async function quickstartCommand(argv: string[]): Promise<number> {
       const final = await awaitRun(client, runId, progressPrinter());
       if (final.state && !isTty()) console.log(stepsTable(final.state));
       const ok = final.temporalStatus === 'COMPLETED';
-      console.log(`${runId}: ${final.state?.status ?? final.temporalStatus}${final.failure ? ` - ${final.failure}` : ''}`);
       for (const s of final.state?.steps ?? []) {
         for (const [name, ref] of Object.entries(s.outputs)) if (['model', 'report'].includes(ref.kind)) console.log(`${s.id}.${name}: ${ref.uri.replace('file://', '')}`);
       }
+      const status = final.state?.status ?? final.temporalStatus;
+      const shown = final.state && status === 'succeeded' && notPromoted(final.state) ? 'completed; the model was not promoted' : status;
+      console.log(`${runId}: ${shown}${final.failure ? ` - ${final.failure}` : ''}`);
+      for (const line of final.state ? verdictLines(final.state) : []) console.log(line);
       if (server) console.log(`Web UI: ${server.uiUrl}/namespaces/${config.namespace}/workflows/${runId}`);
       if (ok && (values['keep-running'] ?? isTty())) {
         console.log('Server and worker stay up; Ctrl-C stops them.');

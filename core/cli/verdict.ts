@@ -1,0 +1,57 @@
+import type { RunState, StepState } from '../run-state.js';
+
+/** The promote step's verdict on the primary metric (activities/eval/promote.ts writes it). */
+interface Verdict {
+  decision: string;
+  metric: string;
+  base?: number;
+  tuned?: number;
+  delta?: number;
+  low?: number;
+  high?: number;
+  n?: number;
+  method?: string;
+}
+
+const num = (x: number | undefined, digits = 3): string => (x === undefined || !Number.isFinite(x) ? '?' : Number(x.toFixed(digits)).toString());
+const signed = (x: number | undefined): string => (x === undefined ? '?' : `${x >= 0 ? '+' : ''}${num(x, 2)}`);
+
+/**
+ * The last lines of a run that trained, in words: which model, how big, the primary metric base →
+ * tuned with its interval, promoted or not and why, and the report. A run whose model was not
+ * promoted never ends on a bare "succeeded".
+ */
+export function verdictLines(state: RunState): string[] {
+  const promotes = state.steps.filter((s) => s.kind === 'promote' && (s.status === 'succeeded' || s.status === 'cached'));
+  if (promotes.length === 0) return [];
+  const lines: string[] = [];
+  const model = finalModel(state);
+  if (model) lines.push(`Model: ${model.name} (${(model.bytes / 1e6).toFixed(1)} MB): ${model.path}`);
+  for (const p of promotes) {
+    const v = p.metadata.verdict as Verdict | undefined;
+    const decision = String(p.metadata.decision ?? v?.decision ?? 'unknown');
+    if (v) {
+      const interval = v.low !== undefined && v.high !== undefined ? `, 95% interval ${signed(v.low)} to ${signed(v.high)}${v.method ? ` (${v.method})` : ''}` : '';
+      lines.push(`${v.metric}: base ${num(v.base)} -> tuned ${num(v.tuned)} (${signed(v.delta)}${interval}, n=${v.n ?? '?'})`);
+    }
+    const why = (p.metadata.reasons as string[] | undefined) ?? [];
+    lines.push(`Verdict: ${decision === 'promoted' ? 'promoted' : 'NOT PROMOTED'}${why.length ? ` - ${why.join('; ')}` : ''}`);
+  }
+  const report = state.steps.find((s) => s.kind === 'report')?.outputs.html;
+  if (report) lines.push(`Report: ${report.uri.replace('file://', '')}`);
+  return lines;
+}
+
+/** True when a promote step ran and did not promote. */
+export function notPromoted(state: RunState): boolean {
+  return state.steps.some((s) => s.kind === 'promote' && s.metadata.decision !== undefined && s.metadata.decision !== 'promoted');
+}
+
+function finalModel(state: RunState): { name: string; bytes: number; path: string } | undefined {
+  const evaluated = state.steps.filter((s: StepState) => s.kind === 'quantize' && s.outputs.model);
+  const q = evaluated[0];
+  if (!q) return undefined;
+  const ref = q.outputs.model!;
+  const name = `${String(q.metadata.name ?? q.id)} ${String(q.metadata.type ?? '')}`.trim();
+  return { name, bytes: ref.bytes, path: ref.uri.replace('file://', '') };
+}
