@@ -14,7 +14,7 @@ export default definePipeline({
   name: 'quickstart',
   description: 'Templates -> validate -> PII -> score -> dedup -> 90/5/5 split -> mix -> LoRA on SmolLM2-135M (CPU) -> GGUF Q8_0 -> evaluate vs base -> promote -> report',
   params: z.object({
-    examples: z.number().int().positive().default(1200).describe('examples generated from templates: 5% of them (seed 001) is the test split, at least 50'),
+    examples: z.number().int().positive().default(2400).describe('examples generated from templates; after dedup, seed 001\'s 5% test split holds at least 50'),
     mixTotal: z.number().int().positive().default(160).describe('training examples drawn from the mix (sized to train in a few minutes on 2 cores)'),
     ...trainingParams,
   }),

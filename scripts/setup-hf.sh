@@ -12,6 +12,7 @@ if [ -f "$venv/stamp" ] && [ "$(cat "$venv/stamp")" = "$want" ] && [ -x "$venv/b
   exit 0
 fi
 started=$(date +%s)
+echo "hf backend: installing python/requirements.txt (torch, transformers, peft; about 4 GB of wheels from PyPI, 4.9 GB on disk) into $venv, once"
 python3 -m venv "$venv"
 "$venv/bin/pip" install --quiet --disable-pip-version-check --progress-bar off -r python/requirements.txt
 "$venv/bin/python" -c "import torch, transformers, peft, sentencepiece; print('hf backend: torch', torch.__version__, 'transformers', transformers.__version__, 'peft', peft.__version__)"

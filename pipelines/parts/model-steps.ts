@@ -54,7 +54,7 @@ export interface TrainingTail {
   /** More evaluate `test` options (labels, fewShot) and inputs (fewshot). */
   evalTest?: Record<string, unknown>;
   evalInputs?: Record<string, OutputRef>;
-  /** Gate rules beside the primary metric's. */
+  /** The gate's rules when the primary metric's default rule (better than base) is not enough; the first judges `primary`. */
   rules?: Record<string, unknown>[];
   /** Extra train options (trainTensors, hf settings). */
   train?: Record<string, unknown>;
@@ -101,7 +101,7 @@ export function trainEvaluatePromote(p: PipelineBuilder, params: TrainingParams,
   const promotion = p.step(
     id('promote'),
     'promote',
-    { phase: t.phase, rules: [{ rule: 'improves', metric: t.primary, points: 0 }, ...(t.rules ?? [])] },
+    { phase: t.phase, rules: t.rules ?? [{ rule: 'improves', metric: t.primary, points: 0 }] },
     { evals: [evaluation.out('report')] },
   );
   return { trained, quantized, evaluation, promotion };

@@ -7,8 +7,11 @@ import { buildTinyModel } from '../../activities/models/tiny-model.js';
 import { awaitRun, startRun, type RunSnapshot } from '../../core/client/runs.js';
 import { cli, testClient, useTestWorker } from '../support/harness.js';
 
-/** Test-size params: a few dozen examples, one short epoch, Q8_0 only, a handful of eval examples. */
-const SMALL = { epochs: 1, contextSize: 64, quantize: ['Q8_0'], evalLimit: 2, threads: 1 };
+/**
+ * Test-size params: the tiny random llama trained by llama.cpp (the real base trains in
+ * tests/quickstart), a few dozen examples, one short epoch, Q8_0 only, a handful of eval examples.
+ */
+const SMALL = { baseModel: 'tiny', backend: 'llamacpp', epochs: 1, contextSize: 64, quantize: ['Q8_0'], evalLimit: 2, threads: 1 };
 const MINUTES = 60_000;
 
 const { env } = useTestWorker();

@@ -1,22 +1,57 @@
 import { describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
-import { cli, testEnv } from '../support/harness.js';
+import type { EvalReport } from '../../activities/eval/result.js';
+import { EMBEDDED_BASE_MODEL_PATH } from '../../activities/models/base-model.js';
+import { plainValue, readGguf } from '../../activities/models/gguf-writer.js';
+import { getRun } from '../../core/client/runs.js';
+import { cli, testClient, testEnv } from '../support/harness.js';
 
 /**
- * The README's first command without a terminal: it runs the quickstart pipeline to the end,
- * prints where the model and the report are, and exits 0 leaving nothing running.
+ * The README's first command without a terminal, on the real base model: SmolLM2-135M-Instruct is
+ * LoRA-tuned on generated JSON tasks on CPU, evaluated against itself on the held-out test split,
+ * and the run ends with the verdict. This is the test that the product does its one job: the tuned
+ * model beats its base on held-out exact match by a 95% interval that excludes zero, and the tuned
+ * GGUF keeps the base's chat template and vocabulary. It exits 0 leaving nothing running.
  */
-describe('npx forgeline quickstart', () => {
-  it('runs the whole chain, prints the model and report paths, and exits', async () => {
+describe('npx forgeline quickstart (the real base model)', () => {
+  it('fine-tunes SmolLM2-135M on CPU into a model that beats its base on held-out exact match, and says so', async () => {
     const env = await testEnv({ FORGELINE_PIPELINES: '' });
-    const res = await cli(['quickstart'], env, 900_000);
+    const res = await cli(['quickstart'], env, 1_500_000);
     expect(res.stderr).not.toMatch(/forgeline quickstart:/);
     expect(res.code).toBe(0);
-    expect(res.stdout).toMatch(/quickstart-\S+: succeeded/);
-    const model = /quantize\.model: (\S+\.gguf)/.exec(res.stdout)?.[1];
+    const runId = /(quickstart-\S+): succeeded/.exec(res.stdout)?.[1];
+    expect(runId).toBeDefined();
+    expect(res.stdout).toMatch(/^Verdict: promoted/m);
+    expect(res.stdout).toMatch(/^test\.exact_match: base \S+ -> tuned \S+ \(\+/m);
     const report = /report\.html: (\S+)/.exec(res.stdout)?.[1];
-    expect(model && existsSync(model)).toBe(true);
     expect(report && existsSync(report)).toBe(true);
     expect(readFileSync(report!, 'utf8')).toContain('<svg');
-  }, 900_000);
+
+    const { client, close } = await testClient(env);
+    try {
+      const run = await getRun(client, runId!);
+      const steps = run.state!.steps;
+      const step = (id: string) => steps.find((s) => s.id === id)!;
+      const evaluation = JSON.parse(readFileSync(step('evaluate').outputs.report!.uri.replace('file://', ''), 'utf8')) as EvalReport;
+      const em = evaluation.metrics.find((m) => m.name === 'test.exact_match')!;
+      expect(em.n).toBeGreaterThanOrEqual(50);
+      expect(em.tuned - em.base!).toBeGreaterThanOrEqual(0.1);
+      const ppl = evaluation.metrics.find((m) => m.name === 'test.perplexity')!;
+      expect(ppl.tuned).toBeLessThan(ppl.base!);
+      const verdict = step('promote').metadata.verdict as { decision: string; metric: string; low: number; n: number };
+      expect(verdict).toMatchObject({ decision: 'promoted', metric: 'test.exact_match' });
+      expect(verdict.low).toBeGreaterThan(0);
+      // The DPO pairs of seed 001's json_repair family trained instead of being dropped.
+      expect(step('train').metadata).toMatchObject({ backend: 'hf', records: { rejected: 0 } });
+
+      // The tuned GGUF keeps the base's chat template, EOS and byte-level BPE vocabulary.
+      const tuned = await readGguf(step('quantize-q8_0').outputs.model!.uri.replace('file://', ''));
+      const base = await readGguf(EMBEDDED_BASE_MODEL_PATH);
+      for (const key of ['tokenizer.chat_template', 'tokenizer.ggml.eos_token_id', 'tokenizer.ggml.model', 'tokenizer.ggml.pre']) {
+        expect(plainValue(tuned.metadata.get(key))).toEqual(plainValue(base.metadata.get(key)));
+      }
+    } finally {
+      await close();
+    }
+  }, 1_500_000);
 });

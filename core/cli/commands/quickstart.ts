@@ -11,6 +11,7 @@ import { loadPipelines } from '../../registry/pipelines.js';
 import { DEFAULT_TEMPORAL_PORT } from '../../config.js';
 import { progressPrinter } from './run.js';
 import { defaultBaseModelPath, ensureEmbeddedBaseModel, isEmbeddedBaseModel } from '../../../activities/models/base-model.js';
+import { ensureHfBackend } from '../../../activities/train/backends/hf-setup.js';
 import { notPromoted, verdictLines } from '../verdict.js';
 
 export const usage = 'quickstart [--pipeline <name>] [--keep-running]';
@@ -25,7 +26,12 @@ export async function quickstartCommand(argv: string[]): Promise<number> {
   const pipelines = await loadPipelines(config.pipelineDirs);
   const pipeline = values.pipeline ?? (pipelines.has('quickstart') ? 'quickstart' : 'smoke');
   // The base model is fetched here, before any server starts, so a first run shows the download.
-  if (pipeline === 'quickstart' && isEmbeddedBaseModel(defaultBaseModelPath())) await ensureEmbeddedBaseModel((m) => console.log(m));
+  if (pipeline === 'quickstart') {
+    // The base model and the hf trainer's packages are set up here, before any server starts, so a
+    // first run shows the downloads (both are kept in .cache/ and checked, not fetched, after that).
+    if (isEmbeddedBaseModel(defaultBaseModelPath())) await ensureEmbeddedBaseModel((m) => console.log(m));
+    await ensureHfBackend();
+  }
   const external = config.temporalAddress !== undefined || (await portInUse(DEFAULT_TEMPORAL_PORT));
   const server = external ? undefined : await startEmbeddedTemporal(config, (m) => console.log(m));
   const stop = new AbortController();

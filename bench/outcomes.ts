@@ -1,0 +1,101 @@
+import { fork } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { ensureEmbeddedBaseModel } from '../activities/models/base-model.js';
+import { ensureHfBackend } from '../activities/train/backends/hf-setup.js';
+import { awaitRun, startRun } from '../core/client/runs.js';
+import { ensureTemporalBinary } from '../core/temporal/binary.js';
+import { freePort, startDevServer } from '../core/temporal/dev-server.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const WORKER_MAIN = path.resolve(here, '../workers/main.js');
+
+/** The pipelines docs/results.md reports, each on its sample data and the real base (the defaults). */
+const PIPELINES: { name: string; params: Record<string, unknown> }[] = [
+  { name: 'quickstart', params: {} },
+  { name: 'json-expert', params: { examples: 1200, evalLimit: 60 } },
+  { name: 'cypher-expert', params: { examples: 1200, evalLimit: 60 } },
+  { name: 'tlp-classifier', params: { examples: 1200, evalLimit: 60 } },
+  { name: 'relationship-coach', params: { minNewExamples: 0 } },
+];
+
+interface Verdict {
+  decision: string;
+  metric: string;
+  base: number;
+  tuned: number;
+  delta: number;
+  low: number;
+  high: number;
+  n: number;
+  method: string;
+}
+
+/**
+ * `npm run bench -- outcomes [--only quickstart,json-expert] [--write docs/results.md]`: runs the
+ * quickstart and the seed pipelines on the real base model (SmolLM2-135M-Instruct) with their sample
+ * data, on a dev server of its own, and prints per pipeline the primary metric base → tuned with
+ * the paired 95% interval, n, the verdict and the training time; `--write` puts the table in a file.
+ */
+export async function run(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { only: { type: 'string' }, write: { type: 'string' } } });
+  const chosen = values.only ? PIPELINES.filter((p) => values.only!.split(',').includes(p.name)) : PIPELINES;
+  await ensureEmbeddedBaseModel(console.error);
+  await ensureHfBackend();
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'forgeline-outcomes-'));
+  const binary = await ensureTemporalBinary(process.env.FORGELINE_TEMPORAL_BIN, console.error);
+  const server = await startDevServer({ binary: binary.path, dbFile: path.join(dir, 'temporal.db'), port: await freePort(), uiPort: await freePort(), logFile: path.join(dir, 'temporal.log') });
+  const env = { ...process.env, FORGELINE_HOME: path.join(dir, 'state'), TEMPORAL_ADDRESS: server.address, FORGELINE_PIPELINES: '', FORGELINE_LOG_LEVEL: 'warn' };
+  const worker = fork(WORKER_MAIN, [], { env, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  await new Promise<void>((resolve, reject) => {
+    worker.once('message', () => resolve());
+    worker.once('exit', (c) => reject(new Error(`worker exited ${c}`)));
+  });
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection });
+  const rows: string[] = [];
+  try {
+    for (const p of chosen) {
+      const t0 = performance.now();
+      const load = os.loadavg()[0]!;
+      const s = await awaitRun(client, await startRun(client, { pipeline: p.name, params: p.params }));
+      const wall = (performance.now() - t0) / 1000;
+      const steps = s.state?.steps ?? [];
+      const promote = steps.find((x) => x.kind === 'promote');
+      const train = steps.filter((x) => x.kind === 'train');
+      const trainSeconds = train.reduce((a, x) => a + Number(x.metadata.seconds ?? 0), 0);
+      const v = promote?.metadata.verdict as Verdict | undefined;
+      const ppl = await perplexities(steps.find((x) => x.kind === 'evaluate')?.outputs.report?.uri);
+      const row = v
+        ? `| ${p.name} | ${v.metric} | ${fmt(v.base)} | ${fmt(v.tuned)} | ${signed(v.delta)} [${signed(v.low)}, ${signed(v.high)}] (${v.method}) | ${v.n} | ${ppl} | ${v.decision} | ${Math.round(trainSeconds)} s | ${Math.round(wall)} s | ${load.toFixed(2)} |`
+        : `| ${p.name} | - | - | - | - | - | - | ${s.state?.status ?? s.temporalStatus}${s.failure ? `: ${s.failure.slice(0, 120)}` : ''} | ${Math.round(trainSeconds)} s | ${Math.round(wall)} s | ${load.toFixed(2)} |`;
+      rows.push(row);
+      console.log(row);
+    }
+  } finally {
+    await connection.close();
+    worker.kill('SIGTERM');
+    await server.stop();
+  }
+  const table = [
+    '| pipeline | primary metric | base | tuned | delta [95% interval] | n | test perplexity base -> tuned | verdict | training (2 cores) | run wall time | load at start |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
+  console.log(`\n${table}`);
+  if (values.write) await writeFile(values.write, `${table}\n`);
+}
+
+const fmt = (x: number): string => x.toFixed(3);
+const signed = (x: number): string => `${x >= 0 ? '+' : ''}${x.toFixed(3)}`;
+
+async function perplexities(uri: string | undefined): Promise<string> {
+  if (!uri) return '-';
+  const report = JSON.parse(await readFile(uri.replace('file://', ''), 'utf8')) as { metrics: { name: string; base?: number; tuned: number }[] };
+  const ppl = report.metrics.find((m) => m.name === 'test.perplexity');
+  return ppl && ppl.base !== undefined ? `${ppl.base.toFixed(1)} -> ${ppl.tuned.toFixed(1)}` : '-';
+}
