@@ -13,6 +13,7 @@ import { CypherChecker } from './metrics/cypher.js';
 import { evaluateOptions, type EvaluateOptions } from './options.js';
 import { buildRows, type EvalReport, type ModelScores } from './result.js';
 import { delimiter, toExample, type Example } from './tasks/examples.js';
+import { CONFIDENCE } from './stats/paired.js';
 import { scoreModel, type EvalPlan } from './tasks/score-model.js';
 
 /**
@@ -108,7 +109,7 @@ export const evaluateStep = defineStep({
       version: 1,
       phase: options.phase,
       settings: settingsOf(options, plan),
-      metrics: buildRows(tuned, scores.base),
+      metrics: buildRows(tuned, scores.base, options.paired),
       models: { tuned, ...(scores.base ? { base: scores.base } : {}) },
       skipped,
     };
@@ -129,6 +130,7 @@ function settingsOf(o: EvaluateOptions, plan: EvalPlan): Record<string, unknown>
     test: o.test ? { ...o.test, schema: o.test.schema === undefined ? undefined : '(given)', examples: plan.test?.examples.length ?? 0 } : undefined,
     benchmarks: o.benchmarks,
     engine: o.engine,
+    paired: { ...o.paired, confidence: CONFIDENCE, binary: 'McNemar exact p, Newcombe (1998) method 10 interval', other: 'paired percentile bootstrap' },
     decoding: 'greedy (temperature 0)',
   };
 }

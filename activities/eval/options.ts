@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cypherSchemaOption } from '../cypher/schema-option.js';
+import { DEFAULT_RESAMPLES, DEFAULT_SEED } from './stats/paired.js';
 
 const path = z.string().min(1);
 const limit = z.number().int().positive().optional();
@@ -74,6 +75,14 @@ export const evaluateOptions = z
       })
       .strict()
       .default({ sequences: 8, contextSize: 2048, batchSize: 512, threads: 0, gpu: 'auto' }),
+    /** The paired bootstrap behind non-0/1 metrics' intervals (stats/paired.ts). */
+    paired: z
+      .object({
+        resamples: z.number().int().min(100).max(1_000_000).default(DEFAULT_RESAMPLES),
+        seed: z.number().int().nonnegative().default(DEFAULT_SEED),
+      })
+      .strict()
+      .default({ resamples: DEFAULT_RESAMPLES, seed: DEFAULT_SEED }),
   })
   .strict();
 

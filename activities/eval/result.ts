@@ -1,4 +1,6 @@
 import type { ClassificationReport } from './metrics/classification.js';
+import type { RollingScore } from './metrics/perplexity.js';
+import { pairedStat, type BootstrapOptions } from './stats/compare.js';
 
 /**
  * The evaluation result, stored as a `report` artifact with schema `eval` (the lineage store keys
@@ -16,7 +18,36 @@ export interface MetricRow {
   tuned: number;
   /** tuned - base, in points for fractions (x100) and in raw units for values. */
   delta?: number;
+  /** The same difference with its 95% interval from the per-example values of both models (stats/compare.ts). */
+  paired?: PairedStat;
 }
+
+/**
+ * A paired comparison of tuned against base on the same examples, in the row's comparison unit
+ * (points for fractions, raw for values), tuned - base (not sign-corrected: for perplexity a
+ * negative delta is the better model). `mcnemar` for 0/1 metrics: exact p on the discordant
+ * counts `b` (tuned right, base wrong) and `c` (the reverse), Newcombe's interval; `bootstrap`
+ * for the rest: percentile interval over resampled examples.
+ */
+export interface PairedStat {
+  method: 'bootstrap' | 'mcnemar';
+  n: number;
+  delta: number;
+  low: number;
+  high: number;
+  pValue?: number;
+  b?: number;
+  c?: number;
+}
+
+/**
+ * The values behind one metric, one per example in plan order, so that base and tuned pair by
+ * index: `binary` 0/1 outcomes (the metric is their mean), `mean` continuous scores (likewise), or
+ * `corpus` for a statistic of summed log-likelihoods (`rolling` names the ModelScores.rolling list).
+ */
+export type PerExample =
+  | { kind: 'binary' | 'mean'; values: number[] }
+  | { kind: 'corpus'; statistic: 'perplexity' | 'bits_per_byte'; rolling: string };
 
 export interface ModelRef {
   label: 'base' | 'tuned';
@@ -33,6 +64,10 @@ export interface ModelScores {
   timings: Record<string, number>;
   classification?: ClassificationReport;
   humaneval?: Record<string, number>;
+  /** Per metric name, the per-example values it summarises (absent in reports written before them). */
+  perExample?: Record<string, PerExample>;
+  /** Per-document log-likelihood sums (natural log), tokens and bytes, per task ('test'). */
+  rolling?: Record<string, RollingScore[]>;
 }
 
 export interface EvalReport {
@@ -64,7 +99,7 @@ export function gain(row: Pick<MetricRow, 'unit' | 'higherIsBetter' | 'base' | '
   return row.higherIsBetter ? d : -d;
 }
 
-export function buildRows(tuned: ModelScores, base: ModelScores | undefined): MetricRow[] {
+export function buildRows(tuned: ModelScores, base: ModelScores | undefined, opts: BootstrapOptions = {}): MetricRow[] {
   return Object.keys(tuned.metrics)
     .sort()
     .map((name) => {
@@ -72,8 +107,11 @@ export function buildRows(tuned: ModelScores, base: ModelScores | undefined): Me
       const row: MetricRow = { name, ...info, n: tuned.n[name] ?? 0, tuned: tuned.metrics[name]! };
       const b = base?.metrics[name];
       if (b !== undefined) {
+        const scale = info.unit === 'fraction' ? 100 : 1;
         row.base = b;
-        row.delta = (row.tuned - b) * (info.unit === 'fraction' ? 100 : 1);
+        row.delta = (row.tuned - b) * scale;
+        const paired = pairedStat(name, base!, tuned, scale, opts);
+        if (paired) row.paired = paired;
       }
       return row;
     });
