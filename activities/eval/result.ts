@@ -99,6 +99,13 @@ export function gain(row: Pick<MetricRow, 'unit' | 'higherIsBetter' | 'base' | '
   return row.higherIsBetter ? d : -d;
 }
 
+/** The paired difference as a gain with its interval, sign-corrected as `gain`: low > 0 means better beyond chance. */
+export function gainInterval(row: Pick<MetricRow, 'higherIsBetter' | 'paired'>): { gain: number; low: number; high: number } | undefined {
+  const p = row.paired;
+  if (!p) return undefined;
+  return row.higherIsBetter ? { gain: p.delta, low: p.low, high: p.high } : { gain: -p.delta, low: -p.high, high: -p.low };
+}
+
 export function buildRows(tuned: ModelScores, base: ModelScores | undefined, opts: BootstrapOptions = {}): MetricRow[] {
   return Object.keys(tuned.metrics)
     .sort()

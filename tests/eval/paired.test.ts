@@ -3,19 +3,13 @@ import { Rng } from '../../activities/generate/rng.js';
 import { corpusPerplexity, type RollingScore } from '../../activities/eval/metrics/perplexity.js';
 import { buildRows, type ModelScores } from '../../activities/eval/result.js';
 import { binary, meanOf } from '../../activities/eval/stats/compare.js';
+import { outcomes } from './examples.js';
 import { binomialTwoSidedHalf, bootstrapMeanDifference, mcnemar, pairedBootstrap, wilson } from '../../activities/eval/stats/paired.js';
-
-/** Paired outcomes with b discordant pairs for tuned, c for base, and `same` concordant ones of each kind. */
-function outcomes(b: number, c: number, bothRight: number, bothWrong: number): { base: number[]; tuned: number[] } {
-  const base = [...Array(b).fill(0), ...Array(c).fill(1), ...Array(bothRight).fill(1), ...Array(bothWrong).fill(0)];
-  const tuned = [...Array(b).fill(1), ...Array(c).fill(0), ...Array(bothRight).fill(1), ...Array(bothWrong).fill(0)];
-  return { base, tuned };
-}
 
 describe('McNemar exact test', () => {
   it('b=10, c=2: p = 2 * P(Bin(12, 1/2) <= 2) = 2 * (1 + 12 + 66) / 4096 = 0.03857421875', () => {
     // By hand, as statsmodels.stats.contingency_tables.mcnemar(exact=True) computes it: binom.cdf(2, 12, 0.5) * 2.
-    const { base, tuned } = outcomes(10, 2, 20, 8);
+    const { base, tuned } = outcomes(20, 10, 2, 8);
     const m = mcnemar(base, tuned);
     expect(m).toMatchObject({ n: 40, b: 10, c: 2 });
     expect(m.pValue).toBeCloseTo(158 / 4096, 14);
@@ -43,16 +37,18 @@ describe('McNemar exact test', () => {
   });
 
   it('the Newcombe interval brackets the difference; with no discordant pair it straddles 0 and p is 1', () => {
-    const clear = mcnemar(outcomes(10, 2, 20, 8).base, outcomes(10, 2, 20, 8).tuned);
+    const o = outcomes(20, 10, 2, 8);
+    const clear = mcnemar(o.base, o.tuned);
     expect(clear.low).toBeGreaterThan(0);
     expect(clear.low).toBeLessThan(clear.delta);
     expect(clear.high).toBeGreaterThan(clear.delta);
-    const equal = mcnemar(...(Object.values(outcomes(0, 0, 12, 8)) as [number[], number[]]));
+    const same = outcomes(12, 0, 0, 8);
+    const equal = mcnemar(same.base, same.tuned);
     expect(equal).toMatchObject({ b: 0, c: 0, delta: 0, pValue: 1 });
     expect(equal.low).toBeLessThan(0);
     expect(equal.high).toBeGreaterThan(0);
     // Swapping the models mirrors the interval.
-    const swapped = mcnemar(outcomes(10, 2, 20, 8).tuned, outcomes(10, 2, 20, 8).base);
+    const swapped = mcnemar(o.tuned, o.base);
     expect(swapped.low).toBeCloseTo(-clear.high, 12);
     expect(swapped.high).toBeCloseTo(-clear.low, 12);
   });
@@ -148,7 +144,7 @@ describe('paired rows of an eval report', () => {
   const docsBase = Array.from({ length: 40 }, () => ({ loglik: -(20 + rng.next() * 10), tokens: 10, bytes: 40 }));
   // The tuned model gains 3 nats on every document: lower perplexity, clearly.
   const docsTuned = docsBase.map((d) => ({ ...d, loglik: d.loglik + 3 }));
-  const em = outcomes(10, 2, 20, 8);
+  const em = outcomes(20, 10, 2, 8);
   const rouge = Array.from({ length: 40 }, () => rng.next());
   const rows = buildRows(scores('tuned', em.tuned, rouge.map((r) => r + 0.05), docsTuned), scores('base', em.base, rouge, docsBase));
   const row = (name: string) => rows.find((r) => r.name === name)!;

@@ -99,10 +99,10 @@ describe('evaluate, promote and report in a real run', () => {
   it('gates both ways, with reasons in the run result and on the CLI', () => {
     expect(step('gate-pass').metadata).toMatchObject({ decision: 'promoted', phase: 'final' });
     const fail = step('gate-fail').metadata as { decision: string; reasons: string[] };
-    expect(fail.decision).toBe('rejected');
+    expect(fail.decision).toBe('not promoted');
     expect(fail.reasons[0]).toMatch(/^test\.rouge_l: tuned .* needs >= \+101\.0\)$/);
     expect(stdout).toContain('gate-pass: promoted');
-    expect(stdout).toContain('gate-fail: rejected');
+    expect(stdout).toContain('gate-fail: not promoted');
   });
 
   it('writes one self-contained HTML report whose path the CLI prints', async () => {
