@@ -79,6 +79,36 @@ export interface EvalReport {
   models: { base?: ModelScores; tuned: ModelScores };
   /** Test-split records that could not be evaluated, per reason code. */
   skipped: Record<string, number>;
+  /** n-gram overlap of the test split with the training data (given a `train` input). */
+  contamination?: Contamination;
+  /** Test perplexity of the reference model and of each quantized file (given `quantized` inputs). */
+  parity?: ParityRow[];
+}
+
+/**
+ * Test examples sharing at least one `n`-gram (lowercased words, GPT-3 paper appendix C) with the
+ * training records: `contaminated` of `testExamples` (`share` = their fraction), `overlapping`
+ * distinct test n-grams found among the `trainNgrams` distinct training n-grams.
+ */
+export interface Contamination {
+  n: number;
+  testExamples: number;
+  contaminated: number;
+  share: number;
+  trainNgrams: number;
+  overlapping: number;
+}
+
+/** One model file scored on the same held-out text: the reference (unquantized) first. */
+export interface ParityRow {
+  model: string;
+  /** Quantization type (GGUF general.file_type, or the quantize step's stamp). */
+  type: string;
+  bytes: number;
+  sha256: string;
+  perplexity: number;
+  /** perplexity / the reference's perplexity (1 = no loss). */
+  ratioToReference: number;
 }
 
 export const METRIC_INFO: Record<string, { unit: 'fraction' | 'value'; higherIsBetter: boolean }> = {

@@ -1,4 +1,5 @@
 import type { EvalReport } from '../eval/result.js';
+import type { Verdict } from '../eval/verdict.js';
 
 /**
  * Everything the run report shows, gathered from the run's state (steps, timings, metadata) and
@@ -41,7 +42,7 @@ export interface ReportData {
   split?: { train: number; valid: number; test: number; crossSplit?: number; ratios?: number[] };
   curves: LossCurve[];
   evals: EvalReport[];
-  promotion?: { decision: string; phase?: string; reasons: string[] };
+  promotion?: { decision: string; phase?: string; reasons: string[]; verdict?: Verdict };
   models: ModelFile[];
 }
 
@@ -144,7 +145,9 @@ export function promotionOf(facts: Fact[]): ReportData['promotion'] {
     const decision = f.data.decision;
     if (typeof decision !== 'string') continue;
     const reasons = Array.isArray(f.data.reasons) ? f.data.reasons.map(String) : [];
-    return { decision, reasons, ...(typeof f.data.phase === 'string' ? { phase: f.data.phase } : {}) };
+    const v = f.data.verdict;
+    const verdict = isRecord(v) && typeof v.metric === 'string' ? (v as unknown as Verdict) : undefined;
+    return { decision, reasons, ...(typeof f.data.phase === 'string' ? { phase: f.data.phase } : {}), ...(verdict ? { verdict } : {}) };
   }
   return undefined;
 }
