@@ -11,7 +11,8 @@ import { readBenchmarkFile, type Located } from './benchmarks/read.js';
 import { LlamaEngine } from './llm/engine.js';
 import { CypherChecker } from './metrics/cypher.js';
 import { evaluateOptions, type EvaluateOptions } from './options.js';
-import { buildRows, type EvalReport, type ModelScores } from './result.js';
+import { NgramIndex } from './contamination.js';
+import { buildRows, type Contamination, type EvalReport, type ModelScores } from './result.js';
 import { delimiter, toExample, type Example } from './tasks/examples.js';
 import { CONFIDENCE } from './stats/paired.js';
 import { scoreModel, type EvalPlan } from './tasks/score-model.js';
@@ -31,6 +32,8 @@ export const evaluateStep = defineStep({
     base: { kind: 'model', optional: true },
     test: { kind: 'records', optional: true },
     fewshot: { kind: 'records', optional: true },
+    /** Training data (the train split or the mix output): checked for n-gram overlap with the test split. */
+    train: { kind: 'records', optional: true },
   },
   outputs: { report: 'report', predictions: 'records' },
   options: evaluateOptions,
@@ -56,7 +59,8 @@ export const evaluateStep = defineStep({
         { path: 'options.test.cypherSchema', message: 'NEO4J_URI is not set' },
       ]);
     }
-    const { plan, skipped } = await buildPlan(ctx, inputs, options);
+    const { plan, skipped, testRecords } = await buildPlan(ctx, inputs, options);
+    const contamination = inputs.train ? await contaminationOf(ctx, inputs.train, testRecords, options.contamination.n) : undefined;
     const predictions = await RecordsWriter.open(ctx.store);
     const cypher = new CypherChecker(ctx.config, options.test?.cypherSchema);
     const models: { label: 'base' | 'tuned'; ref: ArtifactRef }[] = [];
@@ -112,11 +116,15 @@ export const evaluateStep = defineStep({
       metrics: buildRows(tuned, scores.base, options.paired),
       models: { tuned, ...(scores.base ? { base: scores.base } : {}) },
       skipped,
+      ...(contamination ? { contamination } : {}),
     };
     const reportRef = await writeJsonArtifact(ctx.store, report, 'report', 'eval');
     const predictionsRef = await predictions.commit('eval-predictions');
     const summary = Object.fromEntries(report.metrics.map((m) => [m.name, { tuned: m.tuned, ...(m.base !== undefined ? { base: m.base, delta: m.delta } : {}) }]));
-    return { outputs: { report: reportRef, predictions: predictionsRef }, metadata: { phase: options.phase, metrics: summary, skipped } };
+    return {
+      outputs: { report: reportRef, predictions: predictionsRef },
+      metadata: { phase: options.phase, metrics: summary, skipped, ...(contamination ? { contamination: { n: contamination.n, share: contamination.share, contaminated: contamination.contaminated } } : {}) },
+    };
   },
 });
 
@@ -147,17 +155,21 @@ async function buildPlan(
   ctx: StepContext,
   inputs: { test?: ArtifactRef | undefined; fewshot?: ArtifactRef | undefined },
   o: EvaluateOptions,
-): Promise<{ plan: EvalPlan; skipped: Record<string, number> }> {
+): Promise<{ plan: EvalPlan; skipped: Record<string, number>; testRecords: unknown[] }> {
   const plan: EvalPlan = { mc: [] };
   const skipped: Record<string, number> = {};
+  // The records behind the evaluated examples, as stored: the contamination check reads their fields.
+  const testRecords: unknown[] = [];
   if (o.test && !inputs.test) throw new PipelineError('INVALID_STEP_OPTIONS', 'options.test is set but the step has no `test` input');
   if (inputs.test) {
     const t = o.test ?? evaluateOptions.shape.test.unwrap().parse({});
     const examples: Example[] = [];
     for await (const { value } of readRecords(ctx.store, inputs.test)) {
       const r = toExample(value, t.template);
-      if (r.ok) examples.push(r.example);
-      else skipped[r.reason] = (skipped[r.reason] ?? 0) + 1;
+      if (r.ok) {
+        examples.push(r.example);
+        testRecords.push(value);
+      } else skipped[r.reason] = (skipped[r.reason] ?? 0) + 1;
       if (t.limit !== undefined && examples.length >= t.limit) break;
     }
     let prefix = '';
@@ -215,5 +227,12 @@ async function buildPlan(
       workDir: ctx.workDir,
     };
   }
-  return { plan, skipped };
+  return { plan, skipped, testRecords };
+}
+
+async function contaminationOf(ctx: StepContext, train: ArtifactRef, testRecords: unknown[], n: number): Promise<Contamination> {
+  ctx.heartbeat({ done: 0, total: train.records ?? 0, unit: 'records', message: 'contamination: indexing train n-grams' });
+  const index = new NgramIndex(n);
+  for await (const { value } of readRecords(ctx.store, train)) index.add(value);
+  return index.check(testRecords);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cypherSchemaOption } from '../cypher/schema-option.js';
+import { DEFAULT_NGRAM } from './contamination.js';
 import { DEFAULT_RESAMPLES, DEFAULT_SEED } from './stats/paired.js';
 
 const path = z.string().min(1);
@@ -75,6 +76,11 @@ export const evaluateOptions = z
       })
       .strict()
       .default({ sequences: 8, contextSize: 2048, batchSize: 512, threads: 0, gpu: 'auto' }),
+    /** With a `train` input: the n of the n-gram overlap check (contamination.ts; 13 as GPT-3 and lm-eval). */
+    contamination: z
+      .object({ n: z.number().int().min(1).max(50).default(DEFAULT_NGRAM) })
+      .strict()
+      .default({ n: DEFAULT_NGRAM }),
     /** The paired bootstrap behind non-0/1 metrics' intervals (stats/paired.ts). */
     paired: z
       .object({

@@ -97,6 +97,8 @@ export interface Contamination {
   share: number;
   trainNgrams: number;
   overlapping: number;
+  /** Test examples with no field of n words or more: no n-gram, so never counted as contaminated. */
+  tooShort: number;
 }
 
 /** One model file scored on the same held-out text: the reference (unquantized) first. */

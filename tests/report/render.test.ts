@@ -73,7 +73,7 @@ describe('run report HTML', () => {
         { model: 'reference', type: 'F32', bytes: 6_000_000, sha256: 'c'.repeat(64), perplexity: 300, ratioToReference: 1 },
         { model: 'Q4_K_M', type: 'Q4_K_M', bytes: 1_000_000, sha256: 'e'.repeat(64), perplexity: 312, ratioToReference: 1.04 },
       ],
-      contamination: { n: 13, testExamples: 60, contaminated: 3, share: 0.05, trainNgrams: 4100, overlapping: 7 },
+      contamination: { n: 13, testExamples: 60, contaminated: 3, share: 0.05, trainNgrams: 4100, overlapping: 7, tooShort: 0 },
     };
     const decision = applyGate(report, [gateRule.parse({ rule: 'better', metric: 'test.exact_match' })]);
     // As the report step reads it: the promote step's decision report.
