@@ -81,8 +81,6 @@ export interface EvalReport {
   skipped: Record<string, number>;
   /** n-gram overlap of the test split with the training data (given a `train` input). */
   contamination?: Contamination;
-  /** Test perplexity of the reference model and of each quantized file (given `quantized` inputs). */
-  parity?: ParityRow[];
 }
 
 /**
@@ -99,6 +97,16 @@ export interface Contamination {
   overlapping: number;
   /** Test examples with no field of n words or more: no n-gram, so never counted as contaminated. */
   tooShort: number;
+}
+
+/** The `parity` step's report: one reference model and its quantized files, scored on the same text. */
+export interface ParityReport {
+  schema: 'parity';
+  version: 1;
+  /** Test examples scored, and the tokens the reference model saw in them. */
+  examples: number;
+  tokens: number;
+  rows: ParityRow[];
 }
 
 /** One model file scored on the same held-out text: the reference (unquantized) first. */

@@ -11,6 +11,7 @@ import { empty, fmtBytes, section, table } from './table.js';
  */
 export function evaluation(d: ReportData): string {
   let html = `<h2>Evaluation: base vs tuned</h2>` + section('verdict', verdict(d));
+  html += section('parity', `<h3>Quantization parity</h3>` + (d.parity?.length ? parityTable(d.parity) : empty('parity check')));
   if (d.evals.length === 0) return html + empty('evaluation');
   for (const e of d.evals) {
     let part = `<h3>Phase ${esc(e.phase)}</h3>` + comparisonTable(e);
@@ -20,7 +21,6 @@ export function evaluation(d: ReportData): string {
     const skipped = Object.entries(e.skipped);
     if (skipped.length) part += `<p class="muted">test records not evaluated: ${skipped.map(([k, v]) => `${esc(k)} ${v}`).join(', ')}</p>`;
     html += section('comparison', part);
-    html += section('parity', `<h3>Quantization parity (phase ${esc(e.phase)})</h3>` + (e.parity?.length ? parityTable(e.parity) : empty('parity check')));
     html += section('contamination', `<h3>Contamination (phase ${esc(e.phase)})</h3>` + (e.contamination ? contamination(e.contamination) : empty('contamination check')));
   }
   return html;

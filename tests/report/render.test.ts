@@ -7,7 +7,7 @@ import { applyGate, gateRule } from '../../activities/eval/gate.js';
 import type { EvalReport } from '../../activities/eval/result.js';
 import { Rng } from '../../activities/generate/rng.js';
 import { renderReport } from '../../activities/report/html.js';
-import { promotionOf } from '../../activities/report/model.js';
+import { parityOf, promotionOf } from '../../activities/report/model.js';
 import { evalReport, outcomes } from '../eval/examples.js';
 import { screenshot } from './chromium.js';
 import { countColour, decodePng } from './png.js';
@@ -69,16 +69,26 @@ describe('run report HTML', () => {
     const docs = Array.from({ length: 60 }, () => ({ loglik: -(30 + rng.next() * 20), tokens: 12, bytes: 50 }));
     const report: EvalReport = {
       ...evalReport({ exact_match: o.tuned, docs: docs.map((d) => ({ ...d, loglik: d.loglik + 2 })) }, { exact_match: o.base, docs }),
-      parity: [
-        { model: 'reference', type: 'F32', bytes: 6_000_000, sha256: 'c'.repeat(64), perplexity: 300, ratioToReference: 1 },
-        { model: 'Q4_K_M', type: 'Q4_K_M', bytes: 1_000_000, sha256: 'e'.repeat(64), perplexity: 312, ratioToReference: 1.04 },
-      ],
       contamination: { n: 13, testExamples: 60, contaminated: 3, share: 0.05, trainNgrams: 4100, overlapping: 7, tooShort: 0 },
     };
     const decision = applyGate(report, [gateRule.parse({ rule: 'better', metric: 'test.exact_match' })]);
     // As the report step reads it: the promote step's decision report.
     const promotion = promotionOf([{ source: 'artifact', kind: 'promotion', data: { schema: 'promotion', ...decision } }]);
-    const html = renderReport({ ...emptyReport(), evals: [report], ...(promotion ? { promotion } : {}) });
+    // As the report step reads the parity step's report.
+    const parity = parityOf([
+      {
+        source: 'artifact',
+        kind: 'parity',
+        data: {
+          schema: 'parity',
+          rows: [
+            { model: 'reference', type: 'F32', bytes: 6_000_000, sha256: 'c'.repeat(64), perplexity: 300, ratioToReference: 1 },
+            { model: 'Q4_K_M', type: 'Q4_K_M', bytes: 1_000_000, sha256: 'e'.repeat(64), perplexity: 312, ratioToReference: 1.04 },
+          ],
+        },
+      },
+    ]);
+    const html = renderReport({ ...emptyReport(), evals: [report], ...(promotion ? { promotion } : {}), ...(parity ? { parity } : {}) });
     const sectionOf = (name: string): string => {
       const m = new RegExp(`<section data-section="${name}">(.*?)</section>`).exec(html);
       expect({ name, found: !!m }).toEqual({ name, found: true });

@@ -11,7 +11,8 @@ import { corpusPerplexity } from '../metrics/perplexity.js';
 import { exactMatch, rougeL, type Normalisation } from '../metrics/text.js';
 import type { ModelScores, PerExample } from '../result.js';
 import { binary, meanOf } from '../stats/compare.js';
-import { delimiter, type Example } from './examples.js';
+import type { Example } from './examples.js';
+import { perplexityDocs } from './perplexity.js';
 
 export type TestMetric = 'exact_match' | 'json_valid' | 'schema_valid' | 'cypher_valid' | 'classification' | 'rouge_l' | 'perplexity';
 
@@ -126,18 +127,9 @@ export async function scoreModel(engine: LlamaEngine, label: 'base' | 'tuned', p
       }
     }
     if (t.metrics.includes('perplexity')) {
-      const cond = t.examples.filter((e) => e.text === undefined);
-      const plain = t.examples.filter((e) => e.text !== undefined);
-      const docs = await timed('test.perplexity', cond.length + plain.length, async () => {
-        const lls = cond.length ? await engine.loglik(cond.map((e) => ({ context: t.prefix + e.prompt, continuation: delimiter(e.prompt) + e.reference }))) : [];
-        const rolled = plain.length ? await engine.rolling(plain.map((e) => ({ text: e.text! }))) : [];
-        return [
-          ...lls.map((r, i) => ({ loglik: r.loglik, tokens: r.tokens, bytes: Buffer.byteLength(delimiter(cond[i]!.prompt) + cond[i]!.reference) })),
-          ...rolled,
-        ];
-      });
+      const docs = await timed('test.perplexity', t.examples.length, () => perplexityDocs(engine, t.examples, t.prefix));
       const ppl = corpusPerplexity(docs);
-      (out.rolling ??= {}).test = docs.map((d) => ({ loglik: d.loglik, tokens: d.tokens, bytes: d.bytes }));
+      (out.rolling ??= {}).test = docs;
       set('test.perplexity', ppl.perplexity, docs.length, { kind: 'corpus', statistic: 'perplexity', rolling: 'test' });
       set('test.bits_per_byte', ppl.bitsPerByte, docs.length, { kind: 'corpus', statistic: 'bits_per_byte', rolling: 'test' });
     }
