@@ -27,7 +27,7 @@ export default definePipeline({
     const unique = p.step('dedup', 'dedup', { fields: ['task', 'input', 'output'] }, { records: scored.out('records') });
     const split = p.step('split', 'split', { ratios: [0.9, 0.05, 0.05], fields: ['task', 'input'], stratifyBy: 'task', seed: params.seed }, { records: unique.out('records') });
     const base = baseModel(p, params.baseModel, params.seed);
-    const { trained, quantized, evaluation, promotion } = trainEvaluatePromote(p, params, {
+    const { trained, quantized, evaluation, parity, promotion } = trainEvaluatePromote(p, params, {
       phase: 'json',
       name: 'json-expert',
       base,
@@ -42,7 +42,7 @@ export default definePipeline({
       'report',
       'report',
       { title: 'json-expert' },
-      { evals: [evaluation.out('report')], curves: [trained.out('progress')], reports: [scored.out('report'), split.out('report'), quantized[0]!.out('report'), promotion.out('decision')] },
+      { evals: [evaluation.out('report')], curves: [trained.out('progress')], reports: [scored.out('report'), split.out('report'), quantized[0]!.out('report'), parity.out('report'), promotion.out('decision')] },
     );
   },
 });

@@ -30,7 +30,7 @@ export default definePipeline({
     const manifest = p.step('analyze', 'analyze', { field: 'task' }, { records: split.out('train') });
     const mix = p.step('mix', 'mix', { total: params.mixTotal, seed: params.seed }, { manifest: manifest.out('manifest') });
     const base = baseModel(p, params.baseModel, params.seed);
-    const { trained, quantized, evaluation, promotion } = trainEvaluatePromote(p, params, {
+    const { trained, quantized, evaluation, parity, promotion } = trainEvaluatePromote(p, params, {
       phase: 'quickstart',
       name: 'forgeline-quickstart',
       base,
@@ -50,7 +50,7 @@ export default definePipeline({
       {
         evals: [evaluation.out('report')],
         curves: [trained.out('progress')],
-        reports: [scrubbed.out('report'), scored.out('report'), split.out('report'), mix.out('report'), quantized[0]!.out('report'), trained.out('report'), promotion.out('decision')],
+        reports: [scrubbed.out('report'), scored.out('report'), split.out('report'), mix.out('report'), quantized[0]!.out('report'), trained.out('report'), parity.out('report'), promotion.out('decision')],
         models: [trained.out('model'), quantized[0]!.out('model')],
       },
     );

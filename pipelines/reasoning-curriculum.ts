@@ -69,7 +69,7 @@ export default definePipeline({
     }
     const final = p.step('quantize', 'quantize', { type: params.quantize[0], name: 'reasoning-curriculum', threads: params.threads }, { model: model.out('model') });
     // The last phase's model is the one shipped: it is promoted only if better than the base.
-    const promotion = p.step('promote', 'promote', { phase: PHASES[PHASES.length - 1].name, rules: [{ rule: 'improves', metric: 'test.rouge_l', points: 0 }] }, { evals });
+    const promotion = p.step('promote', 'promote', { phase: PHASES[PHASES.length - 1].name, rules: [{ rule: 'better', metric: 'test.rouge_l' }] }, { evals });
     p.step('report', 'report', { title: 'reasoning-curriculum' }, { evals, curves, reports: [final.out('report'), promotion.out('decision')] });
   },
 });

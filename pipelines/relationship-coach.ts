@@ -32,7 +32,7 @@ export default definePipeline({
     const gate = p.step('new-data-gate', 'new-data-gate', { threshold: params.minNewExamples }, { records: unique.out('records') });
     const split = p.step('split', 'split', { ratios: [0.9, 0.05, 0.05], fields: ['instruction', 'output'], stratifyBy: 'metadata.category', seed: params.seed }, { records: gate.out('records') });
     const base = baseModel(p, params.baseModel, params.seed);
-    const { trained, quantized, evaluation, promotion } = trainEvaluatePromote(p, params, {
+    const { trained, quantized, evaluation, parity, promotion } = trainEvaluatePromote(p, params, {
       phase: 'weekly',
       name: 'relationship-coach',
       base,
@@ -43,7 +43,7 @@ export default definePipeline({
       primary: 'test.perplexity',
       maxTokens: 64,
       rules: [
-        { rule: 'improves', metric: 'test.perplexity', points: params.minPerplexityGain },
+        { rule: 'better', metric: 'test.perplexity', points: params.minPerplexityGain },
         { rule: 'no_regression', metrics: ['test.rouge_l'], points: params.maxRougeDrop },
       ],
     });
@@ -54,7 +54,7 @@ export default definePipeline({
       {
         evals: [evaluation.out('report')],
         curves: [trained.out('progress')],
-        reports: [scrubbed.out('report'), scored.out('report'), split.out('report'), quantized[0]!.out('report'), promotion.out('decision')],
+        reports: [scrubbed.out('report'), scored.out('report'), split.out('report'), quantized[0]!.out('report'), parity.out('report'), promotion.out('decision')],
       },
     );
   },

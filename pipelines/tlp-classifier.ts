@@ -28,7 +28,7 @@ export default definePipeline({
     const unique = p.step('dedup', 'dedup', { fields: ['instruction', 'input'] }, { records: scored.out('records') });
     const split = p.step('split', 'split', { fields: ['input'], stratifyBy: 'output', seed: params.seed }, { records: unique.out('records') });
     const base = baseModel(p, params.baseModel, params.seed);
-    const { trained, quantized, evaluation, promotion } = trainEvaluatePromote(p, params, {
+    const { trained, quantized, evaluation, parity, promotion } = trainEvaluatePromote(p, params, {
       phase: 'tlp',
       name: 'tlp-classifier',
       base,
@@ -45,7 +45,7 @@ export default definePipeline({
       'report',
       'report',
       { title: 'tlp-classifier' },
-      { evals: [evaluation.out('report')], curves: [trained.out('progress')], reports: [scored.out('report'), split.out('report'), quantized[0]!.out('report'), promotion.out('decision')] },
+      { evals: [evaluation.out('report')], curves: [trained.out('progress')], reports: [scored.out('report'), split.out('report'), quantized[0]!.out('report'), parity.out('report'), promotion.out('decision')] },
     );
   },
 });

@@ -11,9 +11,11 @@ import { readBenchmarkFile, type Located } from './benchmarks/read.js';
 import { LlamaEngine } from './llm/engine.js';
 import { CypherChecker } from './metrics/cypher.js';
 import { evaluateOptions, type EvaluateOptions } from './options.js';
-import { chatTemplateOf } from '../prompts/chat-template.js';
-import { buildRows, type EvalReport, type ModelScores } from './result.js';
+import { requireChatTemplate } from '../prompts/chat-template.js';
+import { NgramIndex } from './contamination.js';
+import { buildRows, type Contamination, type EvalReport, type ModelScores } from './result.js';
 import { delimiter, toExample, type Example } from './tasks/examples.js';
+import { CONFIDENCE } from './stats/paired.js';
 import { scoreModel, type EvalPlan } from './tasks/score-model.js';
 
 /**
@@ -31,6 +33,8 @@ export const evaluateStep = defineStep({
     base: { kind: 'model', optional: true },
     test: { kind: 'records', optional: true },
     fewshot: { kind: 'records', optional: true },
+    /** Training data (the train split or the mix output): checked for n-gram overlap with the test split. */
+    train: { kind: 'records', optional: true },
   },
   outputs: { report: 'report', predictions: 'records' },
   options: evaluateOptions,
@@ -56,7 +60,8 @@ export const evaluateStep = defineStep({
         { path: 'options.test.cypherSchema', message: 'NEO4J_URI is not set' },
       ]);
     }
-    const { plan, skipped } = await buildPlan(ctx, inputs, options);
+    const { plan, skipped, testRecords } = await buildPlan(ctx, inputs, options);
+    const contamination = inputs.train ? await contaminationOf(ctx, inputs.train, testRecords, options.contamination.n) : undefined;
     const predictions = await RecordsWriter.open(ctx.store);
     const cypher = new CypherChecker(ctx.config, options.test?.cypherSchema);
     const models: { label: 'base' | 'tuned'; ref: ArtifactRef }[] = [];
@@ -109,14 +114,18 @@ export const evaluateStep = defineStep({
       version: 1,
       phase: options.phase,
       settings: settingsOf(options, plan),
-      metrics: buildRows(tuned, scores.base),
+      metrics: buildRows(tuned, scores.base, options.paired),
       models: { tuned, ...(scores.base ? { base: scores.base } : {}) },
       skipped,
+      ...(contamination ? { contamination } : {}),
     };
     const reportRef = await writeJsonArtifact(ctx.store, report, 'report', 'eval');
     const predictionsRef = await predictions.commit('eval-predictions');
     const summary = Object.fromEntries(report.metrics.map((m) => [m.name, { tuned: m.tuned, ...(m.base !== undefined ? { base: m.base, delta: m.delta } : {}) }]));
-    return { outputs: { report: reportRef, predictions: predictionsRef }, metadata: { phase: options.phase, metrics: summary, skipped } };
+    return {
+      outputs: { report: reportRef, predictions: predictionsRef },
+      metadata: { phase: options.phase, metrics: summary, skipped, ...(contamination ? { contamination: { n: contamination.n, share: contamination.share, contaminated: contamination.contaminated } } : {}) },
+    };
   },
 });
 
@@ -130,6 +139,7 @@ function settingsOf(o: EvaluateOptions, plan: EvalPlan): Record<string, unknown>
     test: o.test ? { ...o.test, schema: o.test.schema === undefined ? undefined : '(given)', examples: plan.test?.examples.length ?? 0 } : undefined,
     benchmarks: o.benchmarks,
     engine: o.engine,
+    paired: { ...o.paired, confidence: CONFIDENCE, binary: 'McNemar exact p, Newcombe (1998) method 10 interval', other: 'paired percentile bootstrap' },
     decoding: 'greedy (temperature 0)',
   };
 }
@@ -146,18 +156,22 @@ async function buildPlan(
   ctx: StepContext,
   inputs: { tuned: ArtifactRef; test?: ArtifactRef | undefined; fewshot?: ArtifactRef | undefined },
   o: EvaluateOptions,
-): Promise<{ plan: EvalPlan; skipped: Record<string, number> }> {
+): Promise<{ plan: EvalPlan; skipped: Record<string, number>; testRecords: unknown[] }> {
   const plan: EvalPlan = { mc: [] };
   const skipped: Record<string, number> = {};
+  // The records behind the evaluated examples, as stored: the contamination check reads their fields.
+  const testRecords: unknown[] = [];
   if (o.test && !inputs.test) throw new PipelineError('INVALID_STEP_OPTIONS', 'options.test is set but the step has no `test` input');
   if (inputs.test) {
     const t = o.test ?? evaluateOptions.shape.test.unwrap().parse({});
     const examples: Example[] = [];
-    const chat = t.prompt === 'chat-template' ? await requireChatTemplate(await ctx.store.localPath(inputs.tuned)) : undefined;
+    const chat = t.prompt === 'chat-template' ? await requireChatTemplate(await ctx.store.localPath(inputs.tuned), 'evaluate', 'options.test.prompt') : undefined;
     for await (const { value } of readRecords(ctx.store, inputs.test)) {
       const r = toExample(value, t.template, chat);
-      if (r.ok) examples.push(r.example);
-      else skipped[r.reason] = (skipped[r.reason] ?? 0) + 1;
+      if (r.ok) {
+        examples.push(r.example);
+        testRecords.push(value);
+      } else skipped[r.reason] = (skipped[r.reason] ?? 0) + 1;
       if (t.limit !== undefined && examples.length >= t.limit) break;
     }
     let prefix = '';
@@ -215,15 +229,13 @@ async function buildPlan(
       workDir: ctx.workDir,
     };
   }
-  return { plan, skipped };
+  return { plan, skipped, testRecords };
 }
 
-async function requireChatTemplate(modelFile: string) {
-  const chat = await chatTemplateOf(modelFile);
-  if (!chat) {
-    throw new PipelineError('INVALID_STEP_OPTIONS', `evaluate: test.prompt is chat-template but the tuned model ${modelFile} has no tokenizer.chat_template`, [
-      { path: 'options.test.prompt', message: 'the model has no chat template' },
-    ]);
-  }
-  return chat;
+async function contaminationOf(ctx: StepContext, train: ArtifactRef, testRecords: unknown[], n: number): Promise<Contamination> {
+  ctx.heartbeat({ done: 0, total: train.records ?? 0, unit: 'records', message: 'contamination: indexing train n-grams' });
+  const index = new NgramIndex(n);
+  for await (const { value } of readRecords(ctx.store, train)) index.add(value);
+  return index.check(testRecords);
 }
+

@@ -1,17 +1,25 @@
 import { z } from 'zod';
-import { gain, type EvalReport, type MetricRow } from './result.js';
+import { gain, gainInterval, type EvalReport, type MetricRow } from './result.js';
+import { primaryMetric, verdictOf, type Decision, type Verdict } from './verdict.js';
 
 /**
  * Promotion rules, checked against an `eval` report. Gains are in the metric's comparison unit:
  * points (x100) for fractions such as accuracy, raw units for values such as perplexity, and
  * always sign-corrected so that a positive gain is an improvement (perplexity going down gains).
  *
- * - `improves`: tuned >= base + `points` on `metric` (e.g. +5 points of exact match);
+ * - `better`: the tuned model is better on `metric` beyond chance: the lower limit of the paired 95%
+ *   interval of the gain (stats/paired.ts: McNemar/Newcombe for 0/1 metrics, bootstrap otherwise)
+ *   is above 0, and the gain itself reaches `points` (default 0);
+ * - `improves`: tuned >= base + `points` on `metric` (e.g. +5 points of exact match), point estimates only;
  * - `no_regression`: no metric in `metrics` (`others` = every metric not named by an `improves`
  *   rule, `all` = every metric) is worse than base by more than `points`;
  * - `threshold`: the tuned value is at least `min` and/or at most `max` (raw metric value).
+ *
+ * Whatever the rules, a model is `not promoted` when there is no base model to compare with, or
+ * when it scores exactly as the base on every metric: neither shows that training made it better.
  */
 export const gateRule = z.discriminatedUnion('rule', [
+  z.object({ rule: z.literal('better'), metric: z.string().min(1), points: z.number().nonnegative().default(0) }).strict(),
   z.object({ rule: z.literal('improves'), metric: z.string().min(1), points: z.number() }).strict(),
   z
     .object({
@@ -25,7 +33,8 @@ export const gateRule = z.discriminatedUnion('rule', [
 export type GateRule = z.output<typeof gateRule>;
 
 export interface GateCheck {
-  rule: GateRule['rule'];
+  /** A rule's name, or `base` / `changed` for the checks every gate makes. */
+  rule: GateRule['rule'] | 'base' | 'changed';
   metric: string;
   passed: boolean;
   /** A sentence a person can read in the run result, with the numbers. */
@@ -33,25 +42,54 @@ export interface GateCheck {
 }
 
 export interface GateDecision {
-  decision: 'promoted' | 'rejected';
+  decision: Decision;
   phase: string;
   checks: GateCheck[];
   /** The failed checks' reasons (all checks' when promoted, so the result says why either way). */
   reasons: string[];
+  /** The primary metric's figures; absent when the rules name no metric. */
+  verdict?: Verdict;
 }
 
 const fmt = (x: number): string => (Math.abs(x) >= 100 ? x.toFixed(1) : x.toFixed(2));
+const signed = (x: number): string => `${x >= 0 ? '+' : ''}${fmt(x)}`;
 const shown = (row: MetricRow, v: number): string => (row.unit === 'fraction' ? `${fmt(v * 100)}%` : fmt(v));
 
 export function applyGate(report: EvalReport, rules: readonly GateRule[]): GateDecision {
   const rows = new Map(report.metrics.map((m) => [m.name, m]));
   const checks: GateCheck[] = [];
-  const missing = (rule: GateRule['rule'], metric: string, why: string): void => {
+  const missing = (rule: GateCheck['rule'], metric: string, why: string): void => {
     checks.push({ rule, metric, passed: false, reason: `${metric}: ${why}` });
   };
-  const improved = new Set(rules.flatMap((r) => (r.rule === 'improves' ? [r.metric] : [])));
+  const primary = primaryMetric(rules);
+  if (!report.models.base) missing('base', primary ?? 'model', 'no base model to compare with: an improvement cannot be shown');
+  else if (report.metrics.length > 0 && report.metrics.every((m) => m.delta === 0)) {
+    missing('changed', primary ?? 'model', `tuned scores exactly as the base on all ${report.metrics.length} metrics`);
+  }
+  const improved = new Set(rules.flatMap((r) => (r.rule === 'improves' || r.rule === 'better' ? [r.metric] : [])));
   for (const r of rules) {
-    if (r.rule === 'improves') {
+    if (r.rule === 'better') {
+      const row = rows.get(r.metric);
+      if (!row) {
+        missing(r.rule, r.metric, `not measured (have: ${[...rows.keys()].join(', ') || 'none'})`);
+        continue;
+      }
+      const g = gainInterval(row);
+      if (!g) {
+        missing(r.rule, r.metric, row.base === undefined ? 'no base model score to compare with' : 'no paired interval (the evaluation kept no per-example values for it)');
+        continue;
+      }
+      const unit = row.unit === 'fraction' ? ' points' : '';
+      const p = row.paired!.pValue !== undefined ? `, McNemar p=${row.paired!.pValue.toPrecision(2)}` : '';
+      const passed = g.low > 0 && g.gain >= r.points - 1e-9;
+      const needs = r.points > 0 ? `needs the interval above 0 and a gain >= +${fmt(r.points)}` : 'needs the interval above 0';
+      checks.push({
+        rule: r.rule,
+        metric: r.metric,
+        passed,
+        reason: `${r.metric}: tuned ${shown(row, row.tuned)} vs base ${shown(row, row.base!)} (gain ${signed(g.gain)}${unit}, 95% CI ${signed(g.low)} to ${signed(g.high)}, n=${row.paired!.n}${p}; ${needs})`,
+      });
+    } else if (r.rule === 'improves') {
       const row = rows.get(r.metric);
       if (!row) {
         missing(r.rule, r.metric, `not measured (have: ${[...rows.keys()].join(', ') || 'none'})`);
@@ -102,10 +140,13 @@ export function applyGate(report: EvalReport, rules: readonly GateRule[]): GateD
     }
   }
   const failed = checks.filter((c) => !c.passed);
+  const decision: Decision = failed.length === 0 ? 'promoted' : 'not promoted';
+  const row = primary ? rows.get(primary) : undefined;
   return {
-    decision: failed.length === 0 ? 'promoted' : 'rejected',
+    decision,
     phase: report.phase,
     checks,
     reasons: (failed.length > 0 ? failed : checks).map((c) => c.reason),
+    ...(primary ? { verdict: verdictOf(decision, primary, row) } : {}),
   };
 }

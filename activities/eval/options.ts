@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { cypherSchemaOption } from '../cypher/schema-option.js';
+import { DEFAULT_NGRAM } from './contamination.js';
+import { DEFAULT_RESAMPLES, DEFAULT_SEED } from './stats/paired.js';
 
 const path = z.string().min(1);
 const limit = z.number().int().positive().optional();
@@ -80,6 +82,19 @@ export const evaluateOptions = z
       })
       .strict()
       .default({ sequences: 8, contextSize: 2048, batchSize: 512, threads: 0, gpu: 'auto' }),
+    /** With a `train` input: the n of the n-gram overlap check (contamination.ts; 13 as GPT-3 and lm-eval). */
+    contamination: z
+      .object({ n: z.number().int().min(1).max(50).default(DEFAULT_NGRAM) })
+      .strict()
+      .default({ n: DEFAULT_NGRAM }),
+    /** The paired bootstrap behind non-0/1 metrics' intervals (stats/paired.ts). */
+    paired: z
+      .object({
+        resamples: z.number().int().min(100).max(1_000_000).default(DEFAULT_RESAMPLES),
+        seed: z.number().int().nonnegative().default(DEFAULT_SEED),
+      })
+      .strict()
+      .default({ resamples: DEFAULT_RESAMPLES, seed: DEFAULT_SEED }),
   })
   .strict();
 

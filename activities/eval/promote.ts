@@ -7,13 +7,14 @@ import type { EvalReport } from './result.js';
 
 /**
  * The promotion gate: applies the pipeline's rules to an evaluation and says `promoted` or
- * `rejected`, with the reasons, in its metadata (and so in the run's result) and in a `promotion`
- * report. A rejection is an outcome, not a failure: the run still succeeds (and still reports),
- * unless `haltOnReject` ends it there so that no later step (a registry push) runs.
+ * `not promoted`, with the reasons and the primary metric's `verdict` (scores, delta and its
+ * paired interval), in its metadata (and so in the run's result and the CLI's last lines) and in a
+ * `promotion` report. Not promoting is an outcome, not a failure: the run still ends (and still
+ * reports), unless `haltIfNotPromoted` ends it there so that no later step (a registry push) runs.
  */
 export const promoteStep = defineStep({
   kind: 'promote',
-  description: 'Promotion gate: promote or reject the tuned model by rules over its evaluation against the base model',
+  description: 'Promotion gate: promote the tuned model, or not, by rules over its evaluation against the base model',
   module: import.meta.url,
   inputs: { evals: { kind: 'report', many: true } },
   outputs: { decision: 'report' },
@@ -22,7 +23,7 @@ export const promoteStep = defineStep({
       rules: z.array(gateRule).min(1),
       /** Which evaluation to judge when several are given (one per phase); default the last one. */
       phase: z.string().optional(),
-      haltOnReject: z.boolean().default(false),
+      haltIfNotPromoted: z.boolean().default(false),
     })
     .strict(),
   async run(ctx, inputs, options) {
@@ -43,8 +44,14 @@ export const promoteStep = defineStep({
     ctx.log.info({ decision: decision.decision, phase: decision.phase }, 'promotion gate');
     return {
       outputs: { decision: ref },
-      metadata: { decision: decision.decision, phase: decision.phase, reasons: decision.reasons, model: report.models.tuned.model.sha256 },
-      ...(decision.decision === 'rejected' && options.haltOnReject ? { halt: { reason: `model rejected: ${decision.reasons.join('; ')}` } } : {}),
+      metadata: {
+        decision: decision.decision,
+        phase: decision.phase,
+        reasons: decision.reasons,
+        ...(decision.verdict ? { verdict: decision.verdict } : {}),
+        model: report.models.tuned.model.sha256,
+      },
+      ...(decision.decision === 'not promoted' && options.haltIfNotPromoted ? { halt: { reason: `model not promoted: ${decision.reasons.join('; ')}` } } : {}),
     };
   },
 });

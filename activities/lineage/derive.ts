@@ -177,11 +177,15 @@ function quantizationOf(output: string, ref: ArtifactRef, meta: Record<string, u
   return undefined;
 }
 
-/** Promotion decisions in step metadata: `decision: 'promoted' | 'rejected'` or `promoted: boolean`. */
-function decisionOf(meta: Record<string, unknown>): 'promoted' | 'rejected' | undefined {
+/**
+ * Promotion decisions in step metadata: `decision: 'promoted' | 'not promoted'` or `promoted: boolean`;
+ * `rejected` is the gate's word for `not promoted` in runs recorded before the rename.
+ */
+function decisionOf(meta: Record<string, unknown>): 'promoted' | 'not promoted' | undefined {
   const d = meta.decision;
-  if (d === 'promoted' || d === 'rejected') return d;
-  if (typeof meta.promoted === 'boolean') return meta.promoted ? 'promoted' : 'rejected';
+  if (d === 'promoted' || d === 'not promoted') return d;
+  if (d === 'rejected') return 'not promoted';
+  if (typeof meta.promoted === 'boolean') return meta.promoted ? 'promoted' : 'not promoted';
   return undefined;
 }
 

@@ -106,7 +106,7 @@ export interface RegistryEntry {
   bases: string[];
   files: Array<{ digest: string; quantization?: string; format?: string; bytes?: number }>;
   evals: Array<{ digest: string; metrics: Record<string, number>; decision?: string }>;
-  promotion?: 'promoted' | 'rejected';
+  promotion?: 'promoted' | 'not promoted';
 }
 
 export async function registry(store: LineageStore): Promise<RegistryEntry[]> {
@@ -132,7 +132,7 @@ export function buildRegistry(raw: RawModel[]): RegistryEntry[] {
     // Decisions were applied to the candidate models when recorded; an eval's own decision also
     // concerns the base it compared against, so it is not read here.
     const decisions = [p.promotion, ...r.files.map((f) => f.props.promotion)];
-    const promotion: RegistryEntry['promotion'] = decisions.includes('promoted') ? 'promoted' : decisions.includes('rejected') ? 'rejected' : undefined;
+    const promotion: RegistryEntry['promotion'] = decisions.includes('promoted') ? 'promoted' : decisions.some((d) => d === 'not promoted' || d === 'rejected') ? 'not promoted' : undefined;
     return {
       name: str(p.name) ?? r.model.digest.slice(0, 12),
       version: 0,

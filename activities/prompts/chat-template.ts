@@ -1,4 +1,5 @@
 import { Template } from '@huggingface/jinja';
+import { PipelineError } from '../../core/errors.js';
 import { plainValue, readGguf } from '../models/gguf-writer.js';
 
 export interface ChatTurn {
@@ -40,4 +41,15 @@ export async function chatTemplateOf(ggufFile: string): Promise<ChatTemplate | u
     return typeof id === 'number' || typeof id === 'bigint' ? (tokens?.[Number(id)] ?? '') : '';
   };
   return compileChatTemplate(source, token('tokenizer.ggml.bos_token_id'), token('tokenizer.ggml.eos_token_id'));
+}
+
+/** The GGUF's chat template for a step option that asks for it; a model without one is an error naming the option. */
+export async function requireChatTemplate(ggufFile: string, step: string, optionPath: string): Promise<ChatTemplate> {
+  const chat = await chatTemplateOf(ggufFile);
+  if (!chat) {
+    throw new PipelineError('INVALID_STEP_OPTIONS', `${step}: ${optionPath} is chat-template but the model ${ggufFile} has no tokenizer.chat_template`, [
+      { path: optionPath, message: 'the model has no chat template' },
+    ]);
+  }
+  return chat;
 }

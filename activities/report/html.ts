@@ -1,6 +1,7 @@
-import type { EvalReport, MetricRow } from '../eval/result.js';
-import { esc, fmtNumber, histogramChart, hBarChart, lineChart, pairedBarChart, PALETTE, type Series } from './charts.js';
+import { esc, fmtNumber, histogramChart, hBarChart, lineChart, PALETTE, type Series } from './charts.js';
+import { evaluation } from './evaluation-html.js';
 import type { ReportData } from './model.js';
+import { empty, fmtBytes, section, table } from './table.js';
 
 /**
  * The run report: one self-contained HTML file (inline CSS and SVG, no script, nothing fetched), so
@@ -13,19 +14,11 @@ h3{font-size:14px;margin:16px 0 6px}.muted{color:#777}.grid{display:flex;flex-wr
 table{border-collapse:collapse;font-size:13px;margin:6px 0}td,th{border:1px solid #ddd;padding:3px 8px;text-align:right}
 th{background:#f5f5f5}td.l,th.l{text-align:left}.up{color:#1a7f37}.down{color:#cf222e}
 .badge{display:inline-block;padding:2px 10px;border-radius:10px;font-weight:600;color:#fff}
-.promoted{background:#1a7f37}.rejected{background:#cf222e}.status{background:#555}
+.promoted{background:#1a7f37}.not-promoted{background:#cf222e}.status{background:#555}
 .empty{color:#999;font-style:italic}svg.chart{display:block;margin:6px 0}
 `;
 
 const fmtMs = (ms: number | undefined): string => (ms === undefined ? '' : ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
-const fmtBytes = (b: number): string => (b >= 1 << 30 ? `${(b / (1 << 30)).toFixed(2)} GiB` : b >= 1 << 20 ? `${(b / (1 << 20)).toFixed(2)} MiB` : `${(b / 1024).toFixed(1)} KiB`);
-const empty = (what: string): string => `<p class="empty">No ${esc(what)} in this run.</p>`;
-
-function table(head: string[], rows: string[][], leftCols = 1): string {
-  const th = head.map((h, i) => `<th${i < leftCols ? ' class="l"' : ''}>${esc(h)}</th>`).join('');
-  const trs = rows.map((r) => `<tr>${r.map((c, i) => `<td${i < leftCols ? ' class="l"' : ''}>${c}</td>`).join('')}</tr>`).join('');
-  return `<table><thead><tr>${th}</tr></thead><tbody>${trs}</tbody></table>`;
-}
 
 function summary(d: ReportData): string {
   const total = d.steps.reduce((s, x) => s + (x.durationMs ?? 0), 0);
@@ -72,6 +65,10 @@ function data(d: ReportData): string {
 }
 
 function training(d: ReportData): string {
+  return section('loss-curve', lossCurves(d));
+}
+
+function lossCurves(d: ReportData): string {
   let html = `<h2>Training: loss per phase</h2>`;
   if (d.curves.length === 0) return html + empty('loss curves');
   const series: Series[] = [];
@@ -88,53 +85,6 @@ function training(d: ReportData): string {
     return [esc(c.phase), String(c.train.length), first !== undefined ? first.toFixed(3) : '', last !== undefined ? last.toFixed(3) : '', lastValid !== undefined ? lastValid.toFixed(3) : ''];
   });
   return html + table(['phase', 'points', 'first loss', 'last loss', 'last valid loss'], rows);
-}
-
-function showValue(m: MetricRow, v: number | undefined): string {
-  if (v === undefined) return '';
-  return m.unit === 'fraction' ? (v * 100).toFixed(1) : fmtNumber(v);
-}
-
-function evalTable(e: EvalReport): string {
-  const rows = e.metrics.map((m) => {
-    let delta = '';
-    if (m.delta !== undefined) {
-      const better = m.higherIsBetter ? m.delta > 0 : m.delta < 0;
-      const cls = m.delta === 0 ? '' : better ? 'up' : 'down';
-      delta = `<span class="${cls}">${m.delta > 0 ? '+' : ''}${m.unit === 'fraction' ? m.delta.toFixed(1) : fmtNumber(m.delta)}</span>`;
-    }
-    return [esc(m.name), m.unit === 'fraction' ? 'points' : m.higherIsBetter ? 'higher better' : 'lower better', String(m.n), showValue(m, m.base), showValue(m, m.tuned), delta];
-  });
-  return table(['metric', 'unit', 'n', 'base', 'tuned', 'delta'], rows, 2);
-}
-
-function confusion(e: EvalReport): string {
-  const c = e.models.tuned.classification;
-  if (!c) return '';
-  const max = Math.max(1, ...c.matrix.flat());
-  const head = `<tr><th class="l">reference \\ predicted</th>${c.columns.map((x) => `<th>${esc(x)}</th>`).join('')}</tr>`;
-  const body = c.matrix
-    .map((row, i) => `<tr><th class="l">${esc(c.labels[i])}</th>${row.map((v) => `<td style="background:rgba(23,190,207,${(v / max).toFixed(2)})">${v}</td>`).join('')}</tr>`)
-    .join('');
-  return `<h3>Confusion matrix (tuned)</h3><table>${head}${body}</table>`;
-}
-
-function evaluation(d: ReportData): string {
-  let html = `<h2>Evaluation: base vs tuned</h2>`;
-  if (d.promotion) {
-    html += `<p>Promotion gate: <span class="badge ${d.promotion.decision === 'promoted' ? 'promoted' : 'rejected'}">${esc(d.promotion.decision)}</span>${d.promotion.phase ? ` <span class="muted">(phase ${esc(d.promotion.phase)})</span>` : ''}</p>`;
-    if (d.promotion.reasons.length) html += `<ul>${d.promotion.reasons.map((r) => `<li>${esc(r)}</li>`).join('')}</ul>`;
-  }
-  if (d.evals.length === 0) return html + empty('evaluation');
-  for (const e of d.evals) {
-    html += `<h3>Phase ${esc(e.phase)}</h3>` + evalTable(e);
-    const groups = e.metrics.filter((m) => m.unit === 'fraction').map((m) => ({ label: m.name, tuned: m.tuned * 100, ...(m.base !== undefined ? { base: m.base * 100 } : {}) }));
-    if (groups.length) html += pairedBarChart({ id: `eval-${e.phase}`, groups });
-    html += confusion(e);
-    const skipped = Object.entries(e.skipped);
-    if (skipped.length) html += `<p class="muted">test records not evaluated: ${skipped.map(([k, v]) => `${esc(k)} ${v}`).join(', ')}</p>`;
-  }
-  return html;
 }
 
 function models(d: ReportData): string {

@@ -1,4 +1,5 @@
-import type { EvalReport } from '../eval/result.js';
+import type { EvalReport, ParityRow } from '../eval/result.js';
+import type { Verdict } from '../eval/verdict.js';
 
 /**
  * Everything the run report shows, gathered from the run's state (steps, timings, metadata) and
@@ -41,7 +42,9 @@ export interface ReportData {
   split?: { train: number; valid: number; test: number; crossSplit?: number; ratios?: number[] };
   curves: LossCurve[];
   evals: EvalReport[];
-  promotion?: { decision: string; phase?: string; reasons: string[] };
+  promotion?: { decision: string; phase?: string; reasons: string[]; verdict?: Verdict };
+  /** The parity step's rows: the reference model first, then each quantized file. */
+  parity?: ParityRow[];
   models: ModelFile[];
 }
 
@@ -144,7 +147,23 @@ export function promotionOf(facts: Fact[]): ReportData['promotion'] {
     const decision = f.data.decision;
     if (typeof decision !== 'string') continue;
     const reasons = Array.isArray(f.data.reasons) ? f.data.reasons.map(String) : [];
-    return { decision, reasons, ...(typeof f.data.phase === 'string' ? { phase: f.data.phase } : {}) };
+    const v = f.data.verdict;
+    const verdict = isRecord(v) && typeof v.metric === 'string' ? (v as unknown as Verdict) : undefined;
+    return { decision, reasons, ...(typeof f.data.phase === 'string' ? { phase: f.data.phase } : {}), ...(verdict ? { verdict } : {}) };
+  }
+  return undefined;
+}
+
+/** Parity rows: the `parity` report's `rows`, else the parity step's metadata `parity`. */
+export function parityOf(facts: Fact[]): ReportData['parity'] {
+  for (const f of pick(facts, ['parity'])) {
+    const rows = Array.isArray(f.data.rows) ? f.data.rows : f.data.parity;
+    if (!Array.isArray(rows)) continue;
+    const parsed = rows.flatMap((r): ParityRow[] => {
+      if (!isRecord(r) || typeof r.model !== 'string' || num(r.perplexity) === undefined || num(r.ratioToReference) === undefined) return [];
+      return [{ model: r.model, type: typeof r.type === 'string' ? r.type : '?', bytes: num(r.bytes) ?? 0, sha256: typeof r.sha256 === 'string' ? r.sha256 : '', perplexity: r.perplexity as number, ratioToReference: r.ratioToReference as number }];
+    });
+    if (parsed.length) return parsed;
   }
   return undefined;
 }

@@ -9,7 +9,7 @@ import type { RunState } from '../../core/run-state.js';
 import { readJsonArtifact, readRecords } from '../../core/stage/records-io.js';
 import type { EvalReport } from '../eval/result.js';
 import { renderReport } from './html.js';
-import { bucketsOf, curvesOf, dedupOf, modelsOf, piiOf, promotionOf, qualityOf, splitOf, type Fact, type ReportData } from './model.js';
+import { bucketsOf, curvesOf, dedupOf, modelsOf, parityOf, piiOf, promotionOf, qualityOf, splitOf, type Fact, type ReportData } from './model.js';
 import { readRunState } from './run-state.js';
 
 /** Loss-curve rows read per curve artifact at most: a chart has a few hundred pixels across. */
@@ -99,6 +99,7 @@ export const reportStep = defineStep({
       dedup: dedupOf(facts),
       split: splitOf(facts),
       promotion: promotionOf(facts),
+      parity: parityOf(facts),
     };
     for (const [k, v] of Object.entries(optional)) if (v !== undefined) (data as unknown as Record<string, unknown>)[k] = v;
     const html = renderReport(data);

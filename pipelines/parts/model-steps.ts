@@ -64,8 +64,9 @@ export interface TrainingTail {
 
 /**
  * The end every training pipeline shares: train (prompts in the base model's own chat template),
- * quantize, evaluate base vs tuned on the held-out test split, and a promotion gate that promotes
- * only a model better than its base on the primary metric with a 95% interval that excludes zero.
+ * quantize, evaluate base vs tuned on the held-out test split (with the train/test contamination
+ * check), the quantization parity check, and a promotion gate that promotes only a model better than
+ * its base on the primary metric with a paired 95% interval that excludes zero (the `better` rule).
  */
 export function trainEvaluatePromote(p: PipelineBuilder, params: TrainingParams, t: TrainingTail) {
   const id = (s: string): string => (t.suffix ? `${s}-${t.suffix}` : s);
@@ -96,13 +97,21 @@ export function trainEvaluatePromote(p: PipelineBuilder, params: TrainingParams,
       engine: { threads: params.threads },
       test: { metrics: [...t.metrics, 'perplexity'], limit: params.evalLimit, maxTokens: t.maxTokens, prompt: 'chat-template', ...t.evalTest },
     },
-    { tuned: quantized[0]!.out('model'), base: t.base.out('model'), test: t.test, ...t.evalInputs },
+    // `train`: the 13-gram contamination check between what trained and what is tested.
+    { tuned: quantized[0]!.out('model'), base: t.base.out('model'), test: t.test, train: t.data, ...t.evalInputs },
+  );
+  // Each quantized file's test perplexity against the unquantized export's.
+  const parity = p.step(
+    id('parity'),
+    'parity',
+    { prompt: 'chat-template', limit: params.evalLimit, engine: { threads: params.threads } },
+    { reference: trained.out('model'), quantized: quantized.map((q) => q.out('model')), test: t.test },
   );
   const promotion = p.step(
     id('promote'),
     'promote',
-    { phase: t.phase, rules: t.rules ?? [{ rule: 'improves', metric: t.primary, points: 0 }] },
+    { phase: t.phase, rules: t.rules ?? [{ rule: 'better', metric: t.primary }] },
     { evals: [evaluation.out('report')] },
   );
-  return { trained, quantized, evaluation, promotion };
+  return { trained, quantized, evaluation, parity, promotion };
 }

@@ -43,7 +43,10 @@ describe('benchmark readers (lm-evaluation-harness formats)', () => {
     const e = Math.exp;
     const want0 = (2 * e(-1)) / (2 * e(-1) + 2 * e(-3));
     const want1 = (e(-2) + e(-1)) / (e(-2) + e(-1) + e(-5));
-    expect(mcScore(mc2, lls).mc2).toBeCloseTo((want0 + want1) / 2, 12);
+    const score = mcScore(mc2, lls);
+    expect(score.mc2).toBeCloseTo((want0 + want1) / 2, 12);
+    // Per-document values, kept for the paired bootstrap, average to the metric.
+    expect(score.perDoc.mc2.map((v) => Number(v.toFixed(12)))).toEqual([want0, want1].map((v) => Number(v.toFixed(12))));
   });
 
   it('generic multiple choice: few-shot context and acc / acc_norm per document', async () => {
@@ -52,7 +55,7 @@ describe('benchmark readers (lm-evaluation-harness formats)', () => {
     expect(reqs[0]!.context).toBe(`${docs[0]!.query} blue\n\n${docs[1]!.query}`);
     // doc 1 (gold 1 "eight"): acc picks "six" (-1), acc_norm picks "eight" (-1.5/5 > -1/3).
     const r = mcScore([docs[1]!], [{ loglik: -1 }, { loglik: -1.5 }, { loglik: -4 }].map((x) => ({ ...x, greedy: false, tokens: 1 })));
-    expect(r).toMatchObject({ acc: 0, accNorm: 1 });
+    expect(r).toMatchObject({ acc: 0, accNorm: 1, perDoc: { acc: [0], accNorm: [1] } });
   });
 
   it('bad documents fail with the file, line and field', async () => {

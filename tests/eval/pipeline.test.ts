@@ -92,6 +92,20 @@ describe('evaluate, promote and report in a real run', () => {
     for await (const { value } of readRecords(store, ev.outputs.predictions!)) preds.push(value);
     expect(preds.filter((p) => p.model === 'base')).toHaveLength(5);
     expect(preds.filter((p) => p.model === 'tuned')).toHaveLength(5);
+    // Every metric of both models has its paired interval around the difference.
+    for (const m of report.metrics) {
+      expect({ name: m.name, paired: !!m.paired }).toEqual({ name: m.name, paired: true });
+      expect(m.paired!.method).toBe(['test.rouge_l', 'test.perplexity', 'test.bits_per_byte', 'truthfulqa_mc2.mc2'].includes(m.name) ? 'bootstrap' : 'mcnemar');
+      expect(m.paired!.n).toBe(m.n);
+      expect(m.paired!.delta).toBeCloseTo(m.delta!, 6);
+      expect(m.paired!.low).toBeLessThanOrEqual(m.paired!.delta + 1e-9);
+      expect(m.paired!.high).toBeGreaterThanOrEqual(m.paired!.delta - 1e-9);
+    }
+    // The test split given as training data contaminates every example that holds a 4-gram.
+    const c = report.contamination!;
+    expect(c).toMatchObject({ n: 4, testExamples: 6 });
+    expect(c.contaminated).toBeGreaterThan(0);
+    expect(c.contaminated + c.tooShort).toBe(6);
     // Step metadata (which travels through Temporal) carries scores, never the texts.
     expect(JSON.stringify(ev.metadata)).not.toContain('MATCH (p:Person)');
   });
@@ -99,10 +113,23 @@ describe('evaluate, promote and report in a real run', () => {
   it('gates both ways, with reasons in the run result and on the CLI', () => {
     expect(step('gate-pass').metadata).toMatchObject({ decision: 'promoted', phase: 'final' });
     const fail = step('gate-fail').metadata as { decision: string; reasons: string[] };
-    expect(fail.decision).toBe('rejected');
+    expect(fail.decision).toBe('not promoted');
     expect(fail.reasons[0]).toMatch(/^test\.rouge_l: tuned .* needs >= \+101\.0\)$/);
     expect(stdout).toContain('gate-pass: promoted');
-    expect(stdout).toContain('gate-fail: rejected');
+    expect(stdout).toContain('gate-fail: not promoted');
+    // The interval rule: promoted exactly when the sign-corrected lower limit is above 0.
+    const better = step('gate-better').metadata as { decision: string; verdict: { metric: string; method: string; low: number; high: number } };
+    expect(better.verdict).toMatchObject({ metric: 'test.perplexity', method: 'bootstrap' });
+    expect(better.decision).toBe(-better.verdict.high > 0 ? 'promoted' : 'not promoted');
+  });
+
+  it('checks the Q8_0 file against its F32 source on the same text', () => {
+    const rows = (step('parity').metadata as { parity: { model: string; type: string; ratioToReference: number }[] }).parity;
+    expect(rows.map((r) => [r.model, r.type])).toEqual([
+      ['reference', 'F32'],
+      ['Q8_0', 'Q8_0'],
+    ]);
+    expect(Math.abs(rows[1]!.ratioToReference - 1)).toBeLessThan(0.02);
   });
 
   it('writes one self-contained HTML report whose path the CLI prints', async () => {
@@ -114,6 +141,8 @@ describe('evaluate, promote and report in a real run', () => {
     expect(html).toContain('Q8_0');
     expect(html).toContain('class="badge promoted"');
     for (const s of ['base', 'tuned', 'q8', 'eval', 'gate-pass']) expect(html).toContain(`<td class="l">${s}</td>`);
+    for (const s of ['verdict', 'comparison', 'parity', 'contamination', 'loss-curve']) expect(html).toContain(`<section data-section="${s}">`);
+    expect(html).toMatch(/<section data-section="parity">.*<td class="l">Q8_0<\/td>/);
     expect(html).not.toMatch(/<script|<link|src=/);
   });
 });

@@ -113,7 +113,7 @@ describe('the seed pipelines, end to end at test size on the embedded Temporal',
     const decision = await readJson<{ schema: string; decision: string; model: { sha256: string }; checks: { rule: string; metric: string; passed: boolean }[] }>(promote.outputs.decision!.uri);
     expect(decision).toMatchObject({ schema: 'promotion', decision: 'promoted', model: { sha256: tuned.sha256 } });
     expect(decision.checks.map((c) => [c.rule, c.metric, c.passed])).toEqual([
-      ['improves', 'test.perplexity', true],
+      ['better', 'test.perplexity', true],
       ['no_regression', 'test.rouge_l', true],
     ]);
     const page = await readFile(step(trained, 'report').outputs.html!.uri.replace('file://', ''), 'utf8');

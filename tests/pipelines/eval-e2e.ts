@@ -5,8 +5,9 @@ const FIX = 'tests/fixtures/eval';
 
 /**
  * Test pipeline: two tiny random GGUF models as "base" and "tuned" (the tuned one quantized to
- * Q8_0), evaluated on a test split and every benchmark family, two promotion gates (one that must
- * pass, one that cannot), and the run report.
+ * Q8_0), evaluated on a test split and every benchmark family with a contamination check, the
+ * Q8_0 file's parity with its F32 source, three promotion gates (one that must pass, one that
+ * cannot, one on the paired interval), and the run report.
  */
 export default definePipeline({
   name: 'eval-e2e',
@@ -31,11 +32,16 @@ export default definePipeline({
           humaneval: { path: `${FIX}/humaneval.jsonl`, limit: 2, maxTokens: 6, allowCodeExecution: true },
         },
         engine: { sequences: 4, contextSize: 512, threads: 2, gpu: 'cpu' },
+        // The fixture's fields are short: 4-grams, so that the check has something to find.
+        contamination: { n: 4 },
       },
-      { tuned: q8.out('model'), base: base.out('model'), test: test.out('records') },
+      // The test split as its own "training data": every example with a field of 4 words is contaminated.
+      { tuned: q8.out('model'), base: base.out('model'), test: test.out('records'), train: test.out('records') },
     );
+    const parity = p.step('parity', 'parity', { engine: { sequences: 4, contextSize: 512, threads: 2, gpu: 'cpu' } }, { reference: tuned.out('model'), quantized: [q8.out('model')], test: test.out('records') });
     const pass = p.step('gate-pass', 'promote', { rules: [{ rule: 'threshold', metric: 'test.exact_match', min: 0 }, { rule: 'threshold', metric: 'test.perplexity', min: 1 }] }, { evals: [ev.out('report')] });
     p.step('gate-fail', 'promote', { rules: [{ rule: 'improves', metric: 'test.rouge_l', points: 101 }, { rule: 'no_regression', points: 100 }] }, { evals: [ev.out('report')] });
-    p.step('report', 'report', { title: 'eval-e2e report' }, { evals: [ev.out('report')], reports: [pass.out('decision'), q8.out('report')], models: [base.out('model'), q8.out('model')] });
+    p.step('gate-better', 'promote', { rules: [{ rule: 'better', metric: 'test.perplexity' }] }, { evals: [ev.out('report')] });
+    p.step('report', 'report', { title: 'eval-e2e report' }, { evals: [ev.out('report')], reports: [pass.out('decision'), q8.out('report'), parity.out('report')], models: [base.out('model'), q8.out('model')] });
   },
 });

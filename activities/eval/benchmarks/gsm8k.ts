@@ -28,13 +28,14 @@ export function gsm8kRequests(docs: readonly Gsm8kDoc[], shots: readonly Gsm8kDo
   return docs.map((d) => ({ prompt: gsm8kPrompt(d, shots), maxTokens, stop: GSM8K_STOP }));
 }
 
-export function gsm8kScore(docs: readonly Gsm8kDoc[], generations: readonly string[]): { strict: number; flexible: number } {
-  let strict = 0;
-  let flexible = 0;
+/** Mean strict and flexible exact match, and the 0/1 outcome per document (for paired intervals). */
+export function gsm8kScore(docs: readonly Gsm8kDoc[], generations: readonly string[]): { strict: number; flexible: number; perDoc: { strict: number[]; flexible: number[] } } {
+  const perDoc = { strict: [] as number[], flexible: [] as number[] };
   docs.forEach((d, i) => {
     const s = scoreGsm8k(generations[i] ?? '', d.answer);
-    strict += s.strict;
-    flexible += s.flexible;
+    perDoc.strict.push(s.strict);
+    perDoc.flexible.push(s.flexible);
   });
-  return { strict: strict / Math.max(1, docs.length), flexible: flexible / Math.max(1, docs.length) };
+  const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, docs.length);
+  return { strict: mean(perDoc.strict), flexible: mean(perDoc.flexible), perDoc };
 }

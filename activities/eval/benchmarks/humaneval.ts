@@ -45,13 +45,15 @@ export async function humanEvalExecute(
   workDir: string,
   limits: SandboxLimits,
   signal?: AbortSignal,
-): Promise<{ passAt1: number; outcomes: Record<SandboxOutcome, number> }> {
+): Promise<{ passAt1: number; outcomes: Record<SandboxOutcome, number>; passed: number[] }> {
   const outcomes: Record<SandboxOutcome, number> = { passed: 0, failed: 0, timeout: 0, memory_limit: 0 };
+  const passed: number[] = [];
   for (let i = 0; i < docs.length; i++) {
     if (signal?.aborted) throw signal.reason ?? new Error('cancelled');
     const dir = path.join(workDir, `humaneval-${i}`);
     const { outcome } = await runPython(humanEvalProgram(docs[i]!, completions[i] ?? ''), dir, limits);
     outcomes[outcome]++;
+    passed.push(outcome === 'passed' ? 1 : 0);
   }
-  return { passAt1: outcomes.passed / Math.max(1, docs.length), outcomes };
+  return { passAt1: outcomes.passed / Math.max(1, docs.length), outcomes, passed };
 }

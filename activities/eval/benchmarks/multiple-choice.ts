@@ -90,13 +90,13 @@ export interface McScores {
   acc: number;
   accNorm: number;
   mc2: number;
+  /** The same, per document (0/1 for acc and acc_norm; mc2 only for documents with labels). */
+  perDoc: { acc: number[]; accNorm: number[]; mc2: number[] };
 }
 
 /** Folds the flat list of choice log-likelihoods back per document. */
 export function mcScore(docs: readonly McDoc[], results: readonly LoglikResult[]): McScores {
-  let acc = 0;
-  let accNorm = 0;
-  let mc2 = 0;
+  const perDoc: McScores['perDoc'] = { acc: [], accNorm: [], mc2: [] };
   let at = 0;
   for (const d of docs) {
     const lls = results.slice(at, at + d.choices.length).map((r) => r.loglik);
@@ -105,10 +105,11 @@ export function mcScore(docs: readonly McDoc[], results: readonly LoglikResult[]
       d.choices.map((text, i) => ({ text, loglik: lls[i]! })),
       d.gold,
     );
-    acc += r.acc;
-    accNorm += r.accNorm;
-    if (d.labels) mc2 += truthfulqaMc2(lls, d.labels);
+    perDoc.acc.push(r.acc);
+    perDoc.accNorm.push(r.accNorm);
+    if (d.labels) perDoc.mc2.push(truthfulqaMc2(lls, d.labels));
   }
   const n = Math.max(1, docs.length);
-  return { acc: acc / n, accNorm: accNorm / n, mc2: mc2 / n };
+  const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+  return { acc: sum(perDoc.acc) / n, accNorm: sum(perDoc.accNorm) / n, mc2: sum(perDoc.mc2) / n, perDoc };
 }

@@ -18,9 +18,13 @@ export function corpusPerplexity(docs: readonly RollingScore[]): { perplexity: n
     tokens += d.tokens;
     bytes += d.bytes;
   }
+  return { ...fromSums(ll, tokens, bytes), tokens };
+}
+
+/** Both statistics from the summed log-likelihood, tokens and bytes (the paired bootstrap sums resamples itself). */
+export function fromSums(loglik: number, tokens: number, bytes: number): { perplexity: number; bitsPerByte: number } {
   return {
-    perplexity: tokens === 0 ? NaN : Math.exp(-ll / tokens),
-    bitsPerByte: bytes === 0 ? NaN : -ll / (bytes * Math.LN2),
-    tokens,
+    perplexity: tokens === 0 ? NaN : Math.exp(-loglik / tokens),
+    bitsPerByte: bytes === 0 ? NaN : -loglik / (bytes * Math.LN2),
   };
 }

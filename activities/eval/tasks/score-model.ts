@@ -9,8 +9,10 @@ import type { CypherChecker } from '../metrics/cypher.js';
 import { jsonValid, SchemaChecker } from '../metrics/json.js';
 import { corpusPerplexity } from '../metrics/perplexity.js';
 import { exactMatch, rougeL, type Normalisation } from '../metrics/text.js';
-import type { ModelScores } from '../result.js';
-import { delimiter, type Example } from './examples.js';
+import type { ModelScores, PerExample } from '../result.js';
+import { binary, meanOf } from '../stats/compare.js';
+import type { Example } from './examples.js';
+import { perplexityDocs } from './perplexity.js';
 
 export type TestMetric = 'exact_match' | 'json_valid' | 'schema_valid' | 'cypher_valid' | 'classification' | 'rouge_l' | 'perplexity';
 
@@ -57,9 +59,11 @@ const mean = (xs: number[]): number => (xs.length === 0 ? 0 : xs.reduce((a, b) =
 
 export async function scoreModel(engine: LlamaEngine, label: 'base' | 'tuned', plan: EvalPlan, hooks: ScoreHooks, model: ModelScores['model']): Promise<ModelScores> {
   const out: ModelScores = { model, metrics: {}, n: {}, timings: {} };
-  const set = (name: string, value: number, n: number): void => {
+  const set = (name: string, value: number, n: number, perExample?: PerExample): void => {
     out.metrics[name] = value;
     out.n[name] = n;
+    // Kept for the paired intervals: base and tuned see the same examples in the same order.
+    if (perExample) (out.perExample ??= {})[name] = perExample;
   };
   const timed = async <T>(task: string, total: number, fn: () => Promise<T>): Promise<T> => {
     hooks.onTask(`${label} ${task}`, total);
@@ -108,36 +112,26 @@ export async function scoreModel(engine: LlamaEngine, label: 'base' | 'tuned', p
         if (t.metrics.includes('rouge_l')) rl.push((row.rouge_l = rougeL(p, e.reference).f1) as number);
         await hooks.onPrediction(row);
       }
-      if (em.length) set('test.exact_match', mean(em), em.length);
-      if (jv.length) set('test.json_valid', mean(jv), jv.length);
-      if (sv.length) set('test.schema_valid', mean(sv), sv.length);
-      if (cv.length) set('test.cypher_valid', mean(cv), cv.length);
-      if (rl.length) set('test.rouge_l', mean(rl), rl.length);
+      if (em.length) set('test.exact_match', mean(em), em.length, binary(em));
+      if (jv.length) set('test.json_valid', mean(jv), jv.length, binary(jv));
+      if (sv.length) set('test.schema_valid', mean(sv), sv.length, binary(sv));
+      if (cv.length) set('test.cypher_valid', mean(cv), cv.length, binary(cv));
+      if (rl.length) set('test.rouge_l', mean(rl), rl.length, meanOf(rl));
       if (t.metrics.includes('classification')) {
         const labels = t.labels ?? [...new Set(gen.map((e) => e.reference.trim()))].sort();
-        const report = classificationReport(
-          gen.map((e, i) => ({ prediction: matchLabel(preds[i]!, labels), reference: e.reference.trim() })),
-          labels,
-        );
+        const pairs = gen.map((e, i) => ({ prediction: matchLabel(preds[i]!, labels), reference: e.reference.trim() }));
+        const report = classificationReport(pairs, labels);
         out.classification = report;
-        set('test.accuracy', report.accuracy, report.total);
+        set('test.accuracy', report.accuracy, report.total, binary(pairs.map((p) => (p.prediction === p.reference ? 1 : 0))));
         set('test.macro_f1', report.macroF1, report.total);
       }
     }
     if (t.metrics.includes('perplexity')) {
-      const cond = t.examples.filter((e) => e.text === undefined);
-      const plain = t.examples.filter((e) => e.text !== undefined);
-      const docs = await timed('test.perplexity', cond.length + plain.length, async () => {
-        const lls = cond.length ? await engine.loglik(cond.map((e) => ({ context: t.prefix + e.prompt, continuation: delimiter(e.prompt) + e.reference }))) : [];
-        const rolled = plain.length ? await engine.rolling(plain.map((e) => ({ text: e.text! }))) : [];
-        return [
-          ...lls.map((r, i) => ({ loglik: r.loglik, tokens: r.tokens, bytes: Buffer.byteLength(delimiter(cond[i]!.prompt) + cond[i]!.reference) })),
-          ...rolled,
-        ];
-      });
+      const docs = await timed('test.perplexity', t.examples.length, () => perplexityDocs(engine, t.examples, t.prefix));
       const ppl = corpusPerplexity(docs);
-      set('test.perplexity', ppl.perplexity, docs.length);
-      set('test.bits_per_byte', ppl.bitsPerByte, docs.length);
+      (out.rolling ??= {}).test = docs;
+      set('test.perplexity', ppl.perplexity, docs.length, { kind: 'corpus', statistic: 'perplexity', rolling: 'test' });
+      set('test.bits_per_byte', ppl.bitsPerByte, docs.length, { kind: 'corpus', statistic: 'bits_per_byte', rolling: 'test' });
     }
   }
 
@@ -145,8 +139,8 @@ export async function scoreModel(engine: LlamaEngine, label: 'base' | 'tuned', p
     const g = plan.gsm8k;
     const results = await timed('gsm8k', g.docs.length, () => engine.generate(gsm8kRequests(g.docs, g.shots, g.maxTokens)));
     const s = gsm8kScore(g.docs, results.map((r) => r.text));
-    set('gsm8k.exact_match_strict', s.strict, g.docs.length);
-    set('gsm8k.exact_match_flexible', s.flexible, g.docs.length);
+    set('gsm8k.exact_match_strict', s.strict, g.docs.length, binary(s.perDoc.strict));
+    set('gsm8k.exact_match_flexible', s.flexible, g.docs.length, binary(s.perDoc.flexible));
   }
 
   for (const mc of plan.mc) {
@@ -154,8 +148,9 @@ export async function scoreModel(engine: LlamaEngine, label: 'base' | 'tuned', p
     const results = await timed(mc.name, items.length, () => engine.loglik(items));
     const s = mcScore(mc.docs, results);
     for (const m of mc.metrics) {
-      const value = m === 'acc_norm' ? s.accNorm : m === 'mc2' ? s.mc2 : s.acc;
-      set(`${mc.name}.${m}`, value, mc.docs.length);
+      if (m === 'mc2') set(`${mc.name}.mc2`, s.mc2, mc.docs.length, meanOf(s.perDoc.mc2));
+      else if (m === 'acc_norm') set(`${mc.name}.acc_norm`, s.accNorm, mc.docs.length, binary(s.perDoc.accNorm));
+      else set(`${mc.name}.${m}`, s.acc, mc.docs.length, binary(s.perDoc.acc));
     }
   }
 
@@ -163,7 +158,7 @@ export async function scoreModel(engine: LlamaEngine, label: 'base' | 'tuned', p
     const h = plan.humaneval;
     const results = await timed('humaneval', h.docs.length, () => engine.generate(humanEvalRequests(h.docs, h.maxTokens)));
     const r = await humanEvalExecute(h.docs, results.map((x) => x.text), `${h.workDir}/${label}`, h.limits, hooks.signal);
-    set('humaneval.pass@1', r.passAt1, h.docs.length);
+    set('humaneval.pass@1', r.passAt1, h.docs.length, binary(r.passed));
     out.humaneval = r.outcomes;
   }
   return out;

@@ -82,7 +82,8 @@ function outcomeLines(s: RunSnapshot): string[] {
   const lines: string[] = [];
   for (const st of s.state?.steps ?? []) {
     const m = st.metadata;
-    if (typeof m.decision === 'string' && (m.decision === 'promoted' || m.decision === 'rejected')) {
+    // 'rejected': the gate's word for `not promoted` in runs recorded before the rename.
+    if (typeof m.decision === 'string' && (m.decision === 'promoted' || m.decision === 'not promoted' || m.decision === 'rejected')) {
       const reasons = Array.isArray(m.reasons) ? m.reasons.map(String) : [];
       lines.push(`${st.id}: ${m.decision}${reasons.length ? `\n    ${reasons.join('\n    ')}` : ''}`);
     }
