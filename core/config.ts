@@ -13,6 +13,13 @@ export interface ForgelineConfig {
   namespace: string;
   /** A `temporal` binary to use instead of the cached or freshly built one. */
   temporalBin: string | undefined;
+  /**
+   * Ports of the embedded dev server (frontend and Web UI): FORGELINE_TEMPORAL_PORT and
+   * FORGELINE_UI_PORT, else 7233 and 8233, Temporal's own defaults. Another program on 7233 is
+   * common (a second checkout, a Temporal started by hand): these move the embedded server aside.
+   */
+  temporalPort: number;
+  uiPort: number;
   /** Extra folders of pipeline modules, beside the built-in `pipelines/`. */
   pipelineDirs: string[];
   logLevel: string;
@@ -46,6 +53,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ForgelineConfi
     temporalAddress: env.TEMPORAL_ADDRESS || undefined,
     namespace: env.TEMPORAL_NAMESPACE || 'default',
     temporalBin: env.FORGELINE_TEMPORAL_BIN || undefined,
+    temporalPort: wholeNumber(env, 'FORGELINE_TEMPORAL_PORT', 1) ?? DEFAULT_TEMPORAL_PORT,
+    uiPort: wholeNumber(env, 'FORGELINE_UI_PORT', 1) ?? DEFAULT_UI_PORT,
     pipelineDirs: (env.FORGELINE_PIPELINES ?? '')
       .split(path.delimiter)
       .filter((d) => d.length > 0)
@@ -71,8 +80,8 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: string, min = 0): number | un
 }
 
 /** The address a client should dial: the configured server, else the embedded dev server. */
-export function temporalAddressOf(config: ForgelineConfig): string {
-  return config.temporalAddress ?? `127.0.0.1:${DEFAULT_TEMPORAL_PORT}`;
+export function temporalAddressOf(config: Pick<ForgelineConfig, 'temporalAddress' | 'temporalPort'>): string {
+  return config.temporalAddress ?? `127.0.0.1:${config.temporalPort}`;
 }
 
 export const statePaths = (home: string) => ({

@@ -15,7 +15,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   list: async () => { const m = await import('./commands/list.js'); return { run: m.listCommand, usage: m.usage }; },
   cancel: async () => { const m = await import('./commands/cancel.js'); return { run: m.cancelCommand, usage: m.usage }; },
   pipelines: async () => { const m = await import('./commands/pipelines.js'); return { run: m.pipelinesCommand, usage: m.usage }; },
-  doctor: async () => { const m = await import('./commands/doctor.js'); return { run: m.doctorCommand, usage: 'doctor [--json]' }; },
+  doctor: async () => { const m = await import('./commands/doctor.js'); return { run: m.doctorCommand, usage: m.usage }; },
   stage: async () => { const m = await import('./commands/stage.js'); return { run: m.stageCommand, usage: m.usage }; },
   schedule: async () => { const m = await import('./commands/schedule.js'); return { run: m.scheduleCommand, usage: m.usage }; },
   approve: async () => { const m = await import('./commands/approve.js'); return { run: m.decisionCommand('approve'), usage: m.approveUsage }; },

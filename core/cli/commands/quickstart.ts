@@ -4,11 +4,10 @@ import { loadConfig, temporalAddressOf } from '../../config.js';
 import { awaitRun, startRun } from '../../client/runs.js';
 import { CPU_QUEUE } from '../../queues.js';
 import { connectClient } from '../../temporal/client.js';
-import { portInUse } from '../../temporal/dev-server.js';
-import { startEmbeddedTemporal } from '../../temporal/embedded.js';
+import { portTaken, startEmbeddedTemporal } from '../../temporal/embedded.js';
+import { portOwner } from '../../temporal/port-owner.js';
 import { isTty, stepsTable } from '../output.js';
 import { loadPipelines } from '../../registry/pipelines.js';
-import { DEFAULT_TEMPORAL_PORT } from '../../config.js';
 import { progressPrinter } from './run.js';
 
 export const usage = 'quickstart [--pipeline <name>] [--keep-running]';
@@ -20,16 +19,20 @@ export const usage = 'quickstart [--pipeline <name>] [--keep-running]';
 export async function quickstartCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { pipeline: { type: 'string' }, 'keep-running': { type: 'boolean' } } });
   const config = loadConfig();
+  // A Temporal server already on the port is used; anything else there is refused at once.
+  const owner = config.temporalAddress ? undefined : await portOwner(config.temporalPort);
+  if (owner === 'other') throw portTaken(config.temporalPort, owner);
   const pipelines = await loadPipelines(config.pipelineDirs);
   const pipeline = values.pipeline ?? (pipelines.has('quickstart') ? 'quickstart' : 'smoke');
-  const external = config.temporalAddress !== undefined || (await portInUse(DEFAULT_TEMPORAL_PORT));
-  const server = external ? undefined : await startEmbeddedTemporal(config, (m) => console.log(m));
+  const server = owner === 'free' ? await startEmbeddedTemporal(config, (m) => console.log(m)) : undefined;
   const stop = new AbortController();
   let stopWorkers: () => Promise<void> = async () => undefined;
-  const ready = new Promise<void>((resolve) => {
+  // A worker that fails before it polls (no server, a refused connection) ends the wait for it.
+  const ready = new Promise<void>((resolve, reject) => {
     const workers = runWorkers(config, { queues: [CPU_QUEUE], onReady: resolve, signal: stop.signal });
     workers.catch((err: unknown) => {
       console.error(`worker stopped: ${(err as Error).message}`);
+      reject(err as Error);
     });
     stopWorkers = () => {
       stop.abort();
