@@ -22,6 +22,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   reject: async () => { const m = await import('./commands/approve.js'); return { run: m.decisionCommand('reject'), usage: m.rejectUsage }; },
   lineage: async () => { const m = await import('./commands/lineage.js'); return { run: m.lineageCommand, usage: m.usage }; },
   models: async () => { const m = await import('./commands/models.js'); return { run: m.modelsCommand, usage: m.usage }; },
+  artifacts: async () => { const m = await import('./commands/artifacts.js'); return { run: m.artifactsCommand, usage: m.usage }; },
+  open: async () => { const m = await import('./commands/open.js'); return { run: m.openCommand, usage: m.usage }; },
   runs: async () => { const m = await import('./commands/runs.js'); return { run: m.runsCommand, usage: m.usage }; },
 };
 

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runWorkers } from '../../../workers/start-workers.js';
 import { loadConfig, temporalAddressOf } from '../../config.js';
@@ -8,7 +9,8 @@ import { portTaken, startEmbeddedTemporal } from '../../temporal/embedded.js';
 import { portOwner } from '../../temporal/port-owner.js';
 import { isTty, stepsTable } from '../output.js';
 import { loadPipelines } from '../../registry/pipelines.js';
-import { progressPrinter } from './run.js';
+import { outcomeLines, progressPrinter } from './run.js';
+import { folderForEndedRun } from '../../runs/ensure.js';
 
 export const usage = 'quickstart [--pipeline <name>] [--keep-running]';
 
@@ -49,9 +51,17 @@ export async function quickstartCommand(argv: string[]): Promise<number> {
       if (final.state && !isTty()) console.log(stepsTable(final.state));
       const ok = final.temporalStatus === 'COMPLETED';
       console.log(`${runId}: ${final.state?.status ?? final.temporalStatus}${final.failure ? ` - ${final.failure}` : ''}`);
+      // Models and the HTML report by their names in the run folder (the store's path where it has
+      // none); every other output is in the folder, and `forgeline artifacts` lists them.
+      const folder = await folderForEndedRun(config, final);
       for (const s of final.state?.steps ?? []) {
-        for (const [name, ref] of Object.entries(s.outputs)) if (['model', 'report'].includes(ref.kind)) console.log(`${s.id}.${name}: ${ref.uri.replace('file://', '')}`);
+        for (const [name, ref] of Object.entries(s.outputs)) {
+          if (ref.kind !== 'model' && ref.schema !== 'html') continue;
+          const entry = folder?.entries.find((e) => e.step === s.id && e.output === name && e.link !== 'missing');
+          console.log(`${s.id}.${name}: ${entry ? path.join(folder!.dir, entry.name) : ref.uri.replace('file://', '')}`);
+        }
       }
+      for (const line of outcomeLines(final, folder)) console.log(line);
       if (server) console.log(`Web UI: ${server.uiUrl}/namespaces/${config.namespace}/workflows/${runId}`);
       if (ok && (values['keep-running'] ?? isTty())) {
         console.log('Server and worker stay up; Ctrl-C stops them.');

@@ -1,7 +1,10 @@
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config.js';
 import { PipelineError } from '../../errors.js';
 import { awaitRun, startRun, type RunSnapshot } from '../../client/runs.js';
+import { folderForEndedRun } from '../../runs/ensure.js';
+import type { RunFolder } from '../../runs/folder.js';
 import { connectClient } from '../../temporal/client.js';
 import { parseJsonArg } from '../args.js';
 import { isTty, stepsTable } from '../output.js';
@@ -24,7 +27,8 @@ export async function runCommand(argv: string[]): Promise<number> {
   const pipeline = positionals[0];
   if (!pipeline) throw new PipelineError('INVALID_PARAMS', `usage: forgeline ${usage}`);
   const params = parseJsonArg('--params', values.params);
-  const { client, close } = await connectClient(loadConfig());
+  const config = loadConfig();
+  const { client, close } = await connectClient(config);
   try {
     const runId = await startRun(
       client,
@@ -44,8 +48,9 @@ export async function runCommand(argv: string[]): Promise<number> {
       return 0;
     }
     const final = await awaitRun(client, runId, values.json ? undefined : progressPrinter());
-    if (values.json) console.log(JSON.stringify(runJson(final)));
-    else console.log([summaryLine(final), ...outcomeLines(final)].join('\n'));
+    const folder = await folderForEndedRun(config, final);
+    if (values.json) console.log(JSON.stringify({ ...runJson(final), ...(folder ? { folder: folder.dir } : {}) }));
+    else console.log([summaryLine(final), ...outcomeLines(final, folder)].join('\n'));
     return final.temporalStatus === 'COMPLETED' ? 0 : 1;
   } finally {
     await close();
@@ -77,8 +82,12 @@ function summaryLine(s: RunSnapshot): string {
   return `${s.runId}: ${status}${s.failure ? ` - ${s.failure}` : ''}${s.state?.haltReason ? ` (${s.state.haltReason})` : ''}`;
 }
 
-/** What a person looks for after a run: promotion decisions with their reasons, and the HTML report's path. */
-function outcomeLines(s: RunSnapshot): string[] {
+/**
+ * What a person looks for after a run: promotion decisions with their reasons, the HTML report (by
+ * its name in the run folder when there is one) and the run folder.
+ */
+export function outcomeLines(s: RunSnapshot, folder?: RunFolder): string[] {
+  const folderReport = folder?.entries.find((e) => e.name === 'report.html' && e.link !== 'missing');
   const lines: string[] = [];
   for (const st of s.state?.steps ?? []) {
     const m = st.metadata;
@@ -86,8 +95,10 @@ function outcomeLines(s: RunSnapshot): string[] {
       const reasons = Array.isArray(m.reasons) ? m.reasons.map(String) : [];
       lines.push(`${st.id}: ${m.decision}${reasons.length ? `\n    ${reasons.join('\n    ')}` : ''}`);
     }
-    if (typeof m.htmlReport === 'string') lines.push(`report: ${m.htmlReport}`);
+    if (typeof m.htmlReport === 'string' && !folderReport) lines.push(`report: ${m.htmlReport}`);
   }
+  if (folderReport) lines.push(`report: ${path.join(folder!.dir, folderReport.name)}`);
+  if (folder) lines.push(`outputs: ${folder.dir} (\`npx forgeline artifacts ${s.runId}\` lists them)`);
   return lines;
 }
 
