@@ -24,6 +24,12 @@ export interface ForgelineConfig {
   pipelineDirs: string[];
   logLevel: string;
   /**
+   * Where the JSON logs go: FORGELINE_LOG_FILE, else stderr. The CLI commands that run a worker in
+   * their own process (quickstart, dev) point it at `<home>/logs/worker.log` unless `--verbose`, so
+   * that log lines do not break into the progress display.
+   */
+  logFile: string | undefined;
+  /**
    * Activities one worker runs at once per queue. Steps are mostly I/O-bound or run their heavy
    * work in child processes, so the default is high; lower it on small hosts.
    */
@@ -60,6 +66,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ForgelineConfi
       .filter((d) => d.length > 0)
       .map((d) => path.resolve(d)),
     logLevel: env.FORGELINE_LOG_LEVEL ?? 'info',
+    logFile: env.FORGELINE_LOG_FILE ? path.resolve(env.FORGELINE_LOG_FILE) : undefined,
     workerConcurrency,
     eagerActivities: wholeNumber(env, 'FORGELINE_EAGER_ACTIVITIES') ?? workerConcurrency,
     neo4j: neo4jUri

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { isPipelineError } from '../errors.js';
+import { setVerbose } from './verbose.js';
 type Command = { run: (argv: string[]) => Promise<number>; usage: string };
 
 /**
@@ -34,6 +35,7 @@ async function help(): Promise<string> {
 
 export async function main(argv: string[]): Promise<number> {
   const verbose = argv.includes('--verbose');
+  setVerbose(verbose);
   const args = argv.filter((a) => a !== '--verbose');
   const [name, ...rest] = args;
   if (!name || name === '--help' || name === '-h' || name === 'help') {

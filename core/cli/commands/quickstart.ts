@@ -9,7 +9,9 @@ import { portTaken, startEmbeddedTemporal } from '../../temporal/embedded.js';
 import { portOwner } from '../../temporal/port-owner.js';
 import { isTty, stepsTable } from '../output.js';
 import { loadPipelines } from '../../registry/pipelines.js';
-import { outcomeLines, progressPrinter } from './run.js';
+import { outcomeLines } from './run.js';
+import { runWatcher } from '../live.js';
+import { inProcessWorkerConfig } from '../verbose.js';
 import { folderForEndedRun } from '../../runs/ensure.js';
 
 export const usage = 'quickstart [--pipeline <name>] [--keep-running]';
@@ -30,8 +32,9 @@ export async function quickstartCommand(argv: string[]): Promise<number> {
   const stop = new AbortController();
   let stopWorkers: () => Promise<void> = async () => undefined;
   // A worker that fails before it polls (no server, a refused connection) ends the wait for it.
+  const workerConfig = inProcessWorkerConfig(config);
   const ready = new Promise<void>((resolve, reject) => {
-    const workers = runWorkers(config, { queues: [CPU_QUEUE], onReady: resolve, signal: stop.signal });
+    const workers = runWorkers(workerConfig, { queues: [CPU_QUEUE], onReady: resolve, signal: stop.signal });
     workers.catch((err: unknown) => {
       console.error(`worker stopped: ${(err as Error).message}`);
       reject(err as Error);
@@ -44,10 +47,12 @@ export async function quickstartCommand(argv: string[]): Promise<number> {
   try {
     await ready;
     console.log(`Temporal at ${temporalAddressOf(config)}${server ? `, Web UI ${server.uiUrl}` : ''}; running pipeline "${pipeline}"`);
+    if (workerConfig.logFile) console.log(`worker log: ${workerConfig.logFile}`);
     const { client, close } = await connectClient(config);
     try {
       const runId = await startRun(client, { pipeline, params: {} });
-      const final = await awaitRun(client, runId, progressPrinter());
+      const watcher = runWatcher();
+      const final = await awaitRun(client, runId, watcher.update).finally(() => watcher.finish());
       if (final.state && !isTty()) console.log(stepsTable(final.state));
       const ok = final.temporalStatus === 'COMPLETED';
       console.log(`${runId}: ${final.state?.status ?? final.temporalStatus}${final.failure ? ` - ${final.failure}` : ''}`);

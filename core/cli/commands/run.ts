@@ -7,7 +7,7 @@ import { folderForEndedRun } from '../../runs/ensure.js';
 import type { RunFolder } from '../../runs/folder.js';
 import { connectClient } from '../../temporal/client.js';
 import { parseJsonArg } from '../args.js';
-import { isTty, stepsTable } from '../output.js';
+import { runWatcher } from '../live.js';
 
 export const usage = 'run <pipeline> [--params <json|file>] [--wait] [--json] [--no-cache] [--id <run-id>] [--max-parallel N]';
 
@@ -47,7 +47,8 @@ export async function runCommand(argv: string[]): Promise<number> {
       else console.log(`started ${runId}\n  watch: npx forgeline status ${runId} --watch`);
       return 0;
     }
-    const final = await awaitRun(client, runId, values.json ? undefined : progressPrinter());
+    const watcher = values.json ? undefined : runWatcher();
+    const final = await awaitRun(client, runId, watcher?.update).finally(() => watcher?.finish());
     const folder = await folderForEndedRun(config, final);
     if (values.json) console.log(JSON.stringify({ ...runJson(final), ...(folder ? { folder: folder.dir } : {}) }));
     else console.log([summaryLine(final), ...outcomeLines(final, folder)].join('\n'));
@@ -100,25 +101,4 @@ export function outcomeLines(s: RunSnapshot, folder?: RunFolder): string[] {
   if (folderReport) lines.push(`report: ${path.join(folder!.dir, folderReport.name)}`);
   if (folder) lines.push(`outputs: ${folder.dir} (\`npx forgeline artifacts ${s.runId}\` lists them)`);
   return lines;
-}
-
-/** On a TTY, redraws the step table in place; otherwise prints one line per step status change. */
-export function progressPrinter(): (s: RunSnapshot) => void {
-  const seen = new Map<string, string>();
-  let drawnLines = 0;
-  return (s) => {
-    if (!s.state) return;
-    if (isTty()) {
-      const text = stepsTable(s.state, s.live);
-      if (drawnLines > 0) process.stdout.write(`\x1b[${drawnLines}A\x1b[J`);
-      process.stdout.write(text + '\n');
-      drawnLines = text.split('\n').length;
-      return;
-    }
-    for (const st of s.state.steps) {
-      if (seen.get(st.id) === st.status) continue;
-      seen.set(st.id, st.status);
-      if (st.status !== 'pending') console.log(`${new Date().toISOString()} ${st.id} (${st.kind}) ${st.status}${st.error ? `: ${st.error}` : ''}`);
-    }
-  };
 }
