@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { CLI, REPO_ROOT } from './paths.js';
@@ -44,6 +47,8 @@ export async function inTerminal(args: string[], env: NodeJS.ProcessEnv, cols = 
     },
     async close() {
       await tmux('kill-server').catch(() => undefined);
+      // tmux leaves its socket file behind; one per test would pile up in the temp folder.
+      await rm(path.join(env.TMUX_TMPDIR || os.tmpdir(), `tmux-${process.getuid?.() ?? 0}`, socket), { force: true });
     },
   };
 }
