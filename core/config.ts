@@ -13,9 +13,22 @@ export interface ForgelineConfig {
   namespace: string;
   /** A `temporal` binary to use instead of the cached or freshly built one. */
   temporalBin: string | undefined;
+  /**
+   * Ports of the embedded dev server (frontend and Web UI): FORGELINE_TEMPORAL_PORT and
+   * FORGELINE_UI_PORT, else 7233 and 8233, Temporal's own defaults. Another program on 7233 is
+   * common (a second checkout, a Temporal started by hand): these move the embedded server aside.
+   */
+  temporalPort: number;
+  uiPort: number;
   /** Extra folders of pipeline modules, beside the built-in `pipelines/`. */
   pipelineDirs: string[];
   logLevel: string;
+  /**
+   * Where the JSON logs go: FORGELINE_LOG_FILE, else stderr. The CLI commands that run a worker in
+   * their own process (quickstart, dev) point it at `<home>/logs/worker.log` unless `--verbose`, so
+   * that log lines do not break into the progress display.
+   */
+  logFile: string | undefined;
   /**
    * Activities one worker runs at once per queue. Steps are mostly I/O-bound or run their heavy
    * work in child processes, so the default is high; lower it on small hosts.
@@ -46,11 +59,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ForgelineConfi
     temporalAddress: env.TEMPORAL_ADDRESS || undefined,
     namespace: env.TEMPORAL_NAMESPACE || 'default',
     temporalBin: env.FORGELINE_TEMPORAL_BIN || undefined,
+    temporalPort: wholeNumber(env, 'FORGELINE_TEMPORAL_PORT', 1) ?? DEFAULT_TEMPORAL_PORT,
+    uiPort: wholeNumber(env, 'FORGELINE_UI_PORT', 1) ?? DEFAULT_UI_PORT,
     pipelineDirs: (env.FORGELINE_PIPELINES ?? '')
       .split(path.delimiter)
       .filter((d) => d.length > 0)
       .map((d) => path.resolve(d)),
     logLevel: env.FORGELINE_LOG_LEVEL ?? 'info',
+    logFile: env.FORGELINE_LOG_FILE ? path.resolve(env.FORGELINE_LOG_FILE) : undefined,
     workerConcurrency,
     eagerActivities: wholeNumber(env, 'FORGELINE_EAGER_ACTIVITIES') ?? workerConcurrency,
     neo4j: neo4jUri
@@ -71,8 +87,8 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: string, min = 0): number | un
 }
 
 /** The address a client should dial: the configured server, else the embedded dev server. */
-export function temporalAddressOf(config: ForgelineConfig): string {
-  return config.temporalAddress ?? `127.0.0.1:${DEFAULT_TEMPORAL_PORT}`;
+export function temporalAddressOf(config: Pick<ForgelineConfig, 'temporalAddress' | 'temporalPort'>): string {
+  return config.temporalAddress ?? `127.0.0.1:${config.temporalPort}`;
 }
 
 export const statePaths = (home: string) => ({

@@ -20,7 +20,7 @@ export function createLogger(options: { level?: string; name?: string; destinati
       redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
       base: undefined,
     },
-    pino.destination({ dest: options.destination ?? 2, sync: true }),
+    pino.destination({ dest: options.destination ?? 2, sync: true, mkdir: typeof options.destination === 'string' }),
   );
 }
 

@@ -17,7 +17,7 @@ export async function createActivityDeps(config: ForgelineConfig): Promise<Activ
     config,
     store,
     cache: new StepCache(paths.cache, store),
-    log: createLogger({ level: config.logLevel }),
+    log: createLogger({ level: config.logLevel, ...(config.logFile ? { destination: config.logFile } : {}) }),
     pipelines,
     stepKinds: buildStepKindRegistry(pipelines),
     client: new Client({ connection, namespace: config.namespace }),

@@ -60,7 +60,9 @@ export async function runWorkers(config: ForgelineConfig, options: WorkerOptions
   await Promise.race([lineageReady, delay(LINEAGE_SCHEMA_WAIT_MS, undefined, { ref: false })]);
   deps.log.info({ queues: options.queues, pipelines: [...deps.pipelines.keys()], stepKinds: deps.stepKinds.size }, 'worker ready');
   options.onReady?.();
-  options.signal?.addEventListener('abort', () => workers.forEach((w) => w.shutdown()), { once: true });
+  // Ctrl-C reaches Temporal's runtime too, which starts the shutdown itself; a second shutdown() of
+  // a worker no longer RUNNING throws (and crashed the quickstart on Ctrl-C).
+  options.signal?.addEventListener('abort', () => workers.forEach((w) => w.getState() === 'RUNNING' && w.shutdown()), { once: true });
   try {
     await Promise.all(workers.map((w) => w.run()));
   } finally {

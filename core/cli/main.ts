@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { isPipelineError } from '../errors.js';
+import { setVerbose } from './verbose.js';
 type Command = { run: (argv: string[]) => Promise<number>; usage: string };
 
 /**
@@ -15,13 +16,15 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   list: async () => { const m = await import('./commands/list.js'); return { run: m.listCommand, usage: m.usage }; },
   cancel: async () => { const m = await import('./commands/cancel.js'); return { run: m.cancelCommand, usage: m.usage }; },
   pipelines: async () => { const m = await import('./commands/pipelines.js'); return { run: m.pipelinesCommand, usage: m.usage }; },
-  doctor: async () => { const m = await import('./commands/doctor.js'); return { run: m.doctorCommand, usage: 'doctor [--json]' }; },
+  doctor: async () => { const m = await import('./commands/doctor.js'); return { run: m.doctorCommand, usage: m.usage }; },
   stage: async () => { const m = await import('./commands/stage.js'); return { run: m.stageCommand, usage: m.usage }; },
   schedule: async () => { const m = await import('./commands/schedule.js'); return { run: m.scheduleCommand, usage: m.usage }; },
   approve: async () => { const m = await import('./commands/approve.js'); return { run: m.decisionCommand('approve'), usage: m.approveUsage }; },
   reject: async () => { const m = await import('./commands/approve.js'); return { run: m.decisionCommand('reject'), usage: m.rejectUsage }; },
   lineage: async () => { const m = await import('./commands/lineage.js'); return { run: m.lineageCommand, usage: m.usage }; },
   models: async () => { const m = await import('./commands/models.js'); return { run: m.modelsCommand, usage: m.usage }; },
+  artifacts: async () => { const m = await import('./commands/artifacts.js'); return { run: m.artifactsCommand, usage: m.usage }; },
+  open: async () => { const m = await import('./commands/open.js'); return { run: m.openCommand, usage: m.usage }; },
   runs: async () => { const m = await import('./commands/runs.js'); return { run: m.runsCommand, usage: m.usage }; },
 };
 
@@ -32,6 +35,7 @@ async function help(): Promise<string> {
 
 export async function main(argv: string[]): Promise<number> {
   const verbose = argv.includes('--verbose');
+  setVerbose(verbose);
   const args = argv.filter((a) => a !== '--verbose');
   const [name, ...rest] = args;
   if (!name || name === '--help' || name === '-h' || name === 'help') {

@@ -1,4 +1,5 @@
 import type { RunState, StepState } from '../run-state.js';
+import { etaSeconds, shortDuration } from './eta.js';
 
 export const isTty = (): boolean => Boolean(process.stdout.isTTY);
 
@@ -10,18 +11,23 @@ export function table(rows: string[][]): string {
 }
 
 export interface LiveProgress {
-  [stepId: string]: { done?: number; total?: number; unit?: string; message?: string } | undefined;
+  [stepId: string]: { done?: number; total?: number; unit?: string; message?: string; etaSec?: number; loss?: number } | undefined;
 }
 
-export function progressText(p: LiveProgress[string]): string {
+/** A running step's heartbeat as a person reads it: bar, counts, ETA, the loss while training. */
+export function progressText(p: LiveProgress[string], startedAt?: string, now = Date.now()): string {
   if (!p) return '';
+  const parts: string[] = [];
   if (p.total && p.done !== undefined) {
     const frac = Math.min(1, p.done / p.total);
     const bar = '#'.repeat(Math.round(frac * 20)).padEnd(20, '.');
-    return `[${bar}] ${p.done}/${p.total}${p.unit ? ' ' + p.unit : ''}`;
-  }
-  if (p.done !== undefined) return `${p.done}${p.unit ? ' ' + p.unit : ''}`;
-  return p.message ?? '';
+    parts.push(`[${bar}] ${Math.round(frac * 100)}% ${p.done}/${p.total}${p.unit ? ' ' + p.unit : ''}`);
+    const eta = etaSeconds(p, startedAt, now);
+    if (eta !== undefined) parts.push(`ETA ${shortDuration(eta)}`);
+  } else if (p.done !== undefined) parts.push(`${p.done}${p.unit ? ' ' + p.unit : ''}`);
+  if (typeof p.loss === 'number') parts.push(`loss ${p.loss.toFixed(3)}`);
+  if (p.message) parts.push(p.message);
+  return parts.join('  ');
 }
 
 export function stepsTable(state: RunState, live: LiveProgress = {}): string {
@@ -30,8 +36,10 @@ export function stepsTable(state: RunState, live: LiveProgress = {}): string {
   return table(rows);
 }
 
-function duration(s: StepState): string {
+function duration(s: StepState, now = Date.now()): string {
   if (s.durationMs !== undefined) return `${(s.durationMs / 1000).toFixed(1)}s`;
+  // A running step shows how long it has run so far.
+  if (s.status === 'running' && s.startedAt) return `${Math.max(0, (now - Date.parse(s.startedAt)) / 1000).toFixed(0)}s`;
   return '';
 }
 
@@ -39,7 +47,7 @@ function detail(s: StepState, live: LiveProgress): string {
   const a = s.approval;
   if (a?.state === 'waiting') return `waiting for approval until ${a.timeoutAt} (then ${a.onTimeout}): ${a.prompt}`;
   if (a) return `${a.state} by ${a.by} at ${a.at}${a.note ? `: ${a.note}` : ''}`;
-  if (s.status === 'running') return progressText(live[s.id]);
+  if (s.status === 'running') return progressText(live[s.id], s.startedAt);
   if (s.status === 'failed') return s.error ?? '';
   return Object.entries(s.outputs)
     .map(([name, ref]) => `${name}=${ref.sha256.slice(0, 10)}${ref.records !== undefined ? ` (${ref.records})` : ''}`)

@@ -1,4 +1,7 @@
+import path from 'node:path';
+import type { RunSnapshot } from '../client/runs.js';
 import type { RunState, StepState } from '../run-state.js';
+import type { RunFolder } from '../runs/folder.js';
 
 /** The promote step's verdict on the primary metric (activities/eval/promote.ts writes it). */
 interface Verdict {
@@ -21,15 +24,20 @@ const signed = (x: number | undefined): string => (x === undefined ? '?' : `${x 
  * tuned with its interval, promoted or not and why, and the report. A run whose model was not
  * promoted never ends on a bare "succeeded".
  */
-export function verdictLines(state: RunState): string[] {
+export function verdictLines(state: RunState, folder?: RunFolder): string[] {
   const promotes = state.steps.filter((s) => s.kind === 'promote' && (s.status === 'succeeded' || s.status === 'cached'));
   if (promotes.length === 0) return [];
   const lines: string[] = [];
-  const model = finalModel(state);
+  const inFolder = (step: string, output: string): string | undefined => {
+    const e = folder?.entries.find((x) => x.step === step && x.output === output && x.link !== 'missing');
+    return e ? path.join(folder!.dir, e.name) : undefined;
+  };
+  const model = finalModel(state, inFolder);
   if (model) lines.push(`Model: ${model.name} (${(model.bytes / 1e6).toFixed(1)} MB): ${model.path}`);
   for (const p of promotes) {
     const v = p.metadata.verdict as Verdict | undefined;
     const decision = String(p.metadata.decision ?? v?.decision ?? 'unknown');
+    if (promotes.length > 1) lines.push(`${p.id}:`);
     if (v) {
       const interval = v.low !== undefined && v.high !== undefined ? `, 95% interval ${signed(v.low)} to ${signed(v.high)}${v.method ? ` (${v.method})` : ''}` : '';
       lines.push(`${v.metric}: base ${num(v.base)} -> tuned ${num(v.tuned)} (${signed(v.delta)}${interval}, n=${v.n ?? '?'})`);
@@ -37,8 +45,8 @@ export function verdictLines(state: RunState): string[] {
     const why = (p.metadata.reasons as string[] | undefined) ?? [];
     lines.push(`Verdict: ${decision === 'promoted' ? 'promoted' : 'NOT PROMOTED'}${why.length ? ` - ${why.join('; ')}` : ''}`);
   }
-  const report = state.steps.find((s) => s.kind === 'report')?.outputs.html;
-  if (report) lines.push(`Report: ${report.uri.replace('file://', '')}`);
+  const report = state.steps.find((s) => s.kind === 'report' && s.outputs.html);
+  if (report) lines.push(`Report: ${inFolder(report.id, 'html') ?? report.outputs.html!.uri.replace('file://', '')}`);
   return lines;
 }
 
@@ -47,11 +55,17 @@ export function notPromoted(state: RunState): boolean {
   return state.steps.some((s) => s.kind === 'promote' && s.metadata.decision !== undefined && s.metadata.decision !== 'promoted');
 }
 
-function finalModel(state: RunState): { name: string; bytes: number; path: string } | undefined {
+/** The run's status in a word, except that a run whose model was not promoted never reads as a bare success. */
+export function runStatusWord(s: Pick<RunSnapshot, 'state' | 'temporalStatus'>): string {
+  const status = s.state?.status ?? s.temporalStatus.toLowerCase();
+  return s.state && status === 'succeeded' && notPromoted(s.state) ? 'completed; the model was not promoted' : status;
+}
+
+function finalModel(state: RunState, inFolder: (step: string, output: string) => string | undefined): { name: string; bytes: number; path: string } | undefined {
   const evaluated = state.steps.filter((s: StepState) => s.kind === 'quantize' && s.outputs.model);
   const q = evaluated[0];
   if (!q) return undefined;
   const ref = q.outputs.model!;
   const name = `${String(q.metadata.name ?? q.id)} ${String(q.metadata.type ?? '')}`.trim();
-  return { name, bytes: ref.bytes, path: ref.uri.replace('file://', '') };
+  return { name, bytes: ref.bytes, path: inFolder(q.id, 'model') ?? ref.uri.replace('file://', '') };
 }

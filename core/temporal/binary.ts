@@ -1,11 +1,8 @@
-import { execFile } from 'node:child_process';
 import { access, constants, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { PipelineError } from '../errors.js';
-
-const run = promisify(execFile);
+import { goInstall, type GoBuildProgress } from './go-build.js';
 
 /** The pinned Temporal CLI (it carries the dev server and the Web UI). */
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
@@ -25,32 +22,45 @@ export interface TemporalBinary {
 
 /**
  * Finds the `temporal` binary: FORGELINE_TEMPORAL_BIN, else the cached build, else builds the pinned
- * version from the Go module proxy (the one registry that carries it here; about 5 minutes once).
+ * version from the Go module proxy (the one registry that carries it here). The build takes minutes
+ * once (about 12 on the 2-core development machine under load); it reports its progress on stderr.
  */
 export async function ensureTemporalBinary(
   envBin: string | undefined,
   log: (msg: string) => void = () => undefined,
+  cacheDir = TEMPORAL_CACHE_DIR,
 ): Promise<TemporalBinary> {
   if (envBin) {
     if (!(await isExecutable(envBin))) throw new PipelineError('CONFIG', `FORGELINE_TEMPORAL_BIN=${envBin} is not an executable file`);
     return { path: envBin, source: 'env' };
   }
-  const cached = path.join(TEMPORAL_CACHE_DIR, 'temporal');
+  const cached = path.join(cacheDir, 'temporal');
   if (await isExecutable(cached)) return { path: cached, source: 'cache' };
-  log(`building the Temporal CLI ${TEMPORAL_CLI_VERSION} with Go into ${TEMPORAL_CACHE_DIR} (once; a few minutes)`);
-  await mkdir(TEMPORAL_CACHE_DIR, { recursive: true });
+  log(`building the Temporal CLI ${TEMPORAL_CLI_VERSION} with Go into ${cacheDir} (once; several minutes; progress on stderr)`);
+  await mkdir(cacheDir, { recursive: true });
   try {
-    await run('go', ['install', `${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`], {
-      env: { ...process.env, GOBIN: TEMPORAL_CACHE_DIR, CGO_ENABLED: '0' },
-      maxBuffer: 64 << 20,
-    });
+    await goInstall({ target: `${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`, gobin: cacheDir, onProgress: progressLine(process.stderr) });
   } catch (err) {
     throw new PipelineError(
       'DEPENDENCY_MISSING',
-      `cannot build the Temporal CLI: ${(err as Error).message.split('\n')[0]}. Install Go, or set FORGELINE_TEMPORAL_BIN to a temporal binary, or TEMPORAL_ADDRESS to a running server`,
+      `cannot build the Temporal CLI: ${(err as Error).message.replace(/\s*\n\s*/g, '; ')}. Install Go, or set FORGELINE_TEMPORAL_BIN to a temporal binary, or TEMPORAL_ADDRESS to a running server`,
     );
   }
   return { path: cached, source: 'built' };
+}
+
+/** One line per report; on a terminal the same line, rewritten. */
+export function progressLine(out: NodeJS.WriteStream): (p: GoBuildProgress) => void {
+  return (p) => {
+    const s = Math.round(p.elapsedMs / 1000);
+    const what = p.done
+      ? `built in ${s} s (${p.compiled} packages compiled)`
+      : p.compiled === 0
+        ? `still building (${s} s): fetching modules${p.downloaded ? ` (${p.downloaded} so far)` : ''}`
+        : `still building (${s} s): ${p.compiled} packages compiled, last ${p.last}`;
+    const line = `temporal CLI ${TEMPORAL_CLI_VERSION}: ${what}`;
+    out.write(out.isTTY ? `\r\x1b[K${line}${p.done ? '\n' : ''}` : `${line}\n`);
+  };
 }
 
 async function isExecutable(file: string): Promise<boolean> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { loadConfig } from '../../core/config.js';
+import { loadConfig, temporalAddressOf } from '../../core/config.js';
 
 describe('loadConfig', () => {
   it('lets the workflow worker take all its activity slots eagerly by default', () => {
@@ -23,5 +23,12 @@ describe('loadConfig', () => {
       expect(() => loadConfig({ FORGELINE_WORKER_CONCURRENCY: bad })).toThrow(`FORGELINE_WORKER_CONCURRENCY must be a whole number >= 1, got "${bad}"`);
     }
     expect(loadConfig({ FORGELINE_WORKER_CONCURRENCY: '' }).workerConcurrency).toBe(64);
+  });
+
+  it('moves the embedded server with FORGELINE_TEMPORAL_PORT / FORGELINE_UI_PORT, and the client follows', () => {
+    const c = loadConfig({ FORGELINE_TEMPORAL_PORT: '17233', FORGELINE_UI_PORT: '18233' });
+    expect([c.temporalPort, c.uiPort, temporalAddressOf(c)]).toEqual([17233, 18233, '127.0.0.1:17233']);
+    expect([loadConfig({}).temporalPort, loadConfig({}).uiPort]).toEqual([7233, 8233]);
+    expect(() => loadConfig({ FORGELINE_TEMPORAL_PORT: 'auto' })).toThrow('FORGELINE_TEMPORAL_PORT must be a whole number >= 1, got "auto"');
   });
 });

@@ -2,6 +2,7 @@ import { runWorkers } from '../../../workers/start-workers.js';
 import { loadConfig, temporalAddressOf } from '../../config.js';
 import { CPU_QUEUE } from '../../queues.js';
 import { startEmbeddedTemporal } from '../../temporal/embedded.js';
+import { inProcessWorkerConfig } from '../verbose.js';
 
 export const usage = 'dev';
 
@@ -12,10 +13,14 @@ export async function devCommand(): Promise<number> {
   const address = temporalAddressOf(config);
   if (server) console.log(`Temporal dev server on ${server.address}, Web UI ${server.uiUrl} (state in ${config.home})`);
   else console.log(`using the Temporal server at ${address}`);
+  const workerConfig = inProcessWorkerConfig(config);
   try {
-    await runWorkers(config, {
+    await runWorkers(workerConfig, {
       queues: [CPU_QUEUE],
-      onReady: () => console.log(`worker polling "${CPU_QUEUE}"; start a run with \`npx forgeline run smoke --wait\`. Ctrl-C stops everything.`),
+      onReady: () => {
+        console.log(`worker polling "${CPU_QUEUE}"; start a run with \`npx forgeline run smoke --wait\`. Ctrl-C stops everything.`);
+        if (workerConfig.logFile) console.log(`worker log: ${workerConfig.logFile} (--verbose writes it to stderr instead)`);
+      },
     });
   } finally {
     await server?.stop();

@@ -1,25 +1,13 @@
 import { execFile } from 'node:child_process';
-import { access, constants } from 'node:fs/promises';
-import path from 'node:path';
 import { promisify } from 'node:util';
-import { loadConfig, temporalAddressOf } from '../../config.js';
-import { portInUse } from '../../temporal/dev-server.js';
-import { TEMPORAL_CACHE_DIR, TEMPORAL_CLI_VERSION } from '../../temporal/binary.js';
+import { loadConfig } from '../../config.js';
+import { runChecks, type CheckResult } from '../../doctor/index.js';
+import { which } from '../../doctor/which.js';
+import { table } from '../output.js';
+
+export const usage = 'doctor [--json]';
 
 const run = promisify(execFile);
-
-async function which(cmd: string): Promise<string | undefined> {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    const p = path.join(dir, cmd);
-    try {
-      await access(p, constants.X_OK);
-      return p;
-    } catch {
-      // keep looking
-    }
-  }
-  return undefined;
-}
 
 async function nvidiaGpus(): Promise<{ name: string; memoryMiB: number }[]> {
   if (!(await which('nvidia-smi'))) return [];
@@ -34,44 +22,31 @@ async function nvidiaGpus(): Promise<{ name: string; memoryMiB: number }[]> {
   }
 }
 
-/** What this host has: Temporal binary and server, state folder, GPUs, optional services. */
+const MARK: Record<CheckResult['status'], string> = { ok: 'ok', note: 'note', problem: 'PROBLEM' };
+
+/**
+ * Checks what a first run needs, one line each, and for every problem one `fix:` line; exits 1 when
+ * there is a problem. Then what the host offers beyond that (GPUs, optional services).
+ */
 export async function doctorCommand(argv: string[]): Promise<number> {
   const config = loadConfig();
-  const address = temporalAddressOf(config);
-  const [host, port] = address.split(':');
-  const cached = path.join(TEMPORAL_CACHE_DIR, 'temporal');
-  const report = {
-    node: process.version,
-    stateFolder: config.home,
-    temporal: {
-      binary: config.temporalBin ?? ((await access(cached, constants.X_OK).then(() => true, () => false)) ? cached : null),
-      pinnedVersion: TEMPORAL_CLI_VERSION,
-      address,
-      embedded: !config.temporalAddress,
-      reachable: host === '127.0.0.1' || host === 'localhost' ? await portInUse(Number(port)) : null,
-      namespace: config.namespace,
-    },
-    gpus: {
-      cuda: await nvidiaGpus(),
-      metal: process.platform === 'darwin' && process.arch === 'arm64',
-    },
-    services: {
-      neo4j: config.neo4j ? config.neo4j.uri : null,
-      anthropic: config.anthropicApiKey ? 'ANTHROPIC_API_KEY set' : null,
-      go: (await which('go')) ?? null,
-      python: (await which('python3')) ?? null,
-    },
-  };
-  if (argv.includes('--json')) console.log(JSON.stringify(report, null, 2));
-  else {
-    console.log(`node            ${report.node}`);
-    console.log(`state folder    ${report.stateFolder}`);
-    console.log(`temporal binary ${report.temporal.binary ?? `not built yet (pinned ${TEMPORAL_CLI_VERSION}; \`forgeline dev\` builds it)`}`);
-    console.log(`temporal server ${address} (${report.temporal.embedded ? 'embedded' : 'TEMPORAL_ADDRESS'}) ${report.temporal.reachable === false ? 'not running' : report.temporal.reachable ? 'up' : ''}`);
-    console.log(`cuda gpus       ${report.gpus.cuda.map((g) => `${g.name} ${g.memoryMiB} MiB`).join(', ') || 'none'}`);
-    console.log(`metal           ${report.gpus.metal ? 'Apple Silicon' : 'no'}`);
-    console.log(`neo4j           ${report.services.neo4j ?? 'not configured (embedded lineage store)'}`);
-    console.log(`anthropic       ${report.services.anthropic ?? 'no ANTHROPIC_API_KEY (templates and local models only)'}`);
+  const checks = await runChecks(config);
+  const gpus = { cuda: await nvidiaGpus(), metal: process.platform === 'darwin' && process.arch === 'arm64' };
+  const problems = checks.filter((c) => c.status === 'problem').length;
+  if (argv.includes('--json')) {
+    console.log(JSON.stringify({ stateFolder: config.home, problems, checks, gpus, anthropic: Boolean(config.anthropicApiKey) }, null, 2));
+    return problems ? 1 : 0;
   }
-  return 0;
+  const rows: string[][] = [];
+  for (const c of checks) {
+    rows.push([MARK[c.status], c.name, c.detail]);
+    if (c.fix) rows.push(['', '', `fix: ${c.fix}`]);
+  }
+  rows.push(['', 'state folder', config.home]);
+  rows.push(['', 'cuda gpus', gpus.cuda.map((g) => `${g.name} ${g.memoryMiB} MiB`).join(', ') || 'none']);
+  rows.push(['', 'metal', gpus.metal ? 'Apple Silicon' : 'no']);
+  rows.push(['', 'anthropic', config.anthropicApiKey ? 'ANTHROPIC_API_KEY set' : 'no ANTHROPIC_API_KEY (templates and local models only)']);
+  console.log(table(rows));
+  console.log(problems ? `${problems} problem${problems > 1 ? 's' : ''}: see the fix lines above` : 'ready for `npx forgeline quickstart`');
+  return problems ? 1 : 0;
 }

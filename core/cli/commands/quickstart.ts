@@ -1,18 +1,21 @@
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runWorkers } from '../../../workers/start-workers.js';
 import { loadConfig, temporalAddressOf } from '../../config.js';
 import { awaitRun, startRun } from '../../client/runs.js';
 import { CPU_QUEUE } from '../../queues.js';
 import { connectClient } from '../../temporal/client.js';
-import { portInUse } from '../../temporal/dev-server.js';
-import { startEmbeddedTemporal } from '../../temporal/embedded.js';
+import { portTaken, startEmbeddedTemporal } from '../../temporal/embedded.js';
+import { portOwner } from '../../temporal/port-owner.js';
 import { isTty, stepsTable } from '../output.js';
 import { loadPipelines } from '../../registry/pipelines.js';
-import { DEFAULT_TEMPORAL_PORT } from '../../config.js';
-import { progressPrinter } from './run.js';
+import { outcomeLines } from './run.js';
+import { runWatcher } from '../live.js';
+import { inProcessWorkerConfig } from '../verbose.js';
+import { folderForEndedRun } from '../../runs/ensure.js';
 import { defaultBaseModelPath, ensureEmbeddedBaseModel, isEmbeddedBaseModel } from '../../../activities/models/base-model.js';
 import { ensureHfBackend } from '../../../activities/train/backends/hf-setup.js';
-import { notPromoted, verdictLines } from '../verdict.js';
+import { runStatusWord } from '../verdict.js';
 
 export const usage = 'quickstart [--pipeline <name>] [--keep-running]';
 
@@ -23,23 +26,27 @@ export const usage = 'quickstart [--pipeline <name>] [--keep-running]';
 export async function quickstartCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { pipeline: { type: 'string' }, 'keep-running': { type: 'boolean' } } });
   const config = loadConfig();
+  // A Temporal server already on the port is used; anything else there is refused at once.
+  const owner = config.temporalAddress ? undefined : await portOwner(config.temporalPort);
+  if (owner === 'other') throw portTaken(config.temporalPort, owner);
   const pipelines = await loadPipelines(config.pipelineDirs);
   const pipeline = values.pipeline ?? (pipelines.has('quickstart') ? 'quickstart' : 'smoke');
-  // The base model is fetched here, before any server starts, so a first run shows the download.
   if (pipeline === 'quickstart') {
     // The base model and the hf trainer's packages are set up here, before any server starts, so a
     // first run shows the downloads (both are kept in .cache/ and checked, not fetched, after that).
     if (isEmbeddedBaseModel(defaultBaseModelPath())) await ensureEmbeddedBaseModel((m) => console.log(m));
     await ensureHfBackend();
   }
-  const external = config.temporalAddress !== undefined || (await portInUse(DEFAULT_TEMPORAL_PORT));
-  const server = external ? undefined : await startEmbeddedTemporal(config, (m) => console.log(m));
+  const server = owner === 'free' ? await startEmbeddedTemporal(config, (m) => console.log(m)) : undefined;
   const stop = new AbortController();
   let stopWorkers: () => Promise<void> = async () => undefined;
-  const ready = new Promise<void>((resolve) => {
-    const workers = runWorkers(config, { queues: [CPU_QUEUE], onReady: resolve, signal: stop.signal });
+  // A worker that fails before it polls (no server, a refused connection) ends the wait for it.
+  const workerConfig = inProcessWorkerConfig(config);
+  const ready = new Promise<void>((resolve, reject) => {
+    const workers = runWorkers(workerConfig, { queues: [CPU_QUEUE], onReady: resolve, signal: stop.signal });
     workers.catch((err: unknown) => {
       console.error(`worker stopped: ${(err as Error).message}`);
+      reject(err as Error);
     });
     stopWorkers = () => {
       stop.abort();
@@ -49,19 +56,26 @@ export async function quickstartCommand(argv: string[]): Promise<number> {
   try {
     await ready;
     console.log(`Temporal at ${temporalAddressOf(config)}${server ? `, Web UI ${server.uiUrl}` : ''}; running pipeline "${pipeline}"`);
+    if (workerConfig.logFile) console.log(`worker log: ${workerConfig.logFile}`);
     const { client, close } = await connectClient(config);
     try {
       const runId = await startRun(client, { pipeline, params: {} });
-      const final = await awaitRun(client, runId, progressPrinter());
+      const watcher = runWatcher();
+      const final = await awaitRun(client, runId, watcher.update).finally(() => watcher.finish());
       if (final.state && !isTty()) console.log(stepsTable(final.state));
       const ok = final.temporalStatus === 'COMPLETED';
+      // Models and the HTML report by their names in the run folder (the store's path where it has
+      // none); every other output is in the folder, and `forgeline artifacts` lists them.
+      const folder = await folderForEndedRun(config, final);
       for (const s of final.state?.steps ?? []) {
-        for (const [name, ref] of Object.entries(s.outputs)) if (['model', 'report'].includes(ref.kind)) console.log(`${s.id}.${name}: ${ref.uri.replace('file://', '')}`);
+        for (const [name, ref] of Object.entries(s.outputs)) {
+          if (ref.kind !== 'model' && ref.schema !== 'html') continue;
+          const entry = folder?.entries.find((e) => e.step === s.id && e.output === name && e.link !== 'missing');
+          console.log(`${s.id}.${name}: ${entry ? path.join(folder!.dir, entry.name) : ref.uri.replace('file://', '')}`);
+        }
       }
-      const status = final.state?.status ?? final.temporalStatus;
-      const shown = final.state && status === 'succeeded' && notPromoted(final.state) ? 'completed; the model was not promoted' : status;
-      console.log(`${runId}: ${shown}${final.failure ? ` - ${final.failure}` : ''}`);
-      for (const line of final.state ? verdictLines(final.state) : []) console.log(line);
+      console.log(`${runId}: ${runStatusWord(final)}${final.failure ? ` - ${final.failure}` : ''}`);
+      for (const line of outcomeLines(final, folder)) console.log(line);
       if (server) console.log(`Web UI: ${server.uiUrl}/namespaces/${config.namespace}/workflows/${runId}`);
       if (ok && (values['keep-running'] ?? isTty())) {
         console.log('Server and worker stay up; Ctrl-C stops them.');

@@ -1,10 +1,14 @@
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config.js';
 import { PipelineError } from '../../errors.js';
 import { awaitRun, startRun, type RunSnapshot } from '../../client/runs.js';
+import { folderForEndedRun } from '../../runs/ensure.js';
+import { runStatusWord, verdictLines } from '../verdict.js';
+import type { RunFolder } from '../../runs/folder.js';
 import { connectClient } from '../../temporal/client.js';
 import { parseJsonArg } from '../args.js';
-import { isTty, stepsTable } from '../output.js';
+import { runWatcher } from '../live.js';
 
 export const usage = 'run <pipeline> [--params <json|file>] [--wait] [--json] [--no-cache] [--id <run-id>] [--max-parallel N]';
 
@@ -24,7 +28,8 @@ export async function runCommand(argv: string[]): Promise<number> {
   const pipeline = positionals[0];
   if (!pipeline) throw new PipelineError('INVALID_PARAMS', `usage: forgeline ${usage}`);
   const params = parseJsonArg('--params', values.params);
-  const { client, close } = await connectClient(loadConfig());
+  const config = loadConfig();
+  const { client, close } = await connectClient(config);
   try {
     const runId = await startRun(
       client,
@@ -43,9 +48,11 @@ export async function runCommand(argv: string[]): Promise<number> {
       else console.log(`started ${runId}\n  watch: npx forgeline status ${runId} --watch`);
       return 0;
     }
-    const final = await awaitRun(client, runId, values.json ? undefined : progressPrinter());
-    if (values.json) console.log(JSON.stringify(runJson(final)));
-    else console.log([summaryLine(final), ...outcomeLines(final)].join('\n'));
+    const watcher = values.json ? undefined : runWatcher();
+    const final = await awaitRun(client, runId, watcher?.update).finally(() => watcher?.finish());
+    const folder = await folderForEndedRun(config, final);
+    if (values.json) console.log(JSON.stringify({ ...runJson(final), ...(folder ? { folder: folder.dir } : {}) }));
+    else console.log([summaryLine(final), ...outcomeLines(final, folder)].join('\n'));
     return final.temporalStatus === 'COMPLETED' ? 0 : 1;
   } finally {
     await close();
@@ -73,42 +80,20 @@ export function runJson(s: RunSnapshot) {
 }
 
 function summaryLine(s: RunSnapshot): string {
-  const status = s.state?.status ?? s.temporalStatus.toLowerCase();
-  return `${s.runId}: ${status}${s.failure ? ` - ${s.failure}` : ''}${s.state?.haltReason ? ` (${s.state.haltReason})` : ''}`;
+  return `${s.runId}: ${runStatusWord(s)}${s.failure ? ` - ${s.failure}` : ''}${s.state?.haltReason ? ` (${s.state.haltReason})` : ''}`;
 }
 
-/** What a person looks for after a run: promotion decisions with their reasons, and the HTML report's path. */
-function outcomeLines(s: RunSnapshot): string[] {
-  const lines: string[] = [];
-  for (const st of s.state?.steps ?? []) {
-    const m = st.metadata;
-    // 'rejected': the gate's word for `not promoted` in runs recorded before the rename.
-    if (typeof m.decision === 'string' && (m.decision === 'promoted' || m.decision === 'not promoted' || m.decision === 'rejected')) {
-      const reasons = Array.isArray(m.reasons) ? m.reasons.map(String) : [];
-      lines.push(`${st.id}: ${m.decision}${reasons.length ? `\n    ${reasons.join('\n    ')}` : ''}`);
-    }
-    if (typeof m.htmlReport === 'string') lines.push(`report: ${m.htmlReport}`);
+/**
+ * What a person looks for after a run: promotion decisions with their reasons, the HTML report (by
+ * its name in the run folder when there is one) and the run folder.
+ */
+export function outcomeLines(s: RunSnapshot, folder?: RunFolder): string[] {
+  const lines = s.state ? verdictLines(s.state, folder) : [];
+  if (!lines.some((l) => l.startsWith('Report: '))) {
+    const folderReport = folder?.entries.find((e) => e.name === 'report.html' && e.link !== 'missing');
+    if (folderReport) lines.push(`Report: ${path.join(folder!.dir, folderReport.name)}`);
+    else for (const st of s.state?.steps ?? []) if (typeof st.metadata.htmlReport === 'string') lines.push(`Report: ${st.metadata.htmlReport}`);
   }
+  if (folder) lines.push(`Outputs: ${folder.dir} (\`npx forgeline artifacts ${s.runId}\` lists them)`);
   return lines;
-}
-
-/** On a TTY, redraws the step table in place; otherwise prints one line per step status change. */
-export function progressPrinter(): (s: RunSnapshot) => void {
-  const seen = new Map<string, string>();
-  let drawnLines = 0;
-  return (s) => {
-    if (!s.state) return;
-    if (isTty()) {
-      const text = stepsTable(s.state, s.live);
-      if (drawnLines > 0) process.stdout.write(`\x1b[${drawnLines}A\x1b[J`);
-      process.stdout.write(text + '\n');
-      drawnLines = text.split('\n').length;
-      return;
-    }
-    for (const st of s.state.steps) {
-      if (seen.get(st.id) === st.status) continue;
-      seen.set(st.id, st.status);
-      if (st.status !== 'pending') console.log(`${new Date().toISOString()} ${st.id} (${st.kind}) ${st.status}${st.error ? `: ${st.error}` : ''}`);
-    }
-  };
 }

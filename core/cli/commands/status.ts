@@ -3,6 +3,7 @@ import { loadConfig } from '../../config.js';
 import { PipelineError } from '../../errors.js';
 import { awaitRun, getRun } from '../../client/runs.js';
 import { connectClient } from '../../temporal/client.js';
+import { runWatcher } from '../live.js';
 import { stepsTable } from '../output.js';
 import { runJson } from './run.js';
 
@@ -18,13 +19,15 @@ export async function statusCommand(argv: string[]): Promise<number> {
   if (!runId) throw new PipelineError('INVALID_PARAMS', `usage: forgeline ${usage}`);
   const { client, close } = await connectClient(loadConfig());
   try {
-    const snap = values.watch
-      ? await awaitRun(client, runId, (s) => {
-          if (s.state && !values.json) console.log(`\n${s.runId} (${s.state.status})\n${stepsTable(s.state, s.live)}`);
-        }, 2000)
-      : await getRun(client, runId);
+    let snap;
+    if (values.watch) {
+      const watcher = values.json ? undefined : runWatcher();
+      snap = await awaitRun(client, runId, watcher?.update, 1000).finally(() => watcher?.finish());
+    } else snap = await getRun(client, runId);
     if (values.json) console.log(JSON.stringify(runJson(snap)));
-    else if (!values.watch) {
+    else if (values.watch) {
+      console.log(`${snap.runId}: ${snap.state?.status ?? snap.temporalStatus.toLowerCase()}${snap.failure ? ` - ${snap.failure}` : ''}`);
+    } else {
       console.log(`${snap.runId}: ${snap.state?.status ?? snap.temporalStatus.toLowerCase()}${snap.failure ? ` - ${snap.failure}` : ''}`);
       if (snap.state) console.log(stepsTable(snap.state, snap.live));
       for (const n of snap.state?.notes ?? []) console.log(`note: ${n}`);

@@ -1,0 +1,84 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { statePaths } from '../config.js';
+import { PipelineError } from '../errors.js';
+import type { RunState } from '../run-state.js';
+import { nameOutputs, type NamedOutput } from './names.js';
+
+/** The listing kept beside the links, so that `artifacts` and `open` work without a Temporal server. */
+export const MANIFEST = 'outputs.json';
+
+export interface RunFolderEntry {
+  name: string;
+  step: string;
+  output: string;
+  kind: string;
+  schema: string;
+  bytes: number;
+  records?: number;
+  sha256: string;
+  /** How the name reaches the stored file: a hard link, a symlink (another volume), or not at all (not on this host). */
+  link: 'hard' | 'symlink' | 'missing';
+}
+
+export interface RunFolder {
+  dir: string;
+  entries: RunFolderEntry[];
+}
+
+export const runFolderPath = (home: string, runId: string): string => path.join(statePaths(home).runs, folderName(runId));
+
+/**
+ * A run id as a folder name: characters a path could trip on become `_` (the report step names the
+ * same folder the same way), and `.`/`..` are refused, so a run id can never climb out of `runs/`.
+ */
+function folderName(runId: string): string {
+  const name = runId.replace(/[^A-Za-z0-9._-]/g, '_');
+  if (!name || name === '.' || name === '..') throw new PipelineError('INVALID_PARAMS', `run id "${runId}" cannot name a folder`, [{ path: 'run-id', message: 'not a usable run id' }]);
+  return name;
+}
+
+/**
+ * `<state>/runs/<run-id>/` with a readable name for each output of the run, linked to the
+ * content-addressed file: a hard link where the store is on the same volume, else a symlink.
+ * Nothing is copied. Made again from scratch each time, so a second call agrees with the run.
+ */
+export async function makeRunFolder(home: string, runId: string, state: RunState): Promise<RunFolder> {
+  const dir = runFolderPath(home, runId);
+  await fs.rm(dir, { recursive: true, force: true });
+  await fs.mkdir(dir, { recursive: true });
+  const entries: RunFolderEntry[] = [];
+  for (const o of nameOutputs(state.steps)) entries.push(await linkOne(dir, o));
+  await fs.writeFile(path.join(dir, MANIFEST), JSON.stringify({ runId, pipeline: state.pipeline, status: state.status, outputs: entries }, null, 2) + '\n');
+  return { dir, entries };
+}
+
+async function linkOne(dir: string, o: NamedOutput): Promise<RunFolderEntry> {
+  const entry = { name: o.name, step: o.step, output: o.output, kind: o.ref.kind, schema: o.ref.schema, bytes: o.ref.bytes, ...(o.ref.records !== undefined ? { records: o.ref.records } : {}), sha256: o.ref.sha256 };
+  if (!o.ref.uri.startsWith('file://')) return { ...entry, link: 'missing' };
+  const target = o.ref.uri.slice('file://'.length);
+  const dest = path.join(dir, o.name);
+  try {
+    await fs.link(target, dest);
+    return { ...entry, link: 'hard' };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { ...entry, link: 'missing' };
+    // EXDEV: the run folder is on another volume than the store; EPERM: a file system without hard links.
+    if (code !== 'EXDEV' && code !== 'EPERM') throw err;
+    await fs.symlink(target, dest);
+    return { ...entry, link: 'symlink' };
+  }
+}
+
+/** The folder made earlier for this run, or undefined when there is none yet. */
+export async function readRunFolder(home: string, runId: string): Promise<RunFolder | undefined> {
+  const dir = runFolderPath(home, runId);
+  try {
+    const manifest = JSON.parse(await fs.readFile(path.join(dir, MANIFEST), 'utf8')) as { outputs: RunFolderEntry[] };
+    return { dir, entries: manifest.outputs };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
