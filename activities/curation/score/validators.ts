@@ -43,7 +43,9 @@ export function createValidators(o: ScoreOptions, cypher: CypherGate) {
   return function gates(r: CuratedRecord, view: TextView): GateFailure | undefined | Promise<GateFailure | undefined> {
     const task = typeof r.task === 'string' ? r.task : undefined;
     const category = r.metadata?.category?.toLowerCase();
-    const answers = r.format === 'preference' ? [view.response] : [view.response];
+    // A preference pair's view.response is its chosen answer; the rejected one is wrong on purpose
+    // (seed 001's json_repair: it must not parse), so only the chosen answer is checked.
+    const answers = [view.response];
     // JSON families
     if ((task && jsonTasks.has(task)) || (o.json.respondOnlyWithJson && RESPOND_JSON.test(view.prompt))) {
       for (const a of answers) {
