@@ -7,6 +7,8 @@
  * case, drop one trailing period. `json` compares the canonical form (sorted keys, no whitespace)
  * when both sides parse as JSON, and falls back to `basic` otherwise.
  */
+
+import { canonicalJson } from '../../../core/cache/canonical.js';
 export type Normalisation = 'squad' | 'basic' | 'json' | 'none';
 
 export function normaliseSquad(s: string): string {
@@ -22,17 +24,6 @@ export function normaliseBasic(s: string): string {
   return s.trim().replace(/\s+/g, ' ').toLowerCase().replace(/\.$/, '');
 }
 
-/** JSON with object keys sorted at every depth: two equal documents give the same string. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.keys(value as object)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
-    return `{${entries.join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 function tryJson(s: string): { ok: true; value: unknown } | { ok: false } {
   try {
@@ -106,3 +97,6 @@ export function rougeL(prediction: string, reference: string): RougeScore {
   const f1 = lcs === 0 ? 0 : (2 * precision * recall) / (precision + recall);
   return { precision, recall, f1 };
 }
+
+/** Evaluation compares JSON answers in the one canonical form the step cache also keys on. */
+export { canonicalJson };
