@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { PipelineError } from '../../../core/errors.js';
+import { acquireCpuModelSlot } from './cpu-slots.js';
 import type {
   ChildMessage,
   GenerateItem,
@@ -66,7 +67,10 @@ export class LlamaEngine {
 
   static async open(modelPath: string, opts: EngineOptions = {}): Promise<LlamaEngine> {
     await checkGgufHeader(modelPath);
+    // On a CPU worker, one llama.cpp child at a time (cpu-slots.ts); a GPU worker sets FORGELINE_GPU.
+    const release = process.env.FORGELINE_GPU ? () => undefined : await acquireCpuModelSlot();
     const child = fork(CHILD, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'advanced' });
+    child.once('exit', release);
     const engine = new LlamaEngine(child, opts.onProgress, modelPath);
     if (opts.signal) {
       const kill = (): void => void engine.kill();

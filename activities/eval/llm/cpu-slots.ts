@@ -1,0 +1,27 @@
+/**
+ * llama.cpp children on a CPU worker, one at a time per worker process (FORGELINE_CPU_MODEL_SLOTS,
+ * default 1). Each child already uses every core: two at once (an evaluate and a parity step of the
+ * same run, say) made llama.cpp's spinning threads fight for two cores, and both ran many times
+ * slower than one after the other. A GPU worker's children hold a device instead (child-runner.ts).
+ */
+const waiting: (() => void)[] = [];
+let free = slotCount();
+
+function slotCount(): number {
+  const n = Number(process.env.FORGELINE_CPU_MODEL_SLOTS ?? 1);
+  return Number.isInteger(n) && n >= 1 ? n : 1;
+}
+
+/** Waits for a slot; the returned function gives it back (once, however often it is called). */
+export async function acquireCpuModelSlot(): Promise<() => void> {
+  if (free > 0) free--;
+  else await new Promise<void>((resolve) => waiting.push(resolve));
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    const next = waiting.shift();
+    if (next) next();
+    else free++;
+  };
+}
