@@ -22,7 +22,9 @@ async function load(req: LoadRequest): Promise<LoadResult> {
     contextSize: Math.min(req.contextSize, model.trainContextSize),
     sequences: req.sequences,
     batchSize: req.batchSize,
-    ...(req.threads > 0 ? { threads: req.threads } : {}),
+    // 0: one thread per core. node-llama-cpp's own default (llama.maxThreads) is twice the cores
+    // on this 2-core host, and llama.cpp's spinning threads then ran generation 50 times slower.
+    threads: req.threads > 0 ? req.threads : llama.cpuMathCores,
   });
   sequences = Array.from({ length: req.sequences }, () => context!.getSequence());
   bos = model.tokens.shouldPrependBosToken ? model.tokens.bos : null;
@@ -69,7 +71,10 @@ async function pool<I, R>(id: number, items: I[], work: (seq: LlamaContextSequen
 async function generate(seq: LlamaContextSequence, item: GenerateItem): Promise<GenerateResult> {
   const completion = new LlamaCompletion({ contextSequence: seq });
   let tokens = 0;
-  const text = await completion.generateCompletion(item.prompt, {
+  // Tokens, not the string: node-llama-cpp would tokenize a string without special tokens, and a
+  // chat-template prompt's `<|im_start|>` markers must be the model's own control tokens.
+  const prompt = tokenize(item.prompt);
+  const text = await completion.generateCompletion(bos !== null ? [bos, ...prompt] : prompt, {
     maxTokens: item.maxTokens,
     temperature: 0,
     customStopTriggers: item.stop.length > 0 ? item.stop : undefined,

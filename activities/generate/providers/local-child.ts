@@ -34,7 +34,7 @@ async function start(m: LocalInit): Promise<void> {
   try {
     const llama = await getLlama({ gpu: m.gpu === 'cpu' ? false : 'auto' });
     const model = await llama.loadModel({ modelPath: m.modelPath, ...(m.gpu === 'cpu' ? { gpuLayers: 0 } : {}) });
-    const context = await model.createContext({ sequences: m.sequences, contextSize: m.contextSize, ...(m.threads > 0 ? { threads: m.threads } : {}) });
+    const context = await model.createContext({ sequences: m.sequences, contextSize: m.contextSize, threads: m.threads > 0 ? m.threads : llama.cpuMathCores });
     const grammars = new Map<string, Promise<LlamaGrammar>>();
     const grammarFor = (schema: object): Promise<LlamaGrammar> => {
       const key = JSON.stringify(schema);

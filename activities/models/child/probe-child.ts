@@ -26,7 +26,8 @@ serveChild<ProbeRequest, ProbeResult>(async (req) => {
   const t0 = Date.now();
   const model = await llama.loadModel({ modelPath: req.modelPath });
   const loadMs = Date.now() - t0;
-  const context = await model.createContext({ contextSize: Math.min(1024, model.trainContextSize) });
+  // One thread per core: node-llama-cpp's default (llama.maxThreads) oversubscribes a small host.
+  const context = await model.createContext({ contextSize: Math.min(1024, model.trainContextSize), threads: llama.cpuMathCores });
   const sequence = context.getSequence();
   const prompt = model.tokenize(req.prompt);
   const generated: Token[] = [];
