@@ -37,8 +37,11 @@ export default definePipeline({
       data: mix.out('records'),
       valid: split.out('valid'),
       test: split.out('test'),
-      metrics: ['exact_match', 'json_valid', 'rouge_l'],
-      primary: 'test.exact_match',
+      metrics: ['json_valid', 'exact_match', 'rouge_l'],
+      // Seed 001's first validation: the answer parses as JSON. Exact match is scored beside it; on
+      // 160 examples and one epoch the tuned model learns the format well before the exact values
+      // (docs/results.md).
+      primary: 'test.json_valid',
       maxTokens: 96,
       // Four examples a step and no accumulation: 40 optimizer steps over 160 examples.
       train: { hf: { batchSize: 4, gradientAccumulation: 1 } },

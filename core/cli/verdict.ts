@@ -66,6 +66,7 @@ function finalModel(state: RunState, inFolder: (step: string, output: string) =>
   const q = evaluated[0];
   if (!q) return undefined;
   const ref = q.outputs.model!;
-  const name = `${String(q.metadata.name ?? q.id)} ${String(q.metadata.type ?? '')}`.trim();
+  const card = q.metadata.metadata as { name?: string } | undefined;
+  const name = `${card?.name ?? q.id} ${String(q.metadata.quantization ?? '')}`.trim();
   return { name, bytes: ref.bytes, path: inFolder(q.id, 'model') ?? ref.uri.replace('file://', '') };
 }
