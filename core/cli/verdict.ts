@@ -2,19 +2,8 @@ import path from 'node:path';
 import type { RunSnapshot } from '../client/runs.js';
 import type { RunState, StepState } from '../run-state.js';
 import type { RunFolder } from '../runs/folder.js';
+import type { Verdict } from '../../activities/eval/verdict.js';
 
-/** The promote step's verdict on the primary metric (activities/eval/promote.ts writes it). */
-interface Verdict {
-  decision: string;
-  metric: string;
-  base?: number;
-  tuned?: number;
-  delta?: number;
-  low?: number;
-  high?: number;
-  n?: number;
-  method?: string;
-}
 
 const num = (x: number | undefined, digits = 3): string => (x === undefined || !Number.isFinite(x) ? '?' : Number(x.toFixed(digits)).toString());
 const signed = (x: number | undefined): string => (x === undefined ? '?' : `${x >= 0 ? '+' : ''}${num(x, 2)}`);
@@ -39,8 +28,10 @@ export function verdictLines(state: RunState, folder?: RunFolder): string[] {
     const decision = String(p.metadata.decision ?? v?.decision ?? 'unknown');
     if (promotes.length > 1) lines.push(`${p.id}:`);
     if (v) {
+      // delta and interval are in the row's comparison unit: points (x100) for fractions.
+      const unit = v.unit === 'fraction' ? ' points' : '';
       const interval = v.low !== undefined && v.high !== undefined ? `, 95% interval ${signed(v.low)} to ${signed(v.high)}${v.method ? ` (${v.method})` : ''}` : '';
-      lines.push(`${v.metric}: base ${num(v.base)} -> tuned ${num(v.tuned)} (${signed(v.delta)}${interval}, n=${v.n ?? '?'})`);
+      lines.push(`${v.metric}: base ${num(v.base)} -> tuned ${num(v.tuned)} (${signed(v.delta)}${unit}${interval}, n=${v.n ?? '?'})`);
     }
     const why = (p.metadata.reasons as string[] | undefined) ?? [];
     lines.push(`Verdict: ${decision === 'promoted' ? 'promoted' : 'NOT PROMOTED'}${why.length ? ` - ${why.join('; ')}` : ''}`);
