@@ -33,11 +33,6 @@ export function baseModel(p: PipelineBuilder, path: string | undefined, seed: nu
   return p.step('base-model', 'load-model', path ? { path } : {});
 }
 
-/** Quantizes a trained model to every listed type; returns the handles in the same order. */
-export function quantizeAll(p: PipelineBuilder, model: StepHandle, types: readonly string[], name: string, threads = 0): StepHandle[] {
-  return types.map((type) => p.step(`quantize-${type.toLowerCase()}`, 'quantize', { type, name, threads }, { model: model.out('model') }));
-}
-
 export interface TrainingTail {
   /** Phase name (stored in the GGUF, groups the evaluation) and the model's registry name. */
   phase: string;
