@@ -160,7 +160,7 @@ describe('lineage of real pipeline runs, in Neo4j and in the embedded store', ()
     expect(tiny).toHaveLength(2);
     expect(tiny[1]).toContain(' v2 ');
     expect(tiny[1]).toContain(output(second, 'train-reasoning', 'model').slice(0, 12));
-    expect(tiny[1]).toMatch(/ rejected /);
+    expect(tiny[1]).toMatch(/ not promoted /);
 
     const records1 = output(first, 'load', 'records');
     const uses = await both(['runs', '--uses', records1]);
