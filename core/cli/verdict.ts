@@ -26,18 +26,18 @@ export function verdictLines(state: RunState, folder?: RunFolder): string[] {
   for (const p of promotes) {
     const v = p.metadata.verdict as Verdict | undefined;
     const decision = String(p.metadata.decision ?? v?.decision ?? 'unknown');
-    if (promotes.length > 1) lines.push(`${p.id}:`);
     if (v) {
       // delta and interval are in the row's comparison unit: points (x100) for fractions.
       const unit = v.unit === 'fraction' ? ' points' : '';
       const interval = v.low !== undefined && v.high !== undefined ? `, 95% interval ${signed(v.low)} to ${signed(v.high)}${v.method ? ` (${v.method})` : ''}` : '';
       lines.push(`${v.metric}: base ${num(v.base)} -> tuned ${num(v.tuned)} (${signed(v.delta)}${unit}${interval}, n=${v.n ?? '?'})`);
     }
+    // `<step>: promoted` (or `not promoted`) and the reasons indented below: the line scripts grep.
     const why = (p.metadata.reasons as string[] | undefined) ?? [];
-    lines.push(`Verdict: ${decision === 'promoted' ? 'promoted' : 'NOT PROMOTED'}${why.length ? ` - ${why.join('; ')}` : ''}`);
+    lines.push(`${p.id}: ${decision}${why.length ? `\n    ${why.join('\n    ')}` : ''}`);
   }
   const report = state.steps.find((s) => s.kind === 'report' && s.outputs.html);
-  if (report) lines.push(`Report: ${inFolder(report.id, 'html') ?? report.outputs.html!.uri.replace('file://', '')}`);
+  if (report) lines.push(`report: ${inFolder(report.id, 'html') ?? report.outputs.html!.uri.replace('file://', '')}`);
   return lines;
 }
 

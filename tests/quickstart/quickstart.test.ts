@@ -22,7 +22,7 @@ describe('npx forgeline quickstart (the real base model)', () => {
     expect(res.code).toBe(0);
     const runId = /(quickstart-\S+): succeeded/.exec(res.stdout)?.[1];
     expect(runId).toBeDefined();
-    expect(res.stdout).toMatch(/^Verdict: promoted/m);
+    expect(res.stdout).toMatch(/^promote: promoted$/m);
     expect(res.stdout).toMatch(/^test\.json_valid: base \S+ -> tuned \S+ \(\+/m);
     const report = /report\.html: (\S+)/.exec(res.stdout)?.[1];
     expect(report && existsSync(report)).toBe(true);

@@ -89,11 +89,11 @@ function summaryLine(s: RunSnapshot): string {
  */
 export function outcomeLines(s: RunSnapshot, folder?: RunFolder): string[] {
   const lines = s.state ? verdictLines(s.state, folder) : [];
-  if (!lines.some((l) => l.startsWith('Report: '))) {
+  if (!lines.some((l) => l.startsWith('report: '))) {
     const folderReport = folder?.entries.find((e) => e.name === 'report.html' && e.link !== 'missing');
-    if (folderReport) lines.push(`Report: ${path.join(folder!.dir, folderReport.name)}`);
-    else for (const st of s.state?.steps ?? []) if (typeof st.metadata.htmlReport === 'string') lines.push(`Report: ${st.metadata.htmlReport}`);
+    if (folderReport) lines.push(`report: ${path.join(folder!.dir, folderReport.name)}`);
+    else for (const st of s.state?.steps ?? []) if (typeof st.metadata.htmlReport === 'string') lines.push(`report: ${st.metadata.htmlReport}`);
   }
-  if (folder) lines.push(`Outputs: ${folder.dir} (\`npx forgeline artifacts ${s.runId}\` lists them)`);
+  if (folder) lines.push(`outputs: ${folder.dir} (\`npx forgeline artifacts ${s.runId}\` lists them)`);
   return lines;
 }
