@@ -30,6 +30,8 @@ export async function runWorkers(config: ForgelineConfig, options: WorkerOptions
     Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } } });
     runtimeInstalled = true;
   }
+  // llama.cpp children one at a time on a CPU worker (activities/eval/llm/cpu-slots.ts).
+  if (!process.env.FORGELINE_GPU) process.env.FORGELINE_CPU_MODEL_SLOTS ??= '1';
   const deps = await createActivityDeps(config);
   // Beside the connection and the workflow bundle, not after them: a running Neo4j adds no start-up time.
   const lineageReady = prepareLineage(deps).catch((err: unknown) =>

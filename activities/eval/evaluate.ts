@@ -73,6 +73,7 @@ export const evaluateStep = defineStep({
         let task = '';
         let total = 0;
         const engine = await LlamaEngine.open(await ctx.store.localPath(ref), {
+          specialTokens: options.test?.prompt === 'chat-template',
           sequences: options.engine.sequences,
           contextSize: options.engine.contextSize,
           batchSize: options.engine.batchSize,

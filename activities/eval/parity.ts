@@ -62,6 +62,7 @@ export const parityStep = defineStep({
       const type = await ggufType(file);
       ctx.heartbeat({ done: i, total: models.length, unit: 'models', message: `parity: ${role} ${type}` });
       const engine = await LlamaEngine.open(file, {
+        specialTokens: options.prompt === 'chat-template',
         sequences: options.engine.sequences,
         contextSize: options.engine.contextSize,
         batchSize: options.engine.batchSize,

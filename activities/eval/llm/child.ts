@@ -28,15 +28,19 @@ async function load(req: LoadRequest): Promise<LoadResult> {
   });
   sequences = Array.from({ length: req.sequences }, () => context!.getSequence());
   bos = model.tokens.shouldPrependBosToken ? model.tokens.bos : null;
+  specialTokens = req.specialTokens;
   return { contextSize: context.contextSize, sequences: sequences.length, gpu: llama.gpu };
 }
 
 /**
- * Special tokens in the text are parsed as such (as transformers' tokenizers and llama-server do):
- * prompts rendered with a chat template hold `<|im_start|>`-style markers that must be one token.
+ * With `specialTokens` (prompts rendered with a chat template) special-token text is parsed as those
+ * tokens, as transformers' tokenizers and llama-server do: `<|im_start|>` must be one token. Without
+ * it, plain text: node-llama-cpp ignores `trimLeadingSpace` when parsing special tokens, which would
+ * add a space piece before every SentencePiece text.
  */
+let specialTokens = false;
 function tokenize(text: string): Token[] {
-  return model!.tokenize(text, true, bos !== null ? 'trimLeadingSpace' : undefined);
+  return model!.tokenize(text, specialTokens, bos !== null ? 'trimLeadingSpace' : undefined);
 }
 
 /**

@@ -27,6 +27,8 @@ export interface EngineOptions {
   /** 0: llama.cpp's default. */
   threads?: number;
   gpu?: 'auto' | false;
+  /** Prompts hold a chat template's special-token text, to be parsed as those tokens. */
+  specialTokens?: boolean;
   signal?: AbortSignal;
   /** Called with the number of items done in the current request. */
   onProgress?: (done: number) => void;
@@ -86,6 +88,7 @@ export class LlamaEngine {
       batchSize: opts.batchSize ?? 512,
       threads: opts.threads ?? 0,
       gpu: opts.gpu ?? 'auto',
+      specialTokens: opts.specialTokens ?? false,
     };
     try {
       engine.info = (await engine.request(load)) as LoadResult;

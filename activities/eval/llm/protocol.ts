@@ -8,6 +8,8 @@ export interface LoadRequest {
   batchSize: number;
   threads: number;
   gpu: 'auto' | false;
+  /** Parse special-token text (`<|im_start|>`) as those tokens: prompts rendered with a chat template. */
+  specialTokens: boolean;
 }
 
 export interface GenerateItem {
