@@ -8,7 +8,7 @@ import { parseGsm8k, type Gsm8kDoc } from './benchmarks/gsm8k.js';
 import { parseHumanEval } from './benchmarks/humaneval.js';
 import { parseGenericMc, parseHellaswag, parseTruthfulqa, type McDoc } from './benchmarks/multiple-choice.js';
 import { readBenchmarkFile, type Located } from './benchmarks/read.js';
-import { LlamaEngine } from './llm/engine.js';
+import { engineOptionsOf, LlamaEngine } from './llm/engine.js';
 import { CypherChecker } from './metrics/cypher.js';
 import { evaluateOptions, type EvaluateOptions } from './options.js';
 import { requireChatTemplate } from '../prompts/chat-template.js';
@@ -73,12 +73,8 @@ export const evaluateStep = defineStep({
         let task = '';
         let total = 0;
         const engine = await LlamaEngine.open(await ctx.store.localPath(ref), {
+          ...engineOptionsOf(options.engine),
           specialTokens: options.test?.prompt === 'chat-template',
-          sequences: options.engine.sequences,
-          contextSize: options.engine.contextSize,
-          batchSize: options.engine.batchSize,
-          threads: options.engine.threads,
-          gpu: options.engine.gpu === 'cpu' ? false : 'auto',
           signal: ctx.signal,
           onProgress: (done) => ctx.heartbeat({ done, total, unit: 'requests', message: task }),
         });

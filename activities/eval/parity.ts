@@ -4,7 +4,7 @@ import { defineStep } from '../../core/dsl/step-kind.js';
 import { PipelineError } from '../../core/errors.js';
 import { readRecords, writeJsonArtifact } from '../../core/stage/records-io.js';
 import { ggufType } from './gguf-type.js';
-import { LlamaEngine } from './llm/engine.js';
+import { engineOptionsOf, LlamaEngine } from './llm/engine.js';
 import { corpusPerplexity } from './metrics/perplexity.js';
 import { evaluateOptions } from './options.js';
 import type { ParityReport, ParityRow } from './result.js';
@@ -62,12 +62,8 @@ export const parityStep = defineStep({
       const type = await ggufType(file);
       ctx.heartbeat({ done: i, total: models.length, unit: 'models', message: `parity: ${role} ${type}` });
       const engine = await LlamaEngine.open(file, {
+        ...engineOptionsOf(options.engine),
         specialTokens: options.prompt === 'chat-template',
-        sequences: options.engine.sequences,
-        contextSize: options.engine.contextSize,
-        batchSize: options.engine.batchSize,
-        threads: options.engine.threads,
-        gpu: options.engine.gpu === 'cpu' ? false : 'auto',
         signal: ctx.signal,
       });
       try {

@@ -34,6 +34,11 @@ export interface EngineOptions {
   onProgress?: (done: number) => void;
 }
 
+/** A step's `engine` options (evaluate, parity) as the engine takes them: `gpu: 'cpu'` is no GPU. */
+export function engineOptionsOf(o: { sequences: number; contextSize: number; batchSize: number; threads: number; gpu: 'auto' | 'cpu' }): EngineOptions {
+  return { sequences: o.sequences, contextSize: o.contextSize, batchSize: o.batchSize, threads: o.threads, gpu: o.gpu === 'cpu' ? false : 'auto' };
+}
+
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 
 /**
