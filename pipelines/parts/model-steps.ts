@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { PipelineBuilder, StepHandle } from '../../core/dsl/pipeline.js';
 import type { OutputRef } from '../../core/dsl/plan.js';
+import { QUANT_TYPES } from '../../activities/models/quant-types.js';
 
 /** Params every training pipeline shares: where the base model comes from and how hard to train. */
 export const trainingParams = {
@@ -16,7 +17,7 @@ export const trainingParams = {
   epochs: z.number().int().positive().default(1),
   learningRate: z.number().positive().optional().describe('default per backend: hf 1e-3 (LoRA on a small model, docs/training.md), llamacpp 1e-3'),
   contextSize: z.number().int().min(32).default(256),
-  quantize: z.array(z.enum(['Q4_K_M', 'Q5_K_M', 'Q6_K', 'Q8_0', 'F16'])).min(1).default(['Q8_0']).describe('GGUF files to export; the first is the one evaluated and promoted'),
+  quantize: z.array(z.enum(QUANT_TYPES)).min(1).default(['Q8_0']).describe('GGUF files to export; the first is the one evaluated and promoted'),
   evalLimit: z.number().int().positive().default(60).describe('held-out test examples to score (at least 50 for an interval that can tell)'),
   seed: z.number().int().nonnegative().default(7),
   threads: z.number().int().nonnegative().default(0).describe('CPU threads for llama.cpp work (0: llama.cpp decides); 1 avoids thrashing when jobs share few cores'),

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { ggufType } from '../../activities/eval/gguf-type.js';
 import { parityStep } from '../../activities/eval/parity.js';
 import type { ParityReport } from '../../activities/eval/result.js';
-import { quantizeFile } from '../../activities/models/quantize.js';
+import { QUANT_TYPES, quantizeFile } from '../../activities/models/quantize.js';
 import { buildTinyModel } from '../../activities/models/tiny-model.js';
 import type { ArtifactRef } from '../../core/artifacts/ref.js';
 import { loadConfig } from '../../core/config.js';
@@ -82,4 +82,36 @@ describe('quantization parity', () => {
       runStepOnFiles(anyStep(parityStep), { inputs: { reference: f32, quantized: [q8], test: empty }, config: {} }, loadConfig({ FORGELINE_HOME: path.join(dir, 'home') }), createLogger({ level: 'warn' })),
     ).rejects.toMatchObject({ code: 'INVALID_INPUT_DATA', issues: [{ path: 'inputs.test', message: 'no scorable record' }] });
   });
+
+  it('shows every offered quantization type against the F16 export, as a training pipeline does', async () => {
+    const f16 = path.join(dir, 'tiny-f16.gguf');
+    await quantizeFile(f32, f16, 'F16', { threads: 2 });
+    const types = QUANT_TYPES.filter((t) => t !== 'F16');
+    const files = await Promise.all(
+      types.map(async (t) => {
+        const out = path.join(dir, `tiny-${t.toLowerCase()}-from-f16.gguf`);
+        await quantizeFile(f16, out, t, { threads: 2 });
+        return out;
+      }),
+    );
+    const result = await runStepOnFiles(
+      anyStep(parityStep),
+      { inputs: { reference: f16, quantized: files, test: fixture('test-split.jsonl') }, config: { engine: { sequences: 2, contextSize: 512, threads: 2, gpu: 'cpu' } } },
+      loadConfig({ FORGELINE_HOME: path.join(dir, 'home') }),
+      createLogger({ level: 'warn' }),
+    );
+    const report = JSON.parse(await fs.readFile(await result.store.localPath(result.outputs.report as ArtifactRef), 'utf8')) as ParityReport;
+    expect(types).toEqual(['Q4_K_M', 'Q5_K_M', 'Q6_K', 'Q8_0']);
+    expect(report.rows.map((r) => r.type)).toEqual(['F16', ...types]);
+    const [ref, ...rows] = report.rows as [ParityReport['rows'][0], ...ParityReport['rows']];
+    for (const r of rows) {
+      expect(Number.isFinite(r.perplexity)).toBe(true);
+      expect(r.ratioToReference).toBeCloseTo(r.perplexity / ref.perplexity, 12);
+      expect(r.bytes).toBeLessThan(ref.bytes);
+    }
+    // Every file was scored on its own (no two types share a figure), and the 8.5-bit type stays
+    // closest to F16.
+    expect(new Set(report.rows.map((r) => r.perplexity)).size).toBe(5);
+    expect(Math.abs(rows.find((r) => r.type === 'Q8_0')!.ratioToReference - 1)).toBeLessThan(0.02);
+  }, 300_000);
 });

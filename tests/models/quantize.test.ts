@@ -5,18 +5,19 @@ import path from 'node:path';
 import { plainValue, readGguf } from '../../activities/models/gguf-writer.js';
 import { probeModel } from '../../activities/models/probe.js';
 import { llamaLibDir } from '../../activities/models/llama-ffi.js';
-import { f16Bytes, METADATA_KEYS, quantizationTag, quantizeFile, stampMetadata } from '../../activities/models/quantize.js';
+import { f16Bytes, METADATA_KEYS, QUANT_TYPES, quantizationTag, quantizeFile, stampMetadata } from '../../activities/models/quantize.js';
 import { buildTinyModel } from '../../activities/models/tiny-model.js';
 
 describe('quantization through libllama in a child process', () => {
-  it('makes Q8_0, Q4_K_M and F16 files that are smaller, carry the model card, load and generate', async () => {
+  it('makes a file of every offered type (F16, Q8_0, Q6_K, Q5_K_M, Q4_K_M) that is smaller, carries the model card, loads and generates', async () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'forgeline-quant-'));
     const src = path.join(dir, 'tiny.gguf');
     await buildTinyModel(src);
     const srcBytes = (await fs.stat(src)).size;
     const f16 = await f16Bytes(src);
     const sizes: Record<string, number> = {};
-    for (const type of ['F16', 'Q8_0', 'Q4_K_M'] as const) {
+    expect([...QUANT_TYPES].sort()).toEqual(['F16', 'Q4_K_M', 'Q5_K_M', 'Q6_K', 'Q8_0']);
+    for (const type of QUANT_TYPES) {
       const raw = path.join(dir, `raw-${type}.gguf`);
       const out = path.join(dir, `tiny-${type}.gguf`);
       await quantizeFile(src, raw, type, { threads: 2 });
@@ -34,12 +35,18 @@ describe('quantization through libllama in a child process', () => {
     }
     // llama.cpp's F16 file matches the estimate from tensor shapes (to within header padding).
     expect(Math.abs(sizes.F16! - f16) / f16).toBeLessThan(0.01);
+    // Fewer bits per weight, a smaller file: F16 (16) > Q8_0 (8.5) > Q6_K (6.6) > Q5_K_M (5.5) > Q4_K_M (4.5).
     expect(sizes.Q8_0!).toBeLessThan(sizes.F16!);
-    expect(sizes.Q4_K_M!).toBeLessThan(sizes.Q8_0!);
+    expect(sizes.Q6_K!).toBeLessThan(sizes.Q8_0!);
+    expect(sizes.Q5_K_M!).toBeLessThan(sizes.Q6_K!);
+    expect(sizes.Q4_K_M!).toBeLessThan(sizes.Q5_K_M!);
     expect(sizes.Q4_K_M! / srcBytes).toBeLessThan(0.2);
-    // K-quants applied to the matrices (dims are multiples of 256): Q4_K is ggml type 12.
-    const q4 = await readGguf(path.join(dir, 'tiny-Q4_K_M.gguf'));
-    expect(q4.tensors.find((t) => t.name === 'blk.0.attn_q.weight')?.ggmlType).toBe(12);
+    // K-quants applied to the matrices (dims are multiples of 256), not a fallback type: ggml types
+    // Q4_K 12, Q5_K 13, Q6_K 14.
+    const attnQ = async (type: string) => (await readGguf(path.join(dir, `tiny-${type}.gguf`))).tensors.find((t) => t.name === 'blk.0.attn_q.weight')?.ggmlType;
+    expect(await attnQ('Q4_K_M')).toBe(12);
+    expect(await attnQ('Q5_K_M')).toBe(13);
+    expect(await attnQ('Q6_K')).toBe(14);
   });
 
   it('on a CUDA worker, loads the libraries of node-llama-cpp\'s CUDA package (tagged file names); without CUDA, ggml runs it on the CPU', async () => {
