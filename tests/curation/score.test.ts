@@ -105,6 +105,14 @@ describe('score components', () => {
     const h = scoreOptionsSchema.parse({}).heuristics;
     expect(heuristicFailures(PROSE, h)).toEqual([]);
     expect(heuristicFailures('ok', h)).toEqual(['response_too_short']);
+    // A label or JSON a task validator checks is a whole answer, however short.
+    expect(heuristicFailures('TLP:RED', h, true)).toEqual([]);
+    // A 22-word answer whose most frequent 4-gram occurs once: 24 of 129 characters (over datatrove's
+    // 0.16) but not repetition.
+    const unrepeated = 'Keep the same wake-up time every day, weekends included; a steady morning anchors the body clock more than an early bedtime does.';
+    expect(gopherStats(unrepeated, true).topNgramCount[4]).toBe(1);
+    expect(gopherStats(unrepeated, true).topNgramCharFraction[4]).toBeGreaterThan(0.16);
+    expect(heuristicFailures(unrepeated, h)).toEqual([]);
     expect(heuristicFailures(Array.from({ length: 40 }, () => 'buy now').join(' '), h)).toEqual(
       expect.arrayContaining(['gopher_stop_words', 'gopher_top_ngram', 'gopher_dup_ngram']),
     );
@@ -153,9 +161,9 @@ describe('score stage', () => {
     for (const k of kept) expect(k.metadata!.quality_score).toBeGreaterThanOrEqual(7);
     expect(kept[6]!.metadata!.quality_score).toBe(9); // mean of seed 004 (3 + 3 + 2 + 0 = 8) and heuristics (10)
     const spam = removed.find((r) => r.line === 2)!;
-    expect(spam.components).toEqual({ heuristics: 4 });
+    expect(spam.components).toEqual({ heuristics: 0 }); // 3+ failed checks x 4
     expect(spam.failed).toEqual(expect.arrayContaining(['gopher_top_ngram', 'gopher_dup_ngram']));
-    expect(spam.detail).toMatch(/^score 4 < 7; failed: /);
+    expect(spam.detail).toMatch(/^score 0 < 7; failed: /);
     expect(spam.record.id).toMatch(/^[0-9a-f]{16}$/);
     expect(removed.find((r) => r.line === 4)!.detail).toContain("must have required property 'name'");
     expect(removed.find((r) => r.line === 16)!.components).toEqual({ seed004: 0, heuristics: 10 });

@@ -19,6 +19,8 @@ export interface GopherStats {
   dupParagraphCharFraction: number;
   /** n -> fraction of characters in the most frequent n-gram (n = 2, 3, 4). */
   topNgramCharFraction: Record<number, number>;
+  /** n -> how often that n-gram occurs (1: no n-gram repeats). */
+  topNgramCount: Record<number, number>;
   /** n -> fraction of characters in duplicated n-grams (n = 5..10). */
   dupNgramCharFraction: Record<number, number>;
 }
@@ -76,6 +78,7 @@ export function gopherStats(text: string, withRepetition: boolean): GopherStats 
     dupParagraphFraction: 0,
     dupParagraphCharFraction: 0,
     topNgramCharFraction: {},
+    topNgramCount: {},
     dupNgramCharFraction: {},
   };
   if (!withRepetition || text.length === 0) return stats;
@@ -131,6 +134,7 @@ export function gopherStats(text: string, withRepetition: boolean): GopherStats 
       let chars = k - 1;
       if (bestIdx !== -1) for (let j = bestIdx; j < bestIdx + k; j++) chars += end[j]! - start[j]!;
       stats.topNgramCharFraction[k] = bestIdx !== -1 ? (chars * best) / len : 0;
+      stats.topNgramCount[k] = best;
       topRepeats = best > 1;
       if (k === 4 && !topRepeats) noDuplicates = true;
       continue;

@@ -31,7 +31,10 @@ export const scoreOptionsSchema = z
       .describe('weights of the components in the weighted mean (only applicable components count)'),
     heuristics: z
       .object({
-        penaltyPerFailedCheck: z.number().nonnegative().default(2.0).describe('heuristics component = 10 - penalty x failed checks'),
+        // Gopher drops a document that fails any one filter. Here the heuristics are one component of a
+        // weighted mean, so one failed check must take that component under the default threshold (7)
+        // on its own (10 - 4 = 6); other components (seed 004's signals, a judge) can still outweigh it.
+        penaltyPerFailedCheck: z.number().nonnegative().default(4.0).describe('heuristics component = 10 - penalty x failed checks (one failed check: 6, under the default threshold)'),
         minResponseChars: z.number().int().nonnegative().default(10).describe('seed 000: "outputs seem too short" under 10 chars'),
         maxResponseWords: z.number().int().positive().default(100_000).describe('Gopher: at most 100,000 words'),
         minWordsForProseChecks: z.number().int().nonnegative().default(20).describe('word-level Gopher checks only on texts this long (SFT answers are short)'),

@@ -69,9 +69,9 @@ export async function createScoreStage(rawOptions: unknown, ctx: LineStageContex
       const seed = seed004Score(view, record.metadata);
       if (seed) components.seed004 = seed.score;
       else if (typeof record.metadata?.quality_score === 'number') components.metadata = record.metadata.quality_score;
-      const failed = heuristicFailures(view.response, o.heuristics);
+      const failed = heuristicFailures(view.response, o.heuristics, gates.applies(record, view));
       components.heuristics = Math.max(0, 10 - o.heuristics.penaltyPerFailedCheck * failed.length);
-      const gate = gates(record, view);
+      const gate = gates.check(record, view);
       if (!(gate instanceof Promise) && !classifier && !judge) return decide(record, unit.line, gate, components, failed);
       return (async () => {
         const g = await gate;

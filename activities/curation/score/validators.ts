@@ -40,22 +40,35 @@ export function createValidators(o: ScoreOptions, cypher: CypherGate) {
     return v;
   };
 
-  return function gates(r: CuratedRecord, view: TextView): GateFailure | undefined | Promise<GateFailure | undefined> {
-    const task = typeof r.task === 'string' ? r.task : undefined;
-    const category = r.metadata?.category?.toLowerCase();
-    // A preference pair's view.response is its chosen answer; the rejected one is wrong on purpose
-    // (seed 001's json_repair: it must not parse), so only the chosen answer is checked.
-    const answers = [view.response];
-    // JSON families
-    if ((task && jsonTasks.has(task)) || (o.json.respondOnlyWithJson && RESPOND_JSON.test(view.prompt))) {
-      for (const a of answers) {
+  const jsonApplies = (task: string | undefined, view: TextView): boolean => Boolean(task && jsonTasks.has(task)) || (o.json.respondOnlyWithJson && RESPOND_JSON.test(view.prompt));
+  const labelRulesFor = (task: string | undefined, category: string | undefined, view: TextView) =>
+    labelRules.filter((rule) => !(rule.task && rule.task !== task) && !(rule.category && rule.category.toLowerCase() !== category) && !(rule.re && !rule.re.test(view.prompt)));
+  const cypherApplies = (task: string | undefined, category: string | undefined): boolean =>
+    o.cypher.enabled && (Boolean(task && cypherTasks.has(task)) || Boolean(category && cypherCategories.has(category)));
+  const taskOf = (r: CuratedRecord) => (typeof r.task === 'string' ? r.task : undefined);
+  const categoryOf = (r: CuratedRecord) => r.metadata?.category?.toLowerCase();
+
+  return {
+    /** Whether a validator checks this record's answer (its form is then known, whatever its length). */
+    applies(r: CuratedRecord, view: TextView): boolean {
+      const task = taskOf(r);
+      const category = categoryOf(r);
+      return jsonApplies(task, view) || labelRulesFor(task, category, view).length > 0 || cypherApplies(task, category);
+    },
+    check(r: CuratedRecord, view: TextView): GateFailure | undefined | Promise<GateFailure | undefined> {
+      const task = taskOf(r);
+      const category = categoryOf(r);
+      // A preference pair's view.response is its chosen answer; the rejected one is wrong on purpose
+      // (seed 001's json_repair: it must not parse), so only the chosen answer is checked.
+      const answer = view.response;
+      if (jsonApplies(task, view)) {
         let parsed: unknown;
         try {
-          parsed = JSON.parse(a);
+          parsed = JSON.parse(answer);
         } catch (err) {
           return { code: 'invalid_json', detail: `response is not JSON: ${(err as Error).message.split('\n')[0]!.slice(0, 80)}` };
         }
-        if (task === o.json.styleTask && a.trim() !== canonicalJson(parsed)) {
+        if (task === o.json.styleTask && answer.trim() !== canonicalJson(parsed)) {
           return { code: 'style_mismatch', detail: 'response is not minified JSON with sorted keys' };
         }
         if (task === o.json.schemaTask) {
@@ -71,19 +84,11 @@ export function createValidators(o: ScoreOptions, cypher: CypherGate) {
           }
         }
       }
-    }
-    // labels
-    for (const rule of labelRules) {
-      if (rule.task && rule.task !== task) continue;
-      if (rule.category && rule.category.toLowerCase() !== category) continue;
-      if (rule.re && !rule.re.test(view.prompt)) continue;
-      const label = view.response.trim();
-      if (!rule.set.has(label)) return { code: 'label_not_allowed', detail: `label not in the allowed set (${rule.allowed.length} labels)` };
-    }
-    // Cypher
-    if (o.cypher.enabled && ((task && cypherTasks.has(task)) || (category && cypherCategories.has(category)))) {
-      return cypher.check(view.response);
-    }
-    return undefined;
+      for (const rule of labelRulesFor(task, category, view)) {
+        if (!rule.set.has(answer.trim())) return { code: 'label_not_allowed', detail: `label not in the allowed set (${rule.allowed.length} labels)` };
+      }
+      if (cypherApplies(task, category)) return cypher.check(answer);
+      return undefined;
+    },
   };
 }
