@@ -256,9 +256,14 @@ function showProgress(state: RunState): void {
   setCurrentDetails(lines.join('\n'));
 }
 
-/** After a step succeeded or came from the cache: what it read and wrote, by reference only (issue 9). */
+/**
+ * After a step succeeded or came from the cache, or an approval step was rejected (it ran: its
+ * decision is the reason the run stopped): what it read and wrote, by reference only (issue 9), and
+ * an approval step's decision (issue 25).
+ */
 function lineageOf(step: PlanStep, st: StepState, inputs: ExecuteStepInput['inputs'], result: ExecuteStepResult, state: RunState): RecordLineageInput | undefined {
-  if (st.status !== 'succeeded' && st.status !== 'cached') return undefined;
+  if (st.status !== 'succeeded' && st.status !== 'cached' && st.status !== 'rejected') return undefined;
+  const a = st.approval;
   return {
     runId: workflowInfo().workflowId,
     pipeline: state.pipeline,
@@ -267,6 +272,9 @@ function lineageOf(step: PlanStep, st: StepState, inputs: ExecuteStepInput['inpu
     inputs,
     outputs: result.outputs,
     metadata: result.metadata,
+    ...(a && a.state !== 'waiting'
+      ? { approval: { decision: a.state === 'approved' ? 'approve' : 'reject', decidedBy: a.decidedBy ?? 'signal', by: a.by ?? 'unknown', at: a.at ?? '', prompt: a.prompt, ...(a.note ? { note: a.note } : {}) } }
+      : {}),
   };
 }
 
