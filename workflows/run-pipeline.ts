@@ -30,6 +30,7 @@ import {
 import { approvalSignal, statusQuery } from './definitions.js';
 import { describeError } from './describe-error.js';
 import { LineageWriter } from './lineage-writer.js';
+import { finishRun } from './run-report.js';
 
 /** Approval decisions received so far, by step id, with the workflow time they arrived. */
 type Decisions = Map<string, ApprovalDecision & { at: string }>;
@@ -76,11 +77,14 @@ export async function runPipeline(input: RunPipelineInput): Promise<RunResult> {
   } catch (err) {
     state.status = isCancellation(err) ? 'cancelled' : 'failed';
     for (const s of state.steps) if (s.status === 'pending') s.status = 'skipped';
+    await finishRun(state);
     upsertMemo({ outcome: state.status });
     showProgress(state);
     throw err;
   }
   state.status = state.steps.some((s) => s.status === 'rejected') ? 'rejected' : state.haltReason ? 'skipped' : 'succeeded';
+  // The report is written after the status is final, so that it says how the run ended.
+  await finishRun(state);
   // The outcome in the memo lets the new-data gate find the last successful run without reading every result.
   upsertMemo({ outcome: state.status });
   showProgress(state);
