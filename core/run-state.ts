@@ -61,6 +61,13 @@ export interface StepState {
   approval?: ApprovalState;
 }
 
+/** The run report the workflow's finisher wrote when the run ended (activities/report/finisher.ts). */
+export interface RunReport {
+  html: ArtifactRef;
+  /** `cached`: the same final state was reported before, and that report was reused. */
+  status: 'succeeded' | 'cached';
+}
+
 export interface RunState {
   pipeline: string;
   status: RunStatus;
@@ -68,6 +75,8 @@ export interface RunState {
   notes: string[];
   error?: string;
   haltReason?: string;
+  /** Set once the run has ended and its report is written. */
+  report?: RunReport;
 }
 
 /** The workflow's result (and what `forgeline run --json` prints, with the run id). */

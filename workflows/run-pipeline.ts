@@ -30,6 +30,7 @@ import {
 import { approvalSignal, statusQuery } from './definitions.js';
 import { describeError } from './describe-error.js';
 import { LineageWriter } from './lineage-writer.js';
+import { finishRun } from './run-report.js';
 
 /** Approval decisions received so far, by step id, with the workflow time they arrived. */
 type Decisions = Map<string, ApprovalDecision & { at: string }>;
@@ -76,11 +77,14 @@ export async function runPipeline(input: RunPipelineInput): Promise<RunResult> {
   } catch (err) {
     state.status = isCancellation(err) ? 'cancelled' : 'failed';
     for (const s of state.steps) if (s.status === 'pending') s.status = 'skipped';
+    await finishRun(state);
     upsertMemo({ outcome: state.status });
     showProgress(state);
     throw err;
   }
   state.status = state.steps.some((s) => s.status === 'rejected') ? 'rejected' : state.haltReason ? 'skipped' : 'succeeded';
+  // The report is written after the status is final, so that it says how the run ended.
+  await finishRun(state);
   // The outcome in the memo lets the new-data gate find the last successful run without reading every result.
   upsertMemo({ outcome: state.status });
   showProgress(state);
@@ -256,9 +260,14 @@ function showProgress(state: RunState): void {
   setCurrentDetails(lines.join('\n'));
 }
 
-/** After a step succeeded or came from the cache: what it read and wrote, by reference only (issue 9). */
+/**
+ * After a step succeeded or came from the cache, or an approval step was rejected (it ran: its
+ * decision is the reason the run stopped): what it read and wrote, by reference only (issue 9), and
+ * an approval step's decision (issue 25).
+ */
 function lineageOf(step: PlanStep, st: StepState, inputs: ExecuteStepInput['inputs'], result: ExecuteStepResult, state: RunState): RecordLineageInput | undefined {
-  if (st.status !== 'succeeded' && st.status !== 'cached') return undefined;
+  if (st.status !== 'succeeded' && st.status !== 'cached' && st.status !== 'rejected') return undefined;
+  const a = st.approval;
   return {
     runId: workflowInfo().workflowId,
     pipeline: state.pipeline,
@@ -267,6 +276,9 @@ function lineageOf(step: PlanStep, st: StepState, inputs: ExecuteStepInput['inpu
     inputs,
     outputs: result.outputs,
     metadata: result.metadata,
+    ...(a && a.state !== 'waiting'
+      ? { approval: { decision: a.state === 'approved' ? 'approve' : 'reject', decidedBy: a.decidedBy ?? 'signal', by: a.by ?? 'unknown', at: a.at ?? '', prompt: a.prompt, ...(a.note ? { note: a.note } : {}) } }
+      : {}),
   };
 }
 

@@ -4,6 +4,17 @@ import { props, stepKey, type LineageOp, type NodeRef, type Props } from './grap
 /** Who started a run: a Temporal Schedule, or a user (the starting client's identity). */
 export type StartedBy = { type: 'schedule'; id: string } | { type: 'user'; name: string };
 
+/** An approval step's decision: who (a person through the signal, or the timeout), when, and why. */
+export interface ApprovalLineage {
+  decision: 'approve' | 'reject';
+  decidedBy: 'signal' | 'timeout';
+  by: string;
+  at: string;
+  /** The reviewer's reason (`--note`), or what the timeout decided. */
+  note?: string;
+  prompt?: string;
+}
+
 /**
  * What the lineage of one finished step is made of: ids, digests and artifact references only,
  * never record text. The workflow sends the run/step ids and the step's result; the activity adds
@@ -22,7 +33,8 @@ export interface StepLineage {
   step: {
     id: string;
     kind: string;
-    status: 'succeeded' | 'cached';
+    /** `rejected`: an approval step whose decision was reject (it ran, and halted the run). */
+    status: 'succeeded' | 'cached' | 'rejected';
     cacheKey: string;
     /** The step kind's code version (hash of its module), when the worker knows the kind. */
     version?: string;
@@ -33,6 +45,8 @@ export interface StepLineage {
   inputs: Record<string, ArtifactRef | ArtifactRef[] | undefined>;
   outputs: Record<string, ArtifactRef>;
   metadata: Record<string, unknown>;
+  /** Only for approval steps. */
+  approval?: ApprovalLineage;
 }
 
 /** `Q4_K_M`, `q8_0`, `IQ4_XS`, `F16`, `BF16`... as an output name or a schema suffix (`gguf-q4_k_m`). */
@@ -77,6 +91,7 @@ export function lineageOps(l: StepLineage): LineageOp[] {
     }),
   });
   ops.push({ op: 'rel', type: 'RAN', from: run, to: step });
+  if (l.approval) ops.push(...approvalOps(l.approval, run, step));
 
   const inputs: Array<{ name: string; ref: ArtifactRef }> = [];
   for (const [name, value] of Object.entries(l.inputs)) {
@@ -138,6 +153,25 @@ export function lineageOps(l: StepLineage): LineageOp[] {
     for (const digest of named) {
       ops.push({ op: 'node', label: 'Artifact', key: digest, addLabels: ['Model'], set: { promotion: decision, promotionStep: step.key } });
     }
+  }
+  return ops;
+}
+
+/**
+ * The decision as a node of its own, tied to the step it decided and to the run, and to the person
+ * who decided (a timeout is no person). A reject is recorded like an approve: it is the reason the
+ * run stopped.
+ */
+function approvalOps(a: ApprovalLineage, run: NodeRef, step: NodeRef): LineageOp[] {
+  const approval: NodeRef = { label: 'Approval', key: step.key };
+  const ops: LineageOp[] = [
+    { op: 'node', label: 'Approval', key: approval.key, set: props({ decision: a.decision, decidedBy: a.decidedBy, by: a.by, at: a.at, note: a.note, prompt: a.prompt }) },
+    { op: 'rel', type: 'DECIDED', from: approval, to: step },
+    { op: 'rel', type: 'HAD_APPROVAL', from: run, to: approval },
+  ];
+  if (a.decidedBy === 'signal') {
+    ops.push({ op: 'node', label: 'User', key: a.by });
+    ops.push({ op: 'rel', type: 'DECIDED_BY', from: approval, to: { label: 'User', key: a.by } });
   }
   return ops;
 }

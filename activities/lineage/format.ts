@@ -85,6 +85,8 @@ export function formatRunLineage(l: RunLineage): string {
       node.children.push({ text: `read ${rd.input}: ${rd.source ? sourceLine(rd.source) : rd.artifact ? artifactLine(rd.artifact) : '?'}`, children: [] });
     }
     for (const w of s.writes) node.children.push({ text: `wrote ${w.output}: ${artifactLine(w.artifact)}`, children: [] });
+    const a = s.approval;
+    if (a) node.children.push({ text: `decision: ${a.decision} by ${a.decidedBy === 'timeout' ? 'the timeout' : a.by} at ${a.at}${a.note ? `: ${a.note}` : ''}`, children: [] });
     steps.children.push(node);
   }
   root.children.push(steps);

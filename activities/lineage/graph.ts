@@ -4,8 +4,12 @@
  * replays them into maps, so writing the same step twice (a retried activity) changes nothing.
  */
 
-/** Node labels. `Model` and `Eval` are extra labels on `Artifact` nodes (a model file is an artifact). */
-export const NODE_LABELS = ['Pipeline', 'Run', 'Step', 'Artifact', 'Model', 'Eval', 'SourceFile', 'Schedule', 'User'] as const;
+/**
+ * Node labels. `Model` and `Eval` are extra labels on `Artifact` nodes (a model file is an artifact).
+ * An `Approval` is a person's (or a timeout's) decision on an approval step: one per step of a run,
+ * since the workflow takes the first decision and ignores the rest.
+ */
+export const NODE_LABELS = ['Pipeline', 'Run', 'Step', 'Artifact', 'Model', 'Eval', 'SourceFile', 'Schedule', 'User', 'Approval'] as const;
 export type NodeLabel = (typeof NODE_LABELS)[number];
 
 /** Labels that own a key property (the others are added to an Artifact node). */
@@ -20,9 +24,11 @@ export const KEY_PROPERTY: Record<KeyedLabel, string> = {
   SourceFile: 'sha256',
   Schedule: 'id',
   User: 'name',
+  // The step's key (`<run id>/<step id>`): a step is decided once.
+  Approval: 'key',
 };
 
-export const REL_TYPES = ['RUN_OF', 'STARTED_BY', 'RAN', 'READ', 'WROTE', 'TRAINED_ON', 'DERIVED_FROM', 'SCORED'] as const;
+export const REL_TYPES = ['RUN_OF', 'STARTED_BY', 'RAN', 'READ', 'WROTE', 'TRAINED_ON', 'DERIVED_FROM', 'SCORED', 'DECIDED', 'HAD_APPROVAL', 'DECIDED_BY'] as const;
 export type RelType = (typeof REL_TYPES)[number];
 
 export type PropValue = string | number | boolean;

@@ -5,9 +5,9 @@ import { runFacts, toStepLineage, writeLineage, type RecordLineageInput, type Ru
 import type { LineageStore } from './store.js';
 
 export type { RecordLineageInput } from './record.js';
-export type { StepLineage, StartedBy } from './derive.js';
+export type { ApprovalLineage, StepLineage, StartedBy } from './derive.js';
 export { lineageOps } from './derive.js';
-export type { LineageStore, ArtifactInfo, RunInfo, StepInfo } from './store.js';
+export type { LineageStore, ApprovalInfo, ArtifactInfo, RunInfo, StepInfo } from './store.js';
 export { LocalLineageStore } from './local-store.js';
 export { Neo4jLineageStore, openDriver, SCHEMA_STATEMENTS } from './neo4j-store.js';
 export { openLineageStore, type StoreChoice } from './open-store.js';

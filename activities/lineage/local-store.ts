@@ -4,9 +4,11 @@ import { canonicalJson } from '../../core/cache/canonical.js';
 import { PipelineError } from '../../core/errors.js';
 import { KEY_PROPERTY, type KeyedLabel, type LineageOp, type NodeRef, type Props, type RelType } from './graph.js';
 import {
+  toApprovalInfo,
   toProps,
   toRunInfo,
   toStepInfo,
+  type ApprovalInfo,
   type ArtifactInfo,
   type LineageStore,
   type RawModel,
@@ -143,6 +145,13 @@ export class LocalLineageStore implements LineageStore {
   async runSteps(runId: string): Promise<StepInfo[]> {
     const g = await this.load();
     return g.outgoing(nodeId('Run', runId), 'RAN').map((r) => toStepInfo(g.nodes.get(r.to)!.props));
+  }
+
+  async approvals(runId: string): Promise<ApprovalInfo[]> {
+    const g = await this.load();
+    return g.outgoing(nodeId('Run', runId), 'HAD_APPROVAL').flatMap((r) =>
+      g.outgoing(r.to, 'DECIDED').map((d) => toApprovalInfo(String(g.nodes.get(d.to)!.props.stepId ?? ''), g.nodes.get(r.to)!.props)),
+    );
   }
 
   async trainedModels(): Promise<RawModel[]> {

@@ -2,9 +2,11 @@ import neo4j, { type Driver } from 'neo4j-driver';
 import { PipelineError } from '../../core/errors.js';
 import { KEY_PROPERTY, NODE_LABELS, REL_TYPES, type KeyedLabel, type LineageOp } from './graph.js';
 import {
+  toApprovalInfo,
   toProps,
   toRunInfo,
   toStepInfo,
+  type ApprovalInfo,
   type ArtifactInfo,
   type LineageStore,
   type RawModel,
@@ -150,6 +152,14 @@ export class Neo4jLineageStore implements LineageStore {
 
   async runSteps(runId: string): Promise<StepInfo[]> {
     return this.read('MATCH (:Run {id: $runId})-[:RAN]->(s:Step) RETURN s {.*} AS s', { runId }, (r) => toStepInfo(r.get('s') as Record<string, unknown>));
+  }
+
+  async approvals(runId: string): Promise<ApprovalInfo[]> {
+    return this.read(
+      'MATCH (:Run {id: $runId})-[:HAD_APPROVAL]->(a:Approval)-[:DECIDED]->(s:Step) RETURN s.stepId AS stepId, a {.*} AS a',
+      { runId },
+      (r) => toApprovalInfo(String(r.get('stepId') ?? ''), r.get('a') as Record<string, unknown>),
+    );
   }
 
   async trainedModels(): Promise<RawModel[]> {

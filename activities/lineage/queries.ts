@@ -1,6 +1,6 @@
 import { PipelineError } from '../../core/errors.js';
 import { metricsOf } from './derive.js';
-import { byDigest, byStep, num, str, type ArtifactInfo, type LineageStore, type RawModel, type ReadEdge, type RunInfo, type StepInfo } from './store.js';
+import { byDigest, byStep, num, str, type ApprovalInfo, type ArtifactInfo, type LineageStore, type RawModel, type ReadEdge, type RunInfo, type StepInfo } from './store.js';
 
 /**
  * The three questions users ask, answered the same way over either store: the upstream lineage of
@@ -55,6 +55,7 @@ export interface RunLineage {
     step: StepInfo;
     reads: Array<{ input: string; artifact?: ArtifactInfo; source?: { sha256: string; path?: string } }>;
     writes: Array<{ output: string; artifact: ArtifactInfo }>;
+    approval?: ApprovalInfo;
   }>;
 }
 
@@ -80,12 +81,14 @@ export async function runLineage(store: LineageStore, run: RunInfo): Promise<Run
     (a, b) => (a.startedAt ?? '').localeCompare(b.startedAt ?? '') || a.stepId.localeCompare(b.stepId),
   );
   const out: RunLineage = { run, steps: [] };
+  const approvals = new Map((await store.approvals(run.id)).map((a) => [a.stepId, a]));
   for (const step of steps) {
     const reads = (await store.reads(step.key))
       .map((e) => ('source' in e ? { input: e.input, source: e.source } : { input: e.input, artifact: e.artifact }))
       .sort(byInput);
     const writes = (await store.writes(step.key)).sort((a, b) => a.output.localeCompare(b.output));
-    out.steps.push({ step, reads, writes });
+    const approval = approvals.get(step.stepId);
+    out.steps.push({ step, reads, writes, ...(approval ? { approval } : {}) });
   }
   return out;
 }

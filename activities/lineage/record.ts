@@ -4,7 +4,7 @@ import type { ArtifactRef } from '../../core/artifacts/ref.js';
 import { sha256Text } from '../../core/artifacts/hash.js';
 import { canonicalJson } from '../../core/cache/canonical.js';
 import type { LoadedPipeline } from '../../core/registry/pipelines.js';
-import { lineageOps, type StartedBy, type StepLineage } from './derive.js';
+import { lineageOps, type ApprovalLineage, type StartedBy, type StepLineage } from './derive.js';
 import type { LineageStore } from './store.js';
 
 /** What the workflow sends after a step finished: ids, references and the step's small metadata. */
@@ -15,7 +15,7 @@ export interface RecordLineageInput {
   step: {
     id: string;
     kind: string;
-    status: 'succeeded' | 'cached';
+    status: StepLineage['step']['status'];
     cacheKey: string;
     durationMs?: number;
     startedAt?: string;
@@ -24,6 +24,7 @@ export interface RecordLineageInput {
   inputs: Record<string, ArtifactRef | ArtifactRef[] | undefined>;
   outputs: Record<string, ArtifactRef>;
   metadata: Record<string, unknown>;
+  approval?: ApprovalLineage;
 }
 
 export interface RunFacts {
@@ -71,6 +72,7 @@ export function toStepLineage(input: RecordLineageInput, facts: RunFacts, versio
     inputs: input.inputs,
     outputs: input.outputs,
     metadata: input.metadata,
+    ...(input.approval ? { approval: input.approval } : {}),
   };
 }
 

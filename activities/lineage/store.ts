@@ -21,6 +21,8 @@ export interface LineageStore {
   reads(stepKey: string): Promise<ReadEdge[]>;
   writes(stepKey: string): Promise<Array<{ output: string; artifact: ArtifactInfo }>>;
   runSteps(runId: string): Promise<StepInfo[]>;
+  /** The run's approval decisions (approve and reject), with the step each one decided. */
+  approvals(runId: string): Promise<ApprovalInfo[]>;
   /** Trained models with their files, evaluations and producing steps (raw; see buildRegistry). */
   trainedModels(): Promise<RawModel[]>;
   /** Steps that read the artifact or something derived from it: `distance` derivation steps away. */
@@ -51,6 +53,25 @@ export interface StepInfo {
   durationMs?: number;
   startedAt?: string;
   endedAt?: string;
+}
+
+export interface ApprovalInfo {
+  stepId: string;
+  decision: string;
+  /** `signal` (a person) or `timeout`. */
+  decidedBy: string;
+  by: string;
+  at: string;
+  note?: string;
+  prompt?: string;
+}
+
+export function toApprovalInfo(stepId: string, p: Record<string, unknown>): ApprovalInfo {
+  const s = (k: string): string => (typeof p[k] === 'string' ? (p[k] as string) : '');
+  const info: ApprovalInfo = { stepId, decision: s('decision'), decidedBy: s('decidedBy'), by: s('by'), at: s('at') };
+  if (s('note')) info.note = s('note');
+  if (s('prompt')) info.prompt = s('prompt');
+  return info;
 }
 
 export interface ArtifactInfo {

@@ -36,8 +36,7 @@ export function verdictLines(state: RunState, folder?: RunFolder): string[] {
     const why = (p.metadata.reasons as string[] | undefined) ?? [];
     lines.push(`${p.id}: ${decision}${why.length ? `\n    ${why.join('\n    ')}` : ''}`);
   }
-  const report = state.steps.find((s) => s.kind === 'report' && s.outputs.html);
-  if (report) lines.push(`report: ${inFolder(report.id, 'html') ?? report.outputs.html!.uri.replace('file://', '')}`);
+  if (state.report) lines.push(`report: ${inFolder('run', 'report') ?? state.report.html.uri.replace('file://', '')}`);
   return lines;
 }
 

@@ -29,8 +29,8 @@ export interface RunFolder {
 export const runFolderPath = (home: string, runId: string): string => path.join(statePaths(home).runs, folderName(runId));
 
 /**
- * A run id as a folder name: characters a path could trip on become `_` (the report step names the
- * same folder the same way), and `.`/`..` are refused, so a run id can never climb out of `runs/`.
+ * A run id as a folder name: characters a path could trip on become `_`, and `.`/`..` are refused,
+ * so a run id can never climb out of `runs/`.
  */
 function folderName(runId: string): string {
   const name = runId.replace(/[^A-Za-z0-9._-]/g, '_');
@@ -48,7 +48,7 @@ export async function makeRunFolder(home: string, runId: string, state: RunState
   await fs.rm(dir, { recursive: true, force: true });
   await fs.mkdir(dir, { recursive: true });
   const entries: RunFolderEntry[] = [];
-  for (const o of nameOutputs(state.steps)) entries.push(await linkOne(dir, o));
+  for (const o of nameOutputs(state.steps, state.report?.html)) entries.push(await linkOne(dir, o));
   await fs.writeFile(path.join(dir, MANIFEST), JSON.stringify({ runId, pipeline: state.pipeline, status: state.status, outputs: entries }, null, 2) + '\n');
   return { dir, entries };
 }

@@ -8,7 +8,6 @@ import type { StepState } from '../run-state.js';
  * more than it knows.
  */
 const PREFERRED: Record<string, Record<string, (s: StepState) => string | undefined>> = {
-  report: { html: () => 'report' },
   quantize: { model: (s) => (typeof s.metadata.quantization === 'string' ? `model-${s.metadata.quantization}` : undefined) },
   evaluate: { report: () => 'eval', predictions: () => 'eval-predictions' },
 };
@@ -29,8 +28,14 @@ export function extensionOf(ref: ArtifactRef): string {
   return EXT_BY_SCHEMA[ref.schema] ?? (ref.kind === 'records' ? '.jsonl' : ref.kind === 'report' ? '.json' : '');
 }
 
-/** Every output of the run's steps, each with a file name unique in the run folder. */
-export function nameOutputs(steps: StepState[]): NamedOutput[] {
+/** The run report's name in the run folder; it belongs to the run, not to a step. */
+export const RUN_REPORT_NAME = 'report.html';
+
+/**
+ * Every output of the run's steps, each with a file name unique in the run folder, and first the
+ * run report (state.report, written when the run ended) as `report.html`.
+ */
+export function nameOutputs(steps: StepState[], report?: ArtifactRef): NamedOutput[] {
   const all = steps.flatMap((s) =>
     Object.entries(s.outputs).map(([output, ref]) => {
       const base = `${s.id}-${output}`;
@@ -40,12 +45,13 @@ export function nameOutputs(steps: StepState[]): NamedOutput[] {
   );
   const taken = new Map<string, number>();
   for (const o of all) if (o.preferred) taken.set(o.preferred + o.ext, (taken.get(o.preferred + o.ext) ?? 0) + 1);
-  const used = new Set<string>();
-  return all.map((o) => {
+  const used = new Set<string>(report ? [RUN_REPORT_NAME] : []);
+  const named = all.map((o) => {
     let name = o.preferred && taken.get(o.preferred + o.ext) === 1 ? o.preferred + o.ext : o.base + o.ext;
     // A step id may itself look like a preferred name (a step called `eval` with output `predictions`).
     for (let i = 2; used.has(name); i++) name = `${o.base}-${i}${o.ext}`;
     used.add(name);
     return { name, step: o.step, output: o.output, ref: o.ref };
   });
+  return report ? [{ name: RUN_REPORT_NAME, step: 'run', output: 'report', ref: report }, ...named] : named;
 }

@@ -32,7 +32,7 @@ describe('the run folder: readable names for a run\'s outputs', () => {
     expect(folder).toBe(path.join(t.env.FORGELINE_HOME!, 'runs', runId));
     expect(stdout).toContain(`report: ${path.join(folder, 'report.html')}`);
     const names = readdirSync(folder).sort();
-    expect(names).toEqual(['outputs.json', 'pii-records.jsonl', 'pii-rejects.jsonl', 'pii-report.json', 'report.html', 'validate-records.jsonl', 'validate-rejects.jsonl'].sort());
+    expect(names).toEqual(['outputs.json', 'pii-records.jsonl', 'pii-rejects.jsonl', 'pii-report.json', 'report-sections.json', 'report.html', 'validate-records.jsonl', 'validate-rejects.jsonl'].sort());
     const listed = JSON.parse(readFileSync(path.join(folder, 'outputs.json'), 'utf8')) as Listed;
     const storeRoot = path.join(t.env.FORGELINE_HOME!, 'artifacts');
     for (const o of listed.outputs) {
@@ -53,7 +53,8 @@ describe('the run folder: readable names for a run\'s outputs', () => {
     expect(plain.code).toBe(0);
     const records = readFileSync(path.join(folder, 'validate-records.jsonl'), 'utf8').split('\n').filter(Boolean).length;
     expect(plain.stdout).toMatch(new RegExp(`^validate-records\\.jsonl\\s+[\\d.]+ (B|KiB)\\s+${records}\\s+validate\\.records$`, 'm'));
-    expect(plain.stdout).toMatch(/^report\.html\s+[\d.]+ KiB\s+report\.html$/m);
+    // The run report is the run's own, written by its finisher when it ended.
+    expect(plain.stdout).toMatch(/^report\.html\s+[\d.]+ KiB\s+run\.report$/m);
     expect(plain.stdout.trim().split('\n').at(-1)).toBe(`folder: ${folder}`);
 
     const json = await cli(['artifacts', runId, '--json'], t.env);
@@ -110,9 +111,10 @@ describe('output names', () => {
       step('train', 'train', { model: ref('.gguf', 'model', 'gguf'), rejects: ref('.jsonl', 'records', 'chat') }),
       step('quantize', 'quantize', { model: ref('.gguf', 'model', 'gguf'), report: ref('.json') }, { quantization: 'Q8_0' }),
       step('evaluate', 'evaluate', { report: ref('.json'), predictions: ref('.jsonl', 'records') }),
-      step('report', 'report', { html: ref('.html', 'report', 'html') }),
-    ]).map((o) => o.name);
-    expect(names).toEqual(['train-model.gguf', 'train-rejects.jsonl', 'model-Q8_0.gguf', 'quantize-report.json', 'eval.json', 'eval-predictions.jsonl', 'report.html']);
+      step('report', 'report', { sections: ref('.json') }),
+    ], ref('.html', 'report', 'html')).map((o) => o.name);
+    // report.html is the run report (state.report), which the run's finisher writes.
+    expect(names).toEqual(['report.html', 'train-model.gguf', 'train-rejects.jsonl', 'model-Q8_0.gguf', 'quantize-report.json', 'eval.json', 'eval-predictions.jsonl', 'report-sections.json']);
   });
 
   it('gives a preferred name to no one when two steps would take it', () => {

@@ -68,7 +68,7 @@ describe('the Neo4j schema', () => {
       const nodes = await driver.executeQuery('MATCH (n) RETURN count(n) AS c');
       expect(Number(nodes.records[0]!.get('c'))).toBe(0);
       const constraints = await driver.executeQuery("SHOW CONSTRAINTS YIELD name WHERE name STARTS WITH 'forgeline_' RETURN name ORDER BY name");
-      expect(constraints.records.map((r) => r.get('name'))).toHaveLength(7);
+      expect(constraints.records.map((r) => r.get('name'))).toHaveLength(8);
       const indexes = await driver.executeQuery(
         "SHOW INDEXES YIELD name, owningConstraint WHERE name STARTS WITH 'forgeline_' AND owningConstraint IS NULL RETURN name ORDER BY name",
       );

@@ -156,7 +156,8 @@ describe('idempotent writes', () => {
     const driver = openDriver({ uri: db.uri, user: db.user, password: db.password });
     try {
       const res = await driver.executeQuery("SHOW CONSTRAINTS YIELD name WHERE name STARTS WITH 'forgeline_' RETURN count(*) AS c");
-      expect(Number(res.records[0]!.get('c'))).toBe(7);
+      // One per keyed label: Pipeline, Run, Step, Artifact, SourceFile, Schedule, User, Approval.
+      expect(Number(res.records[0]!.get('c'))).toBe(8);
       // The three lookup indexes besides the constraints' own: Step.runId, Model.name, Artifact.kind.
       const indexes = await driver.executeQuery(
         "SHOW INDEXES YIELD name, labelsOrTypes, properties, owningConstraint WHERE name STARTS WITH 'forgeline_' AND owningConstraint IS NULL RETURN name, labelsOrTypes[0] + '.' + properties[0] AS on ORDER BY name",

@@ -5,6 +5,7 @@ import { loadConfig } from '../../config.js';
 import { which } from '../../doctor/which.js';
 import { PipelineError } from '../../errors.js';
 import { ensureRunFolder } from '../../runs/ensure.js';
+import { RUN_REPORT_NAME } from '../../runs/names.js';
 import { isTty } from '../output.js';
 
 export const usage = 'open <run-id>';
@@ -18,7 +19,7 @@ export async function openCommand(argv: string[]): Promise<number> {
   const runId = positionals[0];
   if (!runId) throw new PipelineError('INVALID_PARAMS', `usage: forgeline ${usage}`);
   const folder = await ensureRunFolder(loadConfig(), runId);
-  const report = folder.entries.find((e) => e.name === 'report.html') ?? folder.entries.find((e) => e.schema === 'html');
+  const report = folder.entries.find((e) => e.name === RUN_REPORT_NAME);
   if (!report || report.link === 'missing') {
     throw new PipelineError('INVALID_PARAMS', `run ${runId} has no HTML report on this host; its outputs: \`npx forgeline artifacts ${runId}\``);
   }

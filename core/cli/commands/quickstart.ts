@@ -13,6 +13,7 @@ import { outcomeLines } from './run.js';
 import { runWatcher } from '../live.js';
 import { inProcessWorkerConfig } from '../verbose.js';
 import { folderForEndedRun } from '../../runs/ensure.js';
+import { RUN_REPORT_NAME } from '../../runs/names.js';
 import { defaultBaseModelPath, ensureEmbeddedBaseModel, isEmbeddedBaseModel } from '../../../activities/models/base-model.js';
 import { ensureHfBackend } from '../../../activities/train/backends/hf-setup.js';
 import { runStatusWord } from '../verdict.js';
@@ -69,10 +70,15 @@ export async function quickstartCommand(argv: string[]): Promise<number> {
       const folder = await folderForEndedRun(config, final);
       for (const s of final.state?.steps ?? []) {
         for (const [name, ref] of Object.entries(s.outputs)) {
-          if (ref.kind !== 'model' && ref.schema !== 'html') continue;
+          if (ref.kind !== 'model') continue;
           const entry = folder?.entries.find((e) => e.step === s.id && e.output === name && e.link !== 'missing');
           console.log(`${s.id}.${name}: ${entry ? path.join(folder!.dir, entry.name) : ref.uri.replace('file://', '')}`);
         }
+      }
+      const report = final.state?.report;
+      if (report) {
+        const entry = folder?.entries.find((e) => e.name === RUN_REPORT_NAME && e.link !== 'missing');
+        console.log(`${RUN_REPORT_NAME}: ${entry ? path.join(folder!.dir, entry.name) : report.html.uri.replace('file://', '')}`);
       }
       console.log(`${runId}: ${runStatusWord(final)}${final.failure ? ` - ${final.failure}` : ''}`);
       for (const line of outcomeLines(final, folder)) console.log(line);

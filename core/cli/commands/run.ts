@@ -6,6 +6,7 @@ import { awaitRun, startRun, type RunSnapshot } from '../../client/runs.js';
 import { folderForEndedRun } from '../../runs/ensure.js';
 import { runStatusWord, verdictLines } from '../verdict.js';
 import type { RunFolder } from '../../runs/folder.js';
+import { RUN_REPORT_NAME } from '../../runs/names.js';
 import { connectClient } from '../../temporal/client.js';
 import { parseJsonArg } from '../args.js';
 import { runWatcher } from '../live.js';
@@ -90,9 +91,9 @@ function summaryLine(s: RunSnapshot): string {
 export function outcomeLines(s: RunSnapshot, folder?: RunFolder): string[] {
   const lines = s.state ? verdictLines(s.state, folder) : [];
   if (!lines.some((l) => l.startsWith('report: '))) {
-    const folderReport = folder?.entries.find((e) => e.name === 'report.html' && e.link !== 'missing');
+    const folderReport = folder?.entries.find((e) => e.name === RUN_REPORT_NAME && e.link !== 'missing');
     if (folderReport) lines.push(`report: ${path.join(folder!.dir, folderReport.name)}`);
-    else for (const st of s.state?.steps ?? []) if (typeof st.metadata.htmlReport === 'string') lines.push(`report: ${st.metadata.htmlReport}`);
+    else if (s.state?.report) lines.push(`report: ${s.state.report.html.uri.replace('file://', '')}`);
   }
   if (folder) lines.push(`outputs: ${folder.dir} (\`npx forgeline artifacts ${s.runId}\` lists them)`);
   return lines;
