@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { open, statfs } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { baseModelFile } from './base-model.js';
+import { defaultBaseModelPath } from '../../activities/models/base-model.js';
 import { note, ok, problem, type CheckResult } from './check.js';
 import { nodeSatisfies, supportedNodeRange } from './node-range.js';
 import { which } from './which.js';
@@ -55,7 +55,7 @@ export async function diskCheck(home: string, minFree = MIN_FREE_BYTES): Promise
 
 /** The base model must be there and be a GGUF file (its first four bytes say `GGUF`). */
 export async function baseModelCheck(env: NodeJS.ProcessEnv = process.env): Promise<CheckResult> {
-  const file = baseModelFile(env);
+  const file = defaultBaseModelPath(env);
   const fix = 'run `npx forgeline quickstart` once to fetch it, or set FORGELINE_BASE_MODEL to a GGUF file';
   let magic: string;
   try {
