@@ -23,7 +23,9 @@ import math
 import os
 import subprocess
 import sys
+import signal
 import tarfile
+import threading
 import time
 
 
@@ -257,7 +259,26 @@ def evaluate(model, loader, device) -> float | None:
     return total / max(n, 1)
 
 
+def die_with_parent() -> None:
+    """Exit when the worker that started this trainer dies (SIGKILL, OOM): a daemon thread polls the
+    parent pid, which changes when the parent's children are re-parented. An orphan trainer kept a
+    core busy and wrote checkpoints into the folder its step's retry read (issue 24). torch releases
+    the GIL in its kernels, so the thread runs during a training step too."""
+    if os.name != "posix":
+        return
+    parent = int(os.environ.get("FORGELINE_PARENT_PID") or os.getppid())
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent:
+                os.kill(os.getpid(), signal.SIGKILL)
+            time.sleep(0.25)
+
+    threading.Thread(target=watch, daemon=True, name="die-with-parent").start()
+
+
 def main() -> None:
+    die_with_parent()
     ap = argparse.ArgumentParser()
     ap.add_argument("--config", required=True)
     cfg = json.load(open(ap.parse_args().config, encoding="utf-8"))

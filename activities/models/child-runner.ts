@@ -2,6 +2,7 @@ import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PipelineError } from '../../core/errors.js';
+import { childEnv, dieWithParent } from '../../core/process/die-with-parent.js';
 
 /**
  * Native llama.cpp work (quantization, training, loading a model) runs in a child Node process:
@@ -94,7 +95,7 @@ function spawnChild<T>(script: string, payload: unknown, options: RunChildOption
       return;
     }
     const child = fork(script, [], {
-      env: { ...process.env, ...options.env },
+      env: { ...process.env, ...options.env, ...childEnv() },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',
     });
@@ -158,6 +159,8 @@ function abortError(signal: AbortSignal): Error {
  * exits (native libraries may keep threads alive, so the exit is explicit).
  */
 export function serveChild<P, R>(work: (payload: P, progress: (p: Record<string, unknown>) => void) => Promise<R>): void {
+  // Native work blocks this process's event loop for minutes: only a watchdog thread can notice a dead parent.
+  dieWithParent();
   const send = (m: ChildMessage): Promise<void> => new Promise((r) => (process.send ? process.send(m, undefined, {}, () => r()) : r()));
   process.once('message', (msg: { type: string; payload: P }) => {
     if (msg.type !== 'start') return;

@@ -30,7 +30,8 @@ export interface ExecuteStepResult {
   halt?: { reason: string };
 }
 
-const HEARTBEAT_EVERY_MS = 2_000;
+/** With the worker's 1 s heartbeat throttle (start-workers.ts): a cancel reaches a step within about 2 s. */
+const HEARTBEAT_EVERY_MS = 1_000;
 
 /**
  * The one activity body behind every `step.<kind>`: cache lookup, a scratch folder, heartbeats

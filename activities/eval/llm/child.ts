@@ -2,6 +2,7 @@
  * The llama.cpp side of evaluation, in its own process: a failed ggml assert aborts this process,
  * which the engine reports as an error, instead of killing the worker. Speaks `protocol.ts` over IPC.
  */
+import { dieWithParent } from '../../../core/process/die-with-parent.js';
 import { getLlama, LlamaCompletion, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel, type Token } from 'node-llama-cpp';
 import type { ChildMessage, GenerateItem, GenerateResult, LoadRequest, LoadResult, LoglikItem, LoglikResult, ParentMessage, RollingItem, RollingResult } from './protocol.js';
 
@@ -189,3 +190,5 @@ process.on('message', (msg: ParentMessage) => {
   );
 });
 process.on('disconnect', () => process.exit(0));
+// A blocked main thread (a model load, a long decode) never sees the disconnect: the watchdog does.
+dieWithParent();

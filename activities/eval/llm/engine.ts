@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { childEnv } from '../../../core/process/die-with-parent.js';
 import fs from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { PipelineError } from '../../../core/errors.js';
@@ -76,7 +77,7 @@ export class LlamaEngine {
     await checkGgufHeader(modelPath);
     // On a CPU worker, one llama.cpp child at a time (cpu-slots.ts); a GPU worker sets FORGELINE_GPU.
     const release = process.env.FORGELINE_GPU ? () => undefined : await acquireCpuModelSlot();
-    const child = fork(CHILD, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'advanced' });
+    const child = fork(CHILD, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'advanced', env: { ...process.env, ...childEnv() } });
     child.once('exit', release);
     const engine = new LlamaEngine(child, opts.onProgress, modelPath);
     if (opts.signal) {

@@ -5,6 +5,9 @@
  */
 import { getLlama, LlamaChatSession, type LlamaContextSequence, type LlamaGrammar } from 'node-llama-cpp';
 import type { FromChild, LocalInit, LocalJob, ToChild } from './local-protocol.js';
+import { dieWithParent } from '../../../core/process/die-with-parent.js';
+
+dieWithParent();
 
 const send = (m: FromChild) => process.send?.(m);
 

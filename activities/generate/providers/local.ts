@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { childEnv } from '../../../core/process/die-with-parent.js';
 import { fileURLToPath } from 'node:url';
 import { PipelineError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/log.js';
@@ -56,7 +57,7 @@ export class LocalProvider implements Provider {
 
   private start(): Promise<void> {
     if (this.ready) return this.ready;
-    const child = fork(fileURLToPath(new URL('./local-child.js', import.meta.url)), [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const child = fork(fileURLToPath(new URL('./local-child.js', import.meta.url)), [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env: { ...process.env, ...childEnv() } });
     this.child = child;
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));

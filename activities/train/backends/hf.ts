@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { childEnv } from '../../../core/process/die-with-parent.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -85,7 +86,7 @@ export const hfTrainer: Trainer = {
     // On a GPU worker the script holds one device, as the llamacpp children do.
     return withGpuDevice((device, pin) => new Promise<TrainOutcome>((resolve, reject) => {
       if (device !== undefined) hooks.onDevice?.(device);
-      const child = spawn(job.hyper.hf.python, [HF_SCRIPT, '--config', configFile], { env: { ...process.env, ...pin, PYTHONUNBUFFERED: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(job.hyper.hf.python, [HF_SCRIPT, '--config', configFile], { env: { ...process.env, ...pin, ...childEnv(), PYTHONUNBUFFERED: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
       let tail = '';
       let done: TrainOutcome | undefined;
       let pending = '';

@@ -1,0 +1,25 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { childScript, runChild } from '../../../activities/models/child-runner.js';
+import { defaultPython } from '../../../activities/train/backends/hf.js';
+import { childEnv } from '../../../core/process/die-with-parent.js';
+import { REPO_ROOT } from '../paths.js';
+
+/**
+ * A stand-in for a worker, for tests/core/orphans.test.ts: starts one child the way Forgeline starts
+ * it (`node`: runChild, as quantization and the llamacpp trainer do; `python`: the hf trainer's
+ * Python with its watchdog), prints `child <pid>`, and waits to be killed.
+ */
+const mode = process.argv[2];
+if (mode === 'node') {
+  void runChild(childScript(import.meta.url, './blocking-child.js'), null, {
+    label: 'blocking child',
+    onProgress: (p) => console.log(`child ${String(p.pid)}`),
+  });
+} else if (mode === 'python') {
+  const code = 'import sys; sys.path.insert(0, sys.argv[1]); import hf_train; hf_train.die_with_parent(); import os; print("child", os.getpid(), flush=True)\nwhile True: pass';
+  const child = spawn(defaultPython(), ['-c', code, path.join(REPO_ROOT, 'python')], { env: { ...process.env, ...childEnv() }, stdio: ['ignore', 'inherit', 'inherit'] });
+  child.on('exit', (c) => process.exit(c ?? 1));
+} else {
+  throw new Error(`usage: parent.js node|python (got ${String(mode)})`);
+}
