@@ -7,8 +7,9 @@ import { baseModel, trainEvaluatePromote, trainingParams } from './parts/model-s
  * [User]/[Partner], emails, phones, addresses), quality score >= 7.0, near-duplicates at 0.85, a
  * 90/5/5 split, and a gate that trains only when >= 1000 new examples arrived since the last
  * successful run. Over the gate, the tuned model is evaluated against the base model and promoted
- * when its test perplexity is no worse than the base model's and its ROUGE-L is at most 2 points
- * lower (both tunable below). Schedule it with:
+ * when its test perplexity is lower than the base model's with a paired 95% interval that excludes
+ * zero (the `better` rule, by at least minPerplexityGain) and its ROUGE-L is at most 2 points lower
+ * (both tunable below). Schedule it with:
  *   npx forgeline schedule create coach-weekly --pipeline relationship-coach --cron "0 3 * * 1"
  */
 export default definePipeline({
@@ -19,7 +20,7 @@ export default definePipeline({
     minNewExamples: z.number().int().nonnegative().default(1000).describe('seed 004: retrain weekly when >= 1000 new examples'),
     qualityThreshold: z.number().min(0).max(10).default(7.0).describe('seed 004: minimum quality score'),
     nearDuplicateThreshold: z.number().min(0).max(1).default(0.85).describe('seed 004: >85% similarity is a duplicate'),
-    minPerplexityGain: z.number().default(0).describe('promotion: the tuned model\'s test perplexity must be at least this much below the base model\'s'),
+    minPerplexityGain: z.number().nonnegative().default(0).describe('promotion: the tuned model\'s test perplexity must be at least this much below the base model\'s'),
     maxRougeDrop: z.number().nonnegative().default(2).describe('promotion: test ROUGE-L may fall at most this many points below the base model\'s'),
     ...trainingParams,
   }),

@@ -63,7 +63,7 @@ export const generateOptions = z
         sequences: z.number().int().positive().max(64).default(4).describe('parallel sequences batched in one context'),
         contextSize: z.number().int().positive().default(4096),
         temperature: z.number().min(0).max(2).default(0.8),
-        threads: z.number().int().nonnegative().default(0).describe('0: node-llama-cpp chooses'),
+        threads: z.number().int().nonnegative().default(0).describe('0: one thread per CPU core (node-llama-cpp\'s cpuMathCores)'),
         maxStringChars: z.number().int().positive().default(2000).describe('grammar bound on every string of a reply'),
       })
       .strict()
