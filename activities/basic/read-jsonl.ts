@@ -18,6 +18,7 @@ export const readJsonlStep = defineStep({
   inputs: {},
   outputs: { records: 'records' },
   options: z.object({ path: z.string().min(1), schema: z.string().default('any') }).strict(),
+  paths: { path: 'read' },
   async fingerprint(options) {
     return (await sha256File(path.resolve(options.path)).catch(() => ({ sha256: 'missing' }))).sha256;
   },

@@ -28,6 +28,16 @@ export const evaluateStep = defineStep({
   description: 'Evaluate GGUF models (base vs tuned): test-split metrics, log-likelihood scoring and standard benchmarks',
   module: import.meta.url,
   profile: 'gpu',
+  paths: {
+    'benchmarks.gsm8k.path': 'read',
+    'benchmarks.gsm8k.fewshotPath': 'read',
+    'benchmarks.hellaswag.path': 'read',
+    'benchmarks.hellaswag.fewshotPath': 'read',
+    'benchmarks.truthfulqa.path': 'read',
+    'benchmarks.multipleChoice.*.path': 'read',
+    'benchmarks.multipleChoice.*.fewshotPath': 'read',
+    'benchmarks.humaneval.path': 'read',
+  },
   inputs: {
     tuned: { kind: 'model' },
     base: { kind: 'model', optional: true },

@@ -30,6 +30,7 @@ export const loadManifestStep = defineStep({
   kind: 'load-manifest',
   description: 'Load a bucket manifest file and import its bucket sources',
   module: import.meta.url,
+  paths: { path: 'read' },
   inputs: {},
   outputs: { manifest: 'manifest' },
   options: z.object({ path: z.string().min(1) }).strict(),

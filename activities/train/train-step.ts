@@ -96,6 +96,8 @@ export const trainStep = defineStep({
   description: 'Fine-tune a model (llamacpp: full-parameter in llama.cpp; hf: LoRA/QLoRA/full in Python), export GGUF',
   module: import.meta.url,
   profile: 'gpu',
+  // An hf base may be a Hugging Face id rather than a folder: only a local path is checked.
+  paths: { baseModel: 'read-if-local' },
   inputs: {
     model: { kind: 'model', optional: true },
     weights: { kind: 'file', optional: true },

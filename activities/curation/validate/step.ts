@@ -16,6 +16,7 @@ export const validateStep = defineStep({
   kind: 'validate',
   description: 'Check a raw data file line by line; keep valid records in canonical form, reject the rest with reason codes',
   module: import.meta.url,
+  paths: { path: 'read' },
   inputs: { records: { kind: 'records', optional: true, pathOption: 'path' } },
   outputs: { records: 'records', rejects: 'records' },
   options: validateOptionsSchema,
