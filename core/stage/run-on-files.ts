@@ -43,6 +43,8 @@ export async function runStepOnFiles(
     }
     const files = Array.isArray(given) ? given : [given];
     inputFiles[name] = files;
+    // Not checked against the input roots: a user naming a file on their own command line reads it
+    // with their own rights (docs/deployment.md); run params, which a worker reads for anyone, are.
     for (const f of files) {
       const bytes = await checkInputFile({ file: f, records: spec.kind === 'records' });
       if (bytes === 0) (args.warn ?? ((m: string) => log.warn({ file: f }, m)))(emptyInputWarning(f));
