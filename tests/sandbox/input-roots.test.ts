@@ -78,6 +78,19 @@ describe('input roots: a path in params is read only inside FORGELINE_INPUT_ROOT
     expectRefused(run, climbing);
   });
 
+  it('applies the same rule to model paths: a base model outside the roots is refused', async () => {
+    const { file } = await secretFile();
+    const { client, close } = await testClient();
+    try {
+      const run = await awaitRun(client, await startRun(client, { pipeline: 'json-expert', params: { baseModel: file } }));
+      expect(run.temporalStatus).toBe('FAILED');
+      expect(run.failure).toContain(`params.baseModel: "${file}" is outside the input roots (read by step "base-model")`);
+      expect(run.state?.steps ?? []).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
   it('reads a file inside a root (the state folder), and the default data/ one', async () => {
     const mine = path.join(env.FORGELINE_HOME!, 'mine.jsonl');
     await fs.copyFile(path.join(REPO_ROOT, 'data/smoke.jsonl'), mine);
