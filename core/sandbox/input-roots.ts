@@ -46,3 +46,8 @@ export async function existsLocally(p: string): Promise<boolean> {
     () => false,
   );
 }
+
+/** Whether a path, resolved, lies inside the roots: for a file named by a file (a manifest's buckets), checked when it is read. */
+export async function insideRoots(p: string, roots: readonly string[]): Promise<boolean> {
+  return isInside(await realLocation(p), await realRoots(roots));
+}

@@ -91,6 +91,22 @@ describe('input roots: a path in params is read only inside FORGELINE_INPUT_ROOT
     }
   });
 
+  it('refuses a bucket file that a manifest inside the roots names outside them', async () => {
+    const { file, marker } = await secretFile();
+    const manifest = path.join(env.FORGELINE_HOME!, 'manifest.json');
+    const outside = path.relative(env.FORGELINE_HOME!, file);
+    await fs.writeFile(manifest, JSON.stringify({ version: 1, name: 'escape', buckets: [{ name: 'instruction', source: { file: outside }, weight: 0, count: 2 }] }));
+    const { client, close } = await testClient();
+    try {
+      const run = await awaitRun(client, await startRun(client, { pipeline: 'reasoning-curriculum', params: { manifest, baseModel: 'tiny', backend: 'llamacpp' } }));
+      expect(run.temporalStatus).toBe('FAILED');
+      expect(run.failure).toContain(`bucket "instruction": ${file} is outside the input roots`);
+    } finally {
+      await close();
+    }
+    expect(await homeHolds(marker)).toEqual([]);
+  });
+
   it('reads a file inside a root (the state folder), and the default data/ one', async () => {
     const mine = path.join(env.FORGELINE_HOME!, 'mine.jsonl');
     await fs.copyFile(path.join(REPO_ROOT, 'data/smoke.jsonl'), mine);
