@@ -11,7 +11,7 @@ import { runStepOnFiles } from '../../stage/run-on-files.js';
 import { parseJsonArg } from '../args.js';
 import { stageHelp } from '../stage-help.js';
 
-export const usage = 'stage <name> --in <file> --out <file> [--rejects <file>] [--out-dir <dir>] [--config <json|file>] [--strict]';
+export const usage = 'stage <name> --in <file> --out <file> [--rejects <file>] [--out-dir <dir>] [--config <json|file>] [--strict] [--help]';
 
 /**
  * Runs a step kind alone on files. `--in` feeds the kind's main input, `--out` and `--rejects`
