@@ -112,7 +112,7 @@ export const trainStep = defineStep({
   async run(ctx, inputs, options) {
     // An empty train split (an empty input file, or every record set aside upstream) fails here,
     // before a base model is loaded, with the reason instead of a model trained on nothing.
-    if (inputs.data.records === 0) {
+    if (inputs.data.records === 0 || inputs.data.bytes === 0) {
       throw new PipelineError('INVALID_INPUT_DATA', 'train: the train split is empty (0 records); check the input file and the rejects of the steps before', [{ path: 'inputs.data', message: 'empty' }]);
     }
     const trainer = trainerFor(options.backend);
