@@ -20,6 +20,12 @@ export interface ForgelineConfig {
    */
   temporalPort: number;
   uiPort: number;
+  /**
+   * The only folders a path in a run's params may point into (FORGELINE_INPUT_ROOTS, separated like
+   * PATH; default: `data/` in the working folder, and the state folder). A security boundary: params
+   * come from anyone who can start a workflow (docs/deployment.md).
+   */
+  inputRoots: string[];
   /** Extra folders of pipeline modules, beside the built-in `pipelines/`. */
   pipelineDirs: string[];
   logLevel: string;
@@ -61,6 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ForgelineConfi
     temporalBin: env.FORGELINE_TEMPORAL_BIN || undefined,
     temporalPort: wholeNumber(env, 'FORGELINE_TEMPORAL_PORT', 1) ?? DEFAULT_TEMPORAL_PORT,
     uiPort: wholeNumber(env, 'FORGELINE_UI_PORT', 1) ?? DEFAULT_UI_PORT,
+    inputRoots: pathList(env.FORGELINE_INPUT_ROOTS) ?? [path.resolve('data'), home],
     pipelineDirs: (env.FORGELINE_PIPELINES ?? '')
       .split(path.delimiter)
       .filter((d) => d.length > 0)
@@ -75,6 +82,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ForgelineConfi
     anthropicApiKey: env.ANTHROPIC_API_KEY || undefined,
     anthropicBaseUrl: env.ANTHROPIC_BASE_URL || undefined,
   };
+}
+
+/** A PATH-like list of folders, absolute; unset or empty: undefined (the default applies). */
+function pathList(raw: string | undefined): string[] | undefined {
+  const dirs = (raw ?? '').split(path.delimiter).filter((d) => d.length > 0);
+  return dirs.length > 0 ? dirs.map((d) => path.resolve(d)) : undefined;
 }
 
 /** A variable that must be a whole number >= `min` when set; a typo is an error, not a silent default. */

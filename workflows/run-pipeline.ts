@@ -17,6 +17,7 @@ import type { ArtifactRef } from '../core/artifacts/ref.js';
 import type { Plan, PlanStep } from '../core/dsl/plan.js';
 import { upstreamOf } from '../core/dsl/plan.js';
 import { parseDuration } from '../core/duration.js';
+import { oversizedParams } from '../core/params-limit.js';
 import { stepActivityName } from '../core/queues.js';
 import {
   APPROVAL_STEP_KIND,
@@ -53,6 +54,10 @@ export async function runPipeline(input: RunPipelineInput): Promise<RunResult> {
   if (!input || typeof input.pipeline !== 'string' || input.pipeline.length === 0) {
     throw ApplicationFailure.nonRetryable('input must be {"pipeline": "<name>", "params": {...}}', 'INVALID_PARAMS');
   }
+  // Checked before planning: oversized params would be copied into the plan and every workflow
+  // task, which then fail on the gRPC message limit and leave the run RUNNING for ever.
+  const oversized = oversizedParams(input.params);
+  if (oversized) throw ApplicationFailure.nonRetryable(oversized, 'INVALID_PARAMS');
   const state: RunState = { pipeline: input.pipeline, status: 'planning', steps: [], notes: [] };
   setHandler(statusQuery, () => state);
   upsertMemo({ pipeline: input.pipeline });

@@ -4,7 +4,7 @@ import { defineStep } from '../../core/dsl/step-kind.js';
 import { PipelineError } from '../../core/errors.js';
 import { readRecords, RecordsWriter } from '../../core/stage/records-io.js';
 import { sha256File } from '../../core/artifacts/hash.js';
-import fs from 'node:fs/promises';
+import { checkInputFile, emptyInputWarning } from '../../core/artifacts/input-file.js';
 
 /**
  * Brings a JSONL file (one JSON object per line) into the store. The file's digest is the step's
@@ -18,18 +18,19 @@ export const readJsonlStep = defineStep({
   inputs: {},
   outputs: { records: 'records' },
   options: z.object({ path: z.string().min(1), schema: z.string().default('any') }).strict(),
+  paths: { path: 'read' },
   async fingerprint(options) {
     return (await sha256File(path.resolve(options.path)).catch(() => ({ sha256: 'missing' }))).sha256;
   },
   async run(ctx, _inputs, options) {
     const file = path.resolve(options.path);
-    await fs.access(file).catch(() => {
-      throw new PipelineError('INVALID_INPUT_DATA', `input file not found: ${file}`, [{ path: 'options.path', message: 'file not found' }]);
-    });
+    // An empty file is not an error (a week without new data), but it is said, in the log and the step's metadata.
+    const warning = (await checkInputFile({ file, records: true })) === 0 ? emptyInputWarning(file) : undefined;
+    if (warning) ctx.log.warn({ file }, warning);
     const imported = await ctx.store.putFile(file, { kind: 'file', schema: 'jsonl' });
     const out = await RecordsWriter.open(ctx.store);
     try {
-      for await (const { value, line } of readRecords(ctx.store, imported)) {
+      for await (const { value, line } of readRecords(ctx.store, imported, file)) {
         if (!value || typeof value !== 'object' || Array.isArray(value)) {
           throw new PipelineError('INVALID_INPUT_DATA', `${file}:${line}: not a JSON object`, [{ path: `${file}:${line}`, message: 'not a JSON object' }]);
         }
@@ -38,12 +39,9 @@ export const readJsonlStep = defineStep({
       }
     } catch (err) {
       await out.abort();
-      if (err instanceof SyntaxError) {
-        throw new PipelineError('INVALID_INPUT_DATA', `${file}: malformed JSON (${err.message}); run the validate stage to find and set aside bad lines`);
-      }
       throw err;
     }
     const records = await out.commit(options.schema);
-    return { outputs: { records }, metadata: { records: records.records, sourceSha256: imported.sha256, sourcePath: file } };
+    return { outputs: { records }, metadata: { records: records.records, sourceSha256: imported.sha256, sourcePath: file, ...(warning ? { warning } : {}) } };
   },
 });

@@ -80,6 +80,7 @@ export const dedupStep = defineStep({
   kind: 'dedup',
   description: 'Remove exact, near (MinHash LSH) and optionally semantic duplicates; keeps an incremental index',
   module: import.meta.url,
+  paths: { previousIndex: 'read' },
   inputs: { records: { kind: 'records' }, index: { kind: 'index', optional: true } },
   outputs: { records: 'records', rejects: 'records', index: 'index' },
   options: dedupOptions,

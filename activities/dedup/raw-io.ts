@@ -1,6 +1,8 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { readRawLines, stripBom } from '../../core/artifacts/lines.js';
+import { readRawLines } from '../../core/artifacts/lines.js';
+import { decodeLine } from '../../core/artifacts/text-line.js';
+import { PipelineError } from '../../core/errors.js';
 import type { ArtifactRef } from '../../core/artifacts/ref.js';
 import type { ArtifactStore, ArtifactWriter } from '../../core/artifacts/store.js';
 
@@ -9,11 +11,11 @@ import type { ArtifactStore, ArtifactWriter } from '../../core/artifacts/store.j
  * JSON text it already is, which saves a parse and a stringify per record.
  */
 export async function* readLines(store: ArtifactStore, ref: ArtifactRef): AsyncGenerator<{ line: number; text: string }> {
-  const decoder = new TextDecoder('utf-8');
   for await (const raw of readRawLines(await store.read(ref))) {
-    const bytes = stripBom(raw.bytes, raw.line);
-    if (bytes.length === 0) continue;
-    yield { line: raw.line, text: decoder.decode(bytes) };
+    const decoded = decodeLine(raw.bytes, raw.line);
+    if ('problem' in decoded) throw new PipelineError('INVALID_INPUT_DATA', `${ref.uri}:${raw.line}: ${decoded.problem}`, [{ path: `${ref.uri}:${raw.line}`, message: decoded.problem }]);
+    if (decoded.bytes.length === 0) continue;
+    yield { line: raw.line, text: decoded.text };
   }
 }
 

@@ -28,6 +28,16 @@ export const evaluateStep = defineStep({
   description: 'Evaluate GGUF models (base vs tuned): test-split metrics, log-likelihood scoring and standard benchmarks',
   module: import.meta.url,
   profile: 'gpu',
+  paths: {
+    'benchmarks.gsm8k.path': 'read',
+    'benchmarks.gsm8k.fewshotPath': 'read',
+    'benchmarks.hellaswag.path': 'read',
+    'benchmarks.hellaswag.fewshotPath': 'read',
+    'benchmarks.truthfulqa.path': 'read',
+    'benchmarks.multipleChoice.*.path': 'read',
+    'benchmarks.multipleChoice.*.fewshotPath': 'read',
+    'benchmarks.humaneval.path': 'read',
+  },
   inputs: {
     tuned: { kind: 'model' },
     base: { kind: 'model', optional: true },
@@ -50,6 +60,11 @@ export const evaluateStep = defineStep({
     return digests.join(',');
   },
   async run(ctx, inputs, options) {
+    // An empty test split (a small input: 5% of 12 records is none) scores NaN everywhere; say so
+    // instead of writing a report that no gate can judge.
+    if (inputs.test && (inputs.test.records === 0 || inputs.test.bytes === 0) && !hasBenchmarks(options)) {
+      throw new PipelineError('INVALID_INPUT_DATA', 'evaluate: the test split is empty (0 records); give the pipeline more data or a larger test ratio', [{ path: 'inputs.test', message: 'empty' }]);
+    }
     if (!inputs.test && !hasBenchmarks(options)) {
       throw new PipelineError('INVALID_STEP_OPTIONS', 'evaluate has nothing to score: give it a `test` input or at least one benchmark', [
         { path: 'options.benchmarks', message: 'no test split and no benchmark' },

@@ -55,6 +55,17 @@ const fmt = (x: number): string => (Math.abs(x) >= 100 ? x.toFixed(1) : x.toFixe
 const signed = (x: number): string => `${x >= 0 ? '+' : ''}${fmt(x)}`;
 const shown = (row: MetricRow, v: number): string => (row.unit === 'fraction' ? `${fmt(v * 100)}%` : fmt(v));
 
+/**
+ * Why a row has no usable score, if it has none: a test split with no examples, or examples that
+ * score no tokens, give NaN or Infinity, which the stored report holds as null. Such a row cannot
+ * show an improvement, and formatting it must not throw.
+ */
+function unscored(row: MetricRow): string | undefined {
+  const usable = (x: unknown): boolean => typeof x === 'number' && Number.isFinite(x);
+  if (usable(row.tuned) && (row.base === undefined || usable(row.base))) return undefined;
+  return `no score: the evaluation had ${row.n} test example${row.n === 1 ? '' : 's'} (is the test split empty or too small?)`;
+}
+
 export function applyGate(report: EvalReport, rules: readonly GateRule[]): GateDecision {
   const rows = new Map(report.metrics.map((m) => [m.name, m]));
   const checks: GateCheck[] = [];
@@ -72,6 +83,11 @@ export function applyGate(report: EvalReport, rules: readonly GateRule[]): GateD
       const row = rows.get(r.metric);
       if (!row) {
         missing(r.rule, r.metric, `not measured (have: ${[...rows.keys()].join(', ') || 'none'})`);
+        continue;
+      }
+      const noScore = unscored(row);
+      if (noScore) {
+        missing(r.rule, r.metric, noScore);
         continue;
       }
       const g = gainInterval(row);
@@ -95,6 +111,11 @@ export function applyGate(report: EvalReport, rules: readonly GateRule[]): GateD
         missing(r.rule, r.metric, `not measured (have: ${[...rows.keys()].join(', ') || 'none'})`);
         continue;
       }
+      const noScore = unscored(row);
+      if (noScore) {
+        missing(r.rule, r.metric, noScore);
+        continue;
+      }
       const g = gain(row);
       if (g === undefined) {
         missing(r.rule, r.metric, 'no base model score to compare with');
@@ -116,6 +137,11 @@ export function applyGate(report: EvalReport, rules: readonly GateRule[]): GateD
           missing(r.rule, name, 'not measured');
           continue;
         }
+        const noScore = unscored(row);
+        if (noScore) {
+          missing(r.rule, name, noScore);
+          continue;
+        }
         const g = gain(row);
         if (g === undefined) continue; // nothing to regress against
         const passed = g >= -r.points - 1e-9;
@@ -131,6 +157,11 @@ export function applyGate(report: EvalReport, rules: readonly GateRule[]): GateD
       const row = rows.get(r.metric);
       if (!row) {
         missing(r.rule, r.metric, 'not measured');
+        continue;
+      }
+      const noScore = unscored(row);
+      if (noScore) {
+        missing(r.rule, r.metric, noScore);
         continue;
       }
       const okMin = r.min === undefined || row.tuned >= r.min;

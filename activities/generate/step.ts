@@ -51,6 +51,7 @@ export const generateStep = defineStep({
   kind: 'generate',
   description: 'Generate checked training examples from task families (templates, Claude, or a local GGUF model)',
   module: import.meta.url,
+  paths: { 'local.modelPath': 'read' },
   inputs: { seeds: { kind: 'records', optional: true } },
   outputs: { records: 'records', rejects: 'records', report: 'report' },
   options: generateOptions,

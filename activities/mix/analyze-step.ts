@@ -15,6 +15,7 @@ export const analyzeStep = defineStep({
   kind: 'analyze',
   description: 'Build a bucket manifest from a dataset by a field and report the distribution',
   module: import.meta.url,
+  paths: { sourceFile: 'read' },
   inputs: { records: { kind: 'records' } },
   outputs: { manifest: 'manifest' },
   options: z

@@ -2,7 +2,9 @@ import path from 'node:path';
 import fs from 'node:fs/promises';
 import { z } from 'zod';
 import { sha256File } from '../../core/artifacts/hash.js';
+import { loadConfig } from '../../core/config.js';
 import { zodIssueToIssue } from '../../core/dsl/compile.js';
+import { insideRoots } from '../../core/sandbox/input-roots.js';
 import { defineStep } from '../../core/dsl/step-kind.js';
 import { PipelineError } from '../../core/errors.js';
 import { writeJsonArtifact } from '../../core/stage/records-io.js';
@@ -30,6 +32,7 @@ export const loadManifestStep = defineStep({
   kind: 'load-manifest',
   description: 'Load a bucket manifest file and import its bucket sources',
   module: import.meta.url,
+  paths: { path: 'read' },
   inputs: {},
   outputs: { manifest: 'manifest' },
   options: z.object({ path: z.string().min(1) }).strict(),
@@ -37,7 +40,11 @@ export const loadManifestStep = defineStep({
     const file = path.resolve(o.path);
     const digests = [(await sha256File(file).catch(() => ({ sha256: 'missing' }))).sha256];
     const parsed = await sourceFiles(file).catch(() => undefined);
-    for (const f of parsed?.files ?? []) if (f) digests.push((await sha256File(f).catch(() => ({ sha256: 'missing' }))).sha256);
+    // A bucket file outside the input roots is not read, not even for a digest: run refuses it.
+    const roots = loadConfig().inputRoots;
+    for (const f of parsed?.files ?? []) {
+      if (f) digests.push((await insideRoots(f, roots)) ? (await sha256File(f).catch(() => ({ sha256: 'missing' }))).sha256 : 'outside');
+    }
     return digests.join(',');
   },
   async run(ctx, _inputs, o) {
@@ -52,6 +59,14 @@ export const loadManifestStep = defineStep({
         continue;
       }
       let ref = imported.get(f);
+      // Bucket files are named by the manifest, not by params, so the plan-time check cannot see
+      // them: the same rule applies here, before they are read. Files named on the user's own
+      // command line (`forgeline stage`, where inputFiles is set) are trusted, as everywhere.
+      if (!ref && !ctx.inputFiles && !(await insideRoots(f, ctx.config.inputRoots))) {
+        throw new PipelineError('INVALID_PARAMS', `bucket "${b.name}": ${f} is outside the input roots; allowed roots: ${ctx.config.inputRoots.join(', ')} (docs/deployment.md)`, [
+          { path: `${file} buckets[${i}].source.file`, message: 'outside the input roots' },
+        ]);
+      }
       if (!ref) {
         await fs.access(f).catch(() => {
           throw new PipelineError('INVALID_INPUT_DATA', `bucket "${b.name}": source file not found: ${f}`, [{ path: `${file} buckets[${i}].source.file`, message: 'file not found' }]);

@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { MAX_LINE_BYTES, readRawLines, stripBom } from '../../core/artifacts/lines.js';
+import { MAX_LINE_BYTES, readRawLines } from '../../core/artifacts/lines.js';
+import { decodeLine } from '../../core/artifacts/text-line.js';
 import type { ArtifactStore } from '../../core/artifacts/store.js';
 import { PipelineError } from '../../core/errors.js';
 import type { Bucket } from '../../schemas/manifest.js';
@@ -32,7 +33,6 @@ export async function* sourceLines(store: ArtifactStore, b: Bucket, baseDir: str
     });
     stream = file;
   } else stream = await store.read(b.source.artifact);
-  const decoder = new TextDecoder('utf-8');
   for await (const raw of readRawLines(stream, MAX_LINE_BYTES)) {
     if (raw.fullLength !== undefined) {
       // Held whole, a line of gigabytes (a file without newlines) would exhaust memory.
@@ -40,8 +40,11 @@ export async function* sourceLines(store: ArtifactStore, b: Bucket, baseDir: str
         { path: `${describeSource(b)}:${raw.line}`, message: 'line too long' },
       ]);
     }
-    const bytes = stripBom(raw.bytes, raw.line);
-    if (bytes.length > 0) yield { line: raw.line, text: decoder.decode(bytes) };
+    const decoded = decodeLine(raw.bytes, raw.line);
+    if ('problem' in decoded) {
+      throw new PipelineError('INVALID_INPUT_DATA', `bucket "${b.name}": ${describeSource(b)}:${raw.line}: ${decoded.problem}`, [{ path: `${describeSource(b)}:${raw.line}`, message: decoded.problem }]);
+    }
+    if (decoded.bytes.length > 0) yield { line: raw.line, text: decoded.text };
   }
 }
 

@@ -50,6 +50,7 @@ export const loadModelStep = defineStep({
   kind: 'load-model',
   description: 'Import a GGUF model file (the base model) into the artifact store after checking its header',
   module: import.meta.url,
+  paths: { path: 'read' },
   inputs: {},
   outputs: { model: 'model' },
   options: z

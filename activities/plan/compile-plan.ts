@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { compilePipeline } from '../../core/dsl/compile.js';
 import type { Plan } from '../../core/dsl/plan.js';
 import { isPipelineError } from '../../core/errors.js';
+import { checkPlanPaths } from '../../core/sandbox/plan-paths.js';
 import { getPipeline } from '../../core/registry/pipelines.js';
 import type { ActivityDeps } from '../deps.js';
 import { resolveQueues } from './resolve-queues.js';
@@ -15,7 +16,9 @@ export interface CompilePlanInput {
 export async function compilePlan(deps: ActivityDeps, input: CompilePlanInput): Promise<Plan> {
   try {
     const def = getPipeline(deps.pipelines, input.pipeline);
-    const plan = compilePipeline(def, input.params, (k) => deps.stepKinds.get(k));
+    const lookup = (k: string) => deps.stepKinds.get(k);
+    const plan = compilePipeline(def, input.params, lookup);
+    await checkPlanPaths(plan, lookup, deps.config.inputRoots);
     return await resolveQueues(plan, deps.client, deps.config.namespace);
   } catch (err) {
     if (isPipelineError(err) && !err.retryable) {

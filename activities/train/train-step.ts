@@ -96,6 +96,8 @@ export const trainStep = defineStep({
   description: 'Fine-tune a model (llamacpp: full-parameter in llama.cpp; hf: LoRA/QLoRA/full in Python), export GGUF',
   module: import.meta.url,
   profile: 'gpu',
+  // An hf base may be a Hugging Face id rather than a folder: only a local path is checked.
+  paths: { baseModel: 'read-if-local' },
   inputs: {
     model: { kind: 'model', optional: true },
     weights: { kind: 'file', optional: true },
@@ -108,6 +110,11 @@ export const trainStep = defineStep({
   // The worker heartbeats every 2 s while the trainer child works; the SDK sends at most one per 0.8 x this.
   timeouts: { heartbeatMs: 30_000 },
   async run(ctx, inputs, options) {
+    // An empty train split (an empty input file, or every record set aside upstream) fails here,
+    // before a base model is loaded, with the reason instead of a model trained on nothing.
+    if (inputs.data.records === 0 || inputs.data.bytes === 0) {
+      throw new PipelineError('INVALID_INPUT_DATA', 'train: the train split is empty (0 records); check the input file and the rejects of the steps before', [{ path: 'inputs.data', message: 'empty' }]);
+    }
     const trainer = trainerFor(options.backend);
     if (options.backend === 'llamacpp' && !inputs.model) {
       throw new PipelineError('INVALID_STEP_OPTIONS', 'train (llamacpp) needs a `model` input: a GGUF with F32 weights', [{ path: 'inputs.model', message: 'missing' }]);

@@ -1,7 +1,9 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
-import { readRawLines, stripBom } from './lines.js';
+import { PipelineError } from '../errors.js';
+import { readRawLines } from './lines.js';
+import { decodeLine } from './text-line.js';
 
 export interface JsonlRecord<T = unknown> {
   line: number;
@@ -9,16 +11,28 @@ export interface JsonlRecord<T = unknown> {
 }
 
 /**
- * Reads JSONL written by Forgeline itself (one JSON object per line). Raw user files go through the
- * validate stage instead, which reports every kind of bad line.
+ * Reads JSONL, one JSON object per line, with the one rule for a line's bytes (./text-line.ts): a
+ * BOM is dropped, invalid UTF-8 and malformed JSON fail, naming `name` (the file a user knows) and
+ * the line. Raw user files that may hold bad lines go through the validate stage instead, which
+ * sets each one aside with its reason.
  */
-export async function* readJsonl<T = unknown>(source: Readable | string): AsyncGenerator<JsonlRecord<T>> {
-  const decoder = new TextDecoder('utf-8');
+export async function* readJsonl<T = unknown>(source: Readable | string, name = typeof source === 'string' ? source : 'input'): AsyncGenerator<JsonlRecord<T>> {
   for await (const raw of readRawLines(source)) {
-    const bytes = stripBom(raw.bytes, raw.line);
-    if (bytes.length === 0) continue;
-    yield { line: raw.line, value: JSON.parse(decoder.decode(bytes)) as T };
+    const decoded = decodeLine(raw.bytes, raw.line);
+    if ('problem' in decoded) throw badLine(name, raw.line, decoded.problem);
+    if (decoded.bytes.length === 0) continue;
+    let value: T;
+    try {
+      value = JSON.parse(decoded.text) as T;
+    } catch (err) {
+      throw badLine(name, raw.line, `malformed JSON (${(err as Error).message.split('\n')[0]})`);
+    }
+    yield { line: raw.line, value };
   }
+}
+
+function badLine(name: string, line: number, problem: string): PipelineError {
+  return new PipelineError('INVALID_INPUT_DATA', `${name}:${line}: ${problem}; run the validate stage to find and set aside bad lines`, [{ path: `${name}:${line}`, message: problem }]);
 }
 
 /** A JSONL writer that respects back-pressure and counts what it wrote. */

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { CPU_QUEUE, WORKFLOW_TYPE } from '../queues.js';
 import { PipelineError } from '../errors.js';
+import { oversizedParams } from '../params-limit.js';
 import { APPROVAL_STEP_KIND, type ApprovalDecision, type RunPipelineInput, type RunResult, type RunState, type StepState } from '../run-state.js';
 import type { LiveProgress } from '../cli/output.js';
 
@@ -16,6 +17,9 @@ export function newRunId(pipeline: string): string {
 }
 
 export async function startRun(client: Client, input: RunPipelineInput, runId = newRunId(input.pipeline)): Promise<string> {
+  // Refused here too: params over a few MB fail the start with a bare gRPC error ("Failed to start Workflow").
+  const oversized = oversizedParams(input.params);
+  if (oversized) throw new PipelineError('INVALID_PARAMS', oversized, [{ path: 'params', message: 'too large' }]);
   await client.workflow.start(WORKFLOW_TYPE, {
     taskQueue: CPU_QUEUE,
     workflowId: runId,

@@ -5,6 +5,7 @@ import { codeVersion } from '../cache/code-version.js';
 import type { ForgelineConfig } from '../config.js';
 import type { Logger } from '../log.js';
 import type { QueueProfile } from '../queues.js';
+import type { PathUse } from '../sandbox/input-roots.js';
 
 export interface InputSpec {
   kind: ArtifactKind;
@@ -90,6 +91,12 @@ export interface StepKindSpec<
   timeouts?: Partial<TimeoutSpec>;
   /** Which input/outputs `forgeline stage <kind> --in/--out/--rejects` map to. */
   cli?: { in?: keyof I & string; out?: keyof O & string; rejects?: keyof O & string };
+  /**
+   * The options that name a file on the worker (dotted, `*` for array elements), and how the step
+   * uses it. Checked against the input roots at plan time (core/sandbox/plan-paths.ts): params
+   * can come from anyone with Web UI access, so a step must declare every path it opens.
+   */
+  paths?: Record<string, PathUse>;
   /**
    * Extra cache identity for what the step reads outside the artifact store (a source file's
    * digest), so that an edited source is never served from the cache.

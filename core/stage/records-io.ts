@@ -3,9 +3,12 @@ import type { ArtifactRef } from '../artifacts/ref.js';
 import type { ArtifactStore } from '../artifacts/store.js';
 import { JsonlWriter, readJsonl, type JsonlRecord } from '../artifacts/jsonl.js';
 
-/** Streams the records of an artifact, verifying its digest as it reads. */
-export async function* readRecords<T = Record<string, unknown>>(store: ArtifactStore, ref: ArtifactRef): AsyncGenerator<JsonlRecord<T>> {
-  yield* readJsonl<T>(await store.read(ref));
+/**
+ * Streams the records of an artifact, verifying its digest as it reads. A bad line is reported
+ * under `name` (the user's file an artifact was imported from), else under the artifact's URI.
+ */
+export async function* readRecords<T = Record<string, unknown>>(store: ArtifactStore, ref: ArtifactRef, name = ref.uri): AsyncGenerator<JsonlRecord<T>> {
+  yield* readJsonl<T>(await store.read(ref), name);
 }
 
 /** A JSONL artifact being written; `commit` makes it visible and returns its reference. */

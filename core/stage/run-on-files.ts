@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { checkInputFile, emptyInputWarning } from '../artifacts/input-file.js';
 import { LocalArtifactStore } from '../artifacts/local-store.js';
 import type { ArtifactRef } from '../artifacts/ref.js';
 import { statePaths, type ForgelineConfig } from '../config.js';
@@ -12,6 +13,8 @@ import type { Logger } from '../log.js';
 export interface FileStageArgs {
   inputs: Record<string, string | string[]>;
   config: unknown;
+  /** Where a warning about the inputs goes (an empty file): one plain line for a CLI; default the log. */
+  warn?: (message: string) => void;
 }
 
 /**
@@ -40,10 +43,11 @@ export async function runStepOnFiles(
     }
     const files = Array.isArray(given) ? given : [given];
     inputFiles[name] = files;
+    // Not checked against the input roots: a user naming a file on their own command line reads it
+    // with their own rights (docs/deployment.md); run params, which a worker reads for anyone, are.
     for (const f of files) {
-      await fs.access(f).catch(() => {
-        throw new PipelineError('INVALID_PARAMS', `input file not found: ${f}`, [{ path: name, message: `${f} not found` }]);
-      });
+      const bytes = await checkInputFile({ file: f, records: spec.kind === 'records' });
+      if (bytes === 0) (args.warn ?? ((m: string) => log.warn({ file: f }, m)))(emptyInputWarning(f));
     }
     if (byPath.has(name)) continue;
     const refs: ArtifactRef[] = [];

@@ -192,4 +192,23 @@ describe('the promote step', () => {
     const stored = JSON.parse(await fs.readFile(await halted.store.localPath(halted.outputs.decision as ArtifactRef), 'utf8')) as Record<string, unknown>;
     expect(stored).toMatchObject({ schema: 'promotion', decision: 'not promoted', verdict: { metric: 'test.exact_match' } });
   });
+
+  // relationship-coach on 12 records (issue 24): its 5% test split is empty, or holds examples that
+  // score no tokens; their scores are NaN, which the stored report holds as null, and the gate
+  // threw "Cannot read properties of null (reading 'toFixed')".
+  it.each([
+    ['empty', [], 0],
+    ['one example that scores no tokens', [{ loglik: 0, tokens: 0, bytes: 0 }], 1],
+  ])('says `not promoted`, naming the metric, when the test split is %s', async (_name, docs, n) => {
+    const rouge = Array<number>(n).fill(0.4);
+    const report = evalReport({ docs, rouge_l: rouge }, { docs, rouge_l: rouge }, 'weekly');
+    const r = await promote(report, {
+      rules: [
+        { rule: 'better', metric: 'test.perplexity', points: 0 },
+        { rule: 'no_regression', metrics: ['test.rouge_l'], points: 2 },
+      ],
+    });
+    expect(r.metadata).toMatchObject({ decision: 'not promoted' });
+    expect((r.metadata as { reasons: string[] }).reasons[0]).toBe(`test.perplexity: no score: the evaluation had ${n} test example${n === 1 ? '' : 's'} (is the test split empty or too small?)`);
+  });
 });

@@ -1,11 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { EvalReport } from '../../activities/eval/result.js';
 import { buildTinyModel } from '../../activities/models/tiny-model.js';
 import { awaitRun, startRun, type RunSnapshot } from '../../core/client/runs.js';
 import { cli, testClient, useTestWorker } from '../support/harness.js';
+import { REPO_ROOT } from '../support/paths.js';
 
 /**
  * Test-size params: the tiny random llama trained by llama.cpp (the real base trains in
@@ -119,6 +120,21 @@ describe('the seed pipelines, end to end at test size on the embedded Temporal',
     ]);
     const page = await readFile(trained.state!.report!.html.uri.replace('file://', ''), 'utf8');
     expect(page).toMatch(/Promotion gate: <span class="badge promoted">promoted<\/span>/);
+  }, 15 * MINUTES);
+
+  // Issue 24: on 12 records the 5% test split is empty, and promote crashed on the NaN scores
+  // ("Cannot read properties of null (reading 'toFixed')"); tests/eval/gate.test.ts has the gate's side.
+  it('relationship-coach on 12 records with minNewExamples 0 fails naming the empty test split, not in promote', async () => {
+    const sample = (await readFile(path.join(REPO_ROOT, 'data/relationship-coach/sample.jsonl'), 'utf8')).split('\n').filter((l) => l.length > 0);
+    const input = path.join(env.FORGELINE_HOME!, 'twelve.jsonl');
+    await writeFile(input, `${sample.slice(0, 12).join('\n')}\n`);
+    const s = await run('relationship-coach', { ...SMALL, input, minNewExamples: 0 });
+    // 5% of 12 records is no test example: the run fails saying so (evaluate or parity, whichever
+    // comes first), and promote never reads a report of NaN scores.
+    expect(step(s, 'split').outputs.test!.records).toBe(0);
+    expect(s.temporalStatus).toBe('FAILED');
+    expect(s.failure).toMatch(/step "(evaluate|parity)" \(\w+\) failed: \w+: the test split (is empty \(0 records\)|has no example to score)/);
+    expect(step(s, 'promote').status).toBe('skipped');
   }, 15 * MINUTES);
 
   it('reasoning-curriculum trains four phases, waiting for the red-team approval', async () => {

@@ -34,8 +34,17 @@ export async function testEnv(extra: Record<string, string> = {}): Promise<NodeJ
     TEMPORAL_NAMESPACE: testNamespace(),
     FORGELINE_PIPELINES: TEST_PIPELINES,
     FORGELINE_LOG_LEVEL: 'warn',
+    // Tests write their inputs to temporary folders and name them in params, so the test worker
+    // trusts the temp folder and the fixtures beside the project's data/ (tests/core/input-roots
+    // checks the default roots with a worker of its own).
+    FORGELINE_INPUT_ROOTS: testInputRoots(),
     ...extra,
   };
+}
+
+/** The input roots of test workers: the project's data/ and test fixtures, and the temp folder. */
+export function testInputRoots(): string {
+  return [path.join(REPO_ROOT, 'data'), path.join(REPO_ROOT, 'tests/fixtures'), os.tmpdir()].join(path.delimiter);
 }
 
 export interface RunningWorker {

@@ -12,6 +12,7 @@ export const piiStep = defineStep({
   kind: 'pii',
   description: 'Scrub personal data and secrets (typed placeholders, mask, salted hash, consistent pseudonyms, or drop)',
   module: import.meta.url,
+  paths: { 'ner.model': 'read', 'ner.vocab': 'read', 'ner.config': 'read' },
   inputs: { records: { kind: 'records' } },
   outputs: { records: 'records', rejects: 'records', report: 'report' },
   options: piiOptionsSchema,

@@ -12,6 +12,7 @@ export const scoreStep = defineStep({
   kind: 'score',
   description: 'Quality score 0-10 (seed 004 formula, Gopher heuristics, task validators, optional ONNX classifier and LLM judge); set aside records under the threshold',
   module: import.meta.url,
+  paths: { 'classifier.model': 'read', 'judge.module': 'read' },
   inputs: { records: { kind: 'records' } },
   outputs: { records: 'records', rejects: 'records', report: 'report' },
   options: scoreOptionsSchema,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { sha256File } from '../../../core/artifacts/hash.js';
+import { checkInputFile, emptyInputWarning } from '../../../core/artifacts/input-file.js';
 import { defineStep } from '../../../core/dsl/step-kind.js';
 import { PipelineError } from '../../../core/errors.js';
 import { readUnits } from '../formats/index.js';
@@ -16,6 +17,7 @@ export const validateStep = defineStep({
   kind: 'validate',
   description: 'Check a raw data file line by line; keep valid records in canonical form, reject the rest with reason codes',
   module: import.meta.url,
+  paths: { path: 'read' },
   inputs: { records: { kind: 'records', optional: true, pathOption: 'path' } },
   outputs: { records: 'records', rejects: 'records' },
   options: validateOptionsSchema,
@@ -26,12 +28,13 @@ export const validateStep = defineStep({
   },
   async run(ctx, inputs, options) {
     let file: string;
+    let warning: string | undefined;
     if (inputs.records) file = await ctx.store.localPath(inputs.records);
     else if (options.path) {
       file = path.resolve(options.path);
-      await fs.access(file).catch(() => {
-        throw new PipelineError('INVALID_INPUT_DATA', `input file not found: ${file}`, [{ path: 'options.path', message: 'file not found' }]);
-      });
+      // An empty file is not an error, but it is said, in the log and the step's metadata.
+      if ((await checkInputFile({ file, records: true })) === 0) warning = emptyInputWarning(file);
+      if (warning) ctx.log.warn({ file }, warning);
     } else {
       throw new PipelineError('INVALID_STEP_OPTIONS', 'validate needs a `records` input or a `path` option', [{ path: 'options.path', message: 'missing' }]);
     }
@@ -49,7 +52,7 @@ export const validateStep = defineStep({
     const sourceFile = sourceSha256 ? { sourceSha256, sourcePath: file } : {};
     return {
       outputs: { records: out.records, rejects: out.rejects },
-      metadata: { ...out.stats, inputFormat: format, inputBytes: size, ...sourceFile, ...out.counters },
+      metadata: { ...out.stats, inputFormat: format, inputBytes: size, ...sourceFile, ...out.counters, ...(warning ? { warning } : {}) },
     };
   },
 });

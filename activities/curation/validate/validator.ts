@@ -1,5 +1,7 @@
-import { isAscii, isUtf8 } from 'node:buffer';
+import { isAscii } from 'node:buffer';
 import type { z } from 'zod';
+import { stripBom } from '../../../core/artifacts/lines.js';
+import { utf8Problem } from '../../../core/artifacts/text-line.js';
 import { hasOnlyPlainStrings } from '../../../core/json/stringify.js';
 import { RECORD_SCHEMAS, type RecordFormat } from '../../../schemas/records.js';
 import { aliasToCanonical, canonicalLine, detectFormat, normaliseStrings } from '../normalize.js';
@@ -24,13 +26,13 @@ export function createValidator(rawOptions: unknown, ctx: LineStageContext): Lin
 
   return {
     process(unit) {
-      let bytes = unit.bytes;
-      if (unit.line === 1 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+      const bytes = stripBom(unit.bytes, unit.line);
       if (isBlank(bytes)) return reject(unit, 'blank_line', 'empty line', '');
       // A line over the limit may reach here cut short by the reader (fullLength is then its size).
       const size = unit.fullLength ?? bytes.length;
       if (size > options.maxRecordBytes) return reject(unit, 'too_large', `${size} bytes > maxRecordBytes ${options.maxRecordBytes}`);
-      if (!isUtf8(bytes)) return reject(unit, 'invalid_utf8', `not valid UTF-8 (first bad byte at offset ${firstBadUtf8(bytes)})`);
+      const notUtf8 = utf8Problem(bytes);
+      if (notUtf8) return reject(unit, 'invalid_utf8', notUtf8);
       const text = bytes.toString('utf8');
       let value: unknown;
       try {
@@ -90,19 +92,6 @@ function isBlank(bytes: Buffer): boolean {
 function firstLine(s: string): string {
   const nl = s.indexOf('\n');
   return nl === -1 ? s : s.slice(0, nl);
-}
-
-/** Offset of the first byte that breaks UTF-8, for the reject detail. */
-function firstBadUtf8(bytes: Buffer): number {
-  let i = 0;
-  while (i < bytes.length) {
-    const b = bytes[i]!;
-    const len = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
-    if (len === 0 || i + len > bytes.length) return i;
-    if (!isUtf8(bytes.subarray(i, i + len))) return i;
-    i += len;
-  }
-  return i;
 }
 
 type Issue = z.core.$ZodIssue;

@@ -29,14 +29,10 @@ export async function readBenchmarkFile(file: string, limit?: number): Promise<L
     if (!Array.isArray(parsed)) throw bad(abs, 1, '(file)', 'a .json benchmark file must hold an array of documents');
     parsed.forEach((v, i) => push(v, i + 1));
   } else {
-    try {
-      for await (const { value, line } of readJsonl(abs)) {
-        push(value, line);
-        if (limit !== undefined && out.length >= limit) break;
-      }
-    } catch (err) {
-      if (err instanceof SyntaxError) throw new PipelineError('INVALID_INPUT_DATA', `${abs}: malformed JSON (${err.message})`, [{ path: abs, message: err.message }]);
-      throw err;
+    // readJsonl names the file and the line of a malformed or non-UTF-8 line.
+    for await (const { value, line } of readJsonl(abs)) {
+      push(value, line);
+      if (limit !== undefined && out.length >= limit) break;
     }
   }
   return limit === undefined ? out : out.slice(0, limit);

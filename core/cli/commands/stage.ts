@@ -9,8 +9,9 @@ import { createLogger } from '../../log.js';
 import { loadPipelines } from '../../registry/pipelines.js';
 import { runStepOnFiles } from '../../stage/run-on-files.js';
 import { parseJsonArg } from '../args.js';
+import { stageHelp } from '../stage-help.js';
 
-export const usage = 'stage <name> --in <file> --out <file> [--rejects <file>] [--out-dir <dir>] [--config <json|file>] [--strict]';
+export const usage = 'stage <name> --in <file> --out <file> [--rejects <file>] [--out-dir <dir>] [--config <json|file>] [--strict] [--help]';
 
 /**
  * Runs a step kind alone on files. `--in` feeds the kind's main input, `--out` and `--rejects`
@@ -27,12 +28,17 @@ export async function stageCommand(argv: string[]): Promise<number> {
       'out-dir': { type: 'string' },
       config: { type: 'string' },
       strict: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
   const name = positionals[0];
   const config = loadConfig();
   const kinds = buildStepKindRegistry(await loadPipelines(config.pipelineDirs));
   const kind = name ? kinds.get(name) : undefined;
+  if (values.help) {
+    console.log(kind ? stageHelp(kind, usage) : `usage: forgeline ${usage}\nstages: ${[...kinds.keys()].sort().join(', ')}`);
+    return 0;
+  }
   if (!kind) {
     throw new PipelineError('UNKNOWN_STEP_KIND', `unknown stage "${name ?? ''}"; stages: ${[...kinds.keys()].sort().join(', ')}`);
   }
@@ -47,7 +53,12 @@ export async function stageCommand(argv: string[]): Promise<number> {
   if (mainIn && kind.inputs[mainIn]?.kind === 'manifest' && typeof inputs[mainIn] === 'string') inputs[mainIn] = await absoluteManifest(inputs[mainIn]);
   if (!values.out && !values['out-dir']) throw new PipelineError('INVALID_PARAMS', `usage: forgeline ${usage}`);
 
-  const result = await runStepOnFiles(kind, { inputs, config: parseJsonArg('--config', values.config) }, config, createLogger({ level: config.logLevel }));
+  const result = await runStepOnFiles(
+    kind,
+    { inputs, config: parseJsonArg('--config', values.config), warn: (message) => console.error(`forgeline stage: warning: ${message}`) },
+    config,
+    createLogger({ level: config.logLevel }),
+  );
   const outputs = result.outputs as Record<string, { uri: string } | undefined>;
   const copy = async (output: string | undefined, dest: string | undefined) => {
     const ref = output ? outputs[output] : undefined;
