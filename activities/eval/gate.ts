@@ -9,7 +9,9 @@ import { primaryMetric, verdictOf, type Decision, type Verdict } from './verdict
  *
  * - `better`: the tuned model is better on `metric` beyond chance: the lower limit of the paired 95%
  *   interval of the gain (stats/paired.ts: McNemar/Newcombe for 0/1 metrics, bootstrap otherwise)
- *   is above 0, and the gain itself reaches `points` (default 0);
+ *   is above 0, the gain itself reaches `points` (default 0), and at least `minExamples` (default 20)
+ *   paired examples were scored: a bootstrap over one example collapses to a point, so a one-example
+ *   test split "proved" any gain;
  * - `improves`: tuned >= base + `points` on `metric` (e.g. +5 points of exact match), point estimates only;
  * - `no_regression`: no metric in `metrics` (`others` = every metric not named by an `improves`
  *   rule, `all` = every metric) is worse than base by more than `points`;
@@ -18,8 +20,27 @@ import { primaryMetric, verdictOf, type Decision, type Verdict } from './verdict
  * Whatever the rules, a model is `not promoted` when there is no base model to compare with, or
  * when it scores exactly as the base on every metric: neither shows that training made it better.
  */
+/**
+ * The fewest paired examples the `better` rule accepts. Percentile-bootstrap intervals undercover
+ * below about 20 samples (Efron & Tibshirani 1993, ch. 13), and a McNemar test on fewer than 20
+ * pairs can reach p < 0.05 only when nearly every pair moves one way.
+ */
+export const BETTER_MIN_EXAMPLES = 20;
+
 export const gateRule = z.discriminatedUnion('rule', [
-  z.object({ rule: z.literal('better'), metric: z.string().min(1), points: z.number().nonnegative().default(0) }).strict(),
+  z
+    .object({
+      rule: z.literal('better'),
+      metric: z.string().min(1),
+      points: z.number().nonnegative().default(0),
+      minExamples: z
+        .number()
+        .int()
+        .positive()
+        .default(BETTER_MIN_EXAMPLES)
+        .describe('paired test examples the interval needs before it can promote (a bootstrap over 1 example is a point, not an interval)'),
+    })
+    .strict(),
   z.object({ rule: z.literal('improves'), metric: z.string().min(1), points: z.number() }).strict(),
   z
     .object({
@@ -97,8 +118,9 @@ export function applyGate(report: EvalReport, rules: readonly GateRule[]): GateD
       }
       const unit = row.unit === 'fraction' ? ' points' : '';
       const p = row.paired!.pValue !== undefined ? `, McNemar p=${row.paired!.pValue.toPrecision(2)}` : '';
-      const passed = g.low > 0 && g.gain >= r.points - 1e-9;
-      const needs = r.points > 0 ? `needs the interval above 0 and a gain >= +${fmt(r.points)}` : 'needs the interval above 0';
+      const enough = row.paired!.n >= r.minExamples;
+      const passed = enough && g.low > 0 && g.gain >= r.points - 1e-9;
+      const needs = `needs ${[enough ? undefined : `at least ${r.minExamples} paired examples`, 'the interval above 0', r.points > 0 ? `a gain >= +${fmt(r.points)}` : undefined].filter(Boolean).join(' and ')}`;
       checks.push({
         rule: r.rule,
         metric: r.metric,

@@ -2,8 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, open } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
 import { PipelineError } from '../errors.js';
+
+const REAPER = fileURLToPath(new URL('../process/reaper.js', import.meta.url));
 
 export interface DevServerOptions {
   binary: string;
@@ -64,6 +67,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     ...(options.namespaces ?? []).flatMap((n) => ['--namespace', n]),
   ];
   const child = spawn(options.binary, args, { stdio: ['ignore', log.fd, log.fd], detached: false });
+  // The server is a Go program that cannot watch us: a reaper stops it if this process dies without stop().
+  if (child.pid !== undefined) spawn(process.execPath, [REAPER, String(process.pid), String(child.pid)], { detached: true, stdio: 'ignore' }).unref();
   const address = `127.0.0.1:${options.port}`;
   const exited = new Promise<never>((_, reject) =>
     child.once('exit', (code) => reject(new PipelineError('EXTERNAL_SERVICE', `temporal dev server exited (code ${code}); see ${options.logFile}`))),

@@ -21,7 +21,7 @@ function alive(pid: number): boolean {
   }
 }
 
-async function orphanOutlives(mode: 'node' | 'python'): Promise<boolean> {
+async function orphanOutlives(mode: 'node' | 'python' | 'temporal'): Promise<boolean> {
   const parent = spawn(process.execPath, [PARENT, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
   const childPid = await new Promise<number>((resolve, reject) => {
     let out = '';
@@ -48,5 +48,9 @@ describe('children die with their parent', () => {
 
   it("the hf trainer's Python dies when its worker is SIGKILLed", async () => {
     expect(await orphanOutlives('python')).toBe(false);
+  }, 120_000);
+
+  it('the embedded Temporal server stops when the `dev` or `quickstart` that started it is SIGKILLed', async () => {
+    expect(await orphanOutlives('temporal')).toBe(false);
   }, 120_000);
 });

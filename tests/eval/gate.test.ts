@@ -80,7 +80,7 @@ describe('promotion gate', () => {
   it('rule schema rejects malformed rules', () => {
     expect(gateRule.safeParse({ rule: 'improves', metric: 'x' }).success).toBe(false);
     expect(gateRule.safeParse({ rule: 'sometimes', metric: 'x', points: 1 }).success).toBe(false);
-    expect(gateRule.parse({ rule: 'better', metric: 'x' })).toEqual({ rule: 'better', metric: 'x', points: 0 });
+    expect(gateRule.parse({ rule: 'better', metric: 'x' })).toEqual({ rule: 'better', metric: 'x', points: 0, minExamples: 20 });
     expect(gateRule.safeParse({ rule: 'better', metric: 'x', points: -1 }).success).toBe(false);
     expect(gateRule.parse({ rule: 'no_regression', points: 2 })).toEqual({ rule: 'no_regression', metrics: 'others', points: 2 });
   });
@@ -152,6 +152,24 @@ describe('the `better` rule: promoted only when the paired interval excludes zer
     expect(applyGate(report, rules([{ rule: 'better', metric: 'test.perplexity', points: gainNeeded }])).decision).toBe('not promoted');
     // The reverse comparison (base as the candidate) is refused.
     expect(applyGate(evalReport({ docs }, { docs: tuned }), rules([{ rule: 'better', metric: 'test.perplexity' }])).decision).toBe('not promoted');
+  });
+
+  it('does not promote on too few examples: a one-example perplexity "interval" is a point', () => {
+    const one = docs.slice(0, 1);
+    const better = [{ ...one[0]!, loglik: one[0]!.loglik + 5 }];
+    const report = evalReport({ docs: better }, { docs: one });
+    const row = report.metrics.find((m) => m.name === 'test.perplexity')!;
+    // The bootstrap of one pair collapses to its own gain, which is "above 0".
+    expect(row.paired).toMatchObject({ n: 1 });
+    expect(row.paired!.high).toBeLessThan(0);
+    const d = applyGate(report, rules([{ rule: 'better', metric: 'test.perplexity' }]));
+    expect(d.decision).toBe('not promoted');
+    expect(d.reasons[0]).toMatch(/n=1; needs at least 20 paired examples and the interval above 0\)$/);
+    // The same clear gain on 20 examples promotes; a pipeline may ask for more.
+    const twenty = docs.slice(0, 20);
+    const report20 = evalReport({ docs: twenty.map((x) => ({ ...x, loglik: x.loglik + 5 })) }, { docs: twenty });
+    expect(applyGate(report20, rules([{ rule: 'better', metric: 'test.perplexity' }])).decision).toBe('promoted');
+    expect(applyGate(report20, rules([{ rule: 'better', metric: 'test.perplexity', minExamples: 30 }])).decision).toBe('not promoted');
   });
 
   it('a metric without per-example values cannot pass `better`', () => {

@@ -107,19 +107,21 @@ describe('the seed pipelines, end to end at test size on the embedded Temporal',
     const pii = step(trained, 'pii').metadata as { findings?: Record<string, number> };
     expect(JSON.stringify(pii)).toMatch(/email/);
 
-    // The promotion gate judged the evaluated Q8_0 model against the base model, and promoted it.
+    // The promotion gate judged the evaluated Q8_0 model against the base model on the test split,
+    // which at this size holds 3 examples (evalLimit 2): too few for the `better` rule's interval
+    // (20), so the model is not promoted, whatever its gain, and the decision says why. Before that
+    // floor a 2-example bootstrap "interval" promoted it.
     const promote = step(trained, 'promote');
     expect(promote.status).toBe('succeeded');
     const tuned = step(trained, 'quantize-q8_0').outputs.model!;
-    expect(promote.metadata).toMatchObject({ decision: 'promoted', phase: 'weekly', model: tuned.sha256 });
-    const decision = await readJson<{ schema: string; decision: string; model: { sha256: string }; checks: { rule: string; metric: string; passed: boolean }[] }>(promote.outputs.decision!.uri);
-    expect(decision).toMatchObject({ schema: 'promotion', decision: 'promoted', model: { sha256: tuned.sha256 } });
-    expect(decision.checks.map((c) => [c.rule, c.metric, c.passed])).toEqual([
-      ['better', 'test.perplexity', true],
-      ['no_regression', 'test.rouge_l', true],
-    ]);
+    expect(promote.metadata).toMatchObject({ decision: 'not promoted', phase: 'weekly', model: tuned.sha256 });
+    const decision = await readJson<{ schema: string; decision: string; model: { sha256: string }; checks: { rule: string; metric: string; passed: boolean; reason: string }[] }>(promote.outputs.decision!.uri);
+    expect(decision).toMatchObject({ schema: 'promotion', decision: 'not promoted', model: { sha256: tuned.sha256 } });
+    const better = decision.checks.find((c) => c.rule === 'better')!;
+    expect(better).toMatchObject({ metric: 'test.perplexity', passed: false });
+    expect(better.reason).toMatch(/n=2; needs at least 20 paired examples and the interval above 0\)$/);
     const page = await readFile(trained.state!.report!.html.uri.replace('file://', ''), 'utf8');
-    expect(page).toMatch(/Promotion gate: <span class="badge promoted">promoted<\/span>/);
+    expect(page).toMatch(/Promotion gate: <span class="badge not-promoted">not promoted<\/span>/);
   }, 15 * MINUTES);
 
   // Issue 24: on 12 records the 5% test split is empty, and promote crashed on the NaN scores
