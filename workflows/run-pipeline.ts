@@ -68,6 +68,9 @@ export async function runPipeline(input: RunPipelineInput): Promise<RunResult> {
   } catch (err) {
     state.status = isCancellation(err) ? 'cancelled' : 'failed';
     state.error = describeError(err);
+    // A run refused at planning (bad params, a path outside the input roots) is reported too.
+    await finishRun(state);
+    upsertMemo({ outcome: state.status });
     throw err;
   }
   state.notes = plan.notes;

@@ -64,6 +64,20 @@ function data(d: ReportData): string {
   return html + `</div>`;
 }
 
+/** What every step set aside, with the file to open and the commonest reasons. */
+function rejects(d: ReportData): string {
+  const html = `<h2>Rejects</h2>`;
+  if (!d.rejects) return section('rejects', html + empty('rejects outputs'));
+  const total = d.rejects.reduce((n, r) => n + r.records, 0);
+  const rows = d.rejects.map((r) => [
+    esc(r.stepId),
+    esc(r.file),
+    esc(r.reasons.slice(0, 3).map(([reason, n]) => `${reason} ${fmtNumber(n)}`).join(', ')),
+    fmtNumber(r.records),
+  ]);
+  return section('rejects', html + `<p class="muted">${fmtNumber(total)} records set aside in all, each with its reason, in the run folder's files below</p>` + table(['step', 'file', 'commonest reasons', 'rejected'], rows, 3));
+}
+
 function training(d: ReportData): string {
   return section('loss-curve', lossCurves(d));
 }
@@ -105,6 +119,7 @@ export function renderReport(d: ReportData): string {
     `<h1>${esc(d.title)}</h1><p class="muted">generated ${esc(d.generatedAt)}</p>` +
     summary(d) +
     data(d) +
+    rejects(d) +
     training(d) +
     evaluation(d) +
     models(d) +

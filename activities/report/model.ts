@@ -27,6 +27,15 @@ export interface ModelFile {
   sha256: string;
 }
 
+export interface RejectsRow {
+  stepId: string;
+  /** The file's name in the run folder (core/runs/names.ts). */
+  file: string;
+  records: number;
+  /** Reason -> count, most common first (the step's `dropped` metadata, where it keeps one). */
+  reasons: [string, number][];
+}
+
 export interface ReportData {
   title: string;
   runId: string;
@@ -43,6 +52,8 @@ export interface ReportData {
   curves: LossCurve[];
   evals: EvalReport[];
   promotion?: { decision: string; phase?: string; reasons: string[]; verdict?: Verdict };
+  /** Every step's rejects output: how many records it set aside, where, and its commonest reasons. */
+  rejects?: RejectsRow[];
   /** The parity step's rows: the reference model first, then each quantized file. */
   parity?: ParityRow[];
   models: ModelFile[];

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import type { ArtifactRef } from '../../core/artifacts/ref.js';
 import type { RunState } from '../../core/run-state.js';
-import { bucketsOf, curvesOf, dedupOf, modelsOf, parityOf, piiOf, promotionOf, qualityOf, splitOf, type Fact, type ReportData } from './model.js';
+import { nameOutputs } from '../../core/runs/names.js';
+import { bucketsOf, curvesOf, dedupOf, modelsOf, parityOf, piiOf, promotionOf, qualityOf, splitOf, type Fact, type RejectsRow, type ReportData } from './model.js';
 import type { ReportSections } from './sections.js';
 
 /** The step kind whose outputs are sections of the run report (./report-step.ts). */
@@ -57,7 +58,24 @@ export function assembleReport(runId: string, state: RunState, sections: ReportS
     split: splitOf(all),
     promotion: promotionOf(all),
     parity: parityOf(all),
+    rejects: rejectsOf(state),
   };
   for (const [k, v] of Object.entries(optional)) if (v !== undefined) (data as unknown as Record<string, unknown>)[k] = v;
   return data;
+}
+
+/**
+ * The rejects of every step that has a `rejects` output, under their run-folder names: nothing a
+ * run set aside goes unmentioned, and the reader knows which file to open.
+ */
+function rejectsOf(state: RunState): RejectsRow[] | undefined {
+  const byStep = new Map(state.steps.map((s) => [s.id, s]));
+  const rows = nameOutputs(state.steps)
+    .filter((o) => o.output === 'rejects')
+    .map((o) => {
+      const dropped = byStep.get(o.step)?.metadata.dropped;
+      const reasons = dropped && typeof dropped === 'object' ? Object.entries(dropped as Record<string, unknown>).filter((e): e is [string, number] => typeof e[1] === 'number' && e[1] > 0) : [];
+      return { stepId: o.step, file: o.name, records: o.ref.records ?? reasons.reduce((n, [, c]) => n + c, 0), reasons: reasons.sort((a, b) => b[1] - a[1]) };
+    });
+  return rows.length ? rows : undefined;
 }

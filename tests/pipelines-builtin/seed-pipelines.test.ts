@@ -89,7 +89,7 @@ describe('the seed pipelines, end to end at test size on the embedded Temporal',
     }
   }, 10 * MINUTES);
 
-  it('relationship-coach skips under the new-data threshold, and over it trains, evaluates and promotes', async () => {
+  it('relationship-coach skips under the new-data threshold, and over it trains and evaluates, and does not promote on a 3-example test split', async () => {
     const skipped = await run('relationship-coach', { ...SMALL, minNewExamples: 100_000 });
     expect(skipped.state?.status).toBe('skipped');
     // Every example that survived curation is new (no earlier successful run): the count and the reason are in the result.

@@ -4,7 +4,9 @@ import type { EvalReport } from '../../activities/eval/result.js';
 import { EMBEDDED_BASE_MODEL_PATH } from '../../activities/models/base-model.js';
 import { plainValue, readGguf } from '../../activities/models/gguf-writer.js';
 import { getRun } from '../../core/client/runs.js';
+import { chromium } from 'playwright-core';
 import { cli, testClient, testEnv } from '../support/harness.js';
+import { chromiumBinary } from '../report/chromium.js';
 
 /**
  * The README's first command without a terminal, on the real base model: SmolLM2-135M-Instruct is
@@ -53,6 +55,33 @@ describe('npx forgeline quickstart (the real base model)', () => {
       }
     } finally {
       await close();
+    }
+
+    // The real report, in a real browser: every section drawn, no console error.
+    const browser = await chromium.launch({ executablePath: chromiumBinary(), headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(`file://${report!}`);
+      const inSection = (name: string, selector: string) => page.locator(`[data-section="${name}"] ${selector}`);
+      // The loss curve: one line per series (train, valid) on a chart with a real bounding box.
+      expect(await inSection('loss-curve', 'svg[data-chart="loss"] polyline, svg[data-chart="loss"] path').count()).toBeGreaterThan(0);
+      expect((await inSection('loss-curve', 'svg[data-chart="loss"]').boundingBox())?.height).toBeGreaterThan(50);
+      // Base vs tuned with intervals: the primary metric's row shows both scores and a bracketed interval.
+      const jsonValid = inSection('comparison', 'tr').filter({ hasText: 'test.json_valid' });
+      expect(await jsonValid.count()).toBe(1);
+      expect(await jsonValid.innerText()).toMatch(/\[\+\d+\.\d+, \+\d+\.\d+\]/);
+      expect(await inSection('verdict', '.badge').innerText()).toBe('promoted');
+      // Parity: the F16 reference and the Q8_0 file.
+      expect(await inSection('parity', 'tbody tr').count()).toBe(2);
+      // Rejects: every rejects output of the run, by its run-folder file name.
+      const rejects = await inSection('rejects', 'tbody tr').allInnerTexts();
+      expect(rejects.some((r) => r.includes('dedup-rejects.jsonl'))).toBe(true);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
     }
   }, 1_500_000);
 });

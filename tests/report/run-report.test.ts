@@ -47,6 +47,12 @@ describe('the run report: written when every run ends, with its final status', (
     for (const s of smoke.state.steps) expect(smoke.html).toContain(`<td class="l">${s.id}</td>`);
     // Sections come from the steps' metadata even with no report step: smoke's score step.
     expect(smoke.html).toContain('data-chart="quality"');
+    // Every rejects output is listed under its run-folder name, with its count: filter-length set
+    // aside the short outputs.
+    const filter = smoke.state.steps.find((s) => s.id === 'filter')!;
+    expect(filter.outputs.rejects!.records).toBeGreaterThan(0);
+    expect(smoke.html).toMatch(new RegExp(`<td class="l">filter</td><td class="l">filter-rejects\\.jsonl</td><td class="l">[^<]*</td><td>${filter.outputs.rejects!.records}</td>`));
+    for (const id of ['validate', 'pii', 'score']) expect(smoke.html).toContain(`<td class="l">${id}-rejects.jsonl</td>`);
     // One file: the run folder's name is a hard link to the stored report the run's state names.
     expect(smoke.state.report?.status).toBe('succeeded');
     expect(statSync(smoke.report).ino).toBe(statSync(smoke.state.report!.html.uri.replace('file://', '')).ino);
@@ -82,6 +88,15 @@ describe('the run report: written when every run ends, with its final status', (
     expect(r.state.status).toBe('failed');
     expect(r.html).toContain(badge('failed, 1 failed'));
     expect(r.html).toContain('error: step &quot;broken&quot; (test-fail) failed');
+  });
+
+  it('a run refused at planning (bad params) is reported as failed, with the error', async () => {
+    const r = await runToEnd('smoke', { noSuchParam: 1 });
+    expect(r.code).toBe(1);
+    expect(r.state).toMatchObject({ status: 'failed', steps: [] });
+    expect(r.state.error).toMatch(/noSuchParam/);
+    expect(r.html).toContain(badge('failed'));
+    expect(r.html).toContain('noSuchParam');
   });
 
   it('is cached like a step: the same final state again reuses the stored report', async () => {
