@@ -138,7 +138,15 @@ export const trainStep = defineStep({
     const prev = ctx.previousProgress?.resume as TrainResume | undefined;
     const resume = prev && prev.identity === identity && (await ctx.store.verify(prev.checkpoint)) ? prev : undefined;
     const curve: CurveLine[] = resume ? (await readJsonArtifact<CurveLine[]>(ctx.store, resume.curve)).filter((l) => Number(l.step ?? 0) <= resume.step) : [];
-    const checkpointDir = path.join(statePaths(ctx.config.home).tmp, 'checkpoints', `${ctx.runId}-${ctx.stepId}`.replace(/[^\w.-]+/g, '_'));
+    // One folder per attempt: a trainer orphaned by a killed worker (it dies with its parent, but not
+    // at once) must never write into the folder a retry reads. A retry resumes from the checkpoint in
+    // the store (verified by digest), not from a folder, and removes the folders of earlier attempts.
+    const checkpointRoot = path.join(statePaths(ctx.config.home).tmp, 'checkpoints');
+    const stepFolder = `${ctx.runId}-${ctx.stepId}`.replace(/[^\w.-]+/g, '_');
+    const checkpointDir = path.join(checkpointRoot, `${stepFolder}-attempt-${ctx.attempt}`);
+    for (const old of await fs.readdir(checkpointRoot).catch(() => [] as string[])) {
+      if (old.startsWith(`${stepFolder}-attempt-`) && old !== path.basename(checkpointDir)) await fs.rm(path.join(checkpointRoot, old), { recursive: true, force: true });
+    }
     await fs.mkdir(checkpointDir, { recursive: true });
     if (resume) ctx.log.info({ step: resume.step }, 'resuming training from checkpoint');
 

@@ -171,6 +171,10 @@ describe('train step (llamacpp backend) through Temporal', () => {
       expect(m.resumedFromStep).toBeGreaterThanOrEqual(checkpointStep);
       expect(m.stepsThisAttempt).toBe(m.steps - m.resumedFromStep);
       expect(m.lastLoss).toBeLessThan(m.firstLoss);
+      // Each attempt wrote its own checkpoint folder (the killed one's is never read again: the retry
+      // resumed from the store), and none is left behind.
+      const left = await fs.readdir(path.join(env.FORGELINE_HOME!, 'tmp', 'checkpoints')).catch(() => [] as string[]);
+      expect(left.filter((f) => f.startsWith(runId))).toEqual([]);
     } finally {
       await close();
     }
