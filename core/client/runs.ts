@@ -5,6 +5,7 @@ import { PipelineError } from '../errors.js';
 import { oversizedParams } from '../params-limit.js';
 import { APPROVAL_STEP_KIND, type ApprovalDecision, type RunPipelineInput, type RunResult, type RunState, type StepState } from '../run-state.js';
 import type { LiveProgress } from '../cli/output.js';
+import { pollers, stateFromHistory } from './history-state.js';
 
 /** The query is defined once in workflows/definitions.ts; this is its name on the wire. */
 const STATUS_QUERY = 'status';
@@ -48,11 +49,26 @@ export async function getRun(client: Client, runId: string): Promise<RunSnapshot
     // A completed run's result is its final state (what the status query would answer), read from
     // the history: no worker has to replay the run to answer, and none has to be running at all.
     state = (await handle.result()) as RunState;
+  } else if (desc.status.name === 'RUNNING' && (await pollers(client, CPU_QUEUE, 'workflow')) === 0) {
+    // No worker could answer the query (it would wait 30 s, then fail): the steps from the history,
+    // and why nothing moves.
+    const memo = desc.memo as { pipeline?: string } | undefined;
+    state = await stateFromHistory(client, runId, memo?.pipeline ?? '');
+    state.notes.push(`no worker polls task queue "${CPU_QUEUE}": the run waits for one; start \`npx forgeline worker\` (or \`npx forgeline dev\`)`);
   } else {
     try {
       state = await handle.query<RunState>(STATUS_QUERY);
     } catch {
       state = undefined; // no worker to answer yet, or the run failed before its first step
+    }
+  }
+  // A step waiting on a queue that no worker polls (a GPU queue with no GPU worker) never starts.
+  if (desc.status.name === 'RUNNING' && state) {
+    const waiting = new Set(state.steps.filter((s) => s.status === 'pending' && s.taskQueue).map((s) => s.taskQueue!));
+    for (const queue of waiting) {
+      if (queue !== CPU_QUEUE && (await pollers(client, queue, 'activity')) === 0) {
+        state.notes.push(`no worker polls task queue "${queue}": its steps wait; start \`npx forgeline worker --queues ${queue}\``);
+      }
     }
   }
   const live: LiveProgress = {};
