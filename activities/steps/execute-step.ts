@@ -3,7 +3,6 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
 import type { ArtifactRef } from '../../core/artifacts/ref.js';
 import { cacheKey } from '../../core/cache/step-cache.js';
 import type { AnyStepKind, StepContext, StepProgress } from '../../core/dsl/step-kind.js';
@@ -11,6 +10,7 @@ import { isPipelineError, PipelineError } from '../../core/errors.js';
 import { stepLogger } from '../../core/log.js';
 import { statePaths } from '../../core/config.js';
 import type { ActivityDeps } from '../deps.js';
+import { stepFailure } from './step-failure.js';
 
 export interface ExecuteStepInput {
   runId: string;
@@ -107,20 +107,15 @@ export async function executeStep(deps: ActivityDeps, kind: AnyStepKind, input: 
       ...(result.halt ? { halt: result.halt } : {}),
     };
   } catch (err) {
-    throw toFailure(err, log);
+    throw toFailure(err, log, ctx.attempt);
   } finally {
     clearInterval(timer);
     if (workDirMade) await fs.rm(workDirPath, { recursive: true, force: true });
   }
 }
 
-function toFailure(err: unknown, log: StepContext['log']): unknown {
-  if (isPipelineError(err)) {
-    log.warn({ code: err.code }, err.message);
-    return err.retryable
-      ? ApplicationFailure.retryable(err.describe(), err.code)
-      : ApplicationFailure.nonRetryable(err.describe(), err.code);
-  }
-  log.warn({ err: err instanceof Error ? err.message : String(err) }, 'step attempt failed');
-  return err;
+function toFailure(err: unknown, log: StepContext['log'], attempt: number): unknown {
+  if (isPipelineError(err)) log.warn({ code: err.code }, err.message);
+  else log.warn({ err: err instanceof Error ? err.message : String(err) }, 'step attempt failed');
+  return stepFailure(err, attempt);
 }

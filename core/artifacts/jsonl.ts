@@ -1,7 +1,6 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import { PipelineError } from '../errors.js';
+import { FileSink, type SinkFs } from './file-sink.js';
 import { readRawLines } from './lines.js';
 import { decodeLine } from './text-line.js';
 
@@ -35,15 +34,18 @@ function badLine(name: string, line: number, problem: string): PipelineError {
   return new PipelineError('INVALID_INPUT_DATA', `${name}:${line}: ${problem}; run the validate stage to find and set aside bad lines`, [{ path: `${name}:${line}`, message: problem }]);
 }
 
-/** A JSONL writer that respects back-pressure and counts what it wrote. */
+/** A JSONL writer that respects back-pressure, counts what it wrote, and rejects on a write error (./file-sink.ts). */
 export class JsonlWriter {
-  private readonly out: WriteStream;
+  private readonly out: FileSink;
   private pending: string[] = [];
   private pendingBytes = 0;
   count = 0;
 
-  constructor(readonly path: string) {
-    this.out = createWriteStream(path);
+  constructor(
+    readonly path: string,
+    fs?: SinkFs,
+  ) {
+    this.out = new FileSink(path, fs);
   }
 
   async write(value: unknown): Promise<void> {
@@ -59,19 +61,29 @@ export class JsonlWriter {
     const chunk = this.pending.join('');
     this.pending = [];
     this.pendingBytes = 0;
-    if (!this.out.write(chunk)) await once(this.out, 'drain');
+    await this.out.write(chunk);
   }
 
   async close(): Promise<void> {
     await this.flush();
-    this.out.end();
-    await once(this.out, 'close');
+    await this.out.close();
+  }
+
+  /** Stops without flushing (the file is about to be removed). */
+  async destroy(): Promise<void> {
+    this.pending = [];
+    this.pendingBytes = 0;
+    await this.out.destroy();
   }
 }
 
 export async function writeJsonl(path: string, values: Iterable<unknown> | AsyncIterable<unknown>): Promise<number> {
   const w = new JsonlWriter(path);
-  for await (const v of values) await w.write(v);
-  await w.close();
+  try {
+    for await (const v of values) await w.write(v);
+    await w.close();
+  } finally {
+    await w.destroy();
+  }
   return w.count;
 }
