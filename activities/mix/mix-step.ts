@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { FileSink } from '../../core/artifacts/file-sink.js';
-import { readRawLines } from '../../core/artifacts/lines.js';
+import { readWholeLines } from '../../core/artifacts/lines.js';
 import { zodIssueToIssue } from '../../core/dsl/compile.js';
 import { defineStep } from '../../core/dsl/step-kind.js';
 import { PipelineError } from '../../core/errors.js';
@@ -141,7 +141,7 @@ export const mixStep = defineStep({
       const decoder = new TextDecoder('utf-8');
       for (const f of chunkFiles) {
         const rows: string[] = [];
-        for await (const raw of readRawLines(f)) if (raw.bytes.length > 0) rows.push(decoder.decode(raw.bytes));
+        for await (const raw of readWholeLines(f, f)) if (raw.bytes.length > 0) rows.push(decoder.decode(raw.bytes));
         for (let i = rows.length - 1; i > 0; i--) {
           const j = shuffle() % (i + 1);
           const t = rows[i]!;

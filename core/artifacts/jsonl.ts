@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { PipelineError } from '../errors.js';
 import { FileSink, type SinkFs } from './file-sink.js';
-import { readRawLines } from './lines.js';
+import { MAX_LINE_BYTES, readWholeLines } from './lines.js';
 import { decodeLine } from './text-line.js';
 
 export interface JsonlRecord<T = unknown> {
@@ -12,11 +12,11 @@ export interface JsonlRecord<T = unknown> {
 /**
  * Reads JSONL, one JSON object per line, with the one rule for a line's bytes (./text-line.ts): a
  * BOM is dropped, invalid UTF-8 and malformed JSON fail, naming `name` (the file a user knows) and
- * the line. Raw user files that may hold bad lines go through the validate stage instead, which
- * sets each one aside with its reason.
+ * the line, as does a line over `maxLineBytes` (./lines.ts). Raw user files that may hold bad lines
+ * go through the validate stage instead, which sets each one aside with its reason.
  */
-export async function* readJsonl<T = unknown>(source: Readable | string, name = typeof source === 'string' ? source : 'input'): AsyncGenerator<JsonlRecord<T>> {
-  for await (const raw of readRawLines(source)) {
+export async function* readJsonl<T = unknown>(source: Readable | string, name = typeof source === 'string' ? source : 'input', maxLineBytes = MAX_LINE_BYTES): AsyncGenerator<JsonlRecord<T>> {
+  for await (const raw of readWholeLines(source, name, maxLineBytes)) {
     const decoded = decodeLine(raw.bytes, raw.line);
     if ('problem' in decoded) throw badLine(name, raw.line, decoded.problem);
     if (decoded.bytes.length === 0) continue;
