@@ -30,7 +30,20 @@ export interface ExecuteStepResult {
   halt?: { reason: string };
 }
 
-/** With the worker's 1 s heartbeat throttle (start-workers.ts): a cancel reaches a step within about 2 s. */
+/**
+ * With the worker's 1 s heartbeat throttle (start-workers.ts): a cancel reaches a step within about 2 s.
+ *
+ * Known limitation (issue 24): the beat is a timer, not progress. A step that awaits forever
+ * without blocking the event loop keeps heartbeating, and only its start-to-close timeout (6 h by
+ * default) ends it. The hang that showed it (a writer awaiting 'drain' or 'close' after its stream
+ * failed on a full disk) is fixed where it was: every writer now rejects on a stream error
+ * (core/artifacts/file-sink.ts). Beating only while progress is fresh would be the general fix,
+ * but many steps have long phases that report nothing: the import and hash of a large input
+ * (read-jsonl, `putFile`), a model load, train's export after its last step, an LLM call. Under a
+ * 15 s heartbeat timeout those would be killed and retried in a loop. Doing it safely needs each
+ * kind to declare its longest silent phase, or to report progress in each of them; until then the
+ * timer stays. A blocked event loop still misses beats and times out, as it should.
+ */
 const HEARTBEAT_EVERY_MS = 1_000;
 
 /**
