@@ -71,9 +71,13 @@ export const newDataGateStep = defineStep({
           }
         }
         if (buffer.length > 0) await out.write(buffer.join('\n') + '\n');
-      } finally {
+      } catch (err) {
+        // A failed write (a full disk) leaves no temp file.
         await out.close();
+        await ids.abort();
+        throw err;
       }
+      await out.close();
       const idsRef = await ids.commit({ kind: 'index', schema: 'record-ids', records: current.size });
       const go = fresh >= options.threshold;
       const since = baseline ? `since run ${baseline.runId}` : 'with no earlier successful run';
