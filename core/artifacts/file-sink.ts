@@ -1,5 +1,5 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { asDiskFull } from '../errors.js';
+import { asDiskFull, isPipelineError } from '../errors.js';
 
 /** The file calls a sink makes (open, write, writev, close): Node's by default, as createWriteStream's `fs` option takes them. */
 export type SinkFs = NonNullable<Exclude<Parameters<typeof createWriteStream>[1], string | undefined>['fs']>;
@@ -24,7 +24,7 @@ export class FileSink {
     this.out = createWriteStream(path, fs ? { fs } : undefined);
     // Always listened to: an error while no one waits must not be an uncaught 'error' event.
     this.out.on('error', (err) => {
-      this.failure ??= asDiskFull(err, { path, needed: this.accepted - this.out.bytesWritten });
+      this.failure ??= named(asDiskFull(err, { path, needed: this.accepted - this.out.bytesWritten }), path);
     });
   }
 
@@ -79,4 +79,10 @@ export class FileSink {
       if (event === 'drain') this.out.once('close', settle);
     });
   }
+}
+
+/** A stream's own error says only "EFBIG: file too large, write": the file is added, the code kept. */
+function named(err: unknown, path: string): unknown {
+  if (!(err instanceof Error) || isPipelineError(err) || err.message.includes(path)) return err;
+  return Object.assign(new Error(`cannot write ${path}: ${err.message}`, { cause: err }), { code: (err as NodeJS.ErrnoException).code });
 }

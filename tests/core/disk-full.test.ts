@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +11,8 @@ import { RecordsWriter } from '../../core/stage/records-io.js';
 import { runLineStage } from '../../activities/curation/runner/run.js';
 import { diskFullRetryDelayMs, stepFailure } from '../../activities/steps/step-failure.js';
 import { volumeWithFree } from '../support/full-volume.js';
+import { testEnv } from '../support/harness.js';
+import { CLI } from '../support/paths.js';
 
 async function tmp(prefix: string): Promise<string> {
   return mkdtemp(path.join(os.tmpdir(), `forgeline-${prefix}-`));
@@ -95,5 +98,27 @@ describe('a full disk', () => {
     expect(diskFullRetryDelayMs(1)).toBeLessThan(diskFullRetryDelayMs(2));
     expect(diskFullRetryDelayMs(20)).toBe(5 * 60_000);
     expect((stepFailure(new PipelineError('INVALID_PARAMS', 'bad'), 1) as ApplicationFailure).nonRetryable).toBe(true);
+  });
+
+  it('a write error in `forgeline stage` exits 1 with one line naming the file, and leaves no temp file', async () => {
+    // The nearest a test gets to a full disk without root: a file-size limit (`ulimit -f`, in KB
+    // blocks) fails the stage's output write with EFBIG (Node ignores SIGXFSZ), through the same
+    // stream error path as ENOSPC. Before, the writer waited for 'close' forever: exit 13, nothing said.
+    const dir = await tmp('fsize');
+    const input = path.join(dir, 'in.jsonl');
+    await writeFile(input, Array.from({ length: 6000 }, (_, i) => JSON.stringify({ instruction: `question number ${i}`, input: '', output: `answer number ${i}` })).join('\n') + '\n');
+    const env = await testEnv();
+    const res = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+      const child = spawn('bash', ['-c', 'ulimit -f 100 && exec "$0" "$@"', process.execPath, CLI, 'stage', 'validate', '--in', input, '--out', path.join(dir, 'out.jsonl')], { env });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.once('error', reject);
+      child.once('close', (code) => resolve({ code, stderr }));
+    });
+    expect(res.code).toBe(1);
+    const lines = res.stderr.split('\n').filter((l) => l.startsWith('forgeline stage:'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^forgeline stage: cannot write .*\.tmp\/[0-9a-f-]+\.jsonl: EFBIG/);
+    expect(await readdir(path.join(env.FORGELINE_HOME!, 'artifacts', '.tmp'))).toEqual([]);
   });
 });
