@@ -15,7 +15,9 @@ export type PipelineErrorCode =
   | 'BUDGET_EXCEEDED'
   | 'STEP_FAILED'
   | 'DEPENDENCY_MISSING'
-  | 'EXTERNAL_SERVICE';
+  | 'EXTERNAL_SERVICE'
+  /** ENOSPC or EDQUOT: retryable, since space can be freed; the step activity waits longer between tries. */
+  | 'DISK_FULL';
 
 const NON_RETRYABLE: ReadonlySet<PipelineErrorCode> = new Set<PipelineErrorCode>([
   'INVALID_PARAMS',
@@ -58,4 +60,28 @@ export class PipelineError extends Error {
 
 export function isPipelineError(e: unknown): e is PipelineError {
   return e instanceof PipelineError;
+}
+
+/** The errno codes of a volume or a quota with no room left. */
+const NO_SPACE = new Set(['ENOSPC', 'EDQUOT']);
+
+export interface DiskFullContext {
+  /** The file being written, as the user or the store knows it; default the error's own (a copy's destination). */
+  path?: string;
+  /** Bytes the write still needed, where known (a copy's size, the data not yet on disk). */
+  needed?: number;
+}
+
+/**
+ * A DISK_FULL error for an ENOSPC or EDQUOT, naming the path and the bytes needed where known;
+ * any other error comes back unchanged. The one place that turns "no space" into a clear line.
+ */
+export function asDiskFull(err: unknown, at: DiskFullContext = {}): unknown {
+  const e = err as (NodeJS.ErrnoException & { dest?: string }) | undefined;
+  const code = e?.code;
+  if (!code || !NO_SPACE.has(code)) return err;
+  const file = at.path ?? e?.dest ?? e?.path ?? 'a file';
+  const what = code === 'EDQUOT' ? 'disk quota exceeded' : 'disk full';
+  const needed = at.needed !== undefined && at.needed > 0 ? `; ${at.needed} more bytes needed` : '';
+  return new PipelineError('DISK_FULL', `${what} (${code}) writing ${file}${needed}; free space there and retry`, [], { cause: err });
 }

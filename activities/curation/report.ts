@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { readRawLines } from '../../core/artifacts/lines.js';
+import { readWholeLines } from '../../core/artifacts/lines.js';
 import { defineStep } from '../../core/dsl/step-kind.js';
 import { writeJsonArtifact } from '../../core/stage/records-io.js';
 import type { CuratedRecord } from '../../schemas/records.js';
@@ -66,7 +66,7 @@ export const datasetReportStep = defineStep({
     const seen = new Set<number>();
     let duplicates = 0;
     let records = 0;
-    for await (const { bytes } of readRawLines(await ctx.store.localPath(inputs.records))) {
+    for await (const { bytes } of readWholeLines(await ctx.store.localPath(inputs.records), inputs.records.uri)) {
       if (bytes.length === 0) continue;
       const r = JSON.parse(bytes.toString('utf8')) as CuratedRecord;
       records++;
@@ -93,7 +93,7 @@ export const datasetReportStep = defineStep({
     }
     const reasons: Record<string, number> = {};
     for (const ref of inputs.rejects ?? []) {
-      for await (const { bytes } of readRawLines(await ctx.store.localPath(ref))) {
+      for await (const { bytes } of readWholeLines(await ctx.store.localPath(ref), ref.uri)) {
         if (bytes.length === 0) continue;
         const reason = (JSON.parse(bytes.toString('utf8')) as { reason?: string }).reason ?? 'unknown';
         reasons[reason] = (reasons[reason] ?? 0) + 1;

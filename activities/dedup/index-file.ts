@@ -46,9 +46,13 @@ export async function writeIndex(store: ArtifactStore, index: DedupIndex): Promi
       await fh.write(new Uint8Array(index.sigs.buffer, index.sigs.byteOffset + i * P * 4, n * P * 4));
     }
     await fh.write(Buffer.from(JSON.stringify(index.ids)));
-  } finally {
+  } catch (err) {
+    // A failed write (a full disk) leaves no temp file.
     await fh.close();
+    await w.abort();
+    throw err;
   }
+  await fh.close();
   return w.commit({ kind: 'index', schema: INDEX_SCHEMA, records: index.count });
 }
 

@@ -1,6 +1,5 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { once } from 'node:events';
-import { readRawLines } from '../../core/artifacts/lines.js';
+import { FileSink } from '../../core/artifacts/file-sink.js';
+import { readWholeLines } from '../../core/artifacts/lines.js';
 import { decodeLine } from '../../core/artifacts/text-line.js';
 import { PipelineError } from '../../core/errors.js';
 import type { ArtifactRef } from '../../core/artifacts/ref.js';
@@ -11,7 +10,7 @@ import type { ArtifactStore, ArtifactWriter } from '../../core/artifacts/store.j
  * JSON text it already is, which saves a parse and a stringify per record.
  */
 export async function* readLines(store: ArtifactStore, ref: ArtifactRef): AsyncGenerator<{ line: number; text: string }> {
-  for await (const raw of readRawLines(await store.read(ref))) {
+  for await (const raw of readWholeLines(await store.read(ref), ref.uri)) {
     const decoded = decodeLine(raw.bytes, raw.line);
     if ('problem' in decoded) throw new PipelineError('INVALID_INPUT_DATA', `${ref.uri}:${raw.line}: ${decoded.problem}`, [{ path: `${ref.uri}:${raw.line}`, message: decoded.problem }]);
     if (decoded.bytes.length === 0) continue;
@@ -26,12 +25,12 @@ export class LinesWriter {
 
   private constructor(
     private readonly writer: ArtifactWriter,
-    private readonly out: WriteStream,
+    private readonly out: FileSink,
   ) {}
 
   static async open(store: ArtifactStore): Promise<LinesWriter> {
     const w = await store.writer('.jsonl');
-    return new LinesWriter(w, createWriteStream(w.path));
+    return new LinesWriter(w, new FileSink(w.path, w.fs));
   }
 
   /** One JSON document without its newline. */
@@ -47,18 +46,25 @@ export class LinesWriter {
     const chunk = this.buf.join('');
     this.buf = [];
     this.size = 0;
-    if (!this.out.write(chunk)) await once(this.out, 'drain');
+    await this.out.write(chunk);
   }
 
+  /** Makes the artifact visible; on any failure (a full disk) the temp file is removed and the error thrown. */
   async commit(schema: string): Promise<ArtifactRef> {
-    await this.flush();
-    this.out.end();
-    await once(this.out, 'close');
+    try {
+      await this.flush();
+      await this.out.close();
+    } catch (err) {
+      await this.abort();
+      throw err;
+    }
     return this.writer.commit({ kind: 'records', schema, records: this.count });
   }
 
   async abort(): Promise<void> {
-    this.out.destroy();
+    this.buf = [];
+    this.size = 0;
+    await this.out.destroy();
     await this.writer.abort();
   }
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { readRawLines } from '../../core/artifacts/lines.js';
+import { readWholeLines } from '../../core/artifacts/lines.js';
 import { canonicalJson } from '../../core/cache/canonical.js';
 import { defineStep } from '../../core/dsl/step-kind.js';
 import { readRecords } from '../../core/stage/records-io.js';
@@ -47,7 +47,7 @@ export const newDataGateStep = defineStep({
       const baseline = await findBaseline(client, { pipeline, key, excludeRunId: ctx.runId, lookback: options.lookback });
       const seen = new Set<string>();
       if (baseline) {
-        for await (const raw of readRawLines(await ctx.store.read(baseline.ids))) if (raw.bytes.length > 0) seen.add(raw.bytes.toString('utf8'));
+        for await (const raw of readWholeLines(await ctx.store.read(baseline.ids), baseline.ids.uri)) if (raw.bytes.length > 0) seen.add(raw.bytes.toString('utf8'));
       }
 
       const ids = await ctx.store.writer('.txt');
@@ -71,9 +71,13 @@ export const newDataGateStep = defineStep({
           }
         }
         if (buffer.length > 0) await out.write(buffer.join('\n') + '\n');
-      } finally {
+      } catch (err) {
+        // A failed write (a full disk) leaves no temp file.
         await out.close();
+        await ids.abort();
+        throw err;
       }
+      await out.close();
       const idsRef = await ids.commit({ kind: 'index', schema: 'record-ids', records: current.size });
       const go = fresh >= options.threshold;
       const since = baseline ? `since run ${baseline.runId}` : 'with no earlier successful run';

@@ -1,9 +1,8 @@
-import { once } from 'node:events';
-import { createWriteStream, type WriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { readRawLines } from '../../core/artifacts/lines.js';
+import { FileSink } from '../../core/artifacts/file-sink.js';
+import { readWholeLines } from '../../core/artifacts/lines.js';
 import { zodIssueToIssue } from '../../core/dsl/compile.js';
 import { defineStep } from '../../core/dsl/step-kind.js';
 import { PipelineError } from '../../core/errors.js';
@@ -111,12 +110,12 @@ export const mixStep = defineStep({
     const out = await LinesWriter.open(ctx.store);
     const chunks = o.shuffle ? Math.max(1, Math.ceil(total / o.chunkRecords)) : 0;
     const chunkFiles = Array.from({ length: chunks }, (_, i) => path.join(ctx.workDir, `chunk-${i}.jsonl`));
-    const chunkStreams: WriteStream[] = chunkFiles.map((f) => createWriteStream(f));
+    const chunkStreams = chunkFiles.map((f) => new FileSink(f));
     const route = prng(o.seed ^ 0x2f6b3c1d);
     const emit = async (json: string): Promise<void> => {
       if (chunks === 0) return out.write(json);
       const s = chunkStreams[route() % chunks]!;
-      if (!s.write(json + '\n')) await once(s, 'drain');
+      await s.write(json + '\n');
     };
     const plan = new Map(plans.map((p) => [p.bucket.name, { times: multiplicities(p.available, p.requested, prng((o.seed ^ hashString(p.bucket.name, 0x1234567)) >>> 0)), next: 0 }]));
     try {
@@ -137,15 +136,12 @@ export const mixStep = defineStep({
         done += members.length;
         ctx.heartbeat({ message: 'drawing', done, total: plans.length, unit: 'buckets' });
       }
-      for (const s of chunkStreams) {
-        s.end();
-        await once(s, 'close');
-      }
+      for (const s of chunkStreams) await s.close();
       const shuffle = prng((o.seed ^ 0x51ed270b) >>> 0);
       const decoder = new TextDecoder('utf-8');
       for (const f of chunkFiles) {
         const rows: string[] = [];
-        for await (const raw of readRawLines(f)) if (raw.bytes.length > 0) rows.push(decoder.decode(raw.bytes));
+        for await (const raw of readWholeLines(f, f)) if (raw.bytes.length > 0) rows.push(decoder.decode(raw.bytes));
         for (let i = rows.length - 1; i > 0; i--) {
           const j = shuffle() % (i + 1);
           const t = rows[i]!;
@@ -156,7 +152,7 @@ export const mixStep = defineStep({
         await fs.rm(f);
       }
     } catch (err) {
-      for (const s of chunkStreams) s.destroy();
+      for (const s of chunkStreams) await s.destroy();
       await out.abort();
       throw err;
     }

@@ -1,6 +1,6 @@
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
-import { once } from 'node:events';
+import { FileSink } from '../../core/artifacts/file-sink.js';
 import { PipelineError } from '../../core/errors.js';
 
 /**
@@ -134,8 +134,8 @@ function encodeHeader(metadata: Map<string, GgufValue>, tensors: GgufTensorInfo[
   return Buffer.concat(parts);
 }
 
-async function write(out: WriteStream, chunk: Buffer): Promise<void> {
-  if (!out.write(chunk)) await once(out, 'drain');
+function write(out: FileSink, chunk: Buffer): Promise<void> {
+  return out.write(chunk);
 }
 
 function alignmentOf(metadata: Map<string, GgufValue>): number {
@@ -153,8 +153,7 @@ export async function writeGguf(file: string, metadata: Map<string, GgufValue>, 
     return info;
   });
   const header = encodeHeader(metadata, infos);
-  const out = createWriteStream(file);
-  const closed = once(out, 'close');
+  const out = new FileSink(file);
   try {
     await write(out, header);
     await write(out, Buffer.alloc(Number(align(BigInt(header.length), alignment) - BigInt(header.length))));
@@ -166,9 +165,11 @@ export async function writeGguf(file: string, metadata: Map<string, GgufValue>, 
       const pad = Number(next - infos[i]!.offset - BigInt(t.bytes));
       if (pad > 0) await write(out, Buffer.alloc(pad));
     }
-  } finally {
-    out.end();
-    await closed;
+    await out.close();
+  } catch (err) {
+    // A write error (a full disk) rejects at once; the file is released, not waited on.
+    await out.destroy();
+    throw err;
   }
 }
 
@@ -297,14 +298,15 @@ export async function rewriteGgufMetadata(src: string, dest: string, changes: Re
   }
   const header = encodeHeader(metadata, parsed.tensors);
   const alignment = BigInt(alignmentOf(metadata));
-  const out = createWriteStream(dest);
-  const closed = once(out, 'close');
+  const out = new FileSink(dest);
   try {
     await write(out, header);
     await write(out, Buffer.alloc(Number(align(BigInt(header.length), alignment) - BigInt(header.length))));
     for await (const chunk of createReadStream(src, { start: parsed.dataOffset, highWaterMark: 1 << 20 })) await write(out, chunk as Buffer);
-  } finally {
-    out.end();
-    await closed;
+    await out.close();
+  } catch (err) {
+    // A write error (a full disk) rejects at once; the file is released, not waited on.
+    await out.destroy();
+    throw err;
   }
 }

@@ -37,7 +37,11 @@ export function createReportActivities(deps: ActivityDeps) {
       const sections = await Promise.all(sectionRefs.map((ref) => readJsonArtifact<ReportSections>(deps.store, ref)));
       const html = renderReport(assembleReport(input.runId, input.state, sections, new Date().toISOString()));
       const w = await deps.store.writer('.html');
-      await fs.writeFile(w.path, html);
+      // A failed write (a full disk) leaves no temp file.
+      await fs.writeFile(w.path, html).catch(async (err: unknown) => {
+        await w.abort();
+        throw err;
+      });
       const ref = await w.commit({ kind: 'report', schema: 'html' });
       await deps.cache.save(key, { outputs: { html: ref }, metadata: {} });
       return { html: ref, status: 'succeeded' };

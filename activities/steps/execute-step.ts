@@ -3,7 +3,6 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
 import type { ArtifactRef } from '../../core/artifacts/ref.js';
 import { cacheKey } from '../../core/cache/step-cache.js';
 import type { AnyStepKind, StepContext, StepProgress } from '../../core/dsl/step-kind.js';
@@ -11,6 +10,7 @@ import { isPipelineError, PipelineError } from '../../core/errors.js';
 import { stepLogger } from '../../core/log.js';
 import { statePaths } from '../../core/config.js';
 import type { ActivityDeps } from '../deps.js';
+import { stepFailure } from './step-failure.js';
 
 export interface ExecuteStepInput {
   runId: string;
@@ -30,7 +30,20 @@ export interface ExecuteStepResult {
   halt?: { reason: string };
 }
 
-/** With the worker's 1 s heartbeat throttle (start-workers.ts): a cancel reaches a step within about 2 s. */
+/**
+ * With the worker's 1 s heartbeat throttle (start-workers.ts): a cancel reaches a step within about 2 s.
+ *
+ * Known limitation (issue 24): the beat is a timer, not progress. A step that awaits forever
+ * without blocking the event loop keeps heartbeating, and only its start-to-close timeout (6 h by
+ * default) ends it. The hang that showed it (a writer awaiting 'drain' or 'close' after its stream
+ * failed on a full disk) is fixed where it was: every writer now rejects on a stream error
+ * (core/artifacts/file-sink.ts). Beating only while progress is fresh would be the general fix,
+ * but many steps have long phases that report nothing: the import and hash of a large input
+ * (read-jsonl, `putFile`), a model load, train's export after its last step, an LLM call. Under a
+ * 15 s heartbeat timeout those would be killed and retried in a loop. Doing it safely needs each
+ * kind to declare its longest silent phase, or to report progress in each of them; until then the
+ * timer stays. A blocked event loop still misses beats and times out, as it should.
+ */
 const HEARTBEAT_EVERY_MS = 1_000;
 
 /**
@@ -107,20 +120,15 @@ export async function executeStep(deps: ActivityDeps, kind: AnyStepKind, input: 
       ...(result.halt ? { halt: result.halt } : {}),
     };
   } catch (err) {
-    throw toFailure(err, log);
+    throw toFailure(err, log, ctx.attempt);
   } finally {
     clearInterval(timer);
     if (workDirMade) await fs.rm(workDirPath, { recursive: true, force: true });
   }
 }
 
-function toFailure(err: unknown, log: StepContext['log']): unknown {
-  if (isPipelineError(err)) {
-    log.warn({ code: err.code }, err.message);
-    return err.retryable
-      ? ApplicationFailure.retryable(err.describe(), err.code)
-      : ApplicationFailure.nonRetryable(err.describe(), err.code);
-  }
-  log.warn({ err: err instanceof Error ? err.message : String(err) }, 'step attempt failed');
-  return err;
+function toFailure(err: unknown, log: StepContext['log'], attempt: number): unknown {
+  if (isPipelineError(err)) log.warn({ code: err.code }, err.message);
+  else log.warn({ err: err instanceof Error ? err.message : String(err) }, 'step attempt failed');
+  return stepFailure(err, attempt);
 }

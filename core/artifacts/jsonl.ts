@@ -1,8 +1,7 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import { PipelineError } from '../errors.js';
-import { readRawLines } from './lines.js';
+import { FileSink, type SinkFs } from './file-sink.js';
+import { MAX_LINE_BYTES, readWholeLines } from './lines.js';
 import { decodeLine } from './text-line.js';
 
 export interface JsonlRecord<T = unknown> {
@@ -13,11 +12,11 @@ export interface JsonlRecord<T = unknown> {
 /**
  * Reads JSONL, one JSON object per line, with the one rule for a line's bytes (./text-line.ts): a
  * BOM is dropped, invalid UTF-8 and malformed JSON fail, naming `name` (the file a user knows) and
- * the line. Raw user files that may hold bad lines go through the validate stage instead, which
- * sets each one aside with its reason.
+ * the line, as does a line over `maxLineBytes` (./lines.ts). Raw user files that may hold bad lines
+ * go through the validate stage instead, which sets each one aside with its reason.
  */
-export async function* readJsonl<T = unknown>(source: Readable | string, name = typeof source === 'string' ? source : 'input'): AsyncGenerator<JsonlRecord<T>> {
-  for await (const raw of readRawLines(source)) {
+export async function* readJsonl<T = unknown>(source: Readable | string, name = typeof source === 'string' ? source : 'input', maxLineBytes = MAX_LINE_BYTES): AsyncGenerator<JsonlRecord<T>> {
+  for await (const raw of readWholeLines(source, name, maxLineBytes)) {
     const decoded = decodeLine(raw.bytes, raw.line);
     if ('problem' in decoded) throw badLine(name, raw.line, decoded.problem);
     if (decoded.bytes.length === 0) continue;
@@ -35,15 +34,18 @@ function badLine(name: string, line: number, problem: string): PipelineError {
   return new PipelineError('INVALID_INPUT_DATA', `${name}:${line}: ${problem}; run the validate stage to find and set aside bad lines`, [{ path: `${name}:${line}`, message: problem }]);
 }
 
-/** A JSONL writer that respects back-pressure and counts what it wrote. */
+/** A JSONL writer that respects back-pressure, counts what it wrote, and rejects on a write error (./file-sink.ts). */
 export class JsonlWriter {
-  private readonly out: WriteStream;
+  private readonly out: FileSink;
   private pending: string[] = [];
   private pendingBytes = 0;
   count = 0;
 
-  constructor(readonly path: string) {
-    this.out = createWriteStream(path);
+  constructor(
+    readonly path: string,
+    fs?: SinkFs,
+  ) {
+    this.out = new FileSink(path, fs);
   }
 
   async write(value: unknown): Promise<void> {
@@ -59,19 +61,29 @@ export class JsonlWriter {
     const chunk = this.pending.join('');
     this.pending = [];
     this.pendingBytes = 0;
-    if (!this.out.write(chunk)) await once(this.out, 'drain');
+    await this.out.write(chunk);
   }
 
   async close(): Promise<void> {
     await this.flush();
-    this.out.end();
-    await once(this.out, 'close');
+    await this.out.close();
+  }
+
+  /** Stops without flushing (the file is about to be removed). */
+  async destroy(): Promise<void> {
+    this.pending = [];
+    this.pendingBytes = 0;
+    await this.out.destroy();
   }
 }
 
 export async function writeJsonl(path: string, values: Iterable<unknown> | AsyncIterable<unknown>): Promise<number> {
   const w = new JsonlWriter(path);
-  for await (const v of values) await w.write(v);
-  await w.close();
+  try {
+    for await (const v of values) await w.write(v);
+    await w.close();
+  } finally {
+    await w.destroy();
+  }
   return w.count;
 }

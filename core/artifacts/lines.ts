@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
+import { PipelineError } from '../errors.js';
 
 export interface RawLine {
   /** 1-based line number in the source file, blank lines included. */
@@ -18,7 +19,13 @@ export interface LineChunk<B extends Uint8Array = Buffer> {
   cutFrom?: number;
 }
 
-/** The longest line a reader hands over whole unless told otherwise: bounds memory on a file without newlines. */
+/**
+ * The longest line any reader hands over whole unless told otherwise (one value for every reader:
+ * curation stages, read-jsonl, dedup, mix, report, gates). It bounds memory on a file without
+ * newlines, and how long one record can hold the event loop in JSON.parse: a 200 MB line once kept
+ * a worker from heartbeating until its step timed out and ran twice at once. A line over it is a
+ * `too_large` reject in the curation stages and an error naming the file and the line elsewhere.
+ */
 export const MAX_LINE_BYTES = 64 * 1024 * 1024;
 
 /**
@@ -29,7 +36,7 @@ export const MAX_LINE_BYTES = 64 * 1024 * 1024;
  * with `cutFrom` set to the line's length (without its LF and a CR before it), so memory stays
  * bounded whatever the stream holds.
  */
-export async function* readLineChunks(source: Readable | string, chunkBytes = 1 << 20, maxLineBytes = Number.POSITIVE_INFINITY): AsyncGenerator<LineChunk> {
+export async function* readLineChunks(source: Readable | string, chunkBytes = 1 << 20, maxLineBytes = MAX_LINE_BYTES): AsyncGenerator<LineChunk> {
   const stream = typeof source === 'string' ? createReadStream(source, { highWaterMark: chunkBytes }) : source;
   // The line still open at the end of the last chunk: its kept bytes, and those read past.
   let carry: Buffer[] = [];
@@ -119,8 +126,25 @@ export function* linesOf(bytes: Buffer, firstLine: number, cutFrom?: number, max
  * line instead of being silently replaced. Strips a trailing CR (CRLF files). A line over
  * `maxLineBytes` comes with only its first `maxLineBytes` and `fullLength` set.
  */
-export async function* readRawLines(source: Readable | string, maxLineBytes = Number.POSITIVE_INFINITY): AsyncGenerator<RawLine> {
+export async function* readRawLines(source: Readable | string, maxLineBytes = MAX_LINE_BYTES): AsyncGenerator<RawLine> {
   for await (const chunk of readLineChunks(source, undefined, maxLineBytes)) yield* linesOf(chunk.bytes, chunk.firstLine, chunk.cutFrom, maxLineBytes);
+}
+
+/**
+ * The lines of a stream whose every line must be whole (records, ids): one over `maxLineBytes` is
+ * an INVALID_INPUT_DATA error naming `name` (the file a user knows) and the line, never a record
+ * cut short. The rest of that line is read past in chunks, so memory stays bounded.
+ */
+export async function* readWholeLines(source: Readable | string, name: string, maxLineBytes = MAX_LINE_BYTES): AsyncGenerator<RawLine> {
+  for await (const raw of readRawLines(source, maxLineBytes)) {
+    if (raw.fullLength !== undefined) throw lineTooLong(name, raw.line, raw.fullLength, maxLineBytes);
+    yield raw;
+  }
+}
+
+export function lineTooLong(name: string, line: number, bytes: number, maxLineBytes = MAX_LINE_BYTES): PipelineError {
+  const problem = `a line of ${bytes} bytes, over the ${maxLineBytes}-byte limit for one record (MAX_LINE_BYTES)`;
+  return new PipelineError('INVALID_INPUT_DATA', `${name}:${line}: ${problem}`, [{ path: `${name}:${line}`, message: problem }]);
 }
 
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);

@@ -4,7 +4,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { createHash } from 'node:crypto';
-import { PipelineError } from '../errors.js';
+import { asDiskFull, PipelineError } from '../errors.js';
+import type { SinkFs } from './file-sink.js';
 import { sha256File, sha256Text } from './hash.js';
 import type { ArtifactRef } from './ref.js';
 import type { ArtifactStore, ArtifactWriter, PutOptions } from './store.js';
@@ -20,13 +21,21 @@ export class LocalArtifactStore implements ArtifactStore {
   /** Folders made by this instance: a store has 257 at most, and a worker writes thousands of artifacts. */
   private readonly dirsMade = new Set<string>();
 
-  constructor(readonly root: string) {}
+  /** `fs`: the file calls that writers' streams make (Node's by default; tests give one whose volume fills up). */
+  constructor(
+    readonly root: string,
+    private readonly options: { fs?: SinkFs } = {},
+  ) {}
 
   async writer(suffix = ''): Promise<ArtifactWriter> {
     const tmpPath = path.join(await this.dir(path.join(this.root, '.tmp')), `${randomUUID()}${suffix}`);
     return {
       path: tmpPath,
-      commit: (options) => this.commitFile(tmpPath, suffix, options),
+      fs: this.options.fs,
+      commit: (options) => this.commitFile(tmpPath, suffix, options).catch(async (err: unknown) => {
+        await fs.rm(tmpPath, { force: true });
+        throw asDiskFull(err, { path: tmpPath });
+      }),
       abort: () => fs.rm(tmpPath, { force: true }),
     };
   }
@@ -34,21 +43,31 @@ export class LocalArtifactStore implements ArtifactStore {
   async putFile(file: string, options: PutOptions): Promise<ArtifactRef> {
     const suffix = path.extname(file);
     const w = await this.writer(suffix);
-    // The copy (in the kernel; a copy-on-write clone where the file system has them: APFS, btrfs,
-    // XFS) and the hash of the source run side by side. When the source changed meanwhile, the copy
-    // may not be what was hashed: then the copy is hashed instead.
     const before = await fs.stat(file);
-    const [, hashed] = await Promise.all([fs.copyFile(file, w.path, fsConstants.COPYFILE_FICLONE), sha256File(file)]);
-    const after = await fs.stat(file);
-    const unchanged = before.size === after.size && before.mtimeMs === after.mtimeMs && hashed.bytes === after.size;
-    return this.commitFile(w.path, suffix, options, unchanged ? hashed : undefined);
+    try {
+      // The copy (in the kernel; a copy-on-write clone where the file system has them: APFS, btrfs,
+      // XFS) and the hash of the source run side by side. When the source changed meanwhile, the copy
+      // may not be what was hashed: then the copy is hashed instead.
+      const [, hashed] = await Promise.all([fs.copyFile(file, w.path, fsConstants.COPYFILE_FICLONE), sha256File(file)]);
+      const after = await fs.stat(file);
+      const unchanged = before.size === after.size && before.mtimeMs === after.mtimeMs && hashed.bytes === after.size;
+      return await this.commitFile(w.path, suffix, options, unchanged ? hashed : undefined);
+    } catch (err) {
+      await w.abort();
+      throw asDiskFull(err, { path: `${w.path} (a copy of ${file})`, needed: before.size });
+    }
   }
 
   async putBytes(data: string | Uint8Array, suffix: string, options: PutOptions): Promise<ArtifactRef> {
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
     const w = await this.writer(suffix);
-    await fs.writeFile(w.path, bytes);
-    return this.commitFile(w.path, suffix, options, { sha256: sha256Text(bytes), bytes: bytes.length });
+    try {
+      await fs.writeFile(w.path, bytes);
+      return await this.commitFile(w.path, suffix, options, { sha256: sha256Text(bytes), bytes: bytes.length });
+    } catch (err) {
+      await w.abort();
+      throw asDiskFull(err, { path: w.path, needed: bytes.length });
+    }
   }
 
   async localPath(ref: ArtifactRef, verify = true): Promise<string> {

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { SinkFs } from './file-sink.js';
 import type { ArtifactKind, ArtifactRef } from './ref.js';
 
 export interface PutOptions {
@@ -11,6 +12,8 @@ export interface PutOptions {
 export interface ArtifactWriter {
   /** Local path to write to (streams, child processes and native code can all use it). */
   readonly path: string;
+  /** The file calls a stream to `path` should make (a FileSink's `fs`); undefined: Node's own. */
+  readonly fs?: SinkFs;
   commit(options: PutOptions): Promise<ArtifactRef>;
   abort(): Promise<void>;
 }
@@ -22,7 +25,7 @@ export interface ArtifactWriter {
 export interface ArtifactStore {
   /** A fresh writer whose file lives on the store's volume, so that commit is an atomic rename. */
   writer(suffix?: string): Promise<ArtifactWriter>;
-  /** Copy a file into the store. */
+  /** Copy a file into the store; a full disk is a DISK_FULL error naming the bytes needed, and no temp file stays. */
   putFile(file: string, options: PutOptions): Promise<ArtifactRef>;
   /** Store a small document held in memory (a report, a manifest): hashed in memory, written once. */
   putBytes(data: string | Uint8Array, suffix: string, options: PutOptions): Promise<ArtifactRef>;

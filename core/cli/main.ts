@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { isPipelineError } from '../errors.js';
+import { asDiskFull, isPipelineError } from '../errors.js';
 import { setVerbose } from './verbose.js';
 type Command = { run: (argv: string[]) => Promise<number>; usage: string };
 
@@ -49,7 +49,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     return await (await load()).run(rest);
-  } catch (err) {
+  } catch (thrown) {
+    // A full disk met anywhere (copying a stage's output to --out included) is one clear DISK_FULL line.
+    const err = asDiskFull(thrown);
     const message = (isPipelineError(err) ? err.describe(true) : err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ');
     console.error(`forgeline ${name}: ${message}`);
     if (verbose && err instanceof Error) console.error(err.stack);

@@ -95,21 +95,16 @@ export async function getRun(client: Client, runId: string): Promise<RunSnapshot
 
 /** Waits for the run to close, calling `onUpdate` with fresh snapshots; returns the final one. */
 export async function awaitRun(client: Client, runId: string, onUpdate?: (s: RunSnapshot) => void, pollMs = 500): Promise<RunSnapshot> {
-  const handle = client.workflow.getHandle(runId);
-  let closed = false;
-  const done = handle.result().then(
-    () => undefined,
-    () => undefined,
-  ).finally(() => {
-    closed = true;
-  });
-  while (!closed) {
-    if (onUpdate) onUpdate(await getRun(client, runId));
-    await Promise.race([done, new Promise((r) => setTimeout(r, pollMs))]);
+  // Polls, and has no call of its own left in flight when it returns or throws. A long poll on
+  // `handle.result()` could outlive a failed describe: the caller then closed the connection, and
+  // the poll's gRPC retry timer (@temporalio/client's grpc-retry) started a call on the closed
+  // channel, which throws "Channel has been shut down" from a timer: uncaught, `run --wait` died.
+  for (;;) {
+    const snapshot = await getRun(client, runId);
+    onUpdate?.(snapshot);
+    if (snapshot.temporalStatus !== 'RUNNING') return snapshot;
+    await new Promise((r) => setTimeout(r, pollMs));
   }
-  const final = await getRun(client, runId);
-  onUpdate?.(final);
-  return final;
 }
 
 export function failureMessage(err: unknown): string {

@@ -68,13 +68,14 @@ export async function runRecordStage<R extends Record<string, unknown>>(
       }
       progress(stats.total);
     }
+    const extra = (await stage.finish?.()) ?? {};
+    return { records: await kept.commit(input.schema), rejects: await rejects.commit('reject'), stats, extra };
   } catch (err) {
+    // Every failure path, a commit's included, leaves no temp file (aborting a committed writer removes nothing).
     await kept.abort();
     await rejects.abort();
     throw err;
   }
-  const extra = (await stage.finish?.()) ?? {};
-  return { records: await kept.commit(input.schema), rejects: await rejects.commit('reject'), stats, extra };
 }
 
 /** Builds a step kind from a record stage: input `records`, outputs `records` and `rejects`. */

@@ -20,7 +20,7 @@ export class RecordsWriter {
 
   static async open(store: ArtifactStore): Promise<RecordsWriter> {
     const w = await store.writer('.jsonl');
-    return new RecordsWriter(w, new JsonlWriter(w.path));
+    return new RecordsWriter(w, new JsonlWriter(w.path, w.fs));
   }
 
   get count(): number {
@@ -31,13 +31,19 @@ export class RecordsWriter {
     return this.jsonl.write(record);
   }
 
+  /** Makes the artifact visible; on any failure (a full disk) the temp file is removed and the error thrown. */
   async commit(schema: string): Promise<ArtifactRef> {
-    await this.jsonl.close();
+    try {
+      await this.jsonl.close();
+    } catch (err) {
+      await this.abort();
+      throw err;
+    }
     return this.writer.commit({ kind: 'records', schema, records: this.jsonl.count });
   }
 
   async abort(): Promise<void> {
-    await this.jsonl.close().catch(() => undefined);
+    await this.jsonl.destroy();
     await this.writer.abort();
   }
 }

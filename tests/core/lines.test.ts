@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { Readable } from 'node:stream';
-import { linesOf, readLineChunks, readRawLines } from '../../core/artifacts/lines.js';
+import { readJsonl } from '../../core/artifacts/jsonl.js';
+import { linesOf, MAX_LINE_BYTES, readLineChunks, readRawLines } from '../../core/artifacts/lines.js';
+import { MAX_LINE_BYTES as STAGE_MAX_LINE_BYTES } from '../../activities/curation/runner/types.js';
 import { expectedLines, LINE_TEXTS } from '../support/lines.js';
 
 /** A stream that hands out `text` in pieces of `size` bytes, so that lines straddle chunk boundaries. */
@@ -63,5 +65,30 @@ describe('line reading', () => {
     const whole = [];
     for await (const l of readRawLines(pieces(text, 7))) whole.push(l.fullLength);
     expect(whole.every((f) => f === undefined)).toBe(true);
+  });
+
+  it('readJsonl fails on a line over its limit, naming the file and the line, and never parses it', async () => {
+    const text = '{"a":1}\n{"b":"' + 'x'.repeat(40) + '"}\n{"c":3}\n';
+    const got: unknown[] = [];
+    await expect(async () => {
+      for await (const r of readJsonl(pieces(text, 5), 'data.jsonl', 16)) got.push(r.value);
+    }).rejects.toMatchObject({ code: 'INVALID_INPUT_DATA', message: expect.stringMatching(/^data\.jsonl:2: a line of 48 bytes, over the 16-byte limit/) });
+    expect(got).toEqual([{ a: 1 }]);
+  });
+
+  it('every reader has the one MAX_LINE_BYTES limit by default: a longer line is never held whole', async () => {
+    expect(STAGE_MAX_LINE_BYTES).toBe(MAX_LINE_BYTES);
+    // Line 2 is one byte over the limit, handed out in 1 MB pieces as a file stream would.
+    const piece = Buffer.alloc(1 << 20, 0x78);
+    const stream = Readable.from(
+      (function* () {
+        yield Buffer.from('{"a":1}\n');
+        for (let left = MAX_LINE_BYTES + 1; left > 0; left -= piece.length) yield piece.subarray(0, Math.min(piece.length, left));
+        yield Buffer.from('\n{"c":3}\n');
+      })(),
+    );
+    await expect(async () => {
+      for await (const r of readJsonl(stream, 'big.jsonl')) void r;
+    }).rejects.toThrow(`big.jsonl:2: a line of ${MAX_LINE_BYTES + 1} bytes, over the ${MAX_LINE_BYTES}-byte limit`);
   });
 });

@@ -2,6 +2,7 @@ import os from 'node:os';
 import type { StageStats } from '../../../core/stage/record-stage.js';
 import { loadLineStage } from './factories.js';
 import { inWorkers } from './in-workers.js';
+import type { SinkFs } from '../../../core/artifacts/file-sink.js';
 import { TextSink } from './sink.js';
 import { unitsOf, type Counters, type UnitSource } from './types.js';
 
@@ -16,6 +17,8 @@ export interface RunLineStageArgs {
   isolate?: boolean;
   keptPath: string;
   rejectsPath: string;
+  /** The file calls the two sinks make: the store's (LocalArtifactStore's `fs` option), else Node's. */
+  sinkFs?: SinkFs;
   /** Called every few thousand units (heartbeats); throw from it to stop. */
   progress?(done: number): void;
 }
@@ -39,15 +42,19 @@ export function resolveThreads(threads: number | 'auto', inputBytes: number): nu
  * kept + rejected = total. Memory is bounded: at most a few batches are in flight.
  */
 export async function runLineStage(args: RunLineStageArgs): Promise<LineStageOutcome> {
-  const kept = new TextSink(args.keptPath);
-  const rejects = new TextSink(args.rejectsPath);
+  const kept = new TextSink(args.keptPath, args.sinkFs);
+  const rejects = new TextSink(args.rejectsPath, args.sinkFs);
   const stats: StageStats = { total: 0, kept: 0, rejected: 0, dropped: {} };
   try {
     const counters = args.threads <= 1 && !args.isolate ? await inProcess(args, kept, rejects, stats) : await inWorkers(args, kept, rejects, stats);
-    return { stats, counters };
-  } finally {
     await kept.close();
     await rejects.close();
+    return { stats, counters };
+  } catch (err) {
+    // The first error is the one to report: closing a sink that failed would only throw again.
+    await kept.destroy();
+    await rejects.destroy();
+    throw err;
   }
 }
 

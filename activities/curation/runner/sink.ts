@@ -1,15 +1,20 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { once } from 'node:events';
+import { FileSink, type SinkFs } from '../../../core/artifacts/file-sink.js';
 
-/** Writes pre-serialised JSONL (text, or bytes from a worker thread) with back-pressure, in large chunks. */
+/**
+ * Writes pre-serialised JSONL (text, or bytes from a worker thread) with back-pressure, in large
+ * chunks; a write error (a full disk) rejects the next write or the close (core/artifacts/file-sink.ts).
+ */
 export class TextSink {
-  private readonly out: WriteStream;
+  private readonly out: FileSink;
   private pending: string[] = [];
   private pendingChars = 0;
   count = 0;
 
-  constructor(readonly path: string) {
-    this.out = createWriteStream(path);
+  constructor(
+    readonly path: string,
+    fs?: SinkFs,
+  ) {
+    this.out = new FileSink(path, fs);
   }
 
   /**
@@ -25,7 +30,7 @@ export class TextSink {
     if (typeof text !== 'string') {
       await this.flush();
       this.count += lines;
-      if (!this.out.write(text, () => written?.())) await once(this.out, 'drain');
+      await this.out.write(text, written);
       return;
     }
     this.pending.push(text);
@@ -39,12 +44,18 @@ export class TextSink {
     const chunk = this.pending.join('');
     this.pending = [];
     this.pendingChars = 0;
-    if (!this.out.write(chunk)) await once(this.out, 'drain');
+    await this.out.write(chunk);
   }
 
   async close(): Promise<void> {
     await this.flush();
-    this.out.end();
-    await once(this.out, 'close');
+    await this.out.close();
+  }
+
+  /** Stops without flushing (the file is about to be removed). */
+  async destroy(): Promise<void> {
+    this.pending = [];
+    this.pendingChars = 0;
+    await this.out.destroy();
   }
 }

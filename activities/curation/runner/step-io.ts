@@ -25,6 +25,7 @@ export async function runLineStageStep(
       isolate: args.isolate ?? false,
       keptPath: kept.path,
       rejectsPath: rejects.path,
+      sinkFs: kept.fs,
       progress(done) {
         ctx.heartbeat({ done, total: args.totalHint, unit: 'records' });
         if (ctx.signal.aborted) throw ctx.signal.reason instanceof Error ? ctx.signal.reason : new Error('cancelled');
