@@ -9,6 +9,8 @@ import { pollers, stateFromHistory } from './history-state.js';
 
 /** The query is defined once in workflows/definitions.ts; this is its name on the wire. */
 const STATUS_QUERY = 'status';
+/** How long a status query is tried when no worker is seen polling the workflow queue. */
+const QUERY_WITHOUT_POLLER_MS = 2_000;
 /** Likewise the approval signal's name (workflows/definitions.ts: approvalSignal). */
 const APPROVAL_SIGNAL = 'approval';
 
@@ -50,11 +52,14 @@ export async function getRun(client: Client, runId: string): Promise<RunSnapshot
     // the history: no worker has to replay the run to answer, and none has to be running at all.
     state = (await handle.result()) as RunState;
   } else if (desc.status.name === 'RUNNING' && (await pollers(client, CPU_QUEUE, 'workflow')) === 0) {
-    // No worker could answer the query (it would wait 30 s, then fail): the steps from the history,
-    // and why nothing moves.
-    const memo = desc.memo as { pipeline?: string } | undefined;
-    state = await stateFromHistory(client, runId, memo?.pipeline ?? '');
-    state.notes.push(`no worker polls task queue "${CPU_QUEUE}": the run waits for one; start \`npx forgeline worker\` (or \`npx forgeline dev\`)`);
+    // No worker is seen polling, so the query would wait 30 s and fail. It is still tried briefly (a
+    // worker may have just started); then the steps come from the history, with why nothing moves.
+    state = await client.withDeadline(Date.now() + QUERY_WITHOUT_POLLER_MS, () => handle.query<RunState>(STATUS_QUERY)).catch(() => undefined);
+    if (!state) {
+      const memo = desc.memo as { pipeline?: string } | undefined;
+      state = await stateFromHistory(client, runId, memo?.pipeline ?? '');
+      state.notes.push(`no worker polls task queue "${CPU_QUEUE}": the run waits for one; start \`npx forgeline worker\` (or \`npx forgeline dev\`)`);
+    }
   } else {
     try {
       state = await handle.query<RunState>(STATUS_QUERY);
