@@ -4,6 +4,7 @@ import { codeVersion } from '../../core/cache/code-version.js';
 import type { RunReport, RunState } from '../../core/run-state.js';
 import { readJsonArtifact } from '../../core/stage/records-io.js';
 import type { ActivityDeps } from '../deps.js';
+import { ggufType } from '../eval/gguf-type.js';
 import { renderReport } from './html.js';
 import { assembleReport, SECTIONS_STEP_KIND } from './run-report.js';
 import type { ReportSections } from './sections.js';
@@ -35,7 +36,7 @@ export function createReportActivities(deps: ActivityDeps) {
       const hit = await deps.cache.lookup(key);
       if (hit?.outputs.html) return { html: hit.outputs.html, status: 'cached' };
       const sections = await Promise.all(sectionRefs.map((ref) => readJsonArtifact<ReportSections>(deps.store, ref)));
-      const html = renderReport(assembleReport(input.runId, input.state, sections, new Date().toISOString()));
+      const html = renderReport(assembleReport(input.runId, input.state, sections, new Date().toISOString(), await fileTypesOf(deps, input.state, sections)));
       const w = await deps.store.writer('.html');
       // A failed write (a full disk) leaves no temp file.
       await fs.writeFile(w.path, html).catch(async (err: unknown) => {
@@ -50,3 +51,15 @@ export function createReportActivities(deps: ActivityDeps) {
 }
 
 export type ReportActivities = ReturnType<typeof createReportActivities>;
+
+/** Each GGUF model's type from its header (a weights tar or a missing file has none). */
+async function fileTypesOf(deps: ActivityDeps, state: RunState, sections: ReportSections[]): Promise<Record<string, string>> {
+  const refs = [...state.steps.flatMap((s) => Object.values(s.outputs)), ...sections.flatMap((s) => s.models)].filter((r) => r.kind === 'model');
+  const types: Record<string, string> = {};
+  for (const ref of refs) {
+    if (types[ref.sha256]) continue;
+    const type = await ggufType(await deps.store.localPath(ref)).catch(() => undefined);
+    if (type) types[ref.sha256] = type;
+  }
+  return types;
+}

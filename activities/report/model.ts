@@ -209,7 +209,8 @@ export function curvesOf(rows: { phase: string; row: Record<string, unknown> }[]
 }
 
 /** Model files: quantize facts (quantization, bytes, ratio to F16) matched by step; other model outputs by size alone. */
-export function modelsOf(models: { stepId: string; kind: string; ref: { sha256: string; bytes: number }; facts?: Record<string, unknown> }[]): ModelFile[] {
+/** `fileType`: the GGUF header's type (the finisher reads it), for models no quantize step describes. */
+export function modelsOf(models: { stepId: string; kind: string; ref: { sha256: string; bytes: number }; facts?: Record<string, unknown>; fileType?: string }[]): ModelFile[] {
   const seen = new Set<string>();
   const out: ModelFile[] = [];
   for (const m of models) {
@@ -217,7 +218,8 @@ export function modelsOf(models: { stepId: string; kind: string; ref: { sha256: 
     seen.add(m.ref.sha256);
     const f = m.facts ?? {};
     // `type`: quantize reports written before the field was named `quantization`.
-    const q = typeof f.quantization === 'string' ? f.quantization : typeof f.type === 'string' ? f.type : m.kind === 'quantize' ? '?' : 'F32 (unquantized)';
+    // The header's type otherwise: a trained export is F16 or F32, the embedded base Q4_1.
+    const q = typeof f.quantization === 'string' ? f.quantization : typeof f.type === 'string' ? f.type : (m.fileType ?? (m.kind === 'quantize' ? '?' : 'not GGUF'));
     const ratio = num(f.ratioToF16);
     out.push({ name: m.stepId, quantization: q, bytes: m.ref.bytes, sha256: m.ref.sha256, ...(ratio !== undefined ? { ratioToF16: ratio } : {}) });
   }

@@ -12,7 +12,7 @@ export const SECTIONS_STEP_KIND = 'report';
  * The run report's data: the run's final state (status, timings, every step's metadata and
  * outputs) and the sections its report steps added. Pure: the finisher reads, this assembles.
  */
-export function assembleReport(runId: string, state: RunState, sections: ReportSections[], generatedAt: string): ReportData {
+export function assembleReport(runId: string, state: RunState, sections: ReportSections[], generatedAt: string, fileTypes: Record<string, string> = {}): ReportData {
   const producer = new Map<string, { stepId: string; kind: string; metadata: Record<string, unknown> }>();
   const facts: Fact[] = [];
   for (const s of state.steps) {
@@ -46,7 +46,8 @@ export function assembleReport(runId: string, state: RunState, sections: ReportS
     models: modelsOf(
       modelRefs.map((ref) => {
         const p = producer.get(ref.sha256);
-        return { stepId: p?.stepId ?? path.basename(ref.uri), kind: p?.kind ?? 'model', ref, ...(p ? { facts: p.metadata } : {}) };
+        const fileType = fileTypes[ref.sha256];
+        return { stepId: p?.stepId ?? path.basename(ref.uri), kind: p?.kind ?? 'model', ref, ...(p ? { facts: p.metadata } : {}), ...(fileType ? { fileType } : {}) };
       }),
     ),
   };

@@ -1,7 +1,9 @@
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import type { Client } from '@temporalio/client';
 import type { RunState, StepState } from '../run-state.js';
 
+// A CommonJS module: its namespaces come through the default export.
+const { temporal } = proto;
 const EventType = temporal.api.enums.v1.EventType;
 
 /**

@@ -79,6 +79,10 @@ describe('npx forgeline quickstart (the real base model)', () => {
       // Rejects: every rejects output of the run, by its run-folder file name.
       const rejects = await inSection('rejects', 'tbody tr').allInnerTexts();
       expect(rejects.some((r) => r.includes('dedup-rejects.jsonl'))).toBe(true);
+      // Model files carry their header's type: the embedded base is Q4_1, the trained export F16.
+      const html = readFileSync(report!, 'utf8');
+      expect(html).toContain('<td class="l">base-model</td><td class="l">Q4_1</td>');
+      expect(html).toContain('<td class="l">train</td><td class="l">F16</td>');
       expect(errors).toEqual([]);
     } finally {
       await browser.close();

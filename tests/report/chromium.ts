@@ -5,8 +5,10 @@ import fs from 'node:fs/promises';
 export function chromiumBinary(): string {
   const fromEnv = process.env.FORGELINE_CHROMIUM;
   if (fromEnv) return fromEnv;
+  // The full path: playwright's executablePath takes no bare command name.
   for (const bin of ['chromium', 'chromium-browser', 'google-chrome']) {
-    if (spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0) return bin;
+    const found = spawnSync('sh', ['-c', `command -v ${bin}`], { encoding: 'utf8' });
+    if (found.status === 0 && found.stdout.trim()) return found.stdout.trim();
   }
   throw new Error('no chromium on the PATH: run scripts/ci-setup.d/30-chromium.sh (or set FORGELINE_CHROMIUM)');
 }

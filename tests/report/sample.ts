@@ -66,7 +66,7 @@ export function sampleReport(): ReportData {
     evals: [sampleEval('calibration'), sampleEval('reasoning')],
     promotion: { decision: 'not promoted', phase: 'reasoning', reasons: ['test.json_valid: tuned 57.00% vs base 60.00% (-3.00 points; may drop at most 2.00)'] },
     models: [
-      { name: 'train', quantization: 'F32 (unquantized)', bytes: 5_900_000, sha256: 'c'.repeat(64) },
+      { name: 'train', quantization: 'F16', bytes: 5_900_000, sha256: 'c'.repeat(64) },
       { name: 'q8', quantization: 'Q8_0', bytes: 1_600_000, ratioToF16: 0.53, sha256: 'd'.repeat(64) },
       { name: 'q4', quantization: 'Q4_K_M', bytes: 900_000, ratioToF16: 0.3, sha256: 'e'.repeat(64) },
     ],
