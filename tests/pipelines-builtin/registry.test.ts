@@ -41,7 +41,7 @@ describe('built-in pipelines', () => {
     expect(promote.kind).toBe('promote');
     expect(promote.inputs.evals).toEqual([expect.objectContaining({ step: 'evaluate' })]);
     expect(opt('promote').rules).toEqual([
-      { rule: 'better', metric: 'test.perplexity', points: 0 },
+      { rule: 'better', metric: 'test.perplexity', points: 0, minExamples: 20 },
       { rule: 'no_regression', metrics: ['test.rouge_l'], points: 2 },
     ]);
     expect(plan.steps.find((s) => s.id === 'report')!.inputs.reports).toEqual(expect.arrayContaining([expect.objectContaining({ step: 'promote' })]));

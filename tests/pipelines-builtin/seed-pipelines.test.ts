@@ -139,8 +139,25 @@ describe('the seed pipelines, end to end at test size on the embedded Temporal',
     expect(step(s, 'promote').status).toBe('skipped');
   }, 15 * MINUTES);
 
+  /**
+   * Seed 002's eight buckets with 60 distinct records each. The sample manifest's buckets hold 12,
+   * so a 40-example phase mix repeats records; the split keeps duplicates together, so no phase had
+   * a test example and every evaluation scored nothing (now an error naming the empty test split).
+   */
+  async function curriculumManifest(): Promise<string> {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'forgeline-curriculum-'));
+    const names = ['instruction', 'tool_use', 'code', 'cot_math', 'analytical', 'creative', 'factual', 'red_team'];
+    for (const name of names) {
+      const lines = Array.from({ length: 60 }, (_, i) => JSON.stringify({ instruction: `${name} task number ${i}: answer briefly.`, input: '', output: `The ${name} answer to task ${i}.`, metadata: { bucket: name } }));
+      await writeFile(path.join(dir, `${name}.jsonl`), `${lines.join('\n')}\n`);
+    }
+    const manifest = { version: 1, name: 'curriculum test', buckets: names.map((name) => ({ name, source: { file: `${name}.jsonl` }, weight: 0, count: 60 })) };
+    await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+    return path.join(dir, 'manifest.json');
+  }
+
   it('reasoning-curriculum trains four phases, waiting for the red-team approval', async () => {
-    const s = await run('reasoning-curriculum', { ...SMALL, perPhase: 40 }, async (runId) => {
+    const s = await run('reasoning-curriculum', { ...SMALL, perPhase: 40, manifest: await curriculumManifest() }, async (runId) => {
       // Three phases train before the review: poll the run's status (a query) until the approval waits.
       const deadline = Date.now() + 15 * MINUTES;
       for (;;) {
@@ -154,6 +171,9 @@ describe('the seed pipelines, end to end at test size on the embedded Temporal',
       expect(approved.code).toBe(0);
     });
     await expectTrainedAndEvaluated(s, 'train-4', 'evaluate-4');
-    for (const n of [1, 2, 3]) expect(step(s, `evaluate-${n}`).status).toBe('succeeded');
+    for (const n of [1, 2, 3, 4]) {
+      expect(step(s, `evaluate-${n}`).status).toBe('succeeded');
+      expect(step(s, `split-${n}`).outputs.test!.records).toBeGreaterThan(0);
+    }
   }, 20 * MINUTES);
 });

@@ -63,7 +63,8 @@ describe('input roots: a path in params is read only inside FORGELINE_INPUT_ROOT
 
   it('refuses a symlink inside a root that points outside it', async () => {
     const { file, marker } = await secretFile();
-    const link = path.join(env.FORGELINE_HOME!, `link-${marker}.jsonl`);
+    // No marker in the link's name: the path is named in the refusal (and so in the run report); the file's bytes must not be.
+    const link = path.join(env.FORGELINE_HOME!, `link-${randomBytes(4).toString('hex')}.jsonl`);
     await fs.symlink(file, link);
     const run = await runSmoke(link);
     expectRefused(run, link);
