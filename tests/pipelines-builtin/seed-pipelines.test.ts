@@ -39,7 +39,8 @@ async function readJson<T>(uri: string): Promise<T> {
   return JSON.parse(await readFile(uri.replace('file://', ''), 'utf8')) as T;
 }
 
-async function expectTrainedAndEvaluated(s: RunSnapshot, trainId = 'train', evalId = 'evaluate') {
+/** `phases`: how many trained and evaluated phases the pipeline's report step gathers. */
+async function expectTrainedAndEvaluated(s: RunSnapshot, trainId = 'train', evalId = 'evaluate', phases = 1) {
   expect(s.failure).toBeUndefined();
   expect(s.temporalStatus).toBe('COMPLETED');
   const train = step(s, trainId);
@@ -51,7 +52,7 @@ async function expectTrainedAndEvaluated(s: RunSnapshot, trainId = 'train', eval
   // pipeline's report step added.
   const html = s.state!.report!.html;
   expect(html.bytes).toBeGreaterThan(1000);
-  expect(step(s, 'report').metadata).toMatchObject({ evals: 1, curves: 1 });
+  expect(step(s, 'report').metadata).toMatchObject({ evals: phases, curves: phases });
   const page = await readFile(html.uri.replace('file://', ''), 'utf8');
   expect(page).toContain(`${trainId} train`); // the curve is named after the step that trained
 }
@@ -170,7 +171,7 @@ describe('the seed pipelines, end to end at test size on the embedded Temporal',
       const approved = await cli(['approve', runId, 'red-team-review', '--note', 'reviewed in test', '--by', 'tester'], env);
       expect(approved.code).toBe(0);
     });
-    await expectTrainedAndEvaluated(s, 'train-4', 'evaluate-4');
+    await expectTrainedAndEvaluated(s, 'train-4', 'evaluate-4', 4);
     for (const n of [1, 2, 3, 4]) {
       expect(step(s, `evaluate-${n}`).status).toBe('succeeded');
       expect(step(s, `split-${n}`).outputs.test!.records).toBeGreaterThan(0);
