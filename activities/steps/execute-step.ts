@@ -4,7 +4,8 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import type { ArtifactRef } from '../../core/artifacts/ref.js';
-import { cacheKey } from '../../core/cache/step-cache.js';
+import { cacheKey, type CachedResult } from '../../core/cache/step-cache.js';
+import { joinFlight } from '../../core/cache/single-flight.js';
 import type { AnyStepKind, StepContext, StepProgress } from '../../core/dsl/step-kind.js';
 import { isPipelineError, PipelineError } from '../../core/errors.js';
 import { stepLogger } from '../../core/log.js';
@@ -57,23 +58,38 @@ export async function executeStep(deps: ActivityDeps, kind: AnyStepKind, input: 
   const key = cacheKey({ kind: kind.kind, version: kind.version, options: input.options, inputs: input.inputs, fingerprint });
   const log = stepLogger(deps.log, input.runId, input.stepId, kind.kind);
 
-  if (input.cache) {
-    const hit = await deps.cache.lookup(key);
-    if (hit) {
-      log.info({ cacheKey: key }, 'step cache hit');
-      return {
-        status: 'cached',
-        outputs: hit.outputs,
-        metadata: hit.metadata,
-        cacheKey: key,
-        durationMs: Date.now() - started,
-        ...(hit.halt ? { halt: hit.halt } : {}),
-      };
-    }
-  }
-
   let progress: StepProgress = {};
   const beat = (): void => activity.heartbeat(progress);
+  const served = (hit: CachedResult): ExecuteStepResult => {
+    log.info({ cacheKey: key }, 'step cache hit');
+    return {
+      status: 'cached',
+      outputs: hit.outputs,
+      metadata: hit.metadata,
+      cacheKey: key,
+      durationMs: Date.now() - started,
+      ...(hit.halt ? { halt: hit.halt } : {}),
+    };
+  };
+
+  let releaseLease: (() => Promise<void>) | undefined;
+  if (input.cache) {
+    const hit = await deps.cache.lookup(key);
+    if (hit) return served(hit);
+    let waitLogged = false;
+    const flight = await joinFlight(deps.cache, key, {
+      signal: activity.cancellationSignal,
+      onWait() {
+        if (!waitLogged) log.info({ cacheKey: key }, 'an identical step is running elsewhere: waiting for its result');
+        waitLogged = true;
+        progress = { ...progress, message: 'waiting for an identical step' };
+        beat();
+      },
+    });
+    if (flight.kind === 'follower') return served(flight.hit);
+    releaseLease = flight.release;
+  }
+
   const timer = setInterval(beat, HEARTBEAT_EVERY_MS);
   // The scratch folder is made on first use: most steps never touch it, and a mkdir/rm pair per step
   // is a measurable share of a short step's orchestration cost (docs/performance.md).
@@ -123,6 +139,7 @@ export async function executeStep(deps: ActivityDeps, kind: AnyStepKind, input: 
     throw toFailure(err, log, ctx.attempt);
   } finally {
     clearInterval(timer);
+    await releaseLease?.();
     if (workDirMade) await fs.rm(workDirPath, { recursive: true, force: true });
   }
 }

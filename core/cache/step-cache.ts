@@ -35,7 +35,7 @@ export class StepCache {
   private dirMade: Promise<void> | undefined;
 
   constructor(
-    private readonly dir: string,
+    readonly dir: string,
     private readonly store: ArtifactStore,
   ) {}
 

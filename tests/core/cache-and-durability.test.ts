@@ -49,6 +49,28 @@ describe('step cache', () => {
   });
 });
 
+describe('single flight per cache key', () => {
+  it('computes each step once when four identical runs start together; the others wait and reuse it', async () => {
+    const env = await testEnv();
+    const worker = await startWorker(env);
+    const { client, close } = await testClient();
+    try {
+      // Each step sleeps long enough that all four runs reach it before the first finishes.
+      const params = { length: 2, ms: 1500, tag: `flight-${Date.now()}` };
+      const ids = await Promise.all([0, 1, 2, 3].map(() => startRun(client, { pipeline: 'test-chain', params })));
+      const runs = await Promise.all(ids.map((id) => awaitRun(client, id)));
+      for (const stepId of ['s0', 's1']) {
+        const statuses = runs.map((r) => r.state!.steps.find((s) => s.id === stepId)!.status).sort();
+        expect({ stepId, statuses }).toEqual({ stepId, statuses: ['cached', 'cached', 'cached', 'succeeded'] });
+      }
+      for (const r of runs.slice(1)) expect(digests(r)).toEqual(digests(runs[0]!));
+    } finally {
+      await close();
+      await worker.stop();
+    }
+  });
+});
+
 describe('durability', () => {
   it('completes with the same digests after the worker is SIGKILLed mid-step', async () => {
     const tag = `durable-${Date.now()}`;
