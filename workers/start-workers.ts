@@ -5,6 +5,7 @@ import { temporalAddressOf, type ForgelineConfig } from '../core/config.js';
 import { CPU_QUEUE } from '../core/queues.js';
 import { prebuiltBundleIsFresh, WORKFLOW_BUNDLE_PATH, WORKFLOWS_PATH } from './bundle.js';
 import { createActivityDeps } from './deps.js';
+import { workerIdentity } from '../core/temporal/worker-identity.js';
 
 export interface WorkerOptions {
   queues: readonly string[];
@@ -46,6 +47,7 @@ export async function runWorkers(config: ForgelineConfig, options: WorkerOptions
         connection,
         namespace: config.namespace,
         taskQueue,
+        identity: workerIdentity(config.home),
         activities,
         ...(taskQueue === CPU_QUEUE ? workflowSource : {}),
         maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities?.[taskQueue] ?? config.workerConcurrency,

@@ -6,6 +6,7 @@ import { oversizedParams } from '../params-limit.js';
 import { APPROVAL_STEP_KIND, type ApprovalDecision, type RunPipelineInput, type RunResult, type RunState, type StepState } from '../run-state.js';
 import type { LiveProgress } from '../cli/output.js';
 import { pollers, stateFromHistory } from './history-state.js';
+import { isServerUnreachable } from '../temporal/unreachable.js';
 
 /** The query is defined once in workflows/definitions.ts; this is its name on the wire. */
 const STATUS_QUERY = 'status';
@@ -98,14 +99,43 @@ export async function getRun(client: Client, runId: string): Promise<RunSnapshot
   return snapshot;
 }
 
+/** How long `awaitRun` keeps trying while the Temporal server cannot be reached (a restart, an upgrade). */
+export const AWAIT_UNREACHABLE_MS = 15 * 60_000;
+
+export interface AwaitRunOptions {
+  pollMs?: number;
+  /** Told once when the server stops answering, and once when it answers again. */
+  onConnection?: (message: string) => void;
+}
+
 /** Waits for the run to close, calling `onUpdate` with fresh snapshots; returns the final one. */
-export async function awaitRun(client: Client, runId: string, onUpdate?: (s: RunSnapshot) => void, pollMs = 500): Promise<RunSnapshot> {
+export async function awaitRun(client: Client, runId: string, onUpdate?: (s: RunSnapshot) => void, options: AwaitRunOptions = {}): Promise<RunSnapshot> {
+  const pollMs = options.pollMs ?? 500;
   // Polls, and has no call of its own left in flight when it returns or throws. A long poll on
   // `handle.result()` could outlive a failed describe: the caller then closed the connection, and
   // the poll's gRPC retry timer (@temporalio/client's grpc-retry) started a call on the closed
   // channel, which throws "Channel has been shut down" from a timer: uncaught, `run --wait` died.
+  let unreachableSince: number | undefined;
   for (;;) {
-    const snapshot = await getRun(client, runId);
+    let snapshot: RunSnapshot;
+    try {
+      snapshot = await getRun(client, runId);
+    } catch (err) {
+      // A run outlives its server's restart (its state is in the server's database), so the wait
+      // does too: it retries until the server answers again, for up to AWAIT_UNREACHABLE_MS.
+      if (!isServerUnreachable(err)) throw err;
+      if (unreachableSince === undefined) {
+        unreachableSince = Date.now();
+        options.onConnection?.(`the Temporal server does not answer; waiting for it to come back (run ${runId} goes on once it does; Ctrl-C stops waiting, not the run)`);
+      }
+      if (Date.now() - unreachableSince > AWAIT_UNREACHABLE_MS) {
+        throw new PipelineError('EXTERNAL_SERVICE', `the Temporal server has not answered for ${AWAIT_UNREACHABLE_MS / 60_000} min; run ${runId} is not lost: \`npx forgeline status ${runId}\` once it is back`);
+      }
+      await new Promise((r) => setTimeout(r, 2_000));
+      continue;
+    }
+    if (unreachableSince !== undefined) options.onConnection?.('the Temporal server answers again');
+    unreachableSince = undefined;
     onUpdate?.(snapshot);
     if (snapshot.temporalStatus !== 'RUNNING') return snapshot;
     await new Promise((r) => setTimeout(r, pollMs));

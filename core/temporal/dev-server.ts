@@ -23,6 +23,8 @@ export interface DevServer {
   address: string;
   uiUrl: string;
   process: ChildProcess;
+  /** Where the server's own output goes (the place to look when it dies). */
+  logFile: string;
   stop(): Promise<void>;
 }
 
@@ -79,8 +81,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     address,
     uiUrl: `http://127.0.0.1:${options.uiPort}`,
     process: child,
+    logFile: options.logFile,
     async stop() {
-      if (child.exitCode === null) {
+      // A server killed by a signal has no exit code but its signalCode: it is gone all the same.
+      if (child.exitCode === null && child.signalCode === null) {
         const done = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);

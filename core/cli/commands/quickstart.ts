@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runWorkers } from '../../../workers/start-workers.js';
-import { loadConfig, temporalAddressOf } from '../../config.js';
+import { loadConfig, temporalAddressOf, type ForgelineConfig } from '../../config.js';
+import { PipelineError } from '../../errors.js';
+import { foreignHomes } from '../../client/foreign-workers.js';
 import { awaitRun, startRun } from '../../client/runs.js';
 import { CPU_QUEUE } from '../../queues.js';
 import { connectClient } from '../../temporal/client.js';
@@ -38,6 +40,7 @@ export async function quickstartCommand(argv: string[]): Promise<number> {
     if (isEmbeddedBaseModel(defaultBaseModelPath())) await ensureEmbeddedBaseModel((m) => console.log(m));
     await ensureHfBackend();
   }
+  if (owner === 'temporal') await refuseForeignWorkers(config);
   const server = owner === 'free' ? await startEmbeddedTemporal(config, (m) => console.log(m)) : undefined;
   const stop = new AbortController();
   let stopWorkers: () => Promise<void> = async () => undefined;
@@ -62,7 +65,7 @@ export async function quickstartCommand(argv: string[]): Promise<number> {
     try {
       const runId = await startRun(client, { pipeline, params: {} });
       const watcher = runWatcher();
-      const final = await awaitRun(client, runId, watcher.update).finally(() => watcher.finish());
+      const final = await awaitRun(client, runId, watcher.update, { onConnection: (m) => console.error(m) }).finally(() => watcher.finish());
       if (final.state && !isTty()) console.log(stepsTable(final.state));
       const ok = final.temporalStatus === 'COMPLETED';
       // Models and the HTML report by their names in the run folder (the store's path where it has
@@ -94,5 +97,24 @@ export async function quickstartCommand(argv: string[]): Promise<number> {
   } finally {
     await stopWorkers();
     await server?.stop();
+  }
+}
+
+/**
+ * Attaching to a server on the port is right when it is this state folder's own `dev`, and wrong
+ * when another folder's workers poll it: the run could execute there, on that folder's store
+ * (issue 24: quickstart attached in silence to another FORGELINE_HOME's dev server).
+ */
+async function refuseForeignWorkers(config: ForgelineConfig): Promise<void> {
+  const { client, close } = await connectClient(config);
+  try {
+    const others = await foreignHomes(client, config.home);
+    if (others.length === 0) return;
+    throw new PipelineError(
+      'CONFIG',
+      `the Temporal server on ${temporalAddressOf(config)} has workers from another state folder (${others.join(', ')}), not this one (${config.home}): a run started here could run there. Stop that \`forgeline dev\`, use its state folder (FORGELINE_HOME), or set FORGELINE_TEMPORAL_PORT and FORGELINE_UI_PORT to start a server of your own`,
+    );
+  } finally {
+    await close();
   }
 }

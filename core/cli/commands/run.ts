@@ -50,7 +50,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       return 0;
     }
     const watcher = values.json ? undefined : runWatcher();
-    const final = await awaitRun(client, runId, watcher?.update).finally(() => watcher?.finish());
+    const final = await awaitRun(client, runId, watcher?.update, { onConnection: (m) => console.error(m) }).finally(() => watcher?.finish());
     const folder = await folderForEndedRun(config, final);
     if (values.json) console.log(JSON.stringify({ ...runJson(final), ...(folder ? { folder: folder.dir } : {}) }));
     else console.log([summaryLine(final), ...outcomeLines(final, folder)].join('\n'));

@@ -22,7 +22,7 @@ export async function statusCommand(argv: string[]): Promise<number> {
     let snap;
     if (values.watch) {
       const watcher = values.json ? undefined : runWatcher();
-      snap = await awaitRun(client, runId, watcher?.update, 1000).finally(() => watcher?.finish());
+      snap = await awaitRun(client, runId, watcher?.update, { pollMs: 1000, onConnection: (m) => console.error(m) }).finally(() => watcher?.finish());
     } else snap = await getRun(client, runId);
     if (values.json) console.log(JSON.stringify(runJson(snap)));
     else if (values.watch) {

@@ -1,0 +1,51 @@
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { ensureTemporalBinary } from '../../core/temporal/binary.js';
+import { freePort, startDevServer, type DevServer } from '../../core/temporal/dev-server.js';
+import { cli, startWorker, testClient, testEnv, type RunningWorker } from '../support/harness.js';
+
+/** Issue 24, item 7: a Temporal restart while `run --wait` waits. The run lives in the server's SQLite file. */
+describe('run --wait across a Temporal server restart', () => {
+  let server: DevServer | undefined;
+  let worker: RunningWorker | undefined;
+  afterAll(async () => {
+    await worker?.stop();
+    await server?.stop();
+  });
+
+  it('keeps waiting while the server is down, says so, and reports the run once it is back', async () => {
+    const binary = await ensureTemporalBinary(process.env.FORGELINE_TEMPORAL_BIN, () => undefined);
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'forgeline-restart-'));
+    const [port, uiPort] = [await freePort(), await freePort()];
+    const start = () => startDevServer({ binary: binary.path, dbFile: path.join(dir, 'temporal.db'), port, uiPort, logFile: path.join(dir, 'temporal.log') });
+    server = await start();
+    const env = await testEnv({ TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: 'default' });
+    worker = await startWorker(env);
+
+    const runId = `restart-${Date.now()}`;
+    const waiting = cli(['run', 'test-chain', '--id', runId, '--params', JSON.stringify({ length: 3, ms: 2000, tag: runId }), '--wait'], env);
+    // Restart once the run's first step is under way.
+    const { client, close } = await testClient(env);
+    try {
+      for (let i = 0; i < 100; i++) {
+        const ok = await client.workflow.getHandle(runId).describe().then(() => true, () => false);
+        if (ok) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      await close();
+    }
+    await server.stop();
+    // Longer than the client's own gRPC retries last (10 attempts, backoff to 5 s: about 20 s).
+    await new Promise((r) => setTimeout(r, 30_000));
+    server = await start();
+
+    const res = await waiting;
+    expect(res.stderr).toContain('the Temporal server does not answer; waiting for it to come back');
+    expect(res.stderr).toContain('the Temporal server answers again');
+    expect(res.stdout).toMatch(new RegExp(`^${runId}: succeeded$`, 'm'));
+    expect(res.code).toBe(0);
+  });
+});
