@@ -17,7 +17,9 @@ export type PipelineErrorCode =
   | 'DEPENDENCY_MISSING'
   | 'EXTERNAL_SERVICE'
   /** ENOSPC or EDQUOT: retryable, since space can be freed; the step activity waits longer between tries. */
-  | 'DISK_FULL';
+  | 'DISK_FULL'
+  /** A step reported no progress for longer than its kind allows (`silenceMs`): retryable. */
+  | 'STALLED';
 
 const NON_RETRYABLE: ReadonlySet<PipelineErrorCode> = new Set<PipelineErrorCode>([
   'INVALID_PARAMS',

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { sha256File } from '../../core/artifacts/hash.js';
 import type { ArtifactRef } from '../../core/artifacts/ref.js';
-import { defineStep, type StepContext } from '../../core/dsl/step-kind.js';
+import { defineStep, type StepContext, MODEL_SILENCE_MS } from '../../core/dsl/step-kind.js';
 import { PipelineError } from '../../core/errors.js';
 import { readRecords, RecordsWriter, writeJsonArtifact } from '../../core/stage/records-io.js';
 import { parseGsm8k, type Gsm8kDoc } from './benchmarks/gsm8k.js';
@@ -49,6 +49,7 @@ export const evaluateStep = defineStep({
   outputs: { report: 'report', predictions: 'records' },
   options: evaluateOptions,
   timeouts: { heartbeatMs: 60_000 },
+  silenceMs: MODEL_SILENCE_MS,
   async fingerprint(options) {
     // Benchmark files live outside the store: their digests are part of the cache key.
     const b = options.benchmarks;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ArtifactRef } from '../../core/artifacts/ref.js';
-import { defineStep } from '../../core/dsl/step-kind.js';
+import { defineStep, MODEL_SILENCE_MS } from '../../core/dsl/step-kind.js';
 import { PipelineError } from '../../core/errors.js';
 import { readRecords, writeJsonArtifact } from '../../core/stage/records-io.js';
 import { ggufType } from './gguf-type.js';
@@ -42,6 +42,7 @@ export const parityStep = defineStep({
     })
     .strict(),
   timeouts: { heartbeatMs: 60_000 },
+  silenceMs: MODEL_SILENCE_MS,
   async run(ctx, inputs, options) {
     const examples: Example[] = [];
     const chat = options.prompt === 'chat-template' ? await requireChatTemplate(await ctx.store.localPath(inputs.reference), 'parity', 'options.prompt') : undefined;

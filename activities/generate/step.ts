@@ -1,4 +1,4 @@
-import { defineStep } from '../../core/dsl/step-kind.js';
+import { defineStep, MODEL_SILENCE_MS } from '../../core/dsl/step-kind.js';
 import { PipelineError } from '../../core/errors.js';
 import { readRecords } from '../../core/stage/records-io.js';
 import { builtinCypherChecker, neo4jCypherChecker } from './checks/cypher.js';
@@ -58,6 +58,7 @@ export const generateStep = defineStep({
   cli: { in: 'seeds', out: 'records', rejects: 'rejects' },
   retry: { maximumAttempts: 5 },
   timeouts: { heartbeatMs: 30_000 },
+  silenceMs: MODEL_SILENCE_MS,
   async run(ctx, inputs, options) {
     const seeds: Example[] = [];
     if (inputs.seeds) {

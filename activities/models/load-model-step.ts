@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { defineStep } from '../../core/dsl/step-kind.js';
+import { defineStep, MODEL_SILENCE_MS } from '../../core/dsl/step-kind.js';
 import { PipelineError } from '../../core/errors.js';
 import { defaultBaseModelPath, ensureEmbeddedBaseModel, isEmbeddedBaseModel } from './base-model.js';
 import { ggmlTypeName, plainValue, readGguf, type GgufFile } from './gguf-writer.js';
@@ -51,6 +51,8 @@ export const loadModelStep = defineStep({
   description: 'Import a GGUF model file (the base model) into the artifact store after checking its header',
   module: import.meta.url,
   paths: { path: 'read' },
+  // Hashing a multi-GB file into the store reports nothing while it runs.
+  silenceMs: MODEL_SILENCE_MS,
   inputs: {},
   outputs: { model: 'model' },
   options: z

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import fs from 'node:fs/promises';
 import { z } from 'zod';
-import { defineStep } from '../../core/dsl/step-kind.js';
+import { defineStep, MODEL_SILENCE_MS } from '../../core/dsl/step-kind.js';
 import { writeJsonArtifact } from '../../core/stage/records-io.js';
 import { probeModel } from './probe.js';
 import { f16Bytes, METADATA_KEYS, QUANT_TYPES, quantizationTag, quantizeFile, stampMetadata } from './quantize.js';
@@ -33,6 +33,7 @@ export const quantizeStep = defineStep({
     })
     .strict(),
   timeouts: { heartbeatMs: 60_000 },
+  silenceMs: MODEL_SILENCE_MS,
   async run(ctx, inputs, options) {
     const src = await ctx.store.localPath(inputs.model);
     const raw = path.join(ctx.workDir, `quantized-${options.type}.gguf`);

@@ -6,7 +6,7 @@ import { Context } from '@temporalio/activity';
 import type { ArtifactRef } from '../../core/artifacts/ref.js';
 import { cacheKey, type CachedResult } from '../../core/cache/step-cache.js';
 import { joinFlight } from '../../core/cache/single-flight.js';
-import type { AnyStepKind, StepContext, StepProgress } from '../../core/dsl/step-kind.js';
+import { DEFAULT_SILENCE_MS, type AnyStepKind, type StepContext, type StepProgress } from '../../core/dsl/step-kind.js';
 import { isPipelineError, PipelineError } from '../../core/errors.js';
 import { stepLogger } from '../../core/log.js';
 import { statePaths } from '../../core/config.js';
@@ -34,16 +34,12 @@ export interface ExecuteStepResult {
 /**
  * With the worker's 1 s heartbeat throttle (start-workers.ts): a cancel reaches a step within about 2 s.
  *
- * Known limitation (issue 24): the beat is a timer, not progress. A step that awaits forever
- * without blocking the event loop keeps heartbeating, and only its start-to-close timeout (6 h by
- * default) ends it. The hang that showed it (a writer awaiting 'drain' or 'close' after its stream
- * failed on a full disk) is fixed where it was: every writer now rejects on a stream error
- * (core/artifacts/file-sink.ts). Beating only while progress is fresh would be the general fix,
- * but many steps have long phases that report nothing: the import and hash of a large input
- * (read-jsonl, `putFile`), a model load, train's export after its last step, an LLM call. Under a
- * 15 s heartbeat timeout those would be killed and retried in a loop. Doing it safely needs each
- * kind to declare its longest silent phase, or to report progress in each of them; until then the
- * timer stays. A blocked event loop still misses beats and times out, as it should.
+ * The beat is a timer, so Temporal's heartbeat timeout catches a dead worker or a blocked event
+ * loop. A step that awaits forever without blocking the loop (a writer awaiting 'drain' after its
+ * stream failed, a hung connection) keeps beating; the stall check catches it instead: an attempt
+ * that reports no progress (`ctx.heartbeat`) for its kind's `silenceMs` (20 min by default; more
+ * for kinds with long silent phases such as a model load or an export) fails as STALLED, its
+ * signal is aborted, and it is retried under the step's policy.
  */
 const HEARTBEAT_EVERY_MS = 1_000;
 
@@ -72,13 +68,20 @@ export async function executeStep(deps: ActivityDeps, kind: AnyStepKind, input: 
     };
   };
 
+  const silenceMs = kind.silenceMs ?? DEFAULT_SILENCE_MS;
+  let lastProgressAt = Date.now();
+  const stalled = new AbortController();
+  let failStalled: (err: PipelineError) => void = () => undefined;
+  const stall = new Promise<never>((_, reject) => (failStalled = reject));
+  stall.catch(() => undefined);
+
   let releaseLease: (() => Promise<void>) | undefined;
   if (input.cache) {
     const hit = await deps.cache.lookup(key);
     if (hit) return served(hit);
     let waitLogged = false;
     const flight = await joinFlight(deps.cache, key, {
-      signal: activity.cancellationSignal,
+      signal: AbortSignal.any([activity.cancellationSignal, stalled.signal]),
       onWait() {
         if (!waitLogged) log.info({ cacheKey: key }, 'an identical step is running elsewhere: waiting for its result');
         waitLogged = true;
@@ -90,7 +93,17 @@ export async function executeStep(deps: ActivityDeps, kind: AnyStepKind, input: 
     releaseLease = flight.release;
   }
 
-  const timer = setInterval(beat, HEARTBEAT_EVERY_MS);
+  lastProgressAt = Date.now(); // a wait for an identical step's lease is not this step's silence
+  const timer = setInterval(() => {
+    const silent = Date.now() - lastProgressAt;
+    if (silent > silenceMs && !stalled.signal.aborted) {
+      const err = new PipelineError('STALLED', `step "${input.stepId}" (${kind.kind}) reported no progress for ${Math.round(silent / 1000)} s (its limit is ${Math.round(silenceMs / 1000)} s); the attempt is abandoned and retried`);
+      stalled.abort(err);
+      failStalled(err);
+      return;
+    }
+    beat();
+  }, HEARTBEAT_EVERY_MS);
   // The scratch folder is made on first use: most steps never touch it, and a mkdir/rm pair per step
   // is a measurable share of a short step's orchestration cost (docs/performance.md).
   const workDirPath = path.join(statePaths(deps.config.home).tmp, `${input.stepId}-${randomUUID()}`);
@@ -110,16 +123,17 @@ export async function executeStep(deps: ActivityDeps, kind: AnyStepKind, input: 
       }
       return workDirPath;
     },
-    signal: activity.cancellationSignal,
+    signal: AbortSignal.any([activity.cancellationSignal, stalled.signal]),
     previousProgress: activity.info.heartbeatDetails as StepProgress | undefined,
     heartbeat(p) {
       if (p) progress = { ...progress, ...p };
+      lastProgressAt = Date.now();
       beat();
     },
   };
   try {
     log.info({ attempt: ctx.attempt }, 'step started');
-    const result = await kind.run(ctx, input.inputs as never, input.options as never);
+    const result = await Promise.race([kind.run(ctx, input.inputs as never, input.options as never), stall]);
     const outputs = result.outputs as Record<string, ArtifactRef>;
     for (const name of Object.keys(kind.outputs)) {
       if (!outputs[name]) throw new PipelineError('STEP_FAILED', `step kind "${kind.kind}" did not produce its output "${name}"`);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { ArtifactRef } from '../../core/artifacts/ref.js';
 import { statePaths } from '../../core/config.js';
-import { defineStep, type StepContext } from '../../core/dsl/step-kind.js';
+import { defineStep, type StepContext, MODEL_SILENCE_MS } from '../../core/dsl/step-kind.js';
 import { PipelineError } from '../../core/errors.js';
 import { readJsonArtifact, readRecords, RecordsWriter, writeJsonArtifact } from '../../core/stage/records-io.js';
 import { GGML_TYPE, ggmlTypeName, gguf, plainValue, readGguf, rewriteGgufMetadata, type GgufFile, type GgufValue } from '../models/gguf-writer.js';
@@ -109,6 +109,7 @@ export const trainStep = defineStep({
   retry: { maximumAttempts: 3, initialIntervalMs: 1000 },
   // The worker heartbeats every 2 s while the trainer child works; the SDK sends at most one per 0.8 x this.
   timeouts: { heartbeatMs: 30_000 },
+  silenceMs: MODEL_SILENCE_MS,
   async run(ctx, inputs, options) {
     // An empty train split (an empty input file, or every record set aside upstream) fails here,
     // before a base model is loaded, with the reason instead of a model trained on nothing.

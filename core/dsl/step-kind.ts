@@ -89,6 +89,12 @@ export interface StepKindSpec<
   options: Opts;
   retry?: Partial<RetrySpec>;
   timeouts?: Partial<TimeoutSpec>;
+  /**
+   * The longest this step may go without reporting progress (`ctx.heartbeat`) before its attempt
+   * is declared stalled, abandoned and retried. Default DEFAULT_SILENCE_MS; a kind with a long
+   * silent phase (a model load, an export) declares more.
+   */
+  silenceMs?: number;
   /** Which input/outputs `forgeline stage <kind> --in/--out/--rejects` map to. */
   cli?: { in?: keyof I & string; out?: keyof O & string; rejects?: keyof O & string };
   /**
@@ -123,6 +129,15 @@ export const DEFAULT_RETRY: RetrySpec = {
   backoffCoefficient: 2,
   maximumIntervalMs: 30_000,
 };
+
+/**
+ * Heartbeats go out every second whatever the step does (activities/steps/execute-step.ts), so
+ * Temporal's heartbeat timeout catches a dead worker or a blocked event loop, not a step that awaits
+ * forever. This bound does: an attempt that reports no progress for this long fails as STALLED.
+ */
+export const DEFAULT_SILENCE_MS = 20 * 60_000;
+/** For kinds that load or write a model: a multi-GB load, conversion or export reports nothing while it runs. */
+export const MODEL_SILENCE_MS = 60 * 60_000;
 
 export const DEFAULT_TIMEOUTS: TimeoutSpec = {
   startToCloseMs: 6 * 60 * 60 * 1000,

@@ -27,6 +27,21 @@ describe('DAG execution', () => {
     expect(join.startedAt).toBeGreaterThanOrEqual(a!.endedAt);
   });
 
+  it('fails a step that awaits forever as STALLED once it reports no progress for its silenceMs, aborting and retrying it', async () => {
+    // Heartbeats are a timer, so Temporal alone would let this attempt run to its 6 h limit (issue 24).
+    const marker = path.join(env.FORGELINE_HOME!, `stall-${Date.now()}`);
+    const final = await runToEnd('test-stall', { marker });
+    expect(final.temporalStatus).toBe('FAILED');
+    const stuck = final.state!.steps.find((s) => s.id === 'stuck')!;
+    expect(stuck.status).toBe('failed');
+    expect(stuck.error).toMatch(/reported no progress for \d+ s \(its limit is 2 s\)/);
+    // Both attempts ran, and each was told to stop through its signal.
+    for (const attempt of [1, 2]) {
+      expect(existsSync(`${marker}.${attempt}`)).toBe(true);
+      expect(existsSync(`${marker}.${attempt}.aborted`)).toBe(true);
+    }
+  });
+
   it('retries a step that fails twice and then succeeds', async () => {
     const final = await runToEnd('test-failures', { flakyFailures: 2, siblingMs: 0, tag: `flaky-${Date.now()}` });
     expect(final.temporalStatus).toBe('COMPLETED');

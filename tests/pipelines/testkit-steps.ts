@@ -63,4 +63,22 @@ export const failStep = defineStep({
   },
 });
 
-export const TESTKIT_STEPS = [sleepStep, flakyStep, failStep];
+/** Awaits forever without blocking the event loop (so heartbeats keep going), as a hung writer did. */
+export const stallStep = defineStep({
+  kind: 'test-stall',
+  description: 'Reports progress once, then awaits something that never comes; records each attempt',
+  module: import.meta.url,
+  inputs: {},
+  outputs: { report: 'report' },
+  options: z.object({ marker: z.string() }).strict(),
+  silenceMs: 2_000,
+  retry: { initialIntervalMs: 100, maximumAttempts: 2 },
+  async run(ctx, _inputs, options) {
+    await writeFile(`${options.marker}.${ctx.attempt}`, 'started');
+    ctx.heartbeat({ message: 'started' });
+    await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => void writeFile(`${options.marker}.${ctx.attempt}.aborted`, 'aborted').then(resolve)));
+    throw new Error('unreachable: the stall check ends this attempt first');
+  },
+});
+
+export const TESTKIT_STEPS = [sleepStep, flakyStep, failStep, stallStep];
