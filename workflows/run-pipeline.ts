@@ -30,7 +30,7 @@ import {
 } from '../core/run-state.js';
 import { approvalSignal, statusQuery } from './definitions.js';
 import { describeError } from './describe-error.js';
-import { LineageWriter } from './lineage-writer.js';
+import { LineageWriter, runLineage } from './lineage-writer.js';
 import { finishRun } from './run-report.js';
 
 /** Approval decisions received so far, by step id, with the workflow time they arrived. */
@@ -108,7 +108,7 @@ async function runDag(plan: Plan, state: RunState, input: RunPipelineInput, deci
   const steps = new CancellationScope();
   // Waiting for the next step to finish, and lineage, must outlive that cancellation.
   const shielded = new CancellationScope({ cancellable: false });
-  const lineageLog = new LineageWriter(state, shielded);
+  const lineageLog = new LineageWriter(state, shielded, runLineage(plan.params));
   let failure: { step: PlanStep; error: unknown } | undefined;
 
   const isDone = (id: string) => ['succeeded', 'cached'].includes(byId.get(id)!.status);

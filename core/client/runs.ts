@@ -27,7 +27,8 @@ export async function startRun(client: Client, input: RunPipelineInput, runId = 
     taskQueue: CPU_QUEUE,
     workflowId: runId,
     args: [input],
-    memo: { pipeline: input.pipeline },
+    // startedBy: who started the run, for its lineage (workflows/lineage-writer.ts reads it there).
+    memo: { pipeline: input.pipeline, ...(client.options.identity ? { startedBy: client.options.identity } : {}) },
     staticSummary: `pipeline ${input.pipeline}`,
   });
   return runId;
