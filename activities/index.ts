@@ -1,5 +1,5 @@
 import type { AnyStepKind } from '../core/dsl/step-kind.js';
-import { stepActivityName } from '../core/queues.js';
+import { stepActivityName } from '../core/workflow-safe/queues.js';
 import type { ActivityDeps } from './deps.js';
 import { compilePlan, type CompilePlanInput } from './plan/compile-plan.js';
 import { executeStep, type ExecuteStepInput, type ExecuteStepResult } from './steps/execute-step.js';

@@ -1,7 +1,7 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { proxyLocalActivities, workflowInfo, type CancellationScope } from '@temporalio/workflow';
 import type { LineageActivities, RecordLineageInput, RunLineageInput } from '../activities/index.js';
-import type { RunState } from '../core/run-state.js';
+import type { RunState } from '../core/workflow-safe/run-state.js';
 import { describeError } from './describe-error.js';
 
 /** Lineage is recorded after steps finish; a store that stays down costs a note, not the run. */

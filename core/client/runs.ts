@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
-import { CPU_QUEUE, WORKFLOW_TYPE } from '../queues.js';
+import { CPU_QUEUE, WORKFLOW_TYPE } from '../workflow-safe/queues.js';
 import { PipelineError } from '../errors.js';
-import { oversizedParams } from '../params-limit.js';
-import { APPROVAL_STEP_KIND, type ApprovalDecision, type RunPipelineInput, type RunResult, type RunState, type StepState } from '../run-state.js';
+import { oversizedParams } from '../workflow-safe/params-limit.js';
+import { APPROVAL_STEP_KIND, type ApprovalDecision, type RunPipelineInput, type RunResult, type RunState, type StepState } from '../workflow-safe/run-state.js';
 import type { LiveProgress } from '../cli/output.js';
 import { pollers, stateFromHistory } from './history-state.js';
 

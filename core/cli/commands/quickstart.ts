@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { runWorkers } from '../../../workers/start-workers.js';
 import { loadConfig, temporalAddressOf } from '../../config.js';
 import { awaitRun, startRun } from '../../client/runs.js';
-import { CPU_QUEUE } from '../../queues.js';
+import { CPU_QUEUE } from '../../workflow-safe/queues.js';
 import { connectClient } from '../../temporal/client.js';
 import { portTaken, startEmbeddedTemporal } from '../../temporal/embedded.js';
 import { portOwner } from '../../temporal/port-owner.js';
