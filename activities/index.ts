@@ -1,5 +1,5 @@
 import type { AnyStepKind } from '../core/dsl/step-kind.js';
-import { stepActivityName } from '../core/queues.js';
+import { stepActivityName } from '../core/workflow-safe/queues.js';
 import type { ActivityDeps } from './deps.js';
 import { compilePlan, type CompilePlanInput } from './plan/compile-plan.js';
 import { executeStep, type ExecuteStepInput, type ExecuteStepResult } from './steps/execute-step.js';
@@ -8,7 +8,7 @@ export type { ActivityDeps } from './deps.js';
 export type { ExecuteStepInput, ExecuteStepResult } from './steps/execute-step.js';
 export type { CompilePlanInput } from './plan/compile-plan.js';
 export { createReportActivities, type ReportActivities, type WriteRunReportInput } from './report/index.js';
-export { createLineageActivities, closeLineage, prepareLineage, type LineageActivities, type RecordLineageInput } from './lineage/index.js';
+export { createLineageActivities, closeLineage, prepareLineage, type LineageActivities, type RecordLineageInput, type RunLineageInput } from './lineage/index.js';
 
 export type StepActivity = (input: ExecuteStepInput) => Promise<ExecuteStepResult>;
 

@@ -14,7 +14,7 @@ export const artifactRefSchema = z
   })
   .strict();
 
-/** The compiled plan (core/dsl/plan.ts): what `compilePlan` returns and the workflow executes. */
+/** The compiled plan (core/workflow-safe/plan.ts): what `compilePlan` returns and the workflow executes. */
 export const planSchema = z
   .object({
     pipeline: z.string(),

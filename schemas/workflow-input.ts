@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * The run input as zod: `{"pipeline": "<name>", "params": {...}, "options": {...}}`. The TypeScript
- * type lives in core/run-state.ts (workflow code stays free of zod); a test keeps the two in step.
+ * type lives in core/workflow-safe/run-state.ts (workflow code stays free of zod); a test keeps the two in step.
  */
 export const runOptionsSchema = z
   .object({

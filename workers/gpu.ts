@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { PipelineError } from '../core/errors.js';
-import { GPU_QUEUES, type GpuFamily } from '../core/queues.js';
+import { GPU_QUEUES, type GpuFamily } from '../core/workflow-safe/queues.js';
 
 /** One accelerator a GPU worker serves. */
 export interface GpuDevice {

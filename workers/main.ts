@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../core/config.js';
-import { CPU_QUEUE } from '../core/queues.js';
+import { CPU_QUEUE } from '../core/workflow-safe/queues.js';
 import { runWorkers } from './start-workers.js';
 
 /** Worker process entry point: `node dist/workers/main.js [--queues forgeline,gpu-cuda]`. */

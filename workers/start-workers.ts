@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
 import { closeLineage, createLineageActivities, createPlanningActivities, createReportActivities, createStepActivities, prepareLineage } from '../activities/index.js';
 import { temporalAddressOf, type ForgelineConfig } from '../core/config.js';
-import { CPU_QUEUE } from '../core/queues.js';
+import { CPU_QUEUE } from '../core/workflow-safe/queues.js';
 import { prebuiltBundleIsFresh, WORKFLOW_BUNDLE_PATH, WORKFLOWS_PATH } from './bundle.js';
 import { createActivityDeps } from './deps.js';
 import { workerIdentity } from '../core/temporal/worker-identity.js';

@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { ApprovalDecision, RunState } from '../core/run-state.js';
+import type { ApprovalDecision, RunState } from '../core/workflow-safe/run-state.js';
 
 /** Queries and signals, defined once; the CLI and client import these same objects. */
 export const statusQuery = defineQuery<RunState>('status');

@@ -1,6 +1,7 @@
-import { proxyLocalActivities, type CancellationScope } from '@temporalio/workflow';
-import type { LineageActivities, RecordLineageInput } from '../activities/index.js';
-import type { RunState } from '../core/run-state.js';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { proxyLocalActivities, workflowInfo, type CancellationScope } from '@temporalio/workflow';
+import type { LineageActivities, RecordLineageInput, RunLineageInput } from '../activities/index.js';
+import type { RunState } from '../core/workflow-safe/run-state.js';
 import { describeError } from './describe-error.js';
 
 /** Lineage is recorded after steps finish; a store that stays down costs a note, not the run. */
@@ -8,6 +9,22 @@ const lineage = proxyLocalActivities<LineageActivities>({
   startToCloseTimeout: '1 minute',
   retry: { maximumAttempts: 4, initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 });
+
+/** Set by the Temporal Schedule that started a run. */
+const SCHEDULED_BY = defineSearchAttributeKey('TemporalScheduledById', SearchAttributeType.KEYWORD);
+
+/**
+ * The run's facts for lineage, from what the workflow already holds: the params as planning
+ * validated and defaulted them, and who started the run (a Schedule, else the `startedBy` memo
+ * that core/client/runs.ts sets to the starting client's identity).
+ */
+export function runLineage(params: unknown): RunLineageInput {
+  const info = workflowInfo();
+  const schedule = info.typedSearchAttributes.get(SCHEDULED_BY);
+  const user = info.memo?.startedBy;
+  const startedBy = schedule ? { type: 'schedule' as const, id: schedule } : typeof user === 'string' && user ? { type: 'user' as const, name: user } : undefined;
+  return { params, ...(startedBy ? { startedBy } : {}) };
+}
 
 /**
  * Writes finished steps' lineage in batches, one local activity at a time: the steps that finish
@@ -23,6 +40,7 @@ export class LineageWriter {
   constructor(
     private readonly state: RunState,
     private readonly scope: CancellationScope,
+    private readonly run: RunLineageInput,
   ) {}
 
   add(record: RecordLineageInput | undefined): void {
@@ -44,7 +62,7 @@ export class LineageWriter {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0);
       try {
-        await this.scope.run(() => lineage.recordLineage(batch));
+        await this.scope.run(() => lineage.recordLineage(batch, this.run));
       } catch (err) {
         for (const r of batch) this.state.notes.push(`lineage of step "${r.step.id}" was not recorded: ${describeError(err)}`);
       }

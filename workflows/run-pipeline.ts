@@ -14,11 +14,11 @@ import {
 } from '@temporalio/workflow';
 import type { ExecuteStepInput, ExecuteStepResult, PlanningActivities, RecordLineageInput, StepActivity } from '../activities/index.js';
 import type { ArtifactRef } from '../core/artifacts/ref.js';
-import type { Plan, PlanStep } from '../core/dsl/plan.js';
-import { upstreamOf } from '../core/dsl/plan.js';
-import { parseDuration } from '../core/duration.js';
-import { oversizedParams } from '../core/params-limit.js';
-import { stepActivityName } from '../core/queues.js';
+import type { Plan, PlanStep } from '../core/workflow-safe/plan.js';
+import { upstreamOf } from '../core/workflow-safe/plan.js';
+import { parseDuration } from '../core/workflow-safe/duration.js';
+import { oversizedParams } from '../core/workflow-safe/params-limit.js';
+import { stepActivityName } from '../core/workflow-safe/queues.js';
 import {
   APPROVAL_STEP_KIND,
   DEFAULT_MAX_PARALLEL,
@@ -27,10 +27,10 @@ import {
   type RunResult,
   type RunState,
   type StepState,
-} from '../core/run-state.js';
+} from '../core/workflow-safe/run-state.js';
 import { approvalSignal, statusQuery } from './definitions.js';
 import { describeError } from './describe-error.js';
-import { LineageWriter } from './lineage-writer.js';
+import { LineageWriter, runLineage } from './lineage-writer.js';
 import { finishRun } from './run-report.js';
 
 /** Approval decisions received so far, by step id, with the workflow time they arrived. */
@@ -108,7 +108,7 @@ async function runDag(plan: Plan, state: RunState, input: RunPipelineInput, deci
   const steps = new CancellationScope();
   // Waiting for the next step to finish, and lineage, must outlive that cancellation.
   const shielded = new CancellationScope({ cancellable: false });
-  const lineageLog = new LineageWriter(state, shielded);
+  const lineageLog = new LineageWriter(state, shielded, runLineage(plan.params));
   let failure: { step: PlanStep; error: unknown } | undefined;
 
   const isDone = (id: string) => ['succeeded', 'cached'].includes(byId.get(id)!.status);

@@ -1,7 +1,7 @@
 import { CancellationScope, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { ReportActivities } from '../activities/index.js';
-import { CPU_QUEUE } from '../core/queues.js';
-import type { RunState } from '../core/run-state.js';
+import { CPU_QUEUE } from '../core/workflow-safe/queues.js';
+import type { RunState } from '../core/workflow-safe/run-state.js';
 import { describeError } from './describe-error.js';
 
 /** The run report reads a few small artifacts and writes one HTML file: minutes are plenty. */

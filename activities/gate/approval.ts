@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { parseDuration } from '../../core/duration.js';
+import { parseDuration } from '../../core/workflow-safe/duration.js';
 import { defineStep } from '../../core/dsl/step-kind.js';
-import { APPROVAL_STEP_KIND } from '../../core/run-state.js';
+import { APPROVAL_STEP_KIND } from '../../core/workflow-safe/run-state.js';
 import { writeJsonArtifact } from '../../core/stage/records-io.js';
 
 /** The decision the workflow hands to the step's activity once a person (or the timeout) answered. */

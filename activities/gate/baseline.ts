@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { ArtifactRef } from '../../core/artifacts/ref.js';
-import { WORKFLOW_TYPE } from '../../core/queues.js';
-import type { RunState } from '../../core/run-state.js';
+import { WORKFLOW_TYPE } from '../../core/workflow-safe/queues.js';
+import type { RunState } from '../../core/workflow-safe/run-state.js';
 
 export const NEW_DATA_GATE_KIND = 'new-data-gate';
 

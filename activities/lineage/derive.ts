@@ -17,8 +17,8 @@ export interface ApprovalLineage {
 
 /**
  * What the lineage of one finished step is made of: ids, digests and artifact references only,
- * never record text. The workflow sends the run/step ids and the step's result; the activity adds
- * what it looks up itself (params digest, who started the run, the step kind's code version).
+ * never record text. The workflow sends the run/step ids, the step's result, the run's params and
+ * who started it; the activity adds the params digest and the step kind's code version.
  */
 export interface StepLineage {
   run: {

@@ -1,10 +1,10 @@
 import type { ActivityDeps } from '../deps.js';
 import { LocalLineageStore } from './local-store.js';
 import { Neo4jLineageStore } from './neo4j-store.js';
-import { runFacts, toStepLineage, writeLineage, type RecordLineageInput, type RunFacts } from './record.js';
+import { runFacts, toStepLineage, writeLineage, type RecordLineageInput, type RunLineageInput } from './record.js';
 import type { LineageStore } from './store.js';
 
-export type { RecordLineageInput } from './record.js';
+export type { RecordLineageInput, RunLineageInput } from './record.js';
 export type { ApprovalLineage, StepLineage, StartedBy } from './derive.js';
 export { lineageOps } from './derive.js';
 export type { LineageStore, ApprovalInfo, ArtifactInfo, RunInfo, StepInfo } from './store.js';
@@ -43,22 +43,11 @@ export async function prepareLineage(deps: ActivityDeps): Promise<void> {
  * several at a time (workflows/lineage-writer.ts batches the steps that finish together).
  */
 export function createLineageActivities(deps: ActivityDeps) {
-  const facts = new Map<string, Promise<RunFacts>>();
-  const factsOf = (runId: string): Promise<RunFacts> => {
-    let f = facts.get(runId);
-    if (!f) {
-      f = runFacts(deps.client, deps.pipelines, runId);
-      facts.set(runId, f);
-      f.catch(() => facts.delete(runId));
-      if (facts.size > 1000) facts.delete(facts.keys().next().value!);
-    }
-    return f;
-  };
   return {
-    async recordLineage(steps: RecordLineageInput[]): Promise<{ ops: number; stores: string[] }> {
-      const lineage = await Promise.all(
-        steps.map(async (input) => toStepLineage(input, await factsOf(input.runId), deps.stepKinds.get(input.step.kind)?.version)),
-      );
+    /** `run`: the run's params and starter, from the workflow (no read of its history). */
+    async recordLineage(steps: RecordLineageInput[], run: RunLineageInput): Promise<{ ops: number; stores: string[] }> {
+      const facts = runFacts(run);
+      const lineage = steps.map((input) => toStepLineage(input, facts, deps.stepKinds.get(input.step.kind)?.version));
       const stores = storesOf(deps);
       return { ops: await writeLineage(stores, lineage), stores: stores.map((s) => s.name) };
     },

@@ -1,9 +1,6 @@
-import { defaultPayloadConverter } from '@temporalio/common';
-import type { Client } from '@temporalio/client';
 import type { ArtifactRef } from '../../core/artifacts/ref.js';
 import { sha256Text } from '../../core/artifacts/hash.js';
 import { canonicalJson } from '../../core/cache/canonical.js';
-import type { LoadedPipeline } from '../../core/registry/pipelines.js';
 import { lineageOps, type ApprovalLineage, type StartedBy, type StepLineage } from './derive.js';
 import type { LineageStore } from './store.js';
 
@@ -27,45 +24,24 @@ export interface RecordLineageInput {
   approval?: ApprovalLineage;
 }
 
-export interface RunFacts {
-  paramsDigest?: string;
-  params?: string;
+/**
+ * What the workflow knows of its run and sends with every batch, so that the activity reads
+ * nothing back from Temporal: the params as `compilePlan` validated and defaulted them (the plan's
+ * `params`), and who started the run (workflows/lineage-writer.ts reads it from the start's memo and
+ * search attributes).
+ */
+export interface RunLineageInput {
+  params: unknown;
   startedBy?: StartedBy;
 }
 
-/**
- * Reads who started a run and with which params from the run's first history event (the params
- * are defaulted through the pipeline's schema, so `{}` and the explicit defaults digest alike).
- */
-export async function runFacts(client: Client | undefined, pipelines: Map<string, LoadedPipeline>, runId: string): Promise<RunFacts> {
-  if (!client) return {};
-  const history = await client.workflowService.getWorkflowExecutionHistory({
-    namespace: client.options.namespace,
-    execution: { workflowId: runId },
-    maximumPageSize: 1,
-  });
-  const started = history.history?.events?.[0]?.workflowExecutionStartedEventAttributes;
-  if (!started) return {};
-  const facts: RunFacts = {};
-  const input = started.input?.payloads?.[0];
-  if (input) {
-    const decoded = defaultPayloadConverter.fromPayload<{ pipeline?: string; params?: unknown }>(input);
-    let params: unknown = decoded?.params ?? {};
-    const def = decoded?.pipeline ? pipelines.get(decoded.pipeline)?.definition : undefined;
-    const parsed = def?.params.safeParse(params);
-    if (parsed?.success) params = parsed.data;
-    facts.params = canonicalJson(params);
-    facts.paramsDigest = sha256Text(facts.params);
-  }
-  const scheduled = started.searchAttributes?.indexedFields?.TemporalScheduledById;
-  const memoBy = started.memo?.fields?.startedBy;
-  if (scheduled) facts.startedBy = { type: 'schedule', id: String(defaultPayloadConverter.fromPayload(scheduled)) };
-  else if (memoBy) facts.startedBy = { type: 'user', name: String(defaultPayloadConverter.fromPayload(memoBy)) };
-  else if (started.identity) facts.startedBy = { type: 'user', name: started.identity };
-  return facts;
+/** The run's facts as stored: params as canonical JSON with their sha256 (`{}` and explicit defaults digest alike). */
+export function runFacts(run: RunLineageInput): Pick<StepLineage['run'], 'params' | 'paramsDigest' | 'startedBy'> {
+  const params = canonicalJson(run.params ?? {});
+  return { params, paramsDigest: sha256Text(params), ...(run.startedBy ? { startedBy: run.startedBy } : {}) };
 }
 
-export function toStepLineage(input: RecordLineageInput, facts: RunFacts, version: string | undefined): StepLineage {
+export function toStepLineage(input: RecordLineageInput, facts: ReturnType<typeof runFacts>, version: string | undefined): StepLineage {
   return {
     run: { id: input.runId, pipeline: input.pipeline, startedAt: input.runStartedAt, ...facts },
     step: { ...input.step, ...(version ? { version } : {}) },

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { compilePipeline } from '../../core/dsl/compile.js';
-import type { Plan } from '../../core/dsl/plan.js';
+import type { Plan } from '../../core/workflow-safe/plan.js';
 import { isPipelineError } from '../../core/errors.js';
 import { checkPlanPaths } from '../../core/sandbox/plan-paths.js';
 import { getPipeline } from '../../core/registry/pipelines.js';

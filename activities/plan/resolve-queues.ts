@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
-import type { Plan } from '../../core/dsl/plan.js';
-import { CPU_QUEUE, GPU_QUEUES, type GpuFamily } from '../../core/queues.js';
+import type { Plan } from '../../core/workflow-safe/plan.js';
+import { CPU_QUEUE, GPU_QUEUES, type GpuFamily } from '../../core/workflow-safe/queues.js';
 
 /**
  * Chooses each step's task queue. CPU steps go to the CPU queue; GPU steps go to the queue of the

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import { cacheKey } from '../../core/cache/step-cache.js';
 import { codeVersion } from '../../core/cache/code-version.js';
-import type { RunReport, RunState } from '../../core/run-state.js';
+import type { RunReport, RunState } from '../../core/workflow-safe/run-state.js';
 import { readJsonArtifact } from '../../core/stage/records-io.js';
 import type { ActivityDeps } from '../deps.js';
 import { ggufType } from '../eval/gguf-type.js';

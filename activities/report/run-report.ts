@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { ArtifactRef } from '../../core/artifacts/ref.js';
-import type { RunState } from '../../core/run-state.js';
+import type { RunState } from '../../core/workflow-safe/run-state.js';
 import { nameOutputs } from '../../core/runs/names.js';
 import { bucketsOf, curvesOf, dedupOf, modelsOf, parityOf, piiOf, promotionOf, qualityOf, splitOf, type Fact, type RejectsRow, type ReportData } from './model.js';
 import type { ReportSections } from './sections.js';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { RunSnapshot } from '../client/runs.js';
-import type { RunState, StepState } from '../run-state.js';
+import type { RunState, StepState } from '../workflow-safe/run-state.js';
 import type { RunFolder } from '../runs/folder.js';
 import type { Verdict } from '../../activities/eval/verdict.js';
 

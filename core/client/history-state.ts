@@ -1,6 +1,6 @@
 import proto from '@temporalio/proto';
 import type { Client } from '@temporalio/client';
-import type { RunState, StepState } from '../run-state.js';
+import type { RunState, StepState } from '../workflow-safe/run-state.js';
 
 // A CommonJS module: its namespaces come through the default export.
 const { temporal } = proto;

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
-import { CPU_QUEUE, WORKFLOW_TYPE } from '../queues.js';
+import { CPU_QUEUE, WORKFLOW_TYPE } from '../workflow-safe/queues.js';
 import { PipelineError } from '../errors.js';
-import { oversizedParams } from '../params-limit.js';
-import { APPROVAL_STEP_KIND, type ApprovalDecision, type RunPipelineInput, type RunResult, type RunState, type StepState } from '../run-state.js';
+import { oversizedParams } from '../workflow-safe/params-limit.js';
+import { APPROVAL_STEP_KIND, type ApprovalDecision, type RunPipelineInput, type RunResult, type RunState, type StepState } from '../workflow-safe/run-state.js';
 import type { LiveProgress } from '../cli/output.js';
 import { pollers, stateFromHistory } from './history-state.js';
 import { isServerUnreachable } from '../temporal/unreachable.js';
@@ -28,7 +28,8 @@ export async function startRun(client: Client, input: RunPipelineInput, runId = 
     taskQueue: CPU_QUEUE,
     workflowId: runId,
     args: [input],
-    memo: { pipeline: input.pipeline },
+    // startedBy: who started the run, for its lineage (workflows/lineage-writer.ts reads it there).
+    memo: { pipeline: input.pipeline, ...(client.options.identity ? { startedBy: client.options.identity } : {}) },
     staticSummary: `pipeline ${input.pipeline}`,
   });
   return runId;

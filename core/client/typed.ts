@@ -3,7 +3,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { parseParams } from '../dsl/compile.js';
 import type { PipelineDefinition, PipelineParams } from '../dsl/pipeline.js';
 import { PipelineError } from '../errors.js';
-import type { ApprovalDecision, RunOptions, RunResult, StepState } from '../run-state.js';
+import type { ApprovalDecision, RunOptions, RunResult, StepState } from '../workflow-safe/run-state.js';
 import {
   decideApproval,
   failureMessage,

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { PipelineError, type Issue } from '../errors.js';
-import type { Device } from '../queues.js';
+import type { Device } from '../workflow-safe/queues.js';
 import type { PipelineBuilder, PipelineDefinition, StepInputs } from './pipeline.js';
-import type { OutputRef, Plan, PlanStep } from './plan.js';
-import { upstreamOf } from './plan.js';
+import type { OutputRef, Plan, PlanStep } from '../workflow-safe/plan.js';
+import { upstreamOf } from '../workflow-safe/plan.js';
 import type { AnyStepKind } from './step-kind.js';
 
 const UNRESOLVED_ACTIVITY = {

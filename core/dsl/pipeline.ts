@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import type { Device } from '../queues.js';
-import type { OutputRef } from './plan.js';
+import type { Device } from '../workflow-safe/queues.js';
+import type { OutputRef } from '../workflow-safe/plan.js';
 import type { AnyStepKind } from './step-kind.js';
 
 export interface StepHandle {

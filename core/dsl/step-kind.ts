@@ -4,7 +4,7 @@ import type { ArtifactStore } from '../artifacts/store.js';
 import { codeVersion } from '../cache/code-version.js';
 import type { ForgelineConfig } from '../config.js';
 import type { Logger } from '../log.js';
-import type { QueueProfile } from '../queues.js';
+import type { QueueProfile } from '../workflow-safe/queues.js';
 import type { PathUse } from '../sandbox/input-roots.js';
 
 export interface InputSpec {

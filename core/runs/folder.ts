@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { statePaths } from '../config.js';
 import { PipelineError } from '../errors.js';
-import type { RunState } from '../run-state.js';
+import type { RunState } from '../workflow-safe/run-state.js';
 import { nameOutputs, type NamedOutput } from './names.js';
 
 /** The listing kept beside the links, so that `artifacts` and `open` work without a Temporal server. */

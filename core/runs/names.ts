@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { ArtifactRef } from '../artifacts/ref.js';
-import type { StepState } from '../run-state.js';
+import type { StepState } from '../workflow-safe/run-state.js';
 
 /**
  * Names a person looks for, by step kind and output; every other output is `<step>-<output><ext>`.

@@ -1,5 +1,5 @@
 import type { StepKindLookup } from '../dsl/compile.js';
-import type { Plan } from '../dsl/plan.js';
+import type { Plan } from '../workflow-safe/plan.js';
 import { PipelineError, type Issue } from '../errors.js';
 import { existsLocally, isInside, realLocation, realRoots } from './input-roots.js';
 

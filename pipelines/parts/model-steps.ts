@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { PipelineBuilder, StepHandle } from '../../core/dsl/pipeline.js';
-import type { OutputRef } from '../../core/dsl/plan.js';
+import type { OutputRef } from '../../core/workflow-safe/plan.js';
 import { QUANT_TYPES } from '../../activities/models/quant-types.js';
 
 /** Params every training pipeline shares: where the base model comes from and how hard to train. */

@@ -4,7 +4,7 @@ import { buildStepKindRegistry } from '../../activities/registry.js';
 import { compilePipeline, findCycle } from '../../core/dsl/compile.js';
 import { definePipeline, type PipelineBuilder } from '../../core/dsl/pipeline.js';
 import { PipelineError } from '../../core/errors.js';
-import type { PlanStep } from '../../core/dsl/plan.js';
+import type { PlanStep } from '../../core/workflow-safe/plan.js';
 
 const kinds = buildStepKindRegistry(new Map());
 const lookup = (k: string) => kinds.get(k);

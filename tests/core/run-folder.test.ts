@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { nameOutputs } from '../../core/runs/names.js';
 import type { ArtifactRef } from '../../core/artifacts/ref.js';
-import type { StepState } from '../../core/run-state.js';
+import type { StepState } from '../../core/workflow-safe/run-state.js';
 import { cli, useTestWorker } from '../support/harness.js';
 
 const t = useTestWorker();

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { awaitRun, startRun } from '../../core/client/runs.js';
 import { TEMPORAL_CACHE_DIR } from '../../core/temporal/binary.js';
-import { CPU_QUEUE, WORKFLOW_TYPE } from '../../core/queues.js';
+import { CPU_QUEUE, WORKFLOW_TYPE } from '../../core/workflow-safe/queues.js';
 import { cli, services, testClient, testNamespace, useTestWorker } from '../support/harness.js';
 
 const run = promisify(execFile);

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
-import { ALL_QUEUES, CPU_QUEUE } from '../../core/queues.js';
+import { ALL_QUEUES, CPU_QUEUE } from '../../core/workflow-safe/queues.js';
 import { DEV_SERVER_DYNAMIC_CONFIG } from '../../core/temporal/dev-server.js';
 import { REPO_ROOT } from '../support/paths.js';
 

@@ -4,7 +4,7 @@ import { getRun } from '../../core/client/runs.js';
 import { LocalArtifactStore } from '../../core/artifacts/local-store.js';
 import { statePaths } from '../../core/config.js';
 import { readJsonArtifact, readRecords } from '../../core/stage/records-io.js';
-import type { RunState } from '../../core/run-state.js';
+import type { RunState } from '../../core/workflow-safe/run-state.js';
 import type { EvalReport } from '../../activities/eval/result.js';
 import { Client, Connection } from '@temporalio/client';
 import { cli, startWorker, testEnv, type RunningWorker } from '../support/harness.js';

@@ -3,7 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { LocalLineageStore, Neo4jLineageStore, openDriver, type LineageStore } from '../../activities/lineage/index.js';
-import type { RunState } from '../../core/run-state.js';
+import type { RunState } from '../../core/workflow-safe/run-state.js';
 import { cli, startWorker, testClient, testEnv, type RunningWorker } from '../support/harness.js';
 import { startNeo4j, type TestNeo4j } from '../support/neo4j.js';
 

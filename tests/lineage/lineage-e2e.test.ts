@@ -6,7 +6,7 @@ import { LocalLineageStore, Neo4jLineageStore, openDriver } from '../../activiti
 import { buildTinyModel } from '../../activities/models/tiny-model.js';
 import { sha256File } from '../../core/artifacts/hash.js';
 import { awaitRun, startRun, type RunSnapshot } from '../../core/client/runs.js';
-import { CPU_QUEUE, WORKFLOW_TYPE } from '../../core/queues.js';
+import { CPU_QUEUE, WORKFLOW_TYPE } from '../../core/workflow-safe/queues.js';
 import { Client, Connection } from '@temporalio/client';
 import { cli, startWorker, testEnv, type RunningWorker } from '../support/harness.js';
 import { startNeo4j, type TestNeo4j } from '../support/neo4j.js';

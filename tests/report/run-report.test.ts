@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createReportActivities } from '../../activities/report/index.js';
 import { getRun } from '../../core/client/runs.js';
 import { loadConfig } from '../../core/config.js';
-import type { RunState } from '../../core/run-state.js';
+import type { RunState } from '../../core/workflow-safe/run-state.js';
 import { createActivityDeps } from '../../workers/deps.js';
 import { cli, testClient, useTestWorker } from '../support/harness.js';
 

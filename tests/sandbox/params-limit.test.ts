@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { awaitRun, startRun } from '../../core/client/runs.js';
-import { MAX_PARAMS_BYTES } from '../../core/params-limit.js';
-import { CPU_QUEUE, WORKFLOW_TYPE } from '../../core/queues.js';
+import { MAX_PARAMS_BYTES } from '../../core/workflow-safe/params-limit.js';
+import { CPU_QUEUE, WORKFLOW_TYPE } from '../../core/workflow-safe/queues.js';
 import { testClient, useTestWorker } from '../support/harness.js';
 
 useTestWorker();

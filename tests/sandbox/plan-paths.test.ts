@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { evaluateStep } from '../../activities/eval/evaluate.js';
-import type { Plan } from '../../core/dsl/plan.js';
+import type { Plan } from '../../core/workflow-safe/plan.js';
 import { anyStep, type AnyStepKind } from '../../core/dsl/step-kind.js';
 import { isInside, realLocation } from '../../core/sandbox/input-roots.js';
 import { checkPlanPaths, valuesAt } from '../../core/sandbox/plan-paths.js';

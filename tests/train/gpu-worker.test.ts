@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { awaitRun, startRun } from '../../core/client/runs.js';
-import { CPU_QUEUE, GPU_QUEUES } from '../../core/queues.js';
+import { CPU_QUEUE, GPU_QUEUES } from '../../core/workflow-safe/queues.js';
 import { cli, isolatedNamespace, startWorker, testClient, testEnv } from '../support/harness.js';
 import { CLI, REPO_ROOT } from '../support/paths.js';
 import { nvidiaDevices } from '../../workers/gpu.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { cli, testClient, useTestWorker } from '../support/harness.js';
-import type { RunState } from '../../core/run-state.js';
+import type { RunState } from '../../core/workflow-safe/run-state.js';
 import { approvalSignal, statusQuery } from '../../workflows/definitions.js';
 import { range, tempDir, waitFor, writeExamples } from './support.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { cli, testClient, useTestWorker } from '../support/harness.js';
 import { listRuns } from '../../core/client/runs.js';
-import type { RunState } from '../../core/run-state.js';
+import type { RunState } from '../../core/workflow-safe/run-state.js';
 import { range, tempDir, uniqueTag, waitFor, writeExamples } from './support.js';
 
 const { env } = useTestWorker();

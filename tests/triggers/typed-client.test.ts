@@ -9,7 +9,7 @@ import { testClient, useTestWorker } from '../support/harness.js';
 import { DIST, REPO_ROOT } from '../support/paths.js';
 import { createForgelineClient, RunFailedError } from '../../core/client/typed.js';
 import { isPipelineError } from '../../core/errors.js';
-import type { RunState } from '../../core/run-state.js';
+import type { RunState } from '../../core/workflow-safe/run-state.js';
 import testChain from '../pipelines/test-chain.js';
 import testFailures from '../pipelines/test-failures.js';
 import { uniqueTag } from './support.js';

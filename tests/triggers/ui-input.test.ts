@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { CPU_QUEUE, WORKFLOW_TYPE } from '../../core/queues.js';
+import { CPU_QUEUE, WORKFLOW_TYPE } from '../../core/workflow-safe/queues.js';
 import { cli, testEnv } from '../support/harness.js';
 
 /** What the Web UI needs: the workflow type, the task queue, and a JSON input its schema accepts. */

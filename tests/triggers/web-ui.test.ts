@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { CPU_QUEUE, WORKFLOW_TYPE } from '../../core/queues.js';
-import type { RunState } from '../../core/run-state.js';
+import { CPU_QUEUE, WORKFLOW_TYPE } from '../../core/workflow-safe/queues.js';
+import type { RunState } from '../../core/workflow-safe/run-state.js';
 import { cli, services, testClient, testNamespace, useTestWorker } from '../support/harness.js';
 import { range, tempDir, uniqueTag, waitFor, writeExamples } from './support.js';
 

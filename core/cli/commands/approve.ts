@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config.js';
 import { decideApproval } from '../../client/runs.js';
 import { PipelineError } from '../../errors.js';
-import type { ApprovalDecision } from '../../run-state.js';
+import type { ApprovalDecision } from '../../workflow-safe/run-state.js';
 import { connectClient } from '../../temporal/client.js';
 
 export const approveUsage = 'approve <run-id> <step> [--note <text>] [--by <name>] [--json]';

@@ -1,6 +1,6 @@
 import { runWorkers } from '../../../workers/start-workers.js';
 import { loadConfig, temporalAddressOf } from '../../config.js';
-import { CPU_QUEUE } from '../../queues.js';
+import { CPU_QUEUE } from '../../workflow-safe/queues.js';
 import { startEmbeddedTemporal } from '../../temporal/embedded.js';
 import { inProcessWorkerConfig } from '../verbose.js';
 

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config.js';
-import { WORKFLOW_TYPE } from '../../queues.js';
+import { WORKFLOW_TYPE } from '../../workflow-safe/queues.js';
 import { connectClient } from '../../temporal/client.js';
 import { table } from '../output.js';
 

@@ -5,7 +5,7 @@ import { loadConfig, temporalAddressOf, type ForgelineConfig } from '../../confi
 import { PipelineError } from '../../errors.js';
 import { foreignHomes } from '../../client/foreign-workers.js';
 import { awaitRun, startRun } from '../../client/runs.js';
-import { CPU_QUEUE } from '../../queues.js';
+import { CPU_QUEUE } from '../../workflow-safe/queues.js';
 import { connectClient } from '../../temporal/client.js';
 import { portTaken, startEmbeddedTemporal } from '../../temporal/embedded.js';
 import { portOwner } from '../../temporal/port-owner.js';

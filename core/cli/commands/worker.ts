@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { runWorkers } from '../../../workers/start-workers.js';
 import { applyGpuEnv, detectGpus } from '../../../workers/gpu.js';
 import { loadConfig } from '../../config.js';
-import { ALL_QUEUES, CPU_QUEUE } from '../../queues.js';
+import { ALL_QUEUES, CPU_QUEUE } from '../../workflow-safe/queues.js';
 import { PipelineError } from '../../errors.js';
 
 export const usage = 'worker [--queues forgeline,gpu-cuda,...] [--gpu cuda|metal|auto]';

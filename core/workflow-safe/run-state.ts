@@ -1,4 +1,4 @@
-import type { ArtifactRef } from './artifacts/ref.js';
+import type { ArtifactRef } from '../artifacts/ref.js';
 
 /** Shapes shared by the workflow, the client and the CLI. Pure types: safe inside workflow code. */
 export type StepStatus = 'pending' | 'running' | 'waiting' | 'cached' | 'succeeded' | 'failed' | 'skipped' | 'cancelled' | 'rejected';

@@ -1,4 +1,4 @@
-import type { Device, QueueProfile } from '../queues.js';
+import type { Device, QueueProfile } from './queues.js';
 
 /** A reference to another step's output: the edges of the DAG. */
 export interface OutputRef {
