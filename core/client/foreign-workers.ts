@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
-import { CPU_QUEUE } from '../queues.js';
+import { CPU_QUEUE } from '../workflow-safe/queues.js';
 import { homeOfIdentity } from '../temporal/worker-identity.js';
 
 /**
