@@ -70,10 +70,14 @@ export async function readLabelled(file = LABELLED_FILE): Promise<LabelledLine[]
 }
 
 export interface Score {
-  /** Per label type: entities planted, and entities whose every letter and digit a finding of a matching type covers. */
-  recall: Record<string, { found: number; total: number }>;
-  /** Decoys that no finding of any type touches. */
-  decoys: { kept: number; total: number };
+  /**
+   * Per label type: entities planted, entities whose every letter and digit a finding of a matching
+   * type covers (`found`), and entities that such a finding at least touches (`touched`: a tool that
+   * tags the city of an address but not the street).
+   */
+  recall: Record<string, { found: number; touched: number; total: number }>;
+  /** Decoys that no finding of any type touches; `lostTo`: the finding types that touched the others. */
+  decoys: { kept: number; total: number; lostTo: Record<string, number> };
 }
 
 function occurrences(text: string, value: string): [number, number][] {
@@ -89,13 +93,13 @@ function occurrences(text: string, value: string): [number, number][] {
  */
 export function scoreFindings(lines: readonly LabelledLine[], findings: readonly (readonly Span[])[], typesOf: (label: string) => readonly string[]): Score {
   const recall: Score['recall'] = {};
-  const decoys = { kept: 0, total: 0 };
+  const decoys: Score['decoys'] = { kept: 0, total: 0, lostTo: {} };
   lines.forEach((line, i) => {
     const spans = findings[i] ?? [];
     const decoySpans = line.decoys.flatMap((d) => occurrences(line.text, d));
     for (const e of line.entities) {
       const accepted = new Set(typesOf(e.type));
-      const r = (recall[e.type] ??= { found: 0, total: 0 });
+      const r = (recall[e.type] ??= { found: 0, touched: 0, total: 0 });
       r.total++;
       const places = occurrences(line.text, e.value).filter(([s, t]) => !decoySpans.some(([ds, dt]) => s >= ds && t <= dt));
       const covered = places.every(([s, t]) => {
@@ -106,10 +110,13 @@ export function scoreFindings(lines: readonly LabelledLine[], findings: readonly
         return true;
       });
       if (covered) r.found++;
+      if (places.some(([s, t]) => spans.some((f) => accepted.has(f.type) && f.start < t && f.end > s))) r.touched++;
     }
     for (const [s, t] of decoySpans) {
       decoys.total++;
-      if (!spans.some((f) => f.start < t && f.end > s)) decoys.kept++;
+      const touching = new Set(spans.filter((f) => f.start < t && f.end > s).map((f) => f.type));
+      if (touching.size === 0) decoys.kept++;
+      for (const type of touching) decoys.lostTo[type] = (decoys.lostTo[type] ?? 0) + 1;
     }
   });
   return { recall, decoys };
