@@ -51,6 +51,12 @@ export interface ForgelineConfig {
   neo4j: { uri: string; user: string; password: string } | undefined;
   anthropicApiKey: string | undefined;
   anthropicBaseUrl: string | undefined;
+  /**
+   * FORGELINE_PII_KEY: the AES-256 key of the pii step's `encrypt` operator, raw (64 hex digits or
+   * base64). Checked where it is used (activities/curation/pii/encrypt.ts), so a run that never
+   * encrypts does not fail on it.
+   */
+  piiKey: string | undefined;
 }
 
 export const DEFAULT_TEMPORAL_PORT = 7233;
@@ -81,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ForgelineConfi
       : undefined,
     anthropicApiKey: env.ANTHROPIC_API_KEY || undefined,
     anthropicBaseUrl: env.ANTHROPIC_BASE_URL || undefined,
+    piiKey: env.FORGELINE_PII_KEY || undefined,
   };
 }
 

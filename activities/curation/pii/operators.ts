@@ -1,3 +1,4 @@
+import { encryptValue } from './encrypt.js';
 import { keyedDigest, pseudonym } from './fakes.js';
 import type { PiiOperator } from './options.js';
 import type { Finding, PiiType } from './types.js';
@@ -14,6 +15,14 @@ const PLACEHOLDER: Record<PiiType, string> = {
   street_address: '[ADDRESS]',
   person: '[Person]',
   secret: '[SECRET]',
+  itin: '[ITIN]',
+  passport: '[PASSPORT]',
+  drivers_license: '[DRIVERS_LICENSE]',
+  bank_account: '[BANK_ACCOUNT]',
+  crypto_wallet: '[CRYPTO_WALLET]',
+  date_of_birth: '[DATE_OF_BIRTH]',
+  workplace: '[WORKPLACE]',
+  account_id: '[ACCOUNT_ID]',
 };
 /** Seed 004: "Names replaced with [User], [Partner]": the first two people of a record, in order. */
 const PERSON_ROLES = ['[User]', '[Partner]'];
@@ -21,7 +30,11 @@ const PERSON_ROLES = ['[User]', '[Partner]'];
 /** Per-record state: which person got which role. */
 export class RecordReplacer {
   private readonly people = new Map<string, string>();
-  constructor(private readonly salt: string) {}
+  /** `key`: the AES-256 key of the encrypt operator (encrypt.ts), when a rule uses it. */
+  constructor(
+    private readonly salt: string,
+    private readonly key?: Buffer,
+  ) {}
 
   replacement(op: Exclude<PiiOperator, 'drop'>, f: Finding, value: string): string {
     switch (op) {
@@ -46,6 +59,9 @@ export class RecordReplacer {
         return `[${PLACEHOLDER[f.type].slice(1, -1).toUpperCase()}:${keyedDigest(this.salt, f.type, value).toString('hex').slice(0, 12)}]`;
       case 'pseudonym':
         return pseudonym(f.type, keyedDigest(this.salt, f.type, normaliseForKey(f.type, value)));
+      case 'encrypt':
+        if (!this.key) throw new Error('encrypt operator without a key: the stage loads it when a rule encrypts');
+        return encryptValue(this.key, PLACEHOLDER[f.type].slice(1, -1).toUpperCase(), value);
     }
   }
 }

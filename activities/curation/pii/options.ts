@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PII_TYPES } from './types.js';
 
-export const PII_OPERATORS = ['replace', 'mask', 'hash', 'pseudonym', 'drop'] as const;
+export const PII_OPERATORS = ['replace', 'mask', 'hash', 'pseudonym', 'encrypt', 'drop'] as const;
 export type PiiOperator = (typeof PII_OPERATORS)[number];
 
 const fieldRule = z

@@ -1,21 +1,39 @@
+import { accountIdDetector } from './detectors/account-id.js';
+import { bankAccountDetector } from './detectors/bank-account.js';
 import { creditCardDetector } from './detectors/credit-card.js';
+import { cryptoWalletDetector } from './detectors/crypto-wallet.js';
+import { dateOfBirthDetector } from './detectors/date-of-birth.js';
+import { driversLicenseDetector } from './detectors/drivers-license.js';
 import { emailDetector } from './detectors/email.js';
 import { ibanDetector } from './detectors/iban.js';
 import { ipv4Detector, ipv6Detector } from './detectors/ip.js';
+import { itinDetector } from './detectors/itin.js';
 import { macDetector } from './detectors/mac.js';
+import { passportDetector } from './detectors/passport.js';
 import { personDetector } from './detectors/person.js';
 import { phoneDetector } from './detectors/phone.js';
 import { secretsDetector } from './detectors/secrets.js';
 import { ssnDetector } from './detectors/ssn.js';
 import { streetAddressDetector } from './detectors/street-address.js';
+import { workplaceDetector } from './detectors/workplace.js';
 import type { PiiOptions } from './options.js';
 import type { Detector, Finding, PiiType } from './types.js';
 
-/** When two findings overlap, the earlier type in this list wins (then the longer one). */
-const PRIORITY: PiiType[] = ['secret', 'email', 'credit_card', 'iban', 'ssn', 'phone', 'ipv6', 'mac_address', 'ipv4', 'street_address', 'person'];
-/** Types whose detectors are pattern guesses and must not touch Cypher statements. */
-const WEAK_IN_CYPHER = new Set<PiiType>(['person', 'street_address', 'phone', 'ipv4', 'ssn']);
-const CYPHER = /\b(?:OPTIONAL\s+MATCH|MATCH|MERGE|CREATE|UNWIND|CALL|WITH)\b[^\n]*?\b(?:RETURN|SET|DELETE|YIELD|REMOVE|MERGE|CREATE)\b[^\n]*/g;
+/**
+ * When two findings overlap, the earlier type in this list wins (then the longer one): checksummed
+ * and vendor formats first, then cue-bound identifiers, then shapes, then names.
+ */
+const PRIORITY: PiiType[] = [
+  'crypto_wallet', 'secret', 'email', 'credit_card', 'iban', 'ssn', 'itin', 'bank_account', 'passport', 'drivers_license', 'phone',
+  'account_id', 'date_of_birth', 'ipv6', 'mac_address', 'ipv4', 'street_address', 'workplace', 'person',
+];
+/** Types whose detectors are pattern or cue guesses and must not touch Cypher statements. */
+const WEAK_IN_CYPHER = new Set<PiiType>([
+  'person', 'street_address', 'phone', 'ipv4', 'ssn', 'itin', 'passport', 'drivers_license', 'bank_account', 'date_of_birth', 'workplace', 'account_id',
+]);
+// A statement ends at a newline, a semicolon, a backtick, or a full stop that ends the sentence around
+// it: prose after `… RETURN u.name.` on the same line is scanned like any other prose.
+const CYPHER = /\b(?:OPTIONAL\s+MATCH|MATCH|MERGE|CREATE|UNWIND|CALL|WITH)\b[^\n]*?\b(?:RETURN|SET|DELETE|YIELD|REMOVE|MERGE|CREATE)\b[^\n;`]*?(?=\.\s|\.?$|[\n;`])/g;
 
 export interface Scanner {
   /** `extra`: findings of asynchronous detectors (the NER model), filtered and merged like the others. */
@@ -35,6 +53,14 @@ export function createScanner(options: PiiOptions): Scanner {
     street_address: streetAddressDetector,
     person: personDetector(options.personNames),
     secret: secretsDetector({ highEntropy: options.highEntropy, minEntropy: options.minEntropy }),
+    itin: itinDetector,
+    passport: passportDetector,
+    drivers_license: driversLicenseDetector,
+    bank_account: bankAccountDetector,
+    crypto_wallet: cryptoWalletDetector,
+    date_of_birth: dateOfBirthDetector,
+    workplace: workplaceDetector,
+    account_id: accountIdDetector,
   };
   const detectors = PRIORITY.filter((t) => options.types.includes(t)).map((t) => all[t]);
   const allow = new Set(options.allow.map((a) => a.toLowerCase()));

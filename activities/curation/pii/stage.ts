@@ -1,6 +1,7 @@
 import { stringifyJson } from '../../../core/json/stringify.js';
 import { parseRecord } from '../runner/parse.js';
 import { bump, type Counters, type LineStage, type LineStageContext, type Unit, type UnitResult } from '../runner/types.js';
+import { configuredPiiKey, usesEncrypt } from './encrypt.js';
 import { loadNer } from './ner/ner.js';
 import { applyFindings, RecordReplacer } from './operators.js';
 import { piiOptionsSchema, type PiiOperator } from './options.js';
@@ -22,6 +23,7 @@ export async function createPiiStage(rawOptions: unknown, ctx: LineStageContext)
   const ner = options.ner && options.types.includes('person') ? await loadNer(options.ner) : undefined;
   const scanner = createScanner(options);
   const salt = options.salt ?? process.env.FORGELINE_PII_SALT ?? DEFAULT_SALT;
+  const key = usesEncrypt(options) ? configuredPiiKey() : undefined;
   const allTypes = new Set<PiiType>(options.types);
   const counters: Counters = { findings: {}, findingsByKind: {}, fieldsWithFindings: {}, recordsWithFindings: 0 };
   const findings = counters.findings as Counters;
@@ -47,7 +49,7 @@ export async function createPiiStage(rawOptions: unknown, ctx: LineStageContext)
   };
 
   const scrub = (unit: Unit, record: Record<string, unknown>, extra?: Map<string, Finding[]>): UnitResult => {
-    const replacer = new RecordReplacer(salt);
+    const replacer = new RecordReplacer(salt, key);
     const dropTypes = new Set<PiiType>();
     let any = false;
     const visit = (field: string, text: string): string => {

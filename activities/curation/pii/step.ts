@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import { defineStep } from '../../../core/dsl/step-kind.js';
 import { writeJsonArtifact } from '../../../core/stage/records-io.js';
 import { runLineStageStep, sourceName } from '../runner/step-io.js';
+import { configuredPiiKey, usesEncrypt } from './encrypt.js';
 import { piiOptionsSchema } from './options.js';
 
 /**
@@ -10,7 +11,7 @@ import { piiOptionsSchema } from './options.js';
  */
 export const piiStep = defineStep({
   kind: 'pii',
-  description: 'Scrub personal data and secrets (typed placeholders, mask, salted hash, consistent pseudonyms, or drop)',
+  description: 'Scrub personal data and secrets (typed placeholders, mask, salted hash, consistent pseudonyms, AES-GCM encryption, or drop)',
   module: import.meta.url,
   paths: { 'ner.model': 'read', 'ner.vocab': 'read', 'ner.config': 'read' },
   inputs: { records: { kind: 'records' } },
@@ -18,6 +19,8 @@ export const piiStep = defineStep({
   options: piiOptionsSchema,
   cli: { in: 'records', out: 'records', rejects: 'rejects' },
   async run(ctx, inputs, options) {
+    // A missing or malformed key fails the step before any record is read, as a non-retryable CONFIG error.
+    if (usesEncrypt(options)) configuredPiiKey();
     const file = await ctx.store.localPath(inputs.records);
     const { size } = await fs.stat(file);
     const source = sourceName(ctx, 'records', inputs.records);

@@ -1,4 +1,7 @@
-export const PII_TYPES = ['email', 'phone', 'credit_card', 'iban', 'ssn', 'ipv4', 'ipv6', 'mac_address', 'street_address', 'person', 'secret'] as const;
+export const PII_TYPES = [
+  'email', 'phone', 'credit_card', 'iban', 'ssn', 'itin', 'ipv4', 'ipv6', 'mac_address', 'street_address', 'person', 'secret',
+  'passport', 'drivers_license', 'bank_account', 'crypto_wallet', 'date_of_birth', 'workplace', 'account_id',
+] as const;
 export type PiiType = (typeof PII_TYPES)[number];
 
 /** Where a detector found something. It holds offsets, never the value, so it can be counted and logged safely. */
