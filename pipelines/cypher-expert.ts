@@ -5,7 +5,9 @@ import { baseModel, trainEvaluatePromote, trainingParams } from './parts/model-s
 /**
  * Seeds 000 and 003: a Cypher generator. Templated (and optionally LLM-generated) questions with the
  * seed's coverage buckets (basic 30%, relationships 25%, filtering 20%, aggregation 15%, complex
- * 10%), Cypher parsed before anything trains on it, Q4_K_M export, exact match and Cypher validity.
+ * 10%), every answer checked as Cypher before anything trains on it (EXPLAIN on the worker's Neo4j
+ * when NEO4J_URI is set, seed 000's validation; Neo4j's parser offline), Q4_K_M export, exact match
+ * and Cypher validity.
  */
 export default definePipeline({
   name: 'cypher-expert',
@@ -22,7 +24,11 @@ export default definePipeline({
     const experts = p.step('seed-examples', 'validate', { path: params.seedExamples });
     const all = p.step('combine', 'concat', {}, { parts: [experts.out('records'), generated.out('records')] });
     const valid = p.step('validate', 'validate', {}, { records: all.out('records') });
-    const scored = p.step('score', 'score', {}, { records: valid.out('records') });
+    // Every record here is Cypher: its answer is checked whatever its category (the generator
+    // writes `basic`, `relationships`, ...). Seed 000's validation is EXPLAIN on a Neo4j: the score
+    // step's default (`cypher.explain: auto`) runs it when the worker has NEO4J_URI, and Neo4j's
+    // offline parser when not. Rejects are counted by reason in the step's metadata and the report.
+    const scored = p.step('score', 'score', { cypher: { all: true } }, { records: valid.out('records') });
     const unique = p.step('dedup', 'dedup', { fields: ['instruction', 'input', 'output'] }, { records: scored.out('records') });
     const split = p.step('split', 'split', { fields: ['instruction', 'output'], seed: params.seed }, { records: unique.out('records') });
     const base = baseModel(p, params.baseModel, params.seed);
