@@ -1,5 +1,6 @@
 import { keyedDigest, pseudonym } from './fakes.js';
 import type { PiiOperator } from './options.js';
+import { personKey, type PersonRole } from './roles.js';
 import type { Finding, PiiType } from './types.js';
 
 const PLACEHOLDER: Record<PiiType, string> = {
@@ -15,25 +16,26 @@ const PLACEHOLDER: Record<PiiType, string> = {
   person: '[Person]',
   secret: '[SECRET]',
 };
-/** Seed 004: "Names replaced with [User], [Partner]": the first two people of a record, in order. */
-const PERSON_ROLES = ['[User]', '[Partner]'];
-
-/** Per-record state: which person got which role. */
+/** Per-record state: which person got which placeholder (roles from cues: roles.ts). */
 export class RecordReplacer {
   private readonly people = new Map<string, string>();
-  constructor(private readonly salt: string) {}
+  private neutral = 0;
+  constructor(
+    private readonly salt: string,
+    private readonly roles: ReadonlyMap<string, PersonRole> = new Map(),
+  ) {}
 
   replacement(op: Exclude<PiiOperator, 'drop'>, f: Finding, value: string): string {
     switch (op) {
       case 'replace':
         if (f.type === 'person') {
-          const key = value.split(' ')[0]!.toLowerCase();
-          let role = this.people.get(key);
-          if (!role) {
-            role = PERSON_ROLES[this.people.size] ?? PLACEHOLDER.person;
-            this.people.set(key, role);
+          const key = personKey(value);
+          let label = this.roles.get(key) ?? this.people.get(key);
+          if (!label) {
+            label = `[Person ${++this.neutral}]`;
+            this.people.set(key, label);
           }
-          return role;
+          return label;
         }
         return PLACEHOLDER[f.type];
       case 'mask': {
