@@ -6,6 +6,7 @@ import { applyFindings, RecordReplacer } from './operators.js';
 import { piiOptionsSchema, type PiiOperator } from './options.js';
 import { personRoles, type PersonMention } from './roles.js';
 import { createScanner } from './scan.js';
+import { saltOf } from './text.js';
 import type { Finding, PiiType } from './types.js';
 
 /**
@@ -14,7 +15,6 @@ import type { Finding, PiiType } from './types.js';
  * `{"metadata": {"skip": true}}` opts out.
  */
 const NOT_TEXT = new Set(['id', 'format', 'provenance', 'task']);
-const DEFAULT_SALT = 'forgeline-pii-v1';
 
 /**
  * Scans every text field of a record (strings, chat message contents, string values inside an
@@ -26,7 +26,7 @@ export async function createPiiStage(rawOptions: unknown, ctx: LineStageContext)
   // The NER model is loaded once per thread, and only when people are among the types scanned for.
   const ner = options.ner && options.types.includes('person') ? await loadNer(options.ner) : undefined;
   const scanner = createScanner(options);
-  const salt = options.salt ?? process.env.FORGELINE_PII_SALT ?? DEFAULT_SALT;
+  const salt = saltOf(options);
   const allTypes = new Set<PiiType>(options.types);
   const counters: Counters = { findings: {}, findingsByKind: {}, fieldsWithFindings: {}, recordsWithFindings: 0 };
   const findings = counters.findings as Counters;
