@@ -12,6 +12,9 @@ import { baseModel, trainEvaluatePromote, trainingParams } from './parts/model-s
 export default definePipeline({
   name: 'cypher-expert',
   description: 'Seeds 000/003: Cypher coverage buckets -> Cypher validation -> dedup -> split -> train -> Q4_K_M -> evaluate (exact match, Cypher valid)',
+  // The expert examples are stored as validated, unscrubbed: a scrub would rewrite the names
+  // their questions and queries must share ("Tom Hanks"). They are curated, not a user's data.
+  storesRaw: true,
   params: z.object({
     examples: z.number().int().positive().default(2000).describe('generated examples (seed 000: 1,000-5,000 for a focused task)'),
     provider: z.enum(['template', 'anthropic', 'local']).default('template'),

@@ -24,6 +24,8 @@ export const validateStep = defineStep({
   outputs: { records: 'records', rejects: 'records', report: 'report' },
   options: validateOptionsSchema,
   cli: { in: 'records', out: 'records', rejects: 'rejects' },
+  // A user's file, canonicalised but unscrubbed, unless `scrub` is set (a `records` input is already stored).
+  storesRaw: (options) => Boolean(options.path) && !options.scrub,
   async fingerprint(options) {
     if (!options.path) return '';
     return (await sha256File(path.resolve(options.path)).catch(() => ({ sha256: 'missing' }))).sha256;
