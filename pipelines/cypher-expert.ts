@@ -28,7 +28,8 @@ export default definePipeline({
     const all = p.step('combine', 'concat', {}, { parts: [experts.out('records'), generated.out('records')] });
     const valid = p.step('validate', 'validate', {}, { records: all.out('records') });
     // Every record here is Cypher: its answer is checked whatever its category (the generator
-    // writes `basic`, `relationships`, ...). Seed 000's validation is EXPLAIN on a Neo4j: the score
+    // writes `basic`, `relationships`, ...). Seed 000's validation (000_7a3a7c967fb17292.txt lines
+    // 170-187: validate_cypher runs `EXPLAIN {query}` on each example) is EXPLAIN on a Neo4j: the score
     // step's default (`cypher.explain: auto`) runs it when the worker has NEO4J_URI, and Neo4j's
     // offline parser when not. Rejects are counted by reason in the step's metadata and the report.
     const scored = p.step('score', 'score', { cypher: { all: true } }, { records: valid.out('records') });

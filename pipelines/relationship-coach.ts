@@ -27,9 +27,10 @@ export default definePipeline({
   }),
   build(p, params) {
     p.device(params.device);
-    // Seed 004: "All PII must be removed before storage". The user's file is validated and scrubbed
-    // in one step, so the first file written to the store (records and rejects alike) is the
-    // scrubbed one; names become [User] / [Partner] by the text's cues (seed 004's checklist).
+    // Seed 004 (004_1bb05a38aa2272e7.txt line 24): "All PII must be removed before storage". The
+    // user's file is validated and scrubbed in one step, so the first file written to the store
+    // (records and rejects alike) is the scrubbed one; names become [User] / [Partner] by the
+    // text's cues (line 289: "Names replaced with [User], [Partner]"; pii/roles.ts).
     const scrubbed = p.step('load', 'validate', { path: params.input, scrub: { salt: 'relationship-coach' } });
     const scored = p.step('score', 'score', { threshold: params.qualityThreshold }, { records: scrubbed.out('records') });
     const unique = p.step('dedup', 'dedup', { fields: ['instruction', 'input', 'output'], threshold: params.nearDuplicateThreshold }, { records: scored.out('records') });

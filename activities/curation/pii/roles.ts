@@ -1,9 +1,10 @@
 /**
- * Seed 004's checklist: "Names replaced with [User], [Partner]". Which name is which comes from the
- * text's cues, never from the order of appearance: in "my partner Sam said hi to Alex" Sam is the
- * partner and Alex is neither. A person without a cue gets a neutral placeholder numbered in order
- * of appearance within the record ([Person 1], [Person 2]), so that the same name reads the same
- * everywhere in a record and different names stay apart.
+ * Seed 004's checklist (004_1bb05a38aa2272e7.txt line 289): "Names replaced with [User],
+ * [Partner]". Which name is which comes from the text's cues, never from the order of appearance:
+ * in "my partner Sam said hi to Alex" Sam is the partner and Alex is neither. A person without a
+ * cue gets a neutral placeholder numbered in order of appearance within the record ([Person 1],
+ * [Person 2]), so that the same name reads the same everywhere in a record and different names
+ * stay apart.
  */
 export type PersonRole = '[User]' | '[Partner]';
 
