@@ -11,6 +11,8 @@ import { baseModel, trainEvaluatePromote, trainingParams } from './parts/model-s
 export default definePipeline({
   name: 'json-expert',
   description: 'Seed 001: JSON task families -> validate -> score (ajv) -> dedup -> 90/5/5 split -> train -> GGUF -> evaluate',
+  // The sample file is stored as validated, unscrubbed: curated task examples, not a user's data.
+  storesRaw: true,
   params: z.object({
     examples: z.number().int().positive().default(2000).describe('examples to generate (the seed suggests 5,000-10,000)'),
     provider: z.enum(['template', 'anthropic', 'local']).default('template'),

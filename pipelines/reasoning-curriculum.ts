@@ -19,6 +19,8 @@ const PHASES = [
 export default definePipeline({
   name: 'reasoning-curriculum',
   description: 'Seed 002: bucket manifest -> four phase mixes -> phased training (red-team approval before phase 4) -> evaluation after each phase',
+  // The manifest's bucket files are imported as they are, unscrubbed: curated bucket data.
+  storesRaw: true,
   params: z.object({
     manifest: z.string().default('data/reasoning-curriculum/manifest.json').describe('bucket manifest (schemas/json/manifest.schema.json)'),
     perPhase: z.number().int().positive().default(10_000).describe('examples per phase mix (seed 002: 10K-25K)'),

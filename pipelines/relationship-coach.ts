@@ -4,7 +4,8 @@ import { baseModel, trainEvaluatePromote, trainingParams } from './parts/model-s
 
 /**
  * Seed 004: a relationship-coaching assistant retrained weekly. The PII checklist (names to
- * [User]/[Partner], emails, phones, addresses), quality score >= 7.0, near-duplicates at 0.85, a
+ * [User]/[Partner], emails, phones, addresses) applied as the data is read, before anything is
+ * stored (seed 004: "All PII must be removed before storage"), quality score >= 7.0, near-duplicates at 0.85, a
  * 90/5/5 split, and a gate that trains only when >= 1000 new examples arrived since the last
  * successful run. Over the gate, the tuned model is evaluated against the base model and promoted
  * when its test perplexity is lower than the base model's with a paired 95% interval that excludes
@@ -14,7 +15,7 @@ import { baseModel, trainEvaluatePromote, trainingParams } from './parts/model-s
  */
 export default definePipeline({
   name: 'relationship-coach',
-  description: 'Seed 004: PII checklist -> quality >= 7.0 -> near-dedup 0.85 -> 90/5/5 -> new-data gate (>= 1000) -> train -> GGUF -> evaluate -> promote',
+  description: 'Seed 004: validate + PII checklist before storage -> quality >= 7.0 -> near-dedup 0.85 -> 90/5/5 -> new-data gate (>= 1000) -> train -> GGUF -> evaluate -> promote',
   params: z.object({
     input: z.string().default('data/relationship-coach/sample.jsonl').describe('the week\'s processed data (JSONL, JSON array or Parquet)'),
     minNewExamples: z.number().int().nonnegative().default(1000).describe('seed 004: retrain weekly when >= 1000 new examples'),
@@ -26,8 +27,11 @@ export default definePipeline({
   }),
   build(p, params) {
     p.device(params.device);
-    const valid = p.step('validate', 'validate', { path: params.input });
-    const scrubbed = p.step('pii', 'pii', { salt: 'relationship-coach' }, { records: valid.out('records') });
+    // Seed 004 (004_1bb05a38aa2272e7.txt line 24): "All PII must be removed before storage". The
+    // user's file is validated and scrubbed in one step, so the first file written to the store
+    // (records and rejects alike) is the scrubbed one; names become [User] / [Partner] by the
+    // text's cues (line 289: "Names replaced with [User], [Partner]"; pii/roles.ts).
+    const scrubbed = p.step('load', 'validate', { path: params.input, scrub: { salt: 'relationship-coach' } });
     const scored = p.step('score', 'score', { threshold: params.qualityThreshold }, { records: scrubbed.out('records') });
     const unique = p.step('dedup', 'dedup', { fields: ['instruction', 'input', 'output'], threshold: params.nearDuplicateThreshold }, { records: scored.out('records') });
     const gate = p.step('new-data-gate', 'new-data-gate', { threshold: params.minNewExamples }, { records: unique.out('records') });

@@ -8,6 +8,8 @@ import { definePipeline } from '../core/dsl/pipeline.js';
 export default definePipeline({
   name: 'smoke',
   description: 'Smoke test: load, fan out to two transforms, fan in, report',
+  // read-jsonl and validate store data/smoke.jsonl as read: a fixture with no personal data.
+  storesRaw: true,
   params: z.object({
     input: z.string().default('data/smoke.jsonl').describe('JSONL file of instruction records'),
     minChars: z.number().int().nonnegative().default(8).describe('shortest output kept by the length filter'),

@@ -11,6 +11,8 @@ import { baseModel, trainEvaluatePromote, trainingParams } from './parts/model-s
 export default definePipeline({
   name: 'tlp-classifier',
   description: 'Seed 000: TLP levels with reasoning -> label check -> dedup -> stratified split -> train -> GGUF -> classification metrics',
+  // The sample file is stored as validated, unscrubbed: curated task examples, not a user's data.
+  storesRaw: true,
   params: z.object({
     examples: z.number().int().positive().default(1000),
     provider: z.enum(['template', 'anthropic', 'local']).default('template'),

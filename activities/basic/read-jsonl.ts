@@ -19,6 +19,8 @@ export const readJsonlStep = defineStep({
   outputs: { records: 'records' },
   options: z.object({ path: z.string().min(1), schema: z.string().default('any') }).strict(),
   paths: { path: 'read' },
+  // The file is copied into the store byte for byte (DESIGN: PII before storage).
+  storesRaw: () => true,
   async fingerprint(options) {
     return (await sha256File(path.resolve(options.path)).catch(() => ({ sha256: 'missing' }))).sha256;
   },

@@ -33,6 +33,8 @@ export const loadManifestStep = defineStep({
   description: 'Load a bucket manifest file and import its bucket sources',
   module: import.meta.url,
   paths: { path: 'read' },
+  // Each bucket's source file is imported into the store as it is (DESIGN: PII before storage).
+  storesRaw: () => true,
   inputs: {},
   outputs: { manifest: 'manifest' },
   options: z.object({ path: z.string().min(1) }).strict(),

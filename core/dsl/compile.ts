@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PipelineError, type Issue } from '../errors.js';
+import { storesRawNotes } from './stores-raw.js';
 import type { Device } from '../workflow-safe/queues.js';
 import type { PipelineBuilder, PipelineDefinition, StepInputs } from './pipeline.js';
 import type { OutputRef, Plan, PlanStep } from '../workflow-safe/plan.js';
@@ -65,7 +66,7 @@ export function compilePipeline(def: PipelineDefinition, rawParams: unknown, loo
       issues.map((i) => ({ ...i, path: `${def.name}: ${i.path}` })),
     );
   }
-  return { pipeline: def.name, params, device, steps, notes: [] };
+  return { pipeline: def.name, params, device, steps, notes: storesRawNotes(def, steps, lookup) };
 }
 
 function validatePlanSteps(steps: PlanStep[], lookup: StepKindLookup, issues: Issue[]): void {

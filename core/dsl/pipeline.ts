@@ -22,6 +22,12 @@ export interface PipelineDefinition<P extends z.ZodObject = z.ZodObject> {
   description: string;
   /** Param schema with defaults. Unknown params are rejected (the object is made strict). */
   params: P;
+  /**
+   * The pipeline writes a user's source file to the store as it is, without a PII scrub (a
+   * `read-jsonl` load, a `validate` without `scrub`), and says so. The run report shows it; an
+   * undeclared raw store is a note that asks for a scrub or this flag (core/dsl/stores-raw.ts).
+   */
+  storesRaw?: boolean;
   /** Step kinds this pipeline brings beside the built-in ones. */
   steps?: AnyStepKind[];
   build(p: PipelineBuilder, params: z.output<P>): void;

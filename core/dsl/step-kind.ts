@@ -104,6 +104,13 @@ export interface StepKindSpec<
    */
   paths?: Record<string, PathUse>;
   /**
+   * Whether the step, with these options, writes a file it reads from outside the store into the
+   * store as it is, unscrubbed (read-jsonl; validate without `scrub`). A user's file may hold PII
+   * (DESIGN: PII before storage), so a pipeline with such a step declares `storesRaw: true`, and
+   * the plan's notes, shown in the run report, say which steps do it (core/dsl/stores-raw.ts).
+   */
+  storesRaw?(options: z.output<Opts>): boolean;
+  /**
    * Extra cache identity for what the step reads outside the artifact store (a source file's
    * digest), so that an edited source is never served from the cache.
    */

@@ -32,7 +32,7 @@ describe('the run folder: readable names for a run\'s outputs', () => {
     expect(folder).toBe(path.join(t.env.FORGELINE_HOME!, 'runs', runId));
     expect(stdout).toContain(`report: ${path.join(folder, 'report.html')}`);
     const names = readdirSync(folder).sort();
-    expect(names).toEqual(['outputs.json', 'pii-records.jsonl', 'pii-rejects.jsonl', 'pii-report.json', 'report-sections.json', 'report.html', 'validate-records.jsonl', 'validate-rejects.jsonl'].sort());
+    expect(names).toEqual(['outputs.json', 'pii-records.jsonl', 'pii-rejects.jsonl', 'pii-report.json', 'report-sections.json', 'report.html', 'validate-records.jsonl', 'validate-rejects.jsonl', 'validate-report.json'].sort());
     const listed = JSON.parse(readFileSync(path.join(folder, 'outputs.json'), 'utf8')) as Listed;
     const storeRoot = path.join(t.env.FORGELINE_HOME!, 'artifacts');
     for (const o of listed.outputs) {

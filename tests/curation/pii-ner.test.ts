@@ -101,7 +101,8 @@ describe('pii stage with the NER model configured', () => {
     const config = { ner: { model: path.join(modelDir, 'model.onnx') }, fields: { output: { skip: true } } };
     const run = await runStage('pii', input, config, home);
     const [rec] = await run.records<{ input: string; output: string }>('records');
-    expect(rec!.input).toBe('[User] met [Partner] in Paris.');
+    // No cue says who is the user or the partner: neutral placeholders, one per person (issue 19, defect 8).
+    expect(rec!.input).toBe('[Person 1] met [Person 2] in Paris.');
     expect(rec!.output).toBe('Zorblat Quexx did.');
     expect(run.metadata).toMatchObject({ findings: { person: 2 }, findingsByKind: { 'person.ner': 2 } });
     // Without the model, the pattern and dictionary detector does not know these names.

@@ -46,23 +46,53 @@ beforeAll(async () => {
 });
 
 describe('pii stage', () => {
-  it('replaces every finding with typed placeholders, [User]/[Partner] for people, and leaves decoys untouched', async () => {
+  it('replaces every finding with typed placeholders, people by the role their cues give, and leaves decoys untouched', async () => {
     const run = await runStage('pii', input, {}, home);
     const out = await run.records<Rec>('records');
     expect(out[0]!.output).toBe(
       'Email [EMAIL] or call [PHONE]. Card [CREDIT_CARD], IBAN [IBAN], SSN [SSN]. Server [IP_ADDRESS], v6 [IP_ADDRESS], mac [MAC_ADDRESS]. ' +
-        'Lives at [ADDRESS]. My partner [User] said hi to [Partner]. Key [SECRET] and [SECRET], db [SECRET]/app',
+        // Issue 19, defect 8: the partner is the one "my partner" names, not the first name seen.
+        'Lives at [ADDRESS]. My partner [Partner] said hi to [Person 1]. Key [SECRET] and [SECRET], db [SECRET]/app',
     );
     expect(out[1]!.output).toBe(DECOYS);
     expect(out[1]!.id).toBe(out[1]!.id);
-    expect(out[2]!.input).toBe('[User] wrote from [EMAIL]');
+    expect(out[2]!.input).toBe('[Person 1] wrote from [EMAIL]');
+    expect(out[2]!.output).toBe('[Person 1] did.');
     expect((out[3]!.messages as { content: string }[])[0]!.content).toBe('I am [User], mail [EMAIL]');
-    expect((out[4]!.input as unknown as { text: string }).text).toBe('[User] at [EMAIL]');
+    expect((out[4]!.input as unknown as { text: string }).text).toBe('[Person 1] at [EMAIL]');
     const text = JSON.stringify(out);
     for (const s of SECRETS) expect(text).not.toContain(s);
     const findings = run.metadata.findings as Record<string, number>;
     expect(findings).toMatchObject({ email: 5, phone: 1, credit_card: 1, iban: 1, ssn: 1, ipv4: 1, ipv6: 1, mac_address: 1, street_address: 1, secret: 3 });
     expect(run.metadata.recordsWithFindings).toBe(4);
+  });
+
+  it('assigns [User] and [Partner] from the cues anywhere in the record, and neutral numbered placeholders to everyone else (seed 004)', async () => {
+    const rows = [
+      { instruction: 'My partner John said hi to Sarah. Why did John do that?', input: '', output: 'Ask John what Sarah means to him.' },
+      { instruction: 'Michael forgot our anniversary again. How do I raise it?', input: "Context: Michael is my husband; I'm Emma.", output: 'Tell Michael how it felt, Emma, and ask David to give you both an evening.' },
+      { messages: [{ role: 'user', content: 'Hi, my name is Olivia. My boyfriend David never calls.' }, { role: 'assistant', content: 'Olivia, have you told David how you feel?' }] },
+      { instruction: 'Mary and my wife Sarah argue. What now?', input: '', output: 'Listen to Sarah first, then to Mary.' },
+    ];
+    const file = await curated(dir, 'roles', rows, home);
+    const out = await (await runStage('pii', file, { types: ['person'] }, home)).records<Rec>('records');
+    expect([out[0]!.instruction, out[0]!.output]).toEqual(['My partner [Partner] said hi to [Person 1]. Why did [Partner] do that?', 'Ask [Partner] what [Person 1] means to him.']);
+    expect([out[1]!.instruction, out[1]!.input, out[1]!.output]).toEqual([
+      '[Partner] forgot our anniversary again. How do I raise it?',
+      "Context: [Partner] is my husband; I'm [User].",
+      'Tell [Partner] how it felt, [User], and ask [Person 1] to give you both an evening.',
+    ]);
+    expect((out[2]!.messages as { content: string }[]).map((m) => m.content)).toEqual(['Hi, my name is [User]. My boyfriend [Partner] never calls.', '[User], have you told [Partner] how you feel?']);
+    expect(out[3]!.instruction).toBe('[Person 1] and my wife [Partner] argue. What now?');
+    expect(out[3]!.output).toBe('Listen to [Partner] first, then to [Person 1].');
+  });
+
+  it('scans metadata at any depth unless a field rule opts it out (issue 24)', async () => {
+    const file = await curated(dir, 'meta', [{ instruction: 'Q', input: '', output: 'A.', metadata: { category: 'advice', contact: 'ana.silva@example.org', extra: { notes: ['call +1 (415) 555-2671'] } } }], home);
+    const [rec] = await (await runStage('pii', file, {}, home)).records<Rec>('records');
+    expect(rec!.metadata).toEqual({ category: 'advice', contact: '[EMAIL]', extra: { notes: ['call [PHONE]'] } });
+    const [kept] = await (await runStage('pii', file, { fields: { metadata: { skip: true } } }, home)).records<Rec>('records');
+    expect((kept!.metadata as { contact: string }).contact).toBe('ana.silva@example.org');
   });
 
   it('writes a report of counts per type that never contains a value', async () => {

@@ -105,7 +105,7 @@ describe('the seed pipelines, end to end at test size on the embedded Temporal',
     expect(trained.state?.status).toBe('succeeded');
     expect(step(trained, 'new-data-gate').metadata).toMatchObject({ decision: 'run', newExamples: kept, baselineRun: null });
     await expectTrainedAndEvaluated(trained);
-    const pii = step(trained, 'pii').metadata as { findings?: Record<string, number> };
+    const pii = step(trained, 'load').metadata as { findings?: Record<string, number> };
     expect(JSON.stringify(pii)).toMatch(/email/);
 
     // The promotion gate judged the evaluated Q8_0 model against the base model on the test split,

@@ -1,6 +1,7 @@
 import { encryptValue } from './encrypt.js';
 import { keyedDigest, pseudonym } from './fakes.js';
 import type { PiiOperator } from './options.js';
+import { personKey, type PersonRole } from './roles.js';
 import type { Finding, PiiType } from './types.js';
 
 const PLACEHOLDER: Record<PiiType, string> = {
@@ -24,15 +25,14 @@ const PLACEHOLDER: Record<PiiType, string> = {
   workplace: '[WORKPLACE]',
   account_id: '[ACCOUNT_ID]',
 };
-/** Seed 004: "Names replaced with [User], [Partner]": the first two people of a record, in order. */
-const PERSON_ROLES = ['[User]', '[Partner]'];
-
-/** Per-record state: which person got which role. */
+/** Per-record state: which person got which placeholder (roles from cues: roles.ts). */
 export class RecordReplacer {
   private readonly people = new Map<string, string>();
-  /** `key`: the AES-256 key of the encrypt operator (encrypt.ts), when a rule uses it. */
+  private neutral = 0;
+  /** `roles`: [User]/[Partner] from the record's cues (roles.ts); `key`: the AES-256 key of the encrypt operator (encrypt.ts), when a rule uses it. */
   constructor(
     private readonly salt: string,
+    private readonly roles: ReadonlyMap<string, PersonRole> = new Map(),
     private readonly key?: Buffer,
   ) {}
 
@@ -40,13 +40,13 @@ export class RecordReplacer {
     switch (op) {
       case 'replace':
         if (f.type === 'person') {
-          const key = value.split(' ')[0]!.toLowerCase();
-          let role = this.people.get(key);
-          if (!role) {
-            role = PERSON_ROLES[this.people.size] ?? PLACEHOLDER.person;
-            this.people.set(key, role);
+          const key = personKey(value);
+          let label = this.roles.get(key) ?? this.people.get(key);
+          if (!label) {
+            label = `[Person ${++this.neutral}]`;
+            this.people.set(key, label);
           }
-          return role;
+          return label;
         }
         return PLACEHOLDER[f.type];
       case 'mask': {

@@ -5,12 +5,17 @@ import { configuredPiiKey, usesEncrypt } from './encrypt.js';
 import { loadNer } from './ner/ner.js';
 import { applyFindings, RecordReplacer } from './operators.js';
 import { piiOptionsSchema, type PiiOperator } from './options.js';
+import { personRoles, type PersonMention } from './roles.js';
 import { createScanner } from './scan.js';
+import { saltOf } from './text.js';
 import type { Finding, PiiType } from './types.js';
 
-/** Fields that are never scanned: identity, provenance, the task name and metadata. */
-const NOT_TEXT = new Set(['id', 'format', 'provenance', 'metadata', 'task']);
-const DEFAULT_SALT = 'forgeline-pii-v1';
+/**
+ * Fields that are never scanned: identity, provenance and the task name. `metadata` is scanned
+ * like any text (issue 24: an email in `metadata.contact` reached the train split); a field rule
+ * `{"metadata": {"skip": true}}` opts out.
+ */
+const NOT_TEXT = new Set(['id', 'format', 'provenance', 'task']);
 
 /**
  * Scans every text field of a record (strings, chat message contents, string values inside an
@@ -22,7 +27,7 @@ export async function createPiiStage(rawOptions: unknown, ctx: LineStageContext)
   // The NER model is loaded once per thread, and only when people are among the types scanned for.
   const ner = options.ner && options.types.includes('person') ? await loadNer(options.ner) : undefined;
   const scanner = createScanner(options);
-  const salt = options.salt ?? process.env.FORGELINE_PII_SALT ?? DEFAULT_SALT;
+  const salt = saltOf(options);
   const key = usesEncrypt(options) ? configuredPiiKey() : undefined;
   const allTypes = new Set<PiiType>(options.types);
   const counters: Counters = { findings: {}, findingsByKind: {}, fieldsWithFindings: {}, recordsWithFindings: 0 };
@@ -41,7 +46,7 @@ export async function createPiiStage(rawOptions: unknown, ctx: LineStageContext)
     const texts = new Set<string>();
     for (const [field, value] of Object.entries(record)) {
       if (NOT_TEXT.has(field) || !typesFor(field)?.has('person')) continue;
-      rewrite(field, value, (_f, text) => (texts.add(text), text));
+      forEachText(field, value, (_f, text) => texts.add(text));
     }
     const out = new Map<string, Finding[]>();
     for (const text of texts) out.set(text, await ner!.find(text));
@@ -49,27 +54,35 @@ export async function createPiiStage(rawOptions: unknown, ctx: LineStageContext)
   };
 
   const scrub = (unit: Unit, record: Record<string, unknown>, extra?: Map<string, Finding[]>): UnitResult => {
-    const replacer = new RecordReplacer(salt, key);
     const dropTypes = new Set<PiiType>();
-    let any = false;
-    const visit = (field: string, text: string): string => {
-      const rule = options.fields[field];
+    // Pass 1 finds everything, so that a person's role can come from a cue anywhere in the record
+    // (roles.ts); pass 2 rewrites, visiting the texts in the same order.
+    const found: Finding[][] = [];
+    const people: PersonMention[] = [];
+    const opFor = (field: string) => (t: PiiType): PiiOperator => options.fields[field]?.operator ?? options.operators[t] ?? options.operator;
+    const find = (field: string, text: string): void => {
       const types = typesFor(field);
-      if (!types) return text;
-      const found: Finding[] = scanner.scan(text, types, extra?.get(text));
-      if (found.length === 0) return text;
-      any = true;
-      bump(byField, field, found.length);
-      const opFor = (t: PiiType): PiiOperator => rule?.operator ?? options.operators[t] ?? options.operator;
-      for (const f of found) {
+      const hits: Finding[] = types ? scanner.scan(text, types, extra?.get(text)) : [];
+      found.push(hits);
+      if (hits.length === 0) return;
+      bump(byField, field, hits.length);
+      for (const f of hits) {
         bump(findings, f.type);
         if (f.subtype) bump(byKind, `${f.type}.${f.subtype}`);
-        if (opFor(f.type) === 'drop') dropTypes.add(f.type);
+        if (opFor(field)(f.type) === 'drop') dropTypes.add(f.type);
+        if (f.type === 'person') people.push({ text, start: f.start, end: f.end });
       }
-      return applyFindings(text, found, opFor, replacer);
+    };
+    for (const [field, value] of Object.entries(record)) if (!NOT_TEXT.has(field)) forEachText(field, value, find);
+    const any = found.some((h) => h.length > 0);
+    const replacer = new RecordReplacer(salt, personRoles(people), key);
+    let next = 0;
+    const apply = (field: string, text: string): string => {
+      const hits = found[next++]!;
+      return hits.length === 0 ? text : applyFindings(text, hits, opFor(field), replacer);
     };
     const out: Record<string, unknown> = {};
-    for (const [field, value] of Object.entries(record)) out[field] = NOT_TEXT.has(field) ? value : rewrite(field, value, visit);
+    for (const [field, value] of Object.entries(record)) out[field] = NOT_TEXT.has(field) || !any ? value : rewrite(field, value, apply);
     if (any) bump(counters, 'recordsWithFindings');
     if (dropTypes.size > 0) {
       const reason = 'pii_found';
@@ -109,4 +122,15 @@ function rewrite(field: string, value: unknown, visit: (field: string, text: str
     return out;
   }
   return value;
+}
+
+/** Visits the strings `rewrite` would, in the same order, without copying anything. */
+function forEachText(field: string, value: unknown, visit: (field: string, text: string) => void): void {
+  if (typeof value === 'string') visit(field, value);
+  else if (Array.isArray(value)) {
+    for (const v of value) {
+      if (v && typeof v === 'object' && !Array.isArray(v) && typeof (v as { content?: unknown }).content === 'string') visit(field, (v as { content: string }).content);
+      else forEachText(field, v, visit);
+    }
+  } else if (value && typeof value === 'object') for (const v of Object.values(value)) forEachText(field, v, visit);
 }

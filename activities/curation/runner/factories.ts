@@ -6,6 +6,7 @@ import type { LineStageFactory } from './types.js';
  */
 export const LINE_STAGES: Record<string, () => Promise<LineStageFactory>> = {
   validate: async () => (await import('../validate/validator.js')).createValidator as LineStageFactory,
+  'validate-scrub': async () => (await import('../validate/scrubbing.js')).createScrubbingValidator as LineStageFactory,
   pii: async () => (await import('../pii/stage.js')).createPiiStage as LineStageFactory,
   score: async () => (await import('../score/stage.js')).createScoreStage as LineStageFactory,
 };

@@ -69,16 +69,19 @@ export const scoreOptionsSchema = z
     cypher: z
       .object({
         enabled: z.boolean().default(true),
+        all: z.boolean().default(false).describe("every record's answer is a Cypher query (a Cypher-only pipeline such as cypher-expert), whatever its task or category"),
         tasks: z.array(z.string()).default(['text_to_cypher', 'cypher']),
-        categories: z.array(z.string()).default(['cypher', 'text_to_cypher']),
+        categories: z.array(z.string()).default(['cypher', 'text_to_cypher']).describe('categories whose answer is Cypher, matched against the record\'s top-level `category` (what generate writes) or else `metadata.category`'),
+        // Seed 000's validate_cypher is EXPLAIN on a live database: it runs whenever a Neo4j is
+        // configured, and the offline parser stands in where none is (`auto`).
         explain: z
-          .boolean()
-          .default(false)
-          .describe('also EXPLAIN each query that parses on the Neo4j of NEO4J_URI (planned, never run); rejects cypher_explain, warnings counted by code'),
-        schema: cypherSchemaOption.optional().describe('with explain: the labels, relationship types and property keys queries may use ("database": its own)'),
+          .union([z.boolean(), z.literal('auto')])
+          .default('auto')
+          .describe('EXPLAIN each query that parses on the Neo4j of NEO4J_URI (planned, never run); rejects cypher_explain, warnings counted by code. auto: when NEO4J_URI is set, else the offline parser alone; true: fail without a Neo4j'),
+        schema: cypherSchemaOption.optional().describe('with explain: true, the labels, relationship types and property keys queries may use ("database": its own)'),
       })
       .strict()
-      .refine((c) => c.schema === undefined || c.explain, { message: 'cypher.schema is checked by EXPLAIN: set cypher.explain to true', path: ['schema'] })
+      .refine((c) => c.schema === undefined || c.explain === true, { message: 'cypher.schema is checked by EXPLAIN: set cypher.explain to true', path: ['schema'] })
       .prefault({})
       .describe('check the response parses with Neo4j\'s Cypher parser (@neo4j-cypher/language-support), and optionally by EXPLAIN on a live Neo4j'),
     labels: z.array(labelRule).default([{ instructionPattern: '^\\s*classify\\b.*\\bTLP\\b', allowed: TLP_LABELS }]).describe('seed 000: TLP classification'),

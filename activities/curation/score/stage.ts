@@ -1,10 +1,11 @@
+import { loadConfig } from '../../../core/config.js';
 import { stringifyJson } from '../../../core/json/stringify.js';
 import { RECORD_FORMATS, type CuratedRecord } from '../../../schemas/records.js';
 import { parseRecord } from '../runner/parse.js';
 import { bump, truncate, type Counters, type LineStage, type LineStageContext, type UnitResult } from '../runner/types.js';
 import { loadClassifier, type Classifier } from './classifier.js';
 import { heuristicFailures } from './heuristics.js';
-import { createCypherGate } from './cypher-gate.js';
+import { createCypherGate, cypherCheckMode } from './cypher-gate.js';
 import { createJudge, type LlmJudge } from './judge.js';
 import { scoreOptionsSchema } from './options.js';
 import { seed004Score } from './seed004.js';
@@ -21,11 +22,14 @@ type Components = Record<string, number>;
 export async function createScoreStage(rawOptions: unknown, ctx: LineStageContext): Promise<LineStage> {
   const o = scoreOptionsSchema.parse(rawOptions);
   const cypherWarnings: Counters = {};
-  const cypher = await createCypherGate(o.cypher, cypherWarnings);
+  const cypherChecks: Counters = {};
+  const config = loadConfig();
+  const cypher = await createCypherGate(o.cypher, cypherWarnings, cypherChecks, config);
+  const explains = cypherCheckMode(o.cypher, config) === 'explain';
   const gates = createValidators(o, cypher);
   const classifier: Classifier | undefined = o.classifier ? await loadClassifier(o.classifier) : undefined;
   const judge: LlmJudge | undefined = o.judge ? await createJudge(o.judge) : undefined;
-  const counters: Counters = { failedChecks: {}, gates: {}, scoreHistogram: {}, components: {}, ...(o.cypher.enabled && o.cypher.explain ? { cypherWarnings } : {}) };
+  const counters: Counters = { failedChecks: {}, gates: {}, scoreHistogram: {}, components: {}, cypherChecks, ...(explains ? { cypherWarnings } : {}) };
   const w = o.weights;
 
   const decide = (record: CuratedRecord, line: number, gate: GateFailure | undefined, components: Components, failed: string[]): UnitResult => {

@@ -1,7 +1,9 @@
 import fs from 'node:fs/promises';
+import { loadConfig } from '../../../core/config.js';
 import { defineStep } from '../../../core/dsl/step-kind.js';
 import { writeJsonArtifact } from '../../../core/stage/records-io.js';
 import { runLineStageStep, sourceName } from '../runner/step-io.js';
+import { cypherCheckMode } from './cypher-gate.js';
 import { scoreOptionsSchema } from './options.js';
 
 /**
@@ -17,6 +19,12 @@ export const scoreStep = defineStep({
   outputs: { records: 'records', rejects: 'records', report: 'report' },
   options: scoreOptionsSchema,
   cli: { in: 'records', out: 'records', rejects: 'rejects' },
+  // Whether EXPLAIN judges the Cypher answers depends on the worker's NEO4J_URI, not the options:
+  // a result the parser alone passed is not reused once a Neo4j is configured (and the reverse).
+  async fingerprint(options) {
+    const config = loadConfig();
+    return cypherCheckMode(options.cypher, config) === 'explain' ? `cypher-explain:${config.neo4j!.uri}` : '';
+  },
   async run(ctx, inputs, options) {
     const file = await ctx.store.localPath(inputs.records);
     const { size } = await fs.stat(file);

@@ -44,9 +44,13 @@ export function createValidators(o: ScoreOptions, cypher: CypherGate) {
   const labelRulesFor = (task: string | undefined, category: string | undefined, view: TextView) =>
     labelRules.filter((rule) => !(rule.task && rule.task !== task) && !(rule.category && rule.category.toLowerCase() !== category) && !(rule.re && !rule.re.test(view.prompt)));
   const cypherApplies = (task: string | undefined, category: string | undefined): boolean =>
-    o.cypher.enabled && (Boolean(task && cypherTasks.has(task)) || Boolean(category && cypherCategories.has(category)));
+    o.cypher.enabled && (o.cypher.all || Boolean(task && cypherTasks.has(task)) || Boolean(category && cypherCategories.has(category)));
   const taskOf = (r: CuratedRecord) => (typeof r.task === 'string' ? r.task : undefined);
-  const categoryOf = (r: CuratedRecord) => r.metadata?.category?.toLowerCase();
+  // generate writes a top-level `category` (families' build()); hand-written data keeps it in metadata.
+  const categoryOf = (r: CuratedRecord) => {
+    const top = (r as { category?: unknown }).category;
+    return (typeof top === 'string' ? top : r.metadata?.category)?.toLowerCase();
+  };
 
   return {
     /** Whether a validator checks this record's answer (its form is then known, whatever its length). */

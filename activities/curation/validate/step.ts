@@ -5,23 +5,27 @@ import { sha256File } from '../../../core/artifacts/hash.js';
 import { checkInputFile, emptyInputWarning } from '../../../core/artifacts/input-file.js';
 import { defineStep } from '../../../core/dsl/step-kind.js';
 import { PipelineError } from '../../../core/errors.js';
+import { writeJsonArtifact } from '../../../core/stage/records-io.js';
 import { readUnits } from '../formats/index.js';
 import { runLineStageStep, sourceName } from '../runner/step-io.js';
 import { validateOptionsSchema } from './options.js';
 
 /**
  * validate: reads a raw user file (JSONL, JSON array or Parquet), sets aside every bad line with a
- * reason code and writes the rest in the canonical record form. kept + rejected = units read.
+ * reason code and writes the rest in the canonical record form. kept + rejected = units read. With
+ * `scrub` (pii options) the records and rejects are scrubbed before they are written.
  */
 export const validateStep = defineStep({
   kind: 'validate',
   description: 'Check a raw data file line by line; keep valid records in canonical form, reject the rest with reason codes',
   module: import.meta.url,
-  paths: { path: 'read' },
+  paths: { path: 'read', 'scrub.ner.model': 'read', 'scrub.ner.vocab': 'read', 'scrub.ner.config': 'read' },
   inputs: { records: { kind: 'records', optional: true, pathOption: 'path' } },
-  outputs: { records: 'records', rejects: 'records' },
+  outputs: { records: 'records', rejects: 'records', report: 'report' },
   options: validateOptionsSchema,
   cli: { in: 'records', out: 'records', rejects: 'rejects' },
+  // A user's file, canonicalised but unscrubbed, unless `scrub` is set (a `records` input is already stored).
+  storesRaw: (options) => Boolean(options.path) && !options.scrub,
   async fingerprint(options) {
     if (!options.path) return '';
     return (await sha256File(path.resolve(options.path)).catch(() => ({ sha256: 'missing' }))).sha256;
@@ -47,12 +51,14 @@ export const validateStep = defineStep({
     // A line is read whole only up to maxRecordBytes: a longer one is rejected as too_large anyway.
     const { format, input } = await readUnits(file, options.inputFormat, { onBytes: byPath ? (bytes) => hasher.update(bytes) : undefined, maxLineBytes: options.maxRecordBytes });
     const beside = byPath && !('file' in input) ? sha256File(file).catch(() => undefined) : undefined;
-    const out = await runLineStageStep(ctx, { stage: 'validate', options, source, input, inputBytes: size, threads: options.threads, schema: 'curated-record' });
+    // With `scrub`, one pass validates and scrubs: nothing unscrubbed is ever written (validate/scrubbing.ts).
+    const stage = options.scrub ? 'validate-scrub' : 'validate';
+    const out = await runLineStageStep(ctx, { stage, options, source, input, inputBytes: size, threads: options.threads, isolate: Boolean(options.scrub?.ner), schema: 'curated-record' });
     const sourceSha256 = !byPath ? undefined : 'file' in input ? hasher.digest('hex') : (await beside)?.sha256;
     const sourceFile = sourceSha256 ? { sourceSha256, sourcePath: file } : {};
-    return {
-      outputs: { records: out.records, rejects: out.rejects },
-      metadata: { ...out.stats, inputFormat: format, inputBytes: size, ...sourceFile, ...out.counters, ...(warning ? { warning } : {}) },
-    };
+    // Counts only (formats, pii findings per type), never a value: the run report shows it.
+    const summary = { ...out.stats, inputFormat: format, inputBytes: size, ...out.counters, ...(options.scrub ? { scrubbed: true } : {}), ...(warning ? { warning } : {}) };
+    const report = await writeJsonArtifact(ctx.store, summary, 'report', options.scrub ? 'validate-scrub-report' : 'validate-report');
+    return { outputs: { records: out.records, rejects: out.rejects, report }, metadata: { ...summary, ...sourceFile } };
   },
 });
