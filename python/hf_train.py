@@ -347,6 +347,10 @@ def main() -> None:
         opt.load_state_dict(state["optimizer"])
         sched.load_state_dict(state["scheduler"])
         step = int(state["step"])
+        if "rng" in state:
+            torch.set_rng_state(state["rng"].cpu())
+        if "cuda_rng" in state and torch.cuda.is_available():
+            torch.cuda.set_rng_state_all([t.cpu() for t in state["cuda_rng"]])
 
     trainable_count = sum(p.numel() for p in params)
     emit({"kind": "start", "totalSteps": total_steps, "startStep": step, "device": device,
@@ -446,7 +450,11 @@ def save_checkpoint(cfg, model, opt, sched, step: int) -> None:
     d = os.path.join(cfg["checkpoint_dir"], f"step-{step}")
     os.makedirs(d, exist_ok=True)
     params = {n: p.detach().cpu() for n, p in model.named_parameters() if p.requires_grad}
-    torch.save({"params": params, "optimizer": opt.state_dict(), "scheduler": sched.state_dict(), "step": step},
+    # The global RNG too: LoRA dropout draws from it, so a resume that restarts it from the seed
+    # trains on different dropout masks than the uninterrupted run, and its weights differ (issue 24).
+    torch.save({"params": params, "optimizer": opt.state_dict(), "scheduler": sched.state_dict(), "step": step,
+                "rng": torch.get_rng_state(),
+                **({"cuda_rng": torch.cuda.get_rng_state_all()} if torch.cuda.is_available() else {})},
                os.path.join(d, "state.pt"))
     path = os.path.join(cfg["checkpoint_dir"], f"checkpoint-{step}.tar")
     with tarfile.open(path, "w") as t:
