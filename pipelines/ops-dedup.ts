@@ -7,7 +7,7 @@ import { opsRoot } from './parts/ops-root.js';
 /**
  * Seed 004, weekly: "Run duplicate detection" (line 320) over the whole corpus, processed and
  * synthetic data together, exact and near-duplicates at 0.85 (line 210). The `dedup` step's
- * rejects list every duplicate with its `_origin` (file and line) and the record it duplicates.
+ * rejects list every duplicate with its source file and line and the record it duplicates.
  */
 export default definePipeline({
   name: 'ops-dedup',

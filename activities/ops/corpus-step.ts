@@ -5,8 +5,11 @@ import { RecordsWriter } from '../../core/stage/records-io.js';
 import { readCorpus } from './corpus.js';
 import { LAYOUT } from './seed004.js';
 
-/** The field that keeps a corpus record's origin, so that a duplicate found later names its file and line. */
-export const ORIGIN_FIELD = '_origin';
+/**
+ * The field that keeps a corpus record's origin (the convention of the validate stage, which dedup
+ * reads), so that a duplicate found later is reported with its file and line.
+ */
+export const ORIGIN_FIELD = 'provenance';
 
 const options = z
   .object({
@@ -17,7 +20,7 @@ const options = z
 
 /**
  * The whole corpus of a seed 004 data folder as one records artifact, each record with its origin
- * (`_origin: {file, line}`): the input of the weekly full-corpus dedup (seed 004 line 320).
+ * (`provenance: {source, line}`, the file relative to the root): the input of the weekly full-corpus dedup (seed 004 line 320).
  */
 export const opsCorpusStep = defineStep({
   kind: 'ops-corpus',
@@ -35,7 +38,7 @@ export const opsCorpusStep = defineStep({
     try {
       for await (const r of readCorpus(o.root, o.folders)) {
         files.add(r.file);
-        await out.write({ ...r.value, [ORIGIN_FIELD]: { file: r.file, line: r.line } });
+        await out.write({ ...r.value, [ORIGIN_FIELD]: { source: r.file, line: r.line } });
       }
     } catch (err) {
       await out.abort();
