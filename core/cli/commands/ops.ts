@@ -15,10 +15,12 @@ import { connectClient } from '../../temporal/client.js';
 import { parseJsonArg } from '../args.js';
 import { table } from '../output.js';
 import { DEFAULT_CATCHUP_WINDOW } from './schedule.js';
+import { forgetCommand } from './ops-forget.js';
 
 export const usage =
   'ops install [--root <dir>] [--retrain-params <json|file>] [--only pii-scan,dedup,retrain,audit,retention] [--timezone <tz>] [--every <dur>] [--paused]\n' +
-  '           ops list|remove [--json]   (seed 004\'s maintenance schedule as Temporal Schedules; see docs/ops.md)';
+  '           ops list|remove [--json]   (seed 004\'s maintenance schedule as Temporal Schedules; see docs/ops.md)\n' +
+  '           ops forget <source file> [--record <id>] [--id-field id] [--root <dir>] [--json]   (deletion by source: data subject requests)';
 
 const OPTIONS = {
   root: { type: 'string', default: 'data/ops' },
@@ -28,6 +30,8 @@ const OPTIONS = {
   every: { type: 'string' },
   paused: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
+  record: { type: 'string' },
+  'id-field': { type: 'string', default: 'id' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof OPTIONS }>>['values'];
@@ -36,6 +40,7 @@ type Values = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: tr
 export async function opsCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
   const [action] = positionals;
+  if (action === 'forget') return forgetCommand(positionals[1], values);
   if (action !== 'install' && action !== 'list' && action !== 'remove') throw new PipelineError('INVALID_PARAMS', `usage: forgeline ${usage}`);
   const config = loadConfig();
   const { client, close } = await connectClient(config);
