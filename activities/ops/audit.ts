@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { CorpusRecord } from './corpus.js';
+import { parseDatasetName } from './naming.js';
 import { CATEGORY_TARGETS, LAYOUT, MAX_SYNTHETIC_SHARE, QUALITY_THRESHOLD, SOURCES } from './seed004.js';
 
 /**
@@ -90,6 +91,8 @@ export class Audit {
     const findings: string[] = [];
     for (const c of categories) if (!c.ok) findings.push(`category_off_target:${c.category}`);
     for (const b of batches) if (!b.ok) findings.push(`synthetic_share_over_max:${b.file}`);
+    // Seed 004 line 59: processed datasets are versioned `v1_YYYYMMDD.jsonl`.
+    for (const b of batches) if (!parseDatasetName(path.basename(b.file))) findings.push(`dataset_name_unversioned:${b.file}`);
     if (this.below > 0) findings.push('quality_below_threshold');
     if (this.uncategorized > 0) findings.push('uncategorized_records');
     for (const s of Object.keys(sources)) if (!(SOURCES as readonly string[]).includes(s)) findings.push(`unknown_source:${s}`);

@@ -54,6 +54,11 @@ describe('deletion by source (data subject requests)', () => {
     const out = (id: string, name: string) => state.steps.find((s) => s.id === id)!.outputs[name]!;
     expect(out('long', 'records').records).toBe(2);
 
+    // The registry under seed 004's model names (line 119); the stand-ins record no base model, so --base names it.
+    const names = JSON.parse((await cli(['ops', 'names', '--project', 'better-together-llm', '--base', 'smollm2-135m', '--json'], env)).stdout) as { model: string; seedName: string }[];
+    const day = new Date().toISOString().slice(0, 10).replace(/-/g, '');
+    expect(names.find((n) => n.model === 'coach-all')?.seedName).toBe(`better-together-llm-v1-${day}-smollm2-135m`);
+
     const report = await forget([source, '--record', 'u-gone', '--root', root]);
     expect(report.runs).toEqual([runId]);
     // The loaded dataset held the record: deleted. The filtered one never did: kept, and so is what was trained on it.

@@ -55,9 +55,11 @@ describe('seed 004 ops pipelines', () => {
     });
 
     // Ten more personalization records: 12 of 30 is 40%, far over its 10% target; the others fall under theirs.
-    await writeJsonl(root, 'processed_data/personalization/v2_20261201.jsonl', Array.from({ length: 10 }, (_, k) => record(100 + k, 'personalization', 'user_generated')));
+    // Named outside seed 004's `v{n}_YYYYMMDD.jsonl` (line 59): a finding too.
+    await writeJsonl(root, 'processed_data/personalization/extra.jsonl', Array.from({ length: 10 }, (_, k) => record(100 + k, 'personalization', 'user_generated')));
     const skewed = await run('ops-audit', { root, failOnFindings: true }).then(() => 'succeeded', failureMessage);
     expect(skewed).toContain('audit_failed: category_off_target:instruction_following, category_off_target:contextual_understanding, category_off_target:empathetic_dialogue, category_off_target:personalization, synthetic_share_over_max:');
+    expect(skewed).toContain('dataset_name_unversioned:processed_data/personalization/extra.jsonl');
     expect(skewed).not.toContain('category_off_target:safety_ethics'); // 1 of 30 is within 0.05 of 5%
   });
 

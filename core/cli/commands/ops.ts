@@ -16,10 +16,12 @@ import { parseJsonArg } from '../args.js';
 import { table } from '../output.js';
 import { DEFAULT_CATCHUP_WINDOW } from './schedule.js';
 import { forgetCommand } from './ops-forget.js';
+import { namesCommand } from './ops-names.js';
 
 export const usage =
   'ops install [--root <dir>] [--retrain-params <json|file>] [--only pii-scan,dedup,retrain,audit,retention] [--timezone <tz>] [--every <dur>] [--paused]\n' +
   '           ops list|remove [--json]   (seed 004\'s maintenance schedule as Temporal Schedules; see docs/ops.md)\n' +
+  '           ops names [--project <name>] [--base <name>] [--json]   (the registry under seed 004\'s model names)\n' +
   '           ops forget <source file> [--record <id>] [--id-field id] [--root <dir>] [--json]   (deletion by source: data subject requests)';
 
 const OPTIONS = {
@@ -32,6 +34,8 @@ const OPTIONS = {
   json: { type: 'boolean', default: false },
   record: { type: 'string' },
   'id-field': { type: 'string', default: 'id' },
+  project: { type: 'string' },
+  base: { type: 'string' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof OPTIONS }>>['values'];
@@ -41,6 +45,7 @@ export async function opsCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
   const [action] = positionals;
   if (action === 'forget') return forgetCommand(positionals[1], values);
+  if (action === 'names') return namesCommand(values);
   if (action !== 'install' && action !== 'list' && action !== 'remove') throw new PipelineError('INVALID_PARAMS', `usage: forgeline ${usage}`);
   const config = loadConfig();
   const { client, close } = await connectClient(config);
