@@ -26,8 +26,16 @@ export async function derivedFromSource(store: LineageStore, sha256: string): Pr
  */
 export async function derivedFromArtifacts(store: LineageStore, digests: readonly string[], stop: ReadonlySet<string> = new Set()): Promise<Derived> {
   const start: string[] = [];
-  for (const d of digests) for (const r of await store.readersDownstream(d, 0)) start.push(`${r.runId}/${r.stepId}`);
+  for (const d of digests) start.push(...(await directReaders(store, d)));
   return downstream(store, start, stop);
+}
+
+/**
+ * The steps that read an artifact themselves. Asked as depth 1 and filtered to distance 0: Neo4j's
+ * quantified path patterns refuse an upper bound of 0.
+ */
+async function directReaders(store: LineageStore, digest: string): Promise<string[]> {
+  return (await store.readersDownstream(digest, 1)).filter((r) => r.distance === 0).map((r) => `${r.runId}/${r.stepId}`);
 }
 
 async function downstream(store: LineageStore, start: string[], stop: ReadonlySet<string> = new Set()): Promise<Derived> {
@@ -43,7 +51,7 @@ async function downstream(store: LineageStore, start: string[], stop: ReadonlySe
         if (artifacts.has(artifact.digest)) continue;
         artifacts.set(artifact.digest, artifact);
         if (stop.has(artifact.digest)) continue;
-        for (const r of await store.readersDownstream(artifact.digest, 0)) next.push(`${r.runId}/${r.stepId}`);
+        next.push(...(await directReaders(store, artifact.digest)));
       }
     }
     frontier = next;
