@@ -22,6 +22,19 @@ export async function listFiles(dir: string): Promise<string[]> {
   return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name)).sort();
 }
 
+/**
+ * Fails unless the data root is a folder: a scan of a mistyped root would find nothing and pass,
+ * which for a PII scan is the worst answer. Its sub-folders may be missing (nothing there yet).
+ */
+export async function requireRoot(root: string): Promise<void> {
+  const st = await fs.stat(root).catch(() => undefined);
+  if (!st?.isDirectory()) {
+    throw new PipelineError('INVALID_STEP_OPTIONS', `root: ${root} is not a folder (a seed 004 data folder with raw_data/, processed_data/, synthetic_data/, logs/, archive/)`, [
+      { path: 'root', message: st ? 'not a folder' : 'does not exist' },
+    ]);
+  }
+}
+
 /** The JSONL files of the given folders of a seed 004 data root. */
 export async function jsonlFiles(root: string, folders: readonly string[]): Promise<string[]> {
   const all = await Promise.all(folders.map((f) => listFiles(path.join(root, f))));
@@ -33,6 +46,7 @@ export async function jsonlFiles(root: string, folders: readonly string[]): Prom
  * line (readJsonl), since an operation over a corpus must not silently skip part of it.
  */
 export async function* readCorpus(root: string, folders: readonly string[]): AsyncGenerator<CorpusRecord> {
+  await requireRoot(root);
   for (const file of await jsonlFiles(root, folders)) {
     const rel = path.relative(root, file);
     for await (const { line, value } of readJsonl<unknown>(file, rel)) {

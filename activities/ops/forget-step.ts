@@ -8,7 +8,7 @@ import { defineStep, type StepContext } from '../../core/dsl/step-kind.js';
 import { PipelineError } from '../../core/errors.js';
 import { writeJsonArtifact } from '../../core/stage/records-io.js';
 import { openLineageStore, type ArtifactInfo, type LineageStore } from '../lineage/index.js';
-import { jsonlFiles } from './corpus.js';
+import { jsonlFiles, requireRoot } from './corpus.js';
 import { derivedFromArtifacts, derivedFromSource } from './forget.js';
 import { LAYOUT } from './seed004.js';
 
@@ -95,6 +95,7 @@ export const opsForgetStep = defineStep({
     } catch (err) {
       throw new PipelineError('INVALID_STEP_OPTIONS', `source: cannot read ${o.source} (${(err as Error).message})`, [{ path: 'source', message: 'not readable' }]);
     }
+    if (o.root !== undefined) await requireRoot(o.root);
     if (o.record !== undefined && !(await holds(o.source, o.idField, o.record))) {
       throw new PipelineError('INVALID_STEP_OPTIONS', `record: no record with ${o.idField} "${o.record}" in ${o.source}`, [{ path: 'record', message: 'not found in source' }]);
     }

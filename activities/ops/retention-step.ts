@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { defineStep } from '../../core/dsl/step-kind.js';
 import { writeJsonArtifact } from '../../core/stage/records-io.js';
+import { requireRoot } from './corpus.js';
 import { applyRetention } from './retention.js';
 import { ARCHIVE_RETENTION_MONTHS, LOG_RETENTION_DAYS, RAW_RETENTION_DAYS } from './seed004.js';
 
@@ -26,6 +27,7 @@ export const opsRetentionStep = defineStep({
   paths: { root: 'write' },
   fingerprint: () => Promise.resolve(randomUUID()),
   async run(ctx, _inputs, o) {
+    await requireRoot(o.root);
     const now = o.now ? new Date(o.now) : new Date();
     const entries = await applyRetention(o.root, { now, rawDays: o.rawDays, logDays: o.logDays, archiveMonths: o.archiveMonths });
     const counts = { archived: 0, compressed: 0, deleted: 0, held: 0 };

@@ -1,10 +1,11 @@
 import { beforeAll, afterAll, describe, expect, test } from '@jest/globals';
-import { mkdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { testClient, useTestWorker } from '../support/harness.js';
 import { failureMessage, startRun } from '../../core/client/runs.js';
 import type { RunState } from '../../core/run-state.js';
+import { REPO_ROOT } from '../support/paths.js';
 import { record, seedRoot, writeJsonl } from './seed-root.js';
 
 useTestWorker();
@@ -102,6 +103,24 @@ describe('seed 004 ops pipelines', () => {
     expect(await exists('processed_data/instruction_following/v1_20250101.jsonl')).toBe(true);
     // A second run finds nothing more to do: the freshly archived files start their 24 months now.
     expect(step(await run('ops-retention', { root }), 'retention').metadata).toEqual({ archived: 0, compressed: 0, deleted: 0, held: 1 });
+  });
+
+  test('the shipped sample data/ops (the default root) is clean: no PII, balanced, versioned', async () => {
+    const root = path.join(await seedRoot(), 'sample');
+    // A copy: the scan and the audit write their reports into the root's logs/.
+    await cp(path.join(REPO_ROOT, 'data/ops'), root, { recursive: true });
+    const scan = await run('ops-pii-scan', { root });
+    expect(step(scan, 'pii-scan').metadata).toMatchObject({ files: 6, records: 23, leaks: 0 });
+    const audit = await run('ops-audit', { root });
+    expect(step(audit, 'audit').metadata).toMatchObject({ records: 20, ok: true, findings: [] });
+  });
+
+  test('a data root that is not there fails the run, naming it, rather than scanning nothing and passing', async () => {
+    const missing = path.join(await seedRoot(), 'typo');
+    for (const pipeline of ['ops-pii-scan', 'ops-audit', 'ops-retention']) {
+      const outcome = await run(pipeline, { root: missing }).then(() => 'succeeded', failureMessage);
+      expect(outcome).toContain(`root: ${missing} is not a folder`);
+    }
   });
 
   test('ops-dedup: the weekly full-corpus dedup finds duplicates across processed and synthetic data, with file and line', async () => {
