@@ -42,6 +42,16 @@ async function gzipMove(from: string, to: string, mtime: Date): Promise<void> {
   await fs.rm(from);
 }
 
+/** Moves a file (a copy where a rename cannot cross volumes) and stamps `mtime`. */
+async function moveAs(from: string, to: string, mtime: Date): Promise<void> {
+  await fs.mkdir(path.dirname(to), { recursive: true });
+  await fs.rename(from, to).catch(async () => {
+    await fs.copyFile(from, to);
+    await fs.rm(from);
+  });
+  await fs.utimes(to, mtime, mtime);
+}
+
 /**
  * Seed 004's retention rules over a data root, judged by each file's modification time:
  * - raw_data/ and logs/ files older than 90 days move to archive/<folder>/..., gzipped (lines 26,
@@ -60,7 +70,9 @@ export async function applyRetention(root: string, o: RetentionOptions): Promise
       if (mtime.getTime() >= cutoff) continue;
       const rel = path.relative(root, file);
       const to = path.join(root, LAYOUT.archive, rel.endsWith('.gz') ? rel : `${rel}.gz`);
-      await gzipMove(file, to, o.now);
+      // Already compressed: moved as it is (gzipping it again would hide the data under two layers).
+      if (rel.endsWith('.gz')) await moveAs(file, to, o.now);
+      else await gzipMove(file, to, o.now);
       out.push({ action: 'archived', file: rel, to: path.relative(root, to), ageDays: ageDays(mtime) });
     }
   }

@@ -79,6 +79,7 @@ describe('seed 004 ops pipelines', () => {
     await aged('raw_data/conversations/export_20261120.jsonl', 13);
     await aged('logs/processing_20260815.log', 100, 'processed 12 records\n');
     await aged('logs/processing_20261201.log', 2);
+    await aged('raw_data/analytics/metrics_20260701.jsonl.gz', 120, 'already gzipped bytes');
     await aged('archive/old_versions/v1_20240801.jsonl.gz', 25 * 31);
     await aged('archive/old_versions/v0_20240701.jsonl.gz', 26 * 31);
     await aged('archive/old_versions/v0_20240701.jsonl.gz.hold', 1, 'legal hold\n');
@@ -88,7 +89,9 @@ describe('seed 004 ops pipelines', () => {
 
     const state = await run('ops-retention', { root });
     expect(state.status).toBe('succeeded');
-    expect(step(state, 'retention').metadata).toEqual({ archived: 2, compressed: 1, deleted: 1, held: 1 });
+    expect(step(state, 'retention').metadata).toEqual({ archived: 3, compressed: 1, deleted: 1, held: 1 });
+    // A file that came compressed is moved, not compressed twice.
+    expect(await readFile(path.join(root, 'archive/raw_data/analytics/metrics_20260701.jsonl.gz'), 'utf8')).toBe('already gzipped bytes');
     const exists = (rel: string) => stat(path.join(root, rel)).then(() => true, () => false);
     expect(await exists('raw_data/conversations/export_20260801.jsonl')).toBe(false);
     expect(gunzipSync(await readFile(path.join(root, 'archive/raw_data/conversations/export_20260801.jsonl.gz'))).toString()).toBe('{"instruction":"old"}\n');
