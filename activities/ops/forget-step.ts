@@ -3,13 +3,13 @@ import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { readRawLines } from '../../core/artifacts/lines.js';
 import { defineStep, type StepContext } from '../../core/dsl/step-kind.js';
 import { PipelineError } from '../../core/errors.js';
 import { writeJsonArtifact } from '../../core/stage/records-io.js';
 import { openLineageStore, type ArtifactInfo, type LineageStore } from '../lineage/index.js';
-import { jsonlFiles, requireRoot } from './corpus.js';
+import { listFiles, requireRoot } from './corpus.js';
 import { derivedFromArtifacts, derivedFromSource } from './forget.js';
+import { holdsRecord, removeRecord } from './record-filter.js';
 import { LAYOUT } from './seed004.js';
 
 const options = z
@@ -25,45 +25,6 @@ async function sha256Of(file: string): Promise<string> {
   const h = createHash('sha256');
   for await (const chunk of createReadStream(file)) h.update(chunk as Buffer);
   return h.digest('hex');
-}
-
-/** Whether a record of this JSONL file has the id; a line that is not JSON cannot be the record. */
-async function holds(file: string, idField: string, id: string): Promise<boolean> {
-  for await (const raw of readRawLines(file)) {
-    const text = raw.bytes.toString('utf8');
-    if (!text.includes(id)) continue;
-    try {
-      if (String((JSON.parse(text) as Record<string, unknown>)[idField]) === id) return true;
-    } catch {
-      continue;
-    }
-  }
-  return false;
-}
-
-/** Rewrites a JSONL file without the records that have the id (atomically); returns how many went. */
-async function removeRecord(file: string, idField: string, id: string): Promise<number> {
-  const kept: string[] = [];
-  let removed = 0;
-  for await (const raw of readRawLines(file)) {
-    const text = raw.bytes.toString('utf8');
-    let match = false;
-    if (text.includes(id)) {
-      try {
-        match = String((JSON.parse(text) as Record<string, unknown>)[idField]) === id;
-      } catch {
-        match = false;
-      }
-    }
-    if (match) removed++;
-    else kept.push(text);
-  }
-  if (removed > 0) {
-    const tmp = `${file}.forget-${process.pid}`;
-    await fs.writeFile(tmp, kept.length ? kept.join('\n') + '\n' : '');
-    await fs.rename(tmp, file);
-  }
-  return removed;
 }
 
 const localFile = (a: ArtifactInfo): string | undefined => {
@@ -96,7 +57,7 @@ export const opsForgetStep = defineStep({
       throw new PipelineError('INVALID_STEP_OPTIONS', `source: cannot read ${o.source} (${(err as Error).message})`, [{ path: 'source', message: 'not readable' }]);
     }
     if (o.root !== undefined) await requireRoot(o.root);
-    if (o.record !== undefined && !(await holds(o.source, o.idField, o.record))) {
+    if (o.record !== undefined && !(await holdsRecord(o.source, o.idField, o.record))) {
       throw new PipelineError('INVALID_STEP_OPTIONS', `record: no record with ${o.idField} "${o.record}" in ${o.source}`, [{ path: 'record', message: 'not found in source' }]);
     }
     const lineage = openLineageStore(ctx.config);
@@ -116,7 +77,7 @@ async function forget(ctx: StepContext, o: z.output<typeof options>, sha256: str
     const records = typeof d.props.records === 'number' ? d.props.records : undefined;
     const exists = file !== undefined && (await fs.stat(file).then(() => true, () => false));
     if (!exists) datasets.push({ digest: d.digest, records, action: 'missing' });
-    else if (o.record !== undefined && !(await holds(file, o.idField, o.record))) datasets.push({ digest: d.digest, records, action: 'kept' });
+    else if (o.record !== undefined && !(await holdsRecord(file, o.idField, o.record))) datasets.push({ digest: d.digest, records, action: 'kept' });
     else {
       await fs.rm(file);
       datasets.push({ digest: d.digest, records, action: 'deleted' });
@@ -130,7 +91,9 @@ async function forget(ctx: StepContext, o: z.output<typeof options>, sha256: str
     files.push({ file: o.source, removed: await removeRecord(o.source, o.idField, o.record) });
   }
   if (o.root !== undefined && o.record !== undefined) {
-    for (const file of await jsonlFiles(o.root, [LAYOUT.raw, LAYOUT.processed, LAYOUT.synthetic, LAYOUT.archive])) {
+    const folders = [LAYOUT.raw, LAYOUT.processed, LAYOUT.synthetic, LAYOUT.archive].map((f) => path.join(o.root!, f));
+    const candidates = (await Promise.all(folders.map(listFiles))).flat().filter((f) => /\.jsonl(?:\.gz)?$/.test(f));
+    for (const file of candidates) {
       if (path.resolve(file) === path.resolve(o.source)) continue;
       const n = await removeRecord(file, o.idField, o.record);
       if (n > 0) files.push({ file: path.relative(o.root, file), removed: n });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { cli, testClient, testEnv, startWorker, type RunningWorker } from '../support/harness.js';
 import { TEST_PIPELINES, DIST } from '../support/paths.js';
@@ -49,6 +50,10 @@ describe('deletion by source (data subject requests)', () => {
     ]);
     const other = await writeJsonl(root, 'raw_data/feedback/votes_20261201.jsonl', [rec('v-1', 'a long answer from another source entirely, kept')]);
     const processed = await writeJsonl(root, 'processed_data/instruction_following/v1_20261201.jsonl', [rec('u-gone', 'ok fine'), rec('u-1', 'a long enough answer about planning a date night together')]);
+    // An archived (gzipped, seed 004 line 189) older export that holds the record too.
+    const archived = path.join(root, 'archive/raw_data/conversations/export_20260801.jsonl.gz');
+    await writeJsonl(root, 'archive/raw_data/conversations/export_20260801.jsonl.gz', []);
+    await writeFile(archived, gzipSync([rec('u-gone', 'ok fine'), rec('u-0', 'an old answer that stays in the archive')].map((r) => JSON.stringify(r)).join('\n') + '\n'));
     const runId = await startRun(conn.client, { pipeline: 'test-ops-forget', params: { input: source, other } });
     const state = (await conn.client.workflow.getHandle(runId).result()) as RunState;
     const out = (id: string, name: string) => state.steps.find((s) => s.id === id)!.outputs[name]!;
@@ -76,7 +81,11 @@ describe('deletion by source (data subject requests)', () => {
     expect(report.files).toEqual([
       { file: source, removed: 1 },
       { file: 'processed_data/instruction_following/v1_20261201.jsonl', removed: 1 },
+      { file: 'archive/raw_data/conversations/export_20260801.jsonl.gz', removed: 1 },
     ]);
+    const archive = gunzipSync(await readFile(archived)).toString();
+    expect(archive).not.toContain('u-gone');
+    expect(archive).toContain('u-0');
     const left = (await readFile(source, 'utf8')) + (await readFile(processed, 'utf8'));
     expect(left).not.toContain('u-gone');
     expect(left).toContain('u-1');
