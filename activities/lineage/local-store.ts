@@ -188,6 +188,11 @@ export class LocalLineageStore implements LineageStore {
     return out;
   }
 
+  async sourceReaders(sha256: string): Promise<string[]> {
+    const g = await this.load();
+    return g.incoming(nodeId('SourceFile', sha256), 'READ').map((r) => String(g.nodes.get(r.from)!.props.key)).sort();
+  }
+
   async readersDownstream(digest: string, maxDepth: number): Promise<Array<{ runId: string; stepId: string; distance: number }>> {
     const g = await this.load();
     const out: Array<{ runId: string; stepId: string; distance: number }> = [];

@@ -188,6 +188,10 @@ export class Neo4jLineageStore implements LineageStore {
     }));
   }
 
+  async sourceReaders(sha256: string): Promise<string[]> {
+    return this.read('MATCH (:SourceFile {sha256: $sha256})<-[:READ]-(s:Step) RETURN s.key AS key ORDER BY key', { sha256 }, (r) => String(r.get('key')));
+  }
+
   async readersDownstream(digest: string, maxDepth: number): Promise<Array<{ runId: string; stepId: string; distance: number }>> {
     // A quantified path pattern (Neo4j 5.9+): hops of "read by a step that wrote", then the step that read the end.
     const depth = Math.max(0, Math.min(20, Math.floor(maxDepth)));

@@ -25,6 +25,8 @@ export interface LineageStore {
   approvals(runId: string): Promise<ApprovalInfo[]>;
   /** Trained models with their files, evaluations and producing steps (raw; see buildRegistry). */
   trainedModels(): Promise<RawModel[]>;
+  /** Keys of the steps that read a source file (by its sha256) from outside the store: where deletion by source starts. */
+  sourceReaders(sha256: string): Promise<string[]>;
   /** Steps that read the artifact or something derived from it: `distance` derivation steps away. */
   readersDownstream(digest: string, maxDepth: number): Promise<Array<{ runId: string; stepId: string; distance: number }>>;
   /** Node counts per label and relationship counts per type. */

@@ -26,6 +26,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   artifacts: async () => { const m = await import('./commands/artifacts.js'); return { run: m.artifactsCommand, usage: m.usage }; },
   open: async () => { const m = await import('./commands/open.js'); return { run: m.openCommand, usage: m.usage }; },
   runs: async () => { const m = await import('./commands/runs.js'); return { run: m.runsCommand, usage: m.usage }; },
+  ops: async () => { const m = await import('./commands/ops.js'); return { run: m.opsCommand, usage: m.usage }; },
 };
 
 async function help(): Promise<string> {
