@@ -5,7 +5,7 @@ import path from 'node:path';
 import { cli, testClient, testEnv, startWorker, type RunningWorker } from '../support/harness.js';
 import { TEST_PIPELINES, DIST } from '../support/paths.js';
 import { startRun } from '../../core/client/runs.js';
-import type { RunState } from '../../core/run-state.js';
+import type { RunState } from '../../core/workflow-safe/run-state.js';
 import { seedRoot, writeJsonl } from './seed-root.js';
 
 let env: NodeJS.ProcessEnv;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { testClient, useTestWorker } from '../support/harness.js';
 import { failureMessage, startRun } from '../../core/client/runs.js';
-import type { RunState } from '../../core/run-state.js';
+import type { RunState } from '../../core/workflow-safe/run-state.js';
 import { REPO_ROOT } from '../support/paths.js';
 import { record, seedRoot, writeJsonl } from './seed-root.js';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { loadConfig } from '../../config.js';
 import { PipelineError } from '../../errors.js';
 import { failureMessage, startRun } from '../../client/runs.js';
-import type { RunState } from '../../run-state.js';
+import type { RunState } from '../../workflow-safe/run-state.js';
 import { connectClient } from '../../temporal/client.js';
 
 interface ForgetReport {
