@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import { definePipeline } from '../core/dsl/pipeline.js';
 import { baseModel, trainEvaluatePromote, trainingParams } from './parts/model-steps.js';
+import { SEED_000_RATIOS } from './parts/split-ratios.js';
 
 /**
  * Seeds 000 and 003: a Cypher generator. Templated (and optionally LLM-generated) questions with the
  * seed's coverage buckets (basic 30%, relationships 25%, filtering 20%, aggregation 15%, complex
  * 10%), Cypher parsed before anything trains on it, Q4_K_M export, exact match and Cypher validity.
+ * The split holds out 15% for test (seed 000, line 423: "Hold out 10-20% of data *before* any
+ * analysis"; seed 003 names no split).
  */
 export default definePipeline({
   name: 'cypher-expert',
@@ -24,7 +27,7 @@ export default definePipeline({
     const valid = p.step('validate', 'validate', {}, { records: all.out('records') });
     const scored = p.step('score', 'score', {}, { records: valid.out('records') });
     const unique = p.step('dedup', 'dedup', { fields: ['instruction', 'input', 'output'] }, { records: scored.out('records') });
-    const split = p.step('split', 'split', { fields: ['instruction', 'output'], seed: params.seed }, { records: unique.out('records') });
+    const split = p.step('split', 'split', { ratios: SEED_000_RATIOS, fields: ['instruction', 'output'], seed: params.seed }, { records: unique.out('records') });
     const base = baseModel(p, params.baseModel, params.seed);
     const { trained, quantized, evaluation, parity, promotion } = trainEvaluatePromote(p, params, {
       phase: 'cypher',
