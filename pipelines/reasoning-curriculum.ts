@@ -11,16 +11,16 @@ import { SEED_001_004_RATIOS } from './parts/split-ratios.js';
  * 2 epochs)", line 250; "Phase 2: Reasoning-Heavy (200K examples, 1 epoch)", line 274; "Phase 3:
  * Creative & Style (100K examples, 1 epoch)", line 298; "Phase 4: Robustness & Safety (50K
  * examples, 1 epoch)", line 321), each phase starting from the previous phase's model and evaluated
- * against the base. `scale` shrinks every phase alike for small runs, keeping the seed's 20:10:5
- * proportions. The robustness phase carries the red-team bucket, so a person approves its mix
+ * against the base. `scale` shrinks every phase alike for small runs, keeping the seed's 1:20:10:5
+ * proportions down to the `minPerPhase` floor. The robustness phase carries the red-team bucket, so a person approves its mix
  * before it trains. Seed 002 names no train/test split: each phase mix splits 90/5/5 as seeds 001
  * and 004 do. A bucket source may be a plain path, as seed 002's `--source` writes it.
  */
 const PHASES = ['phase1_calibration', 'phase2_reasoning', 'phase3_creative', 'phase4_robustness'] as const;
 
-/** A phase's mix size: the seed's size times `scale`, at least one record. */
-function phaseSize(phase: (typeof PHASES)[number], scale: number): number {
-  return Math.max(1, Math.round(PHASE_PRESETS[phase].defaultTotal * scale));
+/** A phase's mix size: the seed's size times `scale`, at least `min` records. */
+function phaseSize(phase: (typeof PHASES)[number], scale: number, min: number): number {
+  return Math.max(min, Math.round(PHASE_PRESETS[phase].defaultTotal * scale));
 }
 
 export default definePipeline({
@@ -29,6 +29,12 @@ export default definePipeline({
   params: z.object({
     manifest: z.string().default('data/reasoning-curriculum/manifest.json').describe('bucket manifest (schemas/json/manifest.schema.json)'),
     scale: z.number().positive().default(1).describe('factor on seed 002\'s phase sizes (10K, 200K, 100K, 50K examples) for small runs: 0.01 mixes 100, 2,000, 1,000 and 500'),
+    minPerPhase: z
+      .number()
+      .int()
+      .positive()
+      .default(1)
+      .describe('floor on a scaled phase size: a tiny run keeps a phase large enough for its 5% test split to hold an example'),
     approvalTimeout: z.string().default('7d').describe('how long the red-team review may take'),
     onApprovalTimeout: z.enum(['approve', 'reject']).default('reject'),
     ...trainingParams,
@@ -43,7 +49,7 @@ export default definePipeline({
     for (const [i, name] of PHASES.entries()) {
       const n = i + 1;
       const phase = { name, epochs: PHASE_PRESETS[name].epochs };
-      const mix = p.step(`mix-${n}`, 'mix', { phase: name, total: phaseSize(name, params.scale), seed: params.seed + n }, { manifest: manifest.out('manifest') });
+      const mix = p.step(`mix-${n}`, 'mix', { phase: name, total: phaseSize(name, params.scale, params.minPerPhase), seed: params.seed + n }, { manifest: manifest.out('manifest') });
       const split = p.step(`split-${n}`, 'split', { ratios: SEED_001_004_RATIOS, fields: ['instruction', 'output'], stratifyBy: 'metadata.bucket', seed: params.seed }, { records: mix.out('records') });
       let data = split.out('train');
       if (phase.name === 'phase4_robustness') {

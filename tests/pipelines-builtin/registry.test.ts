@@ -58,6 +58,7 @@ describe('built-in pipelines', () => {
     expect(totals({})).toEqual([10_000, 200_000, 100_000, 50_000]);
     expect(totals({ scale: 0.01 })).toEqual([100, 2_000, 1_000, 500]);
     expect(totals({ scale: 1e-6 })).toEqual([1, 1, 1, 1]);
+    expect(totals({ scale: 0.0005, minPerPhase: 40 })).toEqual([40, 100, 50, 40]);
     expect(() => totals({ perPhase: 40 })).toThrow(expect.objectContaining({ code: 'INVALID_PARAMS', issues: [expect.objectContaining({ path: 'params.perPhase' })] }));
     expect(pipelines.get('reasoning-curriculum')!.definition.description).not.toMatch(/25K/);
   });

@@ -163,8 +163,9 @@ describe('the seed pipelines, end to end at test size on the embedded Temporal',
   }
 
   it('reasoning-curriculum trains four phases, waiting for the red-team approval', async () => {
-    // Seed 002's phase sizes x 0.004: 40, 800, 400 and 200 examples.
-    const s = await run('reasoning-curriculum', { ...SMALL, scale: 0.004, manifest: await curriculumManifest() }, async (runId) => {
+    // Seed 002's phase sizes (10K, 200K, 100K, 50K) x 0.0005, at least 40 so that every phase's 5% test
+    // split holds an example: 40, 100, 50 and 40.
+    const s = await run('reasoning-curriculum', { ...SMALL, scale: 0.0005, minPerPhase: 40, manifest: await curriculumManifest() }, async (runId) => {
       // Three phases train before the review: poll the run's status (a query) until the approval waits.
       const deadline = Date.now() + 15 * MINUTES;
       for (;;) {
@@ -178,7 +179,7 @@ describe('the seed pipelines, end to end at test size on the embedded Temporal',
       expect(approved.code).toBe(0);
     });
     await expectTrainedAndEvaluated(s, 'train-4', 'evaluate-4', 4);
-    for (const [i, total] of [40, 800, 400, 200].entries()) {
+    for (const [i, total] of [40, 100, 50, 40].entries()) {
       const n = i + 1;
       expect(step(s, `mix-${n}`).outputs.records!.records).toBe(total);
       expect(step(s, `evaluate-${n}`).status).toBe('succeeded');
