@@ -27,7 +27,7 @@ function sourceError(issue: { code?: string; input?: unknown; errors?: { path: P
   if (v && typeof v === 'object' && !Array.isArray(v)) {
     const form = 'file' in v ? 1 : 'artifact' in v ? 2 : -1;
     const first = form > 0 ? issue.errors?.[form]?.[0] : undefined;
-    if (first) return `a {"${form === 1 ? 'file' : 'artifact'}": ...} source: ${[...first.path.map(String)].join('.') || '(root)'}: ${first.message}`;
+    if (first) return `a {"${form === 1 ? 'file' : 'artifact'}": ...} source: ${first.path.map(String).join('.') || '(root)'}: ${first.message}`;
   }
   return `expected a bucket source: ${SOURCE_FORMS}; got ${jsonType(v)}`;
 }
