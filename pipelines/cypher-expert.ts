@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import { definePipeline } from '../core/dsl/pipeline.js';
 import { baseModel, trainEvaluatePromote, trainingParams } from './parts/model-steps.js';
+import { SEED_000_RATIOS } from './parts/split-ratios.js';
 
 /**
  * Seeds 000 and 003: a Cypher generator. Templated (and optionally LLM-generated) questions with the
  * seed's coverage buckets (basic 30%, relationships 25%, filtering 20%, aggregation 15%, complex
  * 10%), every answer checked as Cypher before anything trains on it (EXPLAIN on the worker's Neo4j
  * when NEO4J_URI is set, seed 000's validation; Neo4j's parser offline), Q4_K_M export, exact match
- * and Cypher validity.
+ * and Cypher validity. The split holds out 15% for test (seed 000, line 423: "Hold out 10-20% of
+ * data *before* any analysis"; seed 003 names no split).
  */
 export default definePipeline({
   name: 'cypher-expert',
@@ -34,7 +36,7 @@ export default definePipeline({
     // offline parser when not. Rejects are counted by reason in the step's metadata and the report.
     const scored = p.step('score', 'score', { cypher: { all: true } }, { records: valid.out('records') });
     const unique = p.step('dedup', 'dedup', { fields: ['instruction', 'input', 'output'] }, { records: scored.out('records') });
-    const split = p.step('split', 'split', { fields: ['instruction', 'output'], seed: params.seed }, { records: unique.out('records') });
+    const split = p.step('split', 'split', { ratios: SEED_000_RATIOS, fields: ['instruction', 'output'], seed: params.seed }, { records: unique.out('records') });
     const base = baseModel(p, params.baseModel, params.seed);
     const { trained, quantized, evaluation, parity, promotion } = trainEvaluatePromote(p, params, {
       phase: 'cypher',

@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { definePipeline } from '../core/dsl/pipeline.js';
 import { baseModel, trainEvaluatePromote, trainingParams } from './parts/model-steps.js';
+import { SEED_001_004_RATIOS } from './parts/split-ratios.js';
 
 /**
  * Seed 001: a JSON specialist. Five task families with the seed's weights (schema_generate 40%,
  * json_repair 20% with DPO pairs, text_to_json 20%, json_transform 10%, json_style_strict 10%),
- * ajv-checked, split 90/5/5, trained, exported and scored on JSON validity, schema validity and
+ * ajv-checked, split 90/5/5 (seed 001, line 248: `split_dataset(input_file, train_ratio=0.9,
+ * valid_ratio=0.05)`), trained, exported and scored on JSON validity, schema validity and
  * exact match.
  */
 export default definePipeline({
@@ -27,7 +29,7 @@ export default definePipeline({
     const valid = p.step('validate', 'validate', {}, { records: all.out('records') });
     const scored = p.step('score', 'score', {}, { records: valid.out('records') });
     const unique = p.step('dedup', 'dedup', { fields: ['task', 'input', 'output'] }, { records: scored.out('records') });
-    const split = p.step('split', 'split', { ratios: [0.9, 0.05, 0.05], fields: ['task', 'input'], stratifyBy: 'task', seed: params.seed }, { records: unique.out('records') });
+    const split = p.step('split', 'split', { ratios: SEED_001_004_RATIOS, fields: ['task', 'input'], stratifyBy: 'task', seed: params.seed }, { records: unique.out('records') });
     const base = baseModel(p, params.baseModel, params.seed);
     const { trained, quantized, evaluation, parity, promotion } = trainEvaluatePromote(p, params, {
       phase: 'json',

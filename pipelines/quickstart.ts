@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { definePipeline } from '../core/dsl/pipeline.js';
 import { baseModel, trainEvaluatePromote, trainingParams } from './parts/model-steps.js';
+import { SEED_001_004_RATIOS } from './parts/split-ratios.js';
 
 /**
  * The README's first command runs this: the whole chain on two CPU cores in minutes, with no API key.
@@ -26,7 +27,7 @@ export default definePipeline({
     const scored = p.step('score', 'score', {}, { records: scrubbed.out('records') });
     const unique = p.step('dedup', 'dedup', { fields: ['task', 'input', 'output'] }, { records: scored.out('records') });
     // Seed 001: "90/5/5 train/valid/test".
-    const split = p.step('split', 'split', { ratios: [0.9, 0.05, 0.05], fields: ['task', 'input'], seed: params.seed, stratifyBy: 'task' }, { records: unique.out('records') });
+    const split = p.step('split', 'split', { ratios: SEED_001_004_RATIOS, fields: ['task', 'input'], seed: params.seed, stratifyBy: 'task' }, { records: unique.out('records') });
     const manifest = p.step('analyze', 'analyze', { field: 'task' }, { records: split.out('train') });
     const mix = p.step('mix', 'mix', { total: params.mixTotal, seed: params.seed }, { manifest: manifest.out('manifest') });
     const base = baseModel(p, params.baseModel, params.seed);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { definePipeline } from '../core/dsl/pipeline.js';
 import { baseModel, trainEvaluatePromote, trainingParams } from './parts/model-steps.js';
+import { SEED_001_004_RATIOS } from './parts/split-ratios.js';
 
 /**
  * Seed 004: a relationship-coaching assistant retrained weekly. The PII checklist (names to
@@ -35,7 +36,8 @@ export default definePipeline({
     const scored = p.step('score', 'score', { threshold: params.qualityThreshold }, { records: scrubbed.out('records') });
     const unique = p.step('dedup', 'dedup', { fields: ['instruction', 'input', 'output'], threshold: params.nearDuplicateThreshold }, { records: scored.out('records') });
     const gate = p.step('new-data-gate', 'new-data-gate', { threshold: params.minNewExamples }, { records: unique.out('records') });
-    const split = p.step('split', 'split', { ratios: [0.9, 0.05, 0.05], fields: ['instruction', 'output'], stratifyBy: 'metadata.category', seed: params.seed }, { records: gate.out('records') });
+    // Seed 004, line 223: `--train-split 0.9 --val-split 0.05 --test-split 0.05`; line 57: the record's own quality_score >= 7.0 gates.
+    const split = p.step('split', 'split', { ratios: SEED_001_004_RATIOS, fields: ['instruction', 'output'], stratifyBy: 'metadata.category', seed: params.seed }, { records: gate.out('records') });
     const base = baseModel(p, params.baseModel, params.seed);
     const { trained, quantized, evaluation, parity, promotion } = trainEvaluatePromote(p, params, {
       phase: 'weekly',

@@ -19,6 +19,8 @@ export interface RenderedExample {
   /** Preference pairs (seed 001's json_repair DPO records): the answer to train away from. */
   rejected?: string;
   format: 'instruction' | 'chat' | 'completion' | 'preference';
+  /** Set when the response carries the record's reasoning after its answer. */
+  reasoning?: boolean;
 }
 
 export type RenderResult = { ok: true; example: RenderedExample } | { ok: false; reason: RenderRejectReason; detail: string };
@@ -28,13 +30,20 @@ export type RenderRejectReason = 'train_unknown_format' | 'train_empty_response'
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
-export function renderRecord(record: Record<string, unknown>, chat?: ChatTemplate): RenderResult {
+/**
+ * `reasoningField`: an instruction record's field (seed 000's `reasoning`) whose text follows the
+ * output after a blank line. The answer comes first, so evaluation, which stops generating at a
+ * blank line, reads the same label a record without reasoning would give.
+ */
+export function renderRecord(record: Record<string, unknown>, chat?: ChatTemplate, reasoningField?: string): RenderResult {
   if ('chosen' in record || 'rejected' in record) return renderPreference(record, chat);
   const parts = instructionParts(record);
   if (parts) {
     if (!parts.output || parts.output.trim() === '') return { ok: false, reason: 'train_empty_response', detail: 'output is empty or missing' };
     const prompt = chat ? chat.prompt([userTurn(parts.instruction, parts.input)]) : instructionPrompt(parts.instruction, parts.input);
-    return { ok: true, example: { prompt, response: parts.output, format: 'instruction' } };
+    const reasoning = reasoningField ? str(record[reasoningField])?.trim() : undefined;
+    const response = reasoning ? `${parts.output}\n\n${reasoning}` : parts.output;
+    return { ok: true, example: { prompt, response, format: 'instruction', ...(reasoning ? { reasoning: true } : {}) } };
   }
   if (Array.isArray(record.messages)) {
     const messages = record.messages as unknown[];

@@ -76,6 +76,11 @@ export const trainOptions = z
     seed: z.number().int().nonnegative().default(42),
     threads: z.number().int().nonnegative().default(0),
     name: z.string().optional(),
+    /**
+     * Seed 000's pro tip ("Include `reasoning` field to help model learn *why*"): this field of an
+     * instruction record follows its output, after a blank line, in the response trained on.
+     */
+    reasoningField: z.string().min(1).optional(),
     description: z.string().optional(),
     license: z.string().optional(),
     probePrompt: z.string().min(1).default('### Instruction:\nSay hello.\n\n### Response:\n'),
@@ -130,9 +135,9 @@ export const trainStep = defineStep({
     if (options.backend === 'llamacpp') await requireF32Weights(baseModel, options.trainTensors);
     const chat = options.prompt === 'chat-template' ? await baseChatTemplate(modelFile) : undefined;
     const examples = path.join(ctx.workDir, 'examples.jsonl');
-    const rendered = await renderRecords(ctx, inputs.data, examples, true, chat);
+    const rendered = await renderRecords(ctx, inputs.data, examples, true, chat, options.reasoningField);
     const validFile = inputs.valid ? path.join(ctx.workDir, 'valid.jsonl') : undefined;
-    if (inputs.valid && validFile) await renderRecords(ctx, inputs.valid, validFile, false, chat);
+    if (inputs.valid && validFile) await renderRecords(ctx, inputs.valid, validFile, false, chat, options.reasoningField);
     if (rendered.kept === 0) throw new PipelineError('INVALID_INPUT_DATA', `train: none of the ${rendered.total} records is usable (see the rejects output)`);
 
     const identity = [options.backend, inputs.model?.sha256 ?? inputs.weights?.sha256 ?? options.baseModel, inputs.data.sha256, inputs.valid?.sha256 ?? ''].join(':');
@@ -281,7 +286,7 @@ export const trainStep = defineStep({
       await fs.rm(checkpointDir, { recursive: true, force: true });
       // `modelName`: the registry name of the model (activities/lineage/derive.ts); without it the
       // registry names the model `<pipeline>/<step id>`.
-      const metadata = { ...facts, ...(options.name ? { modelName: options.name } : {}), records: { total: rendered.total, kept: rendered.kept, rejected: rendered.rejected, dropped: rendered.dropped } };
+      const metadata = { ...facts, ...(options.name ? { modelName: options.name } : {}), records: { total: rendered.total, kept: rendered.kept, rejected: rendered.rejected, withReasoning: rendered.withReasoning, dropped: rendered.dropped } };
       return { outputs: { model, weights, progress, report, rejects: rendered.rejects }, metadata };
     } catch (err) {
       await w.abort();
@@ -298,22 +303,25 @@ interface RenderStats {
   total: number;
   kept: number;
   rejected: number;
+  /** Examples whose response carries the record's reasoning (the `reasoningField` option). */
+  withReasoning: number;
   dropped: Record<string, number>;
   formats: Record<string, number>;
   rejects: ArtifactRef;
 }
 
 /** Renders records to `{prompt, response, text}` lines; unusable records go to rejects with a reason code. */
-async function renderRecords(ctx: StepContext, ref: ArtifactRef, file: string, keepRejects = true, chat?: ChatTemplate): Promise<RenderStats> {
+async function renderRecords(ctx: StepContext, ref: ArtifactRef, file: string, keepRejects = true, chat?: ChatTemplate, reasoningField?: string): Promise<RenderStats> {
   const rejects = await RecordsWriter.open(ctx.store);
   const out = await fs.open(file, 'w');
-  const stats = { total: 0, kept: 0, rejected: 0, dropped: {} as Record<string, number>, formats: {} as Record<string, number> };
+  const stats = { total: 0, kept: 0, rejected: 0, withReasoning: 0, dropped: {} as Record<string, number>, formats: {} as Record<string, number> };
   try {
     for await (const { value, line } of readRecords(ctx.store, ref)) {
       stats.total++;
-      const r = renderRecord(value, chat);
+      const r = renderRecord(value, chat, reasoningField);
       if (r.ok) {
         stats.kept++;
+        if (r.example.reasoning) stats.withReasoning++;
         stats.formats[r.example.format] = (stats.formats[r.example.format] ?? 0) + 1;
         const { prompt, response, rejected } = r.example;
         await out.write(`${JSON.stringify({ prompt, response, text: prompt + response, ...(rejected !== undefined ? { rejected } : {}) })}\n`);

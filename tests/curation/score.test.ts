@@ -16,6 +16,8 @@ interface Removed {
   reason: string;
   detail: string;
   score: number;
+  given: number | null;
+  heuristicScore: number;
   threshold: number;
   components: Record<string, number>;
   failed: string[];
@@ -23,7 +25,7 @@ interface Removed {
 }
 interface Kept {
   id: string;
-  metadata?: { quality_score?: number };
+  metadata?: { quality_score?: number; heuristic_score?: number; heuristic_reasons?: string[] };
   provenance: { line: number };
 }
 
@@ -167,10 +169,44 @@ describe('score stage', () => {
     expect(spam.record.id).toMatch(/^[0-9a-f]{16}$/);
     expect(removed.find((r) => r.line === 4)!.detail).toContain("must have required property 'name'");
     expect(removed.find((r) => r.line === 16)!.components).toEqual({ seed004: 0, heuristics: 10 });
-    expect(removed.find((r) => r.line === 17)!.components).toEqual({ metadata: 2, heuristics: 10 });
+    expect(removed.find((r) => r.line === 17)!).toMatchObject({ score: 2, given: 2, heuristicScore: 10, components: { heuristics: 10 } });
     expect(removed.find((r) => r.line === 12)!.score).toBe(0);
     const report = await run.json<{ gates: Record<string, number> }>('report');
     expect(report.gates).toEqual({ schema_mismatch: 1, invalid_schema: 1, invalid_json: 1, style_mismatch: 1, label_not_allowed: 1, cypher_syntax: 2 });
+  });
+
+  // Issue 19, defect 1: the mean of a given 6.0 and the heuristics' 10 was 8.0, kept, and written
+  // over the source's score. Seed 004: "Minimum score of 7.0 for inclusion".
+  it("gates on the record's own quality_score, never averaged with the heuristics nor overwritten, and reports them beside it", async () => {
+    const spam = Array.from({ length: 40 }, () => 'buy now').join(' ');
+    const input = await curated(
+      dir,
+      'given',
+      [
+        { instruction: 'Explain graph databases', input: '', output: PROSE, metadata: { quality_score: 6.0 } }, // 1 below: 6.0 < 7, however clean
+        { instruction: 'Explain graph databases', input: '', output: `${PROSE} Indeed.`, metadata: { quality_score: 7.5 } }, // 2 kept at 7.5
+        { instruction: 'Spam', input: '', output: spam, metadata: { quality_score: 9.0 } }, // 3 kept at 9.0: the heuristics report, the source decides
+        { instruction: 'Explain graph databases', input: '', output: `${PROSE} Really.`, metadata: { quality_score: 6.9, conversation_turns: 4, user_satisfaction: 9, action_taken: true, positive_outcome: true, coherence: 0.9, empathy: 0.8 } }, // 4 below: seed 004's signals do not lift it
+        { instruction: 'Explain graph databases', input: '', output: `${PROSE} Truly.` }, // 5 kept: no given score, the computed one gates
+      ],
+      home,
+    );
+    const run = await runStage('score', input, {}, home);
+    const kept = await run.records<Kept>('records');
+    const removed = await run.records<Removed>('rejects');
+    expect(kept.map((k) => k.provenance.line)).toEqual([2, 3, 5]);
+    expect(kept.map((k) => k.metadata)).toEqual([
+      { quality_score: 7.5, heuristic_score: 10, heuristic_reasons: [] },
+      { quality_score: 9, heuristic_score: 0, heuristic_reasons: expect.arrayContaining(['gopher_top_ngram', 'gopher_dup_ngram']) },
+      { quality_score: 10, heuristic_score: 10, heuristic_reasons: [] },
+    ]);
+    expect(removed.map((r) => [r.line, r.reason, r.score, r.given, r.heuristicScore])).toEqual([
+      [1, 'below_threshold', 6, 6, 10],
+      [4, 'below_threshold', 6.9, 6.9, 9],
+    ]);
+    expect(removed[0]!.detail).toBe('given quality_score 6 (heuristic score 10) < 7');
+    expect(removed[1]!.components).toEqual({ seed004: 8, heuristics: 10 });
+    expect(run.metadata).toMatchObject({ kept: 3, rejected: 2, scoreSource: { given: 4, computed: 1 } });
   });
 
   it('sets aside lines of a file that did not go through validate, each with its reason, instead of failing', async () => {

@@ -129,6 +129,36 @@ describe('mix', () => {
     const err = (await runStage('mix', { manifest: file }, { total: 10 }, home).catch((e: unknown) => e)) as { issues: { path: string }[] };
     expect(err.issues.map((i) => i.path)).toContain('manifest.buckets.0.weight');
   });
+
+  // Issue 19, defect 9: seed 002 names a bucket's source as a plain path (`--source
+  // examples/datasets/creative_writing.jsonl`); the schema refused it with zod's bare "Invalid input".
+  it("takes a bucket source as seed 002 writes it, a plain path, beside {file}", async () => {
+    const manifest = await manifestWith('plain-path', { instruction: 50, code: 50, factual: 50 });
+    const parsed = JSON.parse(await fs.readFile(manifest, 'utf8')) as { buckets: { name: string; source: unknown }[] };
+    for (const b of parsed.buckets) if (b.name !== 'code') b.source = `data/${b.name}.jsonl`;
+    await fs.writeFile(manifest, JSON.stringify(parsed));
+    const run = await runStage('mix', { manifest }, { phase: 'phase1_calibration', total: 100, seed: 1 }, home);
+    expect(countBy(await run.records<Row>('records'))).toEqual({ instruction: 70, code: 20, factual: 10 });
+  });
+
+  it('says what a bucket source may be when it is none of them, or what is wrong with the form it meant', async () => {
+    const cases: [unknown, string][] = [
+      [{ path: 'a.jsonl' }, 'expected a bucket source: a path string (seed 002: "examples/datasets/creative_writing.jsonl"), {"file": "<path>"} or {"artifact": <artifact ref>}; got an object with keys ["path"]'],
+      [42, 'expected a bucket source: a path string (seed 002: "examples/datasets/creative_writing.jsonl"), {"file": "<path>"} or {"artifact": <artifact ref>}; got a number'],
+      ['', 'expected a bucket source: a path string (seed 002: "examples/datasets/creative_writing.jsonl"), {"file": "<path>"} or {"artifact": <artifact ref>}; got an empty string'],
+      [{ file: 3 }, 'a {"file": ...} source: file: Invalid input: expected string, received number'],
+    ];
+    for (const [i, [source, message]] of cases.entries()) {
+      const file = path.join(dir, `bad-source-${i}.json`);
+      await fs.writeFile(file, JSON.stringify({ buckets: [{ name: 'a', source, weight: 1 }] }));
+      const err = (await runStage('mix', { manifest: file }, { total: 10 }, home).catch((e: unknown) => e)) as { issues: { path: string; message: string }[] };
+      expect(err.issues).toEqual([{ path: 'manifest.buckets.0.source', message }]);
+    }
+    const where = path.join(dir, 'bad-where.json');
+    await fs.writeFile(where, JSON.stringify({ buckets: [{ name: 'a', source: 'a.jsonl', where: { field: 'kind', equals: null } }] }));
+    const err = (await runStage('mix', { manifest: where }, { total: 10 }, home).catch((e: unknown) => e)) as { issues: { path: string; message: string }[] };
+    expect(err.issues).toEqual([{ path: 'manifest.buckets.0.where.equals', message: 'expected a string, a number or a boolean; got null' }]);
+  });
 });
 
 describe('analyze', () => {

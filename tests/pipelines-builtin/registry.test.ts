@@ -46,4 +46,46 @@ describe('built-in pipelines', () => {
     ]);
     expect(plan.steps.find((s) => s.id === 'report')!.inputs.reports).toEqual(expect.arrayContaining([expect.objectContaining({ step: 'promote' })]));
   });
+
+  // Issue 19, defect 3: one `perPhase` (10,000) replaced seed 002's sizes, lines 250-321.
+  it("the curriculum mixes seed 002's per-phase sizes (10K, 200K, 100K, 50K), scaled alike for small runs", async () => {
+    const pipelines = await loadPipelines();
+    const kinds = buildStepKindRegistry(pipelines);
+    const totals = (params: Record<string, unknown>) =>
+      compilePipeline(pipelines.get('reasoning-curriculum')!.definition, params, (k) => kinds.get(k))
+        .steps.filter((s) => s.kind === 'mix')
+        .map((s) => (s.options as { total: number }).total);
+    expect(totals({})).toEqual([10_000, 200_000, 100_000, 50_000]);
+    expect(totals({ scale: 0.01 })).toEqual([100, 2_000, 1_000, 500]);
+    expect(totals({ scale: 1e-6 })).toEqual([1, 1, 1, 1]);
+    expect(totals({ scale: 0.0005, minPerPhase: 40 })).toEqual([40, 100, 50, 40]);
+    expect(() => totals({ perPhase: 40 })).toThrow(expect.objectContaining({ code: 'INVALID_PARAMS', issues: [expect.objectContaining({ path: 'params.perPhase' })] }));
+    expect(pipelines.get('reasoning-curriculum')!.definition.description).not.toMatch(/25K/);
+  });
+
+  // Issue 19, defect 5: seed 000 holds out 10-20% for test; seeds 001 and 004 split 90/5/5.
+  it("splits each pipeline with its own seed's ratios", async () => {
+    const pipelines = await loadPipelines();
+    const kinds = buildStepKindRegistry(pipelines);
+    const ratios = (name: string) =>
+      compilePipeline(pipelines.get(name)!.definition, {}, (k) => kinds.get(k))
+        .steps.filter((s) => s.kind === 'split')
+        .map((s) => (s.options as { ratios: number[] }).ratios);
+    for (const name of ['cypher-expert', 'tlp-classifier']) {
+      const [[, , test]] = ratios(name) as [[number, number, number]];
+      expect(test).toBeGreaterThanOrEqual(0.1);
+      expect(test).toBeLessThanOrEqual(0.2);
+      expect(ratios(name)).toEqual([[0.8, 0.05, 0.15]]);
+    }
+    for (const name of ['json-expert', 'relationship-coach', 'quickstart']) expect(ratios(name)).toEqual([[0.9, 0.05, 0.05]]);
+  });
+
+  // Issue 19, defect 4: seed 000's pro tip, "Include `reasoning` field to help model learn *why*".
+  it('tlp-classifier trains on the reasoning field by default, and can leave it out', async () => {
+    const pipelines = await loadPipelines();
+    const kinds = buildStepKindRegistry(pipelines);
+    const train = (params: Record<string, unknown>) => compilePipeline(pipelines.get('tlp-classifier')!.definition, params, (k) => kinds.get(k)).steps.find((s) => s.id === 'train')!.options as Record<string, unknown>;
+    expect(train({}).reasoningField).toBe('reasoning');
+    expect(train({ trainOnReasoning: false }).reasoningField).toBeUndefined();
+  });
 });

@@ -76,6 +76,10 @@ describe('the seed pipelines, end to end at test size on the embedded Temporal',
     const s = await run('tlp-classifier', { examples: 40, ...SMALL, baseModel, fewShot: 1 });
     await expectTrainedAndEvaluated(s);
     expect(step(s, 'base-model').metadata).toMatchObject({ source: baseModel, architecture: 'llama' });
+    // Seed 000's pro tip: every train example carries its record's reasoning through curation (issue 19, defect 4).
+    const trained = (step(s, 'train').metadata as { records: { kept: number; withReasoning: number } }).records;
+    expect(trained.kept).toBeGreaterThan(0);
+    expect(trained.withReasoning).toBe(trained.kept);
     // Classification on the test split, with one train-split example before each prompt, for both models.
     const report = await readJson<EvalReport>(step(s, 'evaluate').outputs.report!.uri);
     expect(report.settings).toMatchObject({ test: { fewShot: 1, labels: expect.arrayContaining(['TLP:RED']) } });
@@ -152,15 +156,19 @@ describe('the seed pipelines, end to end at test size on the embedded Temporal',
       const lines = Array.from({ length: 60 }, (_, i) => JSON.stringify({ instruction: `${name} task number ${i}: answer briefly.`, input: '', output: `The ${name} answer to task ${i}.`, metadata: { bucket: name } }));
       await writeFile(path.join(dir, `${name}.jsonl`), `${lines.join('\n')}\n`);
     }
-    const manifest = { version: 1, name: 'curriculum test', buckets: names.map((name) => ({ name, source: { file: `${name}.jsonl` }, weight: 0, count: 60 })) };
+    // Half the sources as seed 002 writes them, a plain path (issue 19, defect 9); half as `{file}`.
+    const manifest = { version: 1, name: 'curriculum test', buckets: names.map((name, i) => ({ name, source: i % 2 ? `${name}.jsonl` : { file: `${name}.jsonl` }, weight: 0, count: 60 })) };
     await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
     return path.join(dir, 'manifest.json');
   }
 
   it('reasoning-curriculum trains four phases, waiting for the red-team approval', async () => {
-    const s = await run('reasoning-curriculum', { ...SMALL, perPhase: 40, manifest: await curriculumManifest() }, async (runId) => {
+    // Seed 002's phase sizes (10K, 200K, 100K, 50K) x 0.0005, at least 40 so that every phase's 5% test
+    // split holds an example: 40, 100, 50 and 40.
+    const s = await run('reasoning-curriculum', { ...SMALL, scale: 0.0005, minPerPhase: 40, manifest: await curriculumManifest() }, async (runId) => {
       // Three phases train before the review: poll the run's status (a query) until the approval waits.
-      const deadline = Date.now() + 15 * MINUTES;
+      // Phases 1-3 train 190 examples before the review: 13.5 minutes on two cores shared with other jobs.
+      const deadline = Date.now() + 20 * MINUTES;
       for (;;) {
         const st = await cli(['status', runId, '--json'], env);
         const review = (JSON.parse(st.stdout) as { steps: { id: string; status: string }[] }).steps.find((x) => x.id === 'red-team-review');
@@ -172,9 +180,11 @@ describe('the seed pipelines, end to end at test size on the embedded Temporal',
       expect(approved.code).toBe(0);
     });
     await expectTrainedAndEvaluated(s, 'train-4', 'evaluate-4', 4);
-    for (const n of [1, 2, 3, 4]) {
+    for (const [i, total] of [40, 100, 50, 40].entries()) {
+      const n = i + 1;
+      expect(step(s, `mix-${n}`).outputs.records!.records).toBe(total);
       expect(step(s, `evaluate-${n}`).status).toBe('succeeded');
       expect(step(s, `split-${n}`).outputs.test!.records).toBeGreaterThan(0);
     }
-  }, 20 * MINUTES);
+  }, 25 * MINUTES);
 });

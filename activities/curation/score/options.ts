@@ -21,14 +21,13 @@ export const scoreOptionsSchema = z
     weights: z
       .object({
         seed004: z.number().nonnegative().default(1),
-        metadata: z.number().nonnegative().default(1),
         heuristics: z.number().nonnegative().default(1),
         classifier: z.number().nonnegative().default(1),
         judge: z.number().nonnegative().default(1),
       })
       .strict()
-      .default({ seed004: 1, metadata: 1, heuristics: 1, classifier: 1, judge: 1 })
-      .describe('weights of the components in the weighted mean (only applicable components count)'),
+      .default({ seed004: 1, heuristics: 1, classifier: 1, judge: 1 })
+      .describe('weights of the components in the computed score (only applicable components count); a given metadata.quality_score is never part of it'),
     heuristics: z
       .object({
         // Gopher drops a document that fails any one filter. Here the heuristics are one component of a

@@ -15,9 +15,13 @@ import { createValidators, type GateFailure } from './validators.js';
 type Components = Record<string, number>;
 
 /**
- * Scores each record 0-10 as the weighted mean of the components that apply to it (seed 004's
- * formula, a score given in metadata, heuristics, an ONNX classifier, an LLM judge). A failed task
- * validator scores 0. Records under the threshold go to the rejects with their breakdown.
+ * Scores each record 0-10. A score the source gives (`metadata.quality_score`) is the gate on its
+ * own, as seed 004 writes it ("Quality Threshold: Minimum score of 7.0 for inclusion"): it is never
+ * averaged with what this stage computes, and never overwritten. The computed score, the weighted
+ * mean of the components that apply (seed 004's formula, heuristics, an ONNX classifier, an LLM
+ * judge), is the gate only for a record without one; it is always reported beside the given score
+ * (`metadata.heuristic_score`, `metadata.heuristic_reasons`). A failed task validator scores 0.
+ * Records under the threshold go to the rejects with their breakdown.
  */
 export async function createScoreStage(rawOptions: unknown, ctx: LineStageContext): Promise<LineStage> {
   const o = scoreOptionsSchema.parse(rawOptions);
@@ -29,7 +33,7 @@ export async function createScoreStage(rawOptions: unknown, ctx: LineStageContex
   const gates = createValidators(o, cypher);
   const classifier: Classifier | undefined = o.classifier ? await loadClassifier(o.classifier) : undefined;
   const judge: LlmJudge | undefined = o.judge ? await createJudge(o.judge) : undefined;
-  const counters: Counters = { failedChecks: {}, gates: {}, scoreHistogram: {}, components: {}, cypherChecks, ...(explains ? { cypherWarnings } : {}) };
+  const counters: Counters = { failedChecks: {}, gates: {}, scoreHistogram: {}, scoreSource: {}, components: {}, cypherChecks, ...(explains ? { cypherWarnings } : {}) };
   const w = o.weights;
 
   const decide = (record: CuratedRecord, line: number, gate: GateFailure | undefined, components: Components, failed: string[]): UnitResult => {
@@ -41,20 +45,25 @@ export async function createScoreStage(rawOptions: unknown, ctx: LineStageContex
       weights += weight;
       bump(counters.components as Counters, name);
     }
-    const score = gate ? 0 : weights > 0 ? Math.round((sum / weights) * 100) / 100 : 0;
+    const heuristicScore = weights > 0 ? Math.round((sum / weights) * 100) / 100 : 0;
+    const given = typeof record.metadata?.quality_score === 'number' ? record.metadata.quality_score : undefined;
+    bump(counters.scoreSource as Counters, given === undefined ? 'computed' : 'given');
+    const score = gate ? 0 : (given ?? heuristicScore);
     bump(counters.scoreHistogram as Counters, String(Math.min(9, Math.floor(score))));
     for (const f of failed) bump(counters.failedChecks as Counters, f);
     if (gate) bump(counters.gates as Counters, gate.code);
     if (!gate && score >= o.threshold) {
-      record.metadata = { ...(record.metadata ?? {}), quality_score: score };
+      // The given score stays as the source wrote it; a record without one gets the computed score.
+      record.metadata = { ...(record.metadata ?? {}), quality_score: given ?? heuristicScore, heuristic_score: heuristicScore, heuristic_reasons: failed };
       return { kept: stringifyJson(record) };
     }
     const reason = gate ? gate.code : 'below_threshold';
-    const detail = gate ? gate.detail : `score ${score} < ${o.threshold}${failed.length ? `; failed: ${failed.join(', ')}` : ''}`;
+    const basis = given === undefined ? `score ${score}` : `given quality_score ${score} (heuristic score ${heuristicScore})`;
+    const detail = gate ? gate.detail : `${basis} < ${o.threshold}${failed.length ? `; failed: ${failed.join(', ')}` : ''}`;
     const prov = record.provenance;
     return {
       reason,
-      reject: JSON.stringify({ line: prov?.line ?? line, source: prov?.source ?? ctx.source, reason, detail, id: record.id, score, threshold: o.threshold, components, failed, record }),
+      reject: JSON.stringify({ line: prov?.line ?? line, source: prov?.source ?? ctx.source, reason, detail, id: record.id, score, given: given ?? null, heuristicScore, threshold: o.threshold, components, failed, record }),
     };
   };
 
@@ -72,7 +81,6 @@ export async function createScoreStage(rawOptions: unknown, ctx: LineStageContex
       const components: Components = {};
       const seed = seed004Score(view, record.metadata);
       if (seed) components.seed004 = seed.score;
-      else if (typeof record.metadata?.quality_score === 'number') components.metadata = record.metadata.quality_score;
       const failed = heuristicFailures(view.response, o.heuristics, gates.applies(record, view));
       components.heuristics = Math.max(0, 10 - o.heuristics.penaltyPerFailedCheck * failed.length);
       const gate = gates.check(record, view);
