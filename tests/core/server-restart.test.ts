@@ -25,7 +25,7 @@ describe('run --wait across a Temporal server restart', () => {
     worker = await startWorker(env);
 
     const runId = `restart-${Date.now()}`;
-    const waiting = cli(['run', 'test-chain', '--id', runId, '--params', JSON.stringify({ length: 3, ms: 2000, tag: runId }), '--wait'], env);
+    const waiting = cli(['run', 'test-chain', '--id', runId, '--params', JSON.stringify({ length: 3, ms: 4000, tag: runId }), '--wait'], env);
     // Restart once the run's first step is under way.
     const { client, close } = await testClient(env);
     try {
@@ -37,12 +37,19 @@ describe('run --wait across a Temporal server restart', () => {
     } finally {
       await close();
     }
+    // A crash, not a graceful stop: a server draining for seconds under load could let the run end
+    // before it went away. Its SQLite file keeps the run (write-ahead log; dev-server.test.ts).
+    const exited = new Promise((r) => server!.process.once('exit', r));
+    server.process.kill('SIGKILL');
+    await exited;
     await server.stop();
     // Longer than the client's own gRPC retries last (10 attempts, backoff to 5 s: about 20 s).
     await new Promise((r) => setTimeout(r, 30_000));
     server = await start();
 
     const res = await waiting;
+    // On failure, say what the CLI printed.
+    if (!res.stderr.includes('does not answer')) console.error(JSON.stringify(res));
     expect(res.stderr).toContain('the Temporal server does not answer; waiting for it to come back');
     expect(res.stderr).toContain('the Temporal server answers again');
     expect(res.stdout).toMatch(new RegExp(`^${runId}: succeeded$`, 'm'));
