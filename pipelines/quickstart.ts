@@ -23,7 +23,8 @@ export default definePipeline({
     p.device(params.device);
     const generated = p.step('generate', 'generate', { provider: 'template', preset: 'json-expert', count: params.examples, seed: params.seed });
     const valid = p.step('validate', 'validate', {}, { records: generated.out('records') });
-    const scrubbed = p.step('pii', 'pii', { salt: 'quickstart' }, { records: valid.out('records') });
+    // Consistent fake names, not placeholders: a JSON task's records stay natural (docs/results.md).
+    const scrubbed = p.step('pii', 'pii', { salt: 'quickstart', operator: 'pseudonym' }, { records: valid.out('records') });
     const scored = p.step('score', 'score', {}, { records: scrubbed.out('records') });
     const unique = p.step('dedup', 'dedup', { fields: ['task', 'input', 'output'] }, { records: scored.out('records') });
     // Seed 001: "90/5/5 train/valid/test".
