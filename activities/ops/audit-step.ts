@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
@@ -33,7 +32,7 @@ export const opsAuditStep = defineStep({
   outputs: { report: 'report' },
   options,
   paths: { root: 'write' },
-  fingerprint: () => Promise.resolve(randomUUID()),
+  cache: false,
   async run(ctx, _inputs, o) {
     const audit = new Audit({ targets: CATEGORY_TARGETS, tolerance: o.tolerance, maxSyntheticShare: o.maxSyntheticShare, qualityThreshold: o.qualityThreshold });
     for await (const r of readCorpus(o.root, [LAYOUT.processed])) audit.add(r);

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -48,7 +48,7 @@ export const opsForgetStep = defineStep({
   outputs: { report: 'report' },
   options,
   paths: { source: 'write', root: 'write' },
-  fingerprint: () => Promise.resolve(randomUUID()),
+  cache: false,
   async run(ctx, _inputs, o) {
     let sha256: string;
     try {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
@@ -55,7 +54,7 @@ export const opsPiiScanStep = defineStep({
   options,
   paths: { root: 'write' },
   // The answer depends on the folder's contents now, not on any input: never served from the cache.
-  fingerprint: () => Promise.resolve(randomUUID()),
+  cache: false,
   async run(ctx, _inputs, o) {
     const scanner = createScanner(piiOptionsSchema.parse({ types: o.types, allow: o.allow }));
     const types = new Set(o.types);

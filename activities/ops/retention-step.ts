@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { defineStep } from '../../core/dsl/step-kind.js';
 import { writeJsonArtifact } from '../../core/stage/records-io.js';
@@ -25,7 +24,7 @@ export const opsRetentionStep = defineStep({
   outputs: { report: 'report' },
   options,
   paths: { root: 'write' },
-  fingerprint: () => Promise.resolve(randomUUID()),
+  cache: false,
   async run(ctx, _inputs, o) {
     await requireRoot(o.root);
     const now = o.now ? new Date(o.now) : new Date();

@@ -75,8 +75,9 @@ export async function executeStep(deps: ActivityDeps, kind: AnyStepKind, input: 
   const stall = new Promise<never>((_, reject) => (failStalled = reject));
   stall.catch(() => undefined);
 
+  const useCache = input.cache && kind.cache !== false;
   let releaseLease: (() => Promise<void>) | undefined;
-  if (input.cache) {
+  if (useCache) {
     const hit = await deps.cache.lookup(key);
     if (hit) return served(hit);
     let waitLogged = false;
@@ -139,7 +140,7 @@ export async function executeStep(deps: ActivityDeps, kind: AnyStepKind, input: 
       if (!outputs[name]) throw new PipelineError('STEP_FAILED', `step kind "${kind.kind}" did not produce its output "${name}"`);
     }
     const metadata = result.metadata ?? {};
-    await deps.cache.save(key, { outputs, metadata, ...(result.halt ? { halt: result.halt } : {}) });
+    if (kind.cache !== false) await deps.cache.save(key, { outputs, metadata, ...(result.halt ? { halt: result.halt } : {}) });
     log.info({ durationMs: Date.now() - started }, 'step succeeded');
     return {
       status: 'succeeded',

@@ -115,6 +115,11 @@ export interface StepKindSpec<
    * digest), so that an edited source is never served from the cache.
    */
   fingerprint?(options: z.output<Opts>): Promise<string>;
+  /**
+   * `false` for a kind whose answer depends on the world now (a folder's contents, earlier runs),
+   * not on its inputs: it is never served from the step cache and never written to it.
+   */
+  cache?: false;
   run(ctx: StepContext, inputs: ResolvedInputs<I>, options: z.output<Opts>): Promise<StepResult<O>>;
 }
 
