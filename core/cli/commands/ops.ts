@@ -14,7 +14,7 @@ import type { RunPipelineInput } from '../../workflow-safe/run-state.js';
 import { connectClient } from '../../temporal/client.js';
 import { parseJsonArg } from '../args.js';
 import { table } from '../output.js';
-import { DEFAULT_CATCHUP_WINDOW } from './schedule.js';
+import { DEFAULT_CATCHUP_WINDOW, validTimezone } from './schedule.js';
 import { forgetCommand } from './ops-forget.js';
 import { namesCommand } from './ops-names.js';
 
@@ -167,13 +167,4 @@ async function remove(client: Client, json: boolean): Promise<number> {
   }
   console.log(json ? JSON.stringify({ removed }) : removed.length ? `removed ${removed.join(', ')}` : 'no ops schedules');
   return 0;
-}
-
-function validTimezone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -225,7 +225,7 @@ function overlapOf(name: string): ScheduleOverlapPolicy {
   return policy;
 }
 
-function validTimezone(tz: string): boolean {
+export function validTimezone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
     return true;
