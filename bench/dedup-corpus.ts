@@ -17,7 +17,24 @@ export interface CorpusOptions {
 
 const CATEGORIES = ['instruction', 'cot_math', 'code', 'analytical', 'tool_use', 'creative', 'red_team', 'factual'];
 
-export async function writeCorpus(file: string, o: CorpusOptions): Promise<{ near: number; exact: number }> {
+export interface PlantedCorpus {
+  near: number;
+  exact: number;
+  /** Each planted copy's id, the id of the record it copies, and the true Jaccard similarity of their word 5-shingle sets. */
+  copies: Map<string, { of: string; jaccard: number }>;
+}
+
+/** Jaccard similarity of two texts' word-shingle sets (the texts are lower-case words, as the normal form leaves them). */
+function shingleJaccard(a: string[], b: string[], size = 5): number {
+  const set = (w: string[]) => new Set(Array.from({ length: Math.max(1, w.length - size + 1) }, (_, i) => w.slice(i, i + size).join(' ')));
+  const x = set(a);
+  const y = set(b);
+  let both = 0;
+  for (const s of x) if (y.has(s)) both++;
+  return both / (x.size + y.size - both);
+}
+
+export async function writeCorpus(file: string, o: CorpusOptions): Promise<PlantedCorpus> {
   const next = prng(o.seed);
   const rnd = () => next() / 2 ** 32;
   const vocab: string[] = [];
@@ -27,20 +44,26 @@ export async function writeCorpus(file: string, o: CorpusOptions): Promise<{ nea
     for (let k = 0; k < len; k++) w += String.fromCharCode(97 + (next() % 26));
     vocab.push(w);
   }
-  const recent: string[] = [];
+  const recent: { text: string; id: string }[] = [];
+  const copies = new Map<string, { of: string; jaccard: number }>();
   const out = createWriteStream(file);
   let near = 0;
   let exact = 0;
   let buf = '';
   for (let i = 0; i < o.records; i++) {
     let text: string;
+    const id = `r${i}`;
     const r = rnd();
     if (recent.length > 0 && r < o.exactShare) {
-      text = recent[next() % recent.length]!;
+      const source = recent[next() % recent.length]!;
+      text = source.text;
+      copies.set(id, { of: source.id, jaccard: 1 });
       exact++;
     } else if (recent.length > 0 && r < o.exactShare + o.nearShare) {
-      const words = recent[next() % recent.length]!.split(' ');
+      const source = recent[next() % recent.length]!;
+      const words = source.text.split(' ');
       for (let e = 0; e < 1; e++) words[next() % words.length] = vocab[next() % vocab.length]!;
+      copies.set(id, { of: source.id, jaccard: shingleJaccard(source.text.split(' '), words) });
       text = words.join(rnd() < 0.5 ? '  ' : ' ');
       if (rnd() < 0.5) text = text.toUpperCase();
       near++;
@@ -54,10 +77,10 @@ export async function writeCorpus(file: string, o: CorpusOptions): Promise<{ nea
         len += w.length + 1;
       }
       text = words.join(' ');
-      recent.push(text);
+      recent.push({ text, id });
       if (recent.length > 5000) recent.splice(next() % recent.length, 1);
     }
-    const rec = { id: `r${i}`, instruction: 'Answer the question.', output: text, category: CATEGORIES[next() % CATEGORIES.length], metadata: { quality_score: (next() % 101) / 10 } };
+    const rec = { id, instruction: 'Answer the question.', output: text, category: CATEGORIES[next() % CATEGORIES.length], metadata: { quality_score: (next() % 101) / 10 } };
     buf += JSON.stringify(rec) + '\n';
     if (buf.length > 1 << 20) {
       if (!out.write(buf)) await once(out, 'drain');
@@ -66,5 +89,5 @@ export async function writeCorpus(file: string, o: CorpusOptions): Promise<{ nea
   }
   out.end(buf);
   await once(out, 'close');
-  return { near, exact };
+  return { near, exact, copies };
 }

@@ -1,15 +1,14 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { writeCorpus } from './dedup-corpus.js';
+import { groupedIn, printComparison, runPeer, type PeerRow } from './dedup-peers.js';
 
 const run = promisify(execFile);
 const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '../..');
 
 interface ChildResult {
   ms: number;
@@ -29,10 +28,12 @@ async function stage(kind: string, input: string, file: string, config: unknown,
 const fmt = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /**
- * `npm run bench -- dedup [--records N] [--chars C] [--no-datasketch] [--python PATH] [--keep]`:
+ * `npm run bench -- dedup [--records N] [--chars C] [--peers rensa,datatrove,datasketch] [--python PATH] [--keep]`:
  * near-dedup time and peak RSS of the dedup stage on a synthetic corpus (10% near, 5% exact
- * duplicates), datasketch on the same corpus with the same shingles, permutations and bands, then
- * split and mix of the same records. Each stage runs in a child process of its own.
+ * duplicates), each peer on the same corpus with the same normal form, shingles, permutations and
+ * bands (bench/dedup_*.py say where a peer cannot match one), their agreement and their recall of the
+ * planted copies; then split and mix of the same records. Each stage and peer runs in a process of
+ * its own, so that its peak RSS is its own.
  */
 export async function run_(args: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -40,7 +41,7 @@ export async function run_(args: string[]): Promise<void> {
     options: {
       records: { type: 'string', default: '1000000' },
       chars: { type: 'string', default: '500' },
-      'no-datasketch': { type: 'boolean', default: false },
+      peers: { type: 'string', default: 'rensa,datatrove,datasketch' },
       python: { type: 'string' },
       keep: { type: 'boolean', default: false },
     },
@@ -63,18 +64,14 @@ export async function run_(args: string[]): Promise<void> {
       `forgeline dedup:  ${fmt(d.ms)}, peak RSS ${d.maxRssMB} MB, ${Math.round(records / (d.ms / 1000)).toLocaleString('en')} records/s; kept ${m.kept}, exact ${m.dropped.exact_duplicate ?? 0}, near ${m.dropped.near_duplicate ?? 0} (hash ${fmt(m.ms.sign!)}, cluster ${fmt(m.ms.cluster!)}, write ${fmt(m.ms.write!)})`,
     );
 
-    if (!values['no-datasketch']) {
-      const python = values.python ?? [path.join(repo, '.cache/datasketch-venv/bin/python')].find((p) => existsSync(p)) ?? 'python3';
-      try {
-        const { stdout } = await run(python, [path.join(repo, 'bench/dedup_datasketch.py'), corpus, '0.85', '5', '112', '14'], { maxBuffer: 1 << 24 });
-        const r = JSON.parse(stdout.trim()) as { ms: number; maxRssMB: number; kept: number; exact: number; near: number };
-        console.log(`datasketch:       ${fmt(r.ms)}, peak RSS ${r.maxRssMB} MB, ${Math.round(records / (r.ms / 1000)).toLocaleString('en')} records/s; kept ${r.kept}, exact ${r.exact}, near ${r.near} (one thread)`);
-        console.log(`speed-up:         ${(r.ms / d.ms).toFixed(2)}x`);
-      } catch (err) {
-        console.log(`datasketch: not run (${(err as Error).message.split('\n')[0]}); install it with: python3 -m venv .cache/datasketch-venv && .cache/datasketch-venv/bin/pip install datasketch`);
-      }
+    const forgelineGroups = await groupedIn(fileURLToPath(d.outputs.rejects!.uri));
+    const peers = values.peers.split(',').filter(Boolean);
+    const rows: PeerRow[] = [{ tool: 'forgeline', ms: d.ms, maxRssMB: d.maxRssMB, kept: m.kept, removed: records - m.kept, grouped: forgelineGroups }];
+    for (const peer of peers) {
+      const row = await runPeer(peer, corpus, params, work, values.python);
+      if (row) rows.push(row);
     }
-
+    printComparison(rows, planted.copies, records, params.threshold);
     const s = await stage('split', 'records', corpus, { stratifyBy: 'category', seed: 1 }, home);
     const sm = s.metadata as { train: number; valid: number; test: number; crossSplit: unknown };
     console.log(`forgeline split:  ${fmt(s.ms)}, peak RSS ${s.maxRssMB} MB; train ${sm.train}, valid ${sm.valid}, test ${sm.test}, cross-split ${JSON.stringify(sm.crossSplit)}`);
