@@ -8,7 +8,7 @@ import { readRecords } from '../../core/stage/records-io.js';
 import { LinesWriter, readLines } from './raw-io.js';
 import { readIndex, sameParams, writeIndex, type DedupIndex } from './index-file.js';
 import { linkNearDuplicates, UnionFind } from './lsh.js';
-import { estimateJaccard, rowsOf } from './minhash.js';
+import { estimateJaccard, rowsOf, setJaccard } from './minhash.js';
 import { checkBands, minhashParams, minhashShape } from './options.js';
 import { linkSemanticDuplicates, onnxEmbedder } from './semantic.js';
 import { SignatureTable } from './signatures.js';
@@ -33,6 +33,12 @@ export const dedupOptions = z
     ...minhashShape,
     exact: z.boolean().default(true).describe('remove exact duplicates of the normalised text'),
     near: z.boolean().default(true).describe('remove MinHash near-duplicates'),
+    verify: z
+      .enum(['exact', 'estimate'])
+      .default('exact')
+      .describe(
+        "how a candidate pair is checked against the threshold: the true Jaccard similarity of the two shingle sets (held in memory, 4 bytes per shingle), or the signatures' estimate (less memory, but its noise drops pairs just above the threshold); pairs with a previous index's records always use the estimate",
+      ),
     qualityFields: z
       .array(z.string())
       .default(['quality_score', 'metadata.quality_score', 'quality.score'])
@@ -72,8 +78,8 @@ async function loadPrevious(ctx: StepContext, given: ArtifactRef | undefined, o:
 
 /**
  * Two passes. The first signs every record (exact key + MinHash) and keeps per record only its
- * signature, score and id; clusters are then formed with union-find (exact keys, LSH candidates
- * verified against the threshold, optional embeddings); the second pass streams the input again and
+ * signature, score and id (and, with `verify: 'exact'`, its shingle set); clusters are then formed
+ * with union-find (exact keys, LSH candidates checked against the threshold, optional embeddings); the second pass streams the input again and
  * writes survivors and rejects in input order. Records already in a previous index always survive.
  */
 export const dedupStep = defineStep({
@@ -100,7 +106,8 @@ export const dedupStep = defineStep({
     const m = old?.count ?? 0;
 
     // Pass 1: sign.
-    const table = new SignatureTable(params, inputs.records.records ?? 0, o.threads);
+    const exactSets = o.near && o.verify === 'exact';
+    const table = new SignatureTable(params, inputs.records.records ?? 0, o.threads, undefined, exactSets);
     const quality: number[] = [];
     const ids: string[] = [];
     const lines: number[] = [];
@@ -148,9 +155,13 @@ export const dedupStep = defineStep({
       }
     } else for (let i = 0; i < total; i++) reps.push(i);
     const oldPair = (a: number, b: number): boolean => a < m && b < m;
+    // The index keeps signatures only, so a pair with an indexed record is checked by the estimate.
+    const measured = (a: number, b: number): boolean => exactSets && a >= m && b >= m;
+    const similarity = (a: number, b: number): number =>
+      measured(a, b) ? setJaccard(table.shingleSet(a - m), table.shingleSet(b - m)) : estimateJaccard(sigs, a, b, P);
     const layout = { permutations: P, bands: params.bands, rows: rowsOf(params) };
     const onBand = (band: number) => ctx.heartbeat({ done: band + 1, total: params.bands, unit: 'bands', message: 'clustering' });
-    const lsh = o.near ? await linkNearDuplicates(sigs, Int32Array.from(reps), layout, o.threshold, uf, oldPair, onBand) : { buckets: 0, comparisons: 0, links: 0 };
+    const lsh = o.near ? await linkNearDuplicates(sigs, Int32Array.from(reps), layout, o.threshold, uf, oldPair, onBand, similarity) : { buckets: 0, comparisons: 0, links: 0 };
     ctx.heartbeat({ done: n, total: n, unit: 'records', message: 'clustered' });
 
     let semanticLinks = 0;
@@ -211,16 +222,16 @@ export const dedupStep = defineStep({
         const reason = o.exact && keyOf(i) === keyOf(s) ? 'exact_duplicate' : uf.find(i) === uf.find(s) ? 'near_duplicate' : 'semantic_duplicate';
         dropped[reason] = (dropped[reason] ?? 0) + 1;
         const prov = (JSON.parse(text) as { provenance?: { source?: string; line?: number } }).provenance;
-        const similarity = Math.round(estimateJaccard(sigs, i, s, P) * 1000) / 1000;
+        const jaccard = Math.round(similarity(i, s) * 1000) / 1000;
         const survivor = s < m ? old!.ids[s]! : ids[s - m]!;
         const row = {
           line: prov?.line ?? line,
           ...(prov?.source ? { source: prov.source } : {}),
           reason,
-          detail: `${reason === 'exact_duplicate' ? 'same normalised text as' : `estimated Jaccard ${similarity} with`} ${s < m ? 'indexed record' : 'record'} ${survivor}`,
+          detail: `${reason === 'exact_duplicate' ? 'same normalised text as' : `${measured(i, s) ? 'Jaccard' : 'estimated Jaccard'} ${jaccard} with`} ${s < m ? 'indexed record' : 'record'} ${survivor}`,
           near_duplicate_of: survivor,
           ...(s >= m ? { near_duplicate_of_line: lines[s - m] } : { in_index: true }),
-          similarity,
+          similarity: jaccard,
         };
         // the record goes in as the JSON text it already is
         await rejects.write(`${JSON.stringify(row).slice(0, -1)},"record":${text}}`);

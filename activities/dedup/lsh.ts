@@ -96,8 +96,10 @@ export interface LinkStats {
 export const FULL_COMPARE_LIMIT = 32;
 
 /**
- * Unions members whose estimated Jaccard similarity reaches `threshold`, looking only at pairs that
- * share an LSH band. `skip(a, b)` excludes pairs (an index's old entries against each other).
+ * Unions members whose Jaccard similarity reaches `threshold`, looking only at pairs that share an
+ * LSH band. `similarity(a, b)` measures a pair (the signatures' estimate unless given: dedup gives the
+ * true similarity of the shingle sets). `skip(a, b)` excludes pairs (an index's old entries against
+ * each other).
  */
 export async function linkNearDuplicates(
   sigs: Uint32Array,
@@ -107,9 +109,9 @@ export async function linkNearDuplicates(
   uf: UnionFind,
   skip?: (a: number, b: number) => boolean,
   afterBand?: (band: number) => void,
+  similarity: (a: number, b: number) => number = (a, b) => estimateJaccard(sigs, a, b, layout.permutations),
 ): Promise<LinkStats> {
   const stats: LinkStats = { buckets: 0, comparisons: 0, links: 0 };
-  const P = layout.permutations;
   const reps: number[] = [];
   await forEachBucket(sigs, members, layout, (group) => {
     stats.buckets++;
@@ -127,7 +129,7 @@ export async function linkNearDuplicates(
           continue;
         }
         stats.comparisons++;
-        if (estimateJaccard(sigs, a, b, P) >= threshold) {
+        if (similarity(a, b) >= threshold) {
           uf.union(a, b);
           stats.links++;
           matched = true;

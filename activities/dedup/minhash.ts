@@ -180,18 +180,64 @@ export function bandHash(sigs: Uint32Array, i: number, band: number, rows: numbe
   return fmix32(h);
 }
 
-/** Signatures and exact-duplicate keys (two independent 32-bit hashes of the normal form) of a batch. */
-export function signBatch(texts: readonly string[], p: MinhashParams, perm: Permutations): { sigs: Uint32Array; exact: Uint32Array } {
+/** A signed batch: signatures, exact keys, and (when asked) each text's sorted set of shingle hashes. */
+export interface SignedBatch {
+  sigs: Uint32Array;
+  exact: Uint32Array;
+  /** Text i's shingle set is `shingles[offsets[i]..offsets[i+1])`, sorted ascending, no repeats. */
+  shingles?: Uint32Array;
+  offsets?: Uint32Array;
+}
+
+/**
+ * Signatures and exact-duplicate keys (two independent 32-bit hashes of the normal form) of a batch;
+ * with `withShingles`, also the shingle sets, so that candidate pairs can be checked by their true
+ * Jaccard similarity rather than the signature's estimate.
+ */
+export function signBatch(texts: readonly string[], p: MinhashParams, perm: Permutations, withShingles = false): SignedBatch {
   const sigs = new Uint32Array(texts.length * p.permutations);
   const exact = new Uint32Array(texts.length * 2);
   const scratch = newScratch();
+  const sets: Uint32Array[] = [];
   for (let i = 0; i < texts.length; i++) {
     const norm = normalizeText(texts[i]!, p.normalize);
     exact[2 * i] = hashString(norm, 0x1b873593);
     exact[2 * i + 1] = hashString(norm, 0xcc9e2d51);
     signatureInto(norm, p, perm, sigs, i * p.permutations, scratch);
+    if (withShingles) sets.push(sortedSet(scratch.shingles, shingleHashes(norm, p, scratch.shingles)));
   }
-  return { sigs, exact };
+  if (!withShingles) return { sigs, exact };
+  const offsets = new Uint32Array(texts.length + 1);
+  for (let i = 0; i < sets.length; i++) offsets[i + 1] = offsets[i]! + sets[i]!.length;
+  const shingles = new Uint32Array(offsets[texts.length]!);
+  sets.forEach((set, i) => shingles.set(set, offsets[i]));
+  return { sigs, exact, shingles, offsets };
+}
+
+function sortedSet(values: readonly number[], n: number): Uint32Array {
+  const sorted = Uint32Array.from(values.slice(0, n)).sort();
+  let w = 0;
+  for (let r = 0; r < sorted.length; r++) if (r === 0 || sorted[r] !== sorted[w - 1]) sorted[w++] = sorted[r]!;
+  return sorted.subarray(0, w);
+}
+
+/** True Jaccard similarity of two sorted shingle sets (a merge; 32-bit hashes, so collisions are negligible). */
+export function setJaccard(x: Uint32Array, y: Uint32Array): number {
+  let i = 0;
+  let j = 0;
+  let both = 0;
+  while (i < x.length && j < y.length) {
+    const a = x[i]!;
+    const b = y[j]!;
+    if (a === b) {
+      both++;
+      i++;
+      j++;
+    } else if (a < b) i++;
+    else j++;
+  }
+  const union = x.length + y.length - both;
+  return union === 0 ? 1 : both / union;
 }
 
 /** Probability that two texts of Jaccard similarity `s` share at least one band: 1-(1-s^r)^b. */

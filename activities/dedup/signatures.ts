@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { permutations, signBatch, type MinhashParams, type Permutations } from './minhash.js';
+import { permutations, signBatch, type MinhashParams, type Permutations, type SignedBatch } from './minhash.js';
 
 /** Inputs smaller than this are signed on the calling thread. */
 const INLINE_LIMIT = 5000;
@@ -8,7 +8,8 @@ const INLINE_LIMIT = 5000;
 /**
  * Collects MinHash signatures and exact keys for a stream of texts, in input order. Shingling and
  * hashing run on worker threads (one per core by default); the caller keeps reading and parsing.
- * Memory: `permutations` x 4 bytes per text (448 MB per million texts at 112 permutations).
+ * Memory: `permutations` x 4 bytes per text (448 MB per million texts at 112 permutations); with
+ * `withShingles`, also 4 bytes per distinct shingle (about 280 MB per million texts of 70 words).
  */
 export class SignatureTable {
   sigs: Uint32Array;
@@ -16,6 +17,8 @@ export class SignatureTable {
   count = 0;
   /** Worker threads started for this table (0: everything was signed on the calling thread). */
   threadsUsed = 0;
+  /** Shingle sets per batch (every batch but the last holds `batchSize` texts, so text i is in batch i / batchSize). */
+  private readonly shingleBatches: { shingles: Uint32Array; offsets: Uint32Array }[] = [];
   private batch: string[] = [];
   private batchStart = 0;
   private readonly workers: Worker[] = [];
@@ -32,6 +35,7 @@ export class SignatureTable {
     expected: number,
     threads: number,
     private readonly batchSize = 1000,
+    readonly withShingles = false,
   ) {
     const cap = Math.max(16, expected);
     this.sigs = new Uint32Array(cap * params.permutations);
@@ -46,8 +50,8 @@ export class SignatureTable {
   private startWorkers(): void {
     if (this.threads <= 1 || this.workers.length > 0) return;
     for (let i = 0; i < this.threads; i++) {
-      const w = new Worker(new URL('./sign-worker.js', import.meta.url), { workerData: this.params });
-      w.on('message', (m: { id: number; sigs: Uint32Array; exact: Uint32Array }) => this.onResult(m));
+      const w = new Worker(new URL('./sign-worker.js', import.meta.url), { workerData: { params: this.params, withShingles: this.withShingles } });
+      w.on('message', (m: SignedBatch & { id: number }) => this.onResult(m));
       w.on('error', (e) => {
         for (const p of this.pending.values()) p.reject(e);
         this.pending.clear();
@@ -70,13 +74,26 @@ export class SignatureTable {
     this.exact = exact;
   }
 
-  private onResult(m: { id: number; sigs: Uint32Array; exact: Uint32Array }): void {
+  private onResult(m: SignedBatch & { id: number }): void {
     const p = this.pending.get(m.id);
     if (!p) return;
     this.pending.delete(m.id);
-    this.sigs.set(m.sigs, p.start * this.params.permutations);
-    this.exact.set(m.exact, p.start * 2);
+    this.place(p.start, m);
     p.resolve();
+  }
+
+  private place(start: number, r: SignedBatch): void {
+    this.sigs.set(r.sigs, start * this.params.permutations);
+    this.exact.set(r.exact, start * 2);
+    if (r.shingles && r.offsets) this.shingleBatches[start / this.batchSize] = { shingles: r.shingles, offsets: r.offsets };
+  }
+
+  /** Text i's sorted shingle hashes (only with `withShingles`). */
+  shingleSet(i: number): Uint32Array {
+    const b = this.shingleBatches[Math.floor(i / this.batchSize)];
+    if (!b) throw new Error(`no shingle set for text ${i}: the table was made without withShingles`);
+    const k = i % this.batchSize;
+    return b.shingles.subarray(b.offsets[k], b.offsets[k + 1]);
   }
 
   /** Adds a text; resolves quickly, waiting only when too many batches are in flight. */
@@ -96,9 +113,7 @@ export class SignatureTable {
     this.ensure(start + texts.length);
     if (!this.closed && start + texts.length >= INLINE_LIMIT) this.startWorkers();
     if (this.workers.length === 0) {
-      const r = signBatch(texts, this.params, this.perm);
-      this.sigs.set(r.sigs, start * this.params.permutations);
-      this.exact.set(r.exact, start * 2);
+      this.place(start, signBatch(texts, this.params, this.perm, this.withShingles));
       return;
     }
     const id = this.nextId++;

@@ -85,6 +85,45 @@ describe('dedup: exact and near-duplicate clusters', () => {
     expect(exactOnly.metadata.kept).toBe(2);
   });
 
+  it('checks candidates by their true Jaccard similarity, which finds the pairs just above the threshold that the estimate drops', async () => {
+    // One word replaced in 80: five of 76 word 5-shingles change, a true Jaccard near 71/81 = 0.877,
+    // less than two standard errors of a 112-permutation estimate above 0.85.
+    const shingles = (t: string) => {
+      const w = t.split(' ');
+      return new Set(w.slice(0, w.length - 4).map((_, i) => w.slice(i, i + 5).join(' ')));
+    };
+    const jaccard = (x: string, y: string) => {
+      const a = shingles(x);
+      const b = shingles(y);
+      const both = [...a].filter((s) => b.has(s)).length;
+      return both / (a.size + b.size - both);
+    };
+    const rows = [];
+    const truth = new Map<string, number>();
+    for (let k = 0; k < 40; k++) {
+      const source = prose(500 + k, 80);
+      const copy = edit(source, 1);
+      rows.push(rec(`s${k}`, source), rec(`c${k}`, copy));
+      // the compared text is the instruction and the output, normalised
+      truth.set(`c${k}`, jaccard(`describe the scene ${source}`, `describe the scene ${copy}`));
+    }
+    expect(Math.min(...truth.values())).toBeGreaterThanOrEqual(0.85);
+    const input = await writeJsonlFile(path.join(dir, 'borderline.jsonl'), rows);
+
+    const exact = await runStage('dedup', { records: input }, {}, home);
+    const rejects = await exact.records<Reject & { detail: string }>('rejects');
+    expect(rejects.map((r) => r.record.id).sort()).toEqual([...truth.keys()].sort());
+    for (const r of rejects) {
+      expect(r.similarity).toBeCloseTo(truth.get(r.record.id)!, 3);
+      expect(r.detail).toMatch(/^Jaccard 0\.\d+ with record s\d+$/);
+    }
+
+    const estimated = await runStage('dedup', { records: input }, { verify: 'estimate' }, home);
+    const found = (await estimated.records<Reject>('rejects')).length;
+    expect(found).toBeLessThan(40);
+    expect(found).toBeGreaterThan(0);
+  });
+
   it('is incremental: a second run deduplicates against the index of the first without rehashing it', async () => {
     const first = [rec('w1-a', prose(31)), rec('w1-b', prose(32)), rec('w1-b-dup', prose(32).toUpperCase())];
     const run1 = await runStage('dedup', { records: await writeJsonlFile(path.join(dir, 'week1.jsonl'), first) }, {}, home);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { permutations, signBatch, type MinhashParams } from '../../activities/dedup/minhash.js';
+import { permutations, setJaccard, signBatch, type MinhashParams } from '../../activities/dedup/minhash.js';
 import { SignatureTable } from '../../activities/dedup/signatures.js';
 import { normalizeText } from '../../activities/dedup/text.js';
 import { prose } from './stage-helpers.js';
@@ -18,7 +18,7 @@ describe('signature table', () => {
     // Just past the size at which threads start; short texts, because code under jest's VM modules runs
     // far slower than under plain node.
     const texts = Array.from({ length: 6_543 }, (_, i) => `${i} ${prose(i % 97, 12)}`);
-    const table = new SignatureTable(params, 0, 2);
+    const table = new SignatureTable(params, 0, 2, undefined, true);
     try {
       for (const t of texts) await table.add(t);
       await table.finish();
@@ -32,6 +32,20 @@ describe('signature table', () => {
     const bytes = (a: Uint32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
     expect(bytes(table.sigs.subarray(0, texts.length * params.permutations)).equals(bytes(inline.sigs))).toBe(true);
     expect(bytes(table.exact.subarray(0, texts.length * 2)).equals(bytes(inline.exact))).toBe(true);
+    // The shingle sets come back from the threads in input order too (batches finish out of order).
+    for (const i of [0, 999, 1000, 4321, texts.length - 1]) {
+      const mine = signBatch([texts[i]!], params, permutations(params), true);
+      expect(Array.from(table.shingleSet(i))).toEqual(Array.from(mine.shingles!));
+    }
+  });
+
+  it('holds each text\'s shingles as a sorted set, so that the true Jaccard similarity is a merge', () => {
+    const r = signBatch(['a b c d e f g', 'a b c d e f x', 'a b c d e a b c d e'], { ...params, size: 2 }, permutations(params), true);
+    const set = (i: number) => r.shingles!.subarray(r.offsets![i], r.offsets![i + 1]);
+    expect(Array.from(set(0))).toEqual(Array.from(set(0)).sort((x, y) => x - y));
+    expect(set(2)).toHaveLength(5); // 'a b','b c','c d','d e','e a': the repeats count once
+    expect(setJaccard(set(0), set(1))).toBeCloseTo(5 / 7, 10); // 6 bigrams each, 5 shared
+    expect(setJaccard(set(0), set(0))).toBe(1);
   });
 
   it('signs a small stream on the calling thread', async () => {
