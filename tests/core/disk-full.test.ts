@@ -4,7 +4,6 @@ import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
-import { JsonlWriter } from '../../core/artifacts/jsonl.js';
 import { LocalArtifactStore } from '../../core/artifacts/local-store.js';
 import { asDiskFull, PipelineError } from '../../core/errors.js';
 import { RecordsWriter } from '../../core/stage/records-io.js';
@@ -74,7 +73,7 @@ describe('a full disk', () => {
   it('rejects a writer whose stream failed while nobody waited on it, instead of crashing or hanging', async () => {
     const dir = await tmp('gone');
     // The open fails (no such folder) while the writer holds its first record in memory.
-    const w = new JsonlWriter(path.join(dir, 'missing', 'out.jsonl'));
+    const w = RecordsWriter.toFile(path.join(dir, 'missing', 'out.jsonl'));
     await w.write({ a: 1 });
     await new Promise((r) => setTimeout(r, 50));
     await expect(w.close()).rejects.toMatchObject({ code: 'ENOENT' });

@@ -5,7 +5,7 @@ import { BufferPool } from './buffer-pool.js';
 import { readFileLineChunks } from './file-chunks.js';
 import { OUTPUT_BYTES, type BatchReply, type BatchRequest, type WorkerInit } from './protocol.js';
 import type { RunLineStageArgs } from './run.js';
-import type { TextSink } from './sink.js';
+import type { RecordsWriter } from '../../../core/stage/records-io.js';
 import { LINE_CHUNK_BYTES, MAX_LINE_BYTES, mergeCounters, type Counters, type Unit } from './types.js';
 
 const BATCH_UNITS = 4096;
@@ -18,7 +18,7 @@ type BatchDone = Extract<BatchReply, { type: 'batch' }>;
  * written in input order. At most three batches per thread are in flight, and their buffers are
  * recycled (input chunks come back with the reply, output buffers go back with the next batch).
  */
-export async function inWorkers(args: RunLineStageArgs, kept: TextSink, rejects: TextSink, stats: StageStats): Promise<Counters> {
+export async function inWorkers(args: RunLineStageArgs, kept: RecordsWriter, rejects: RecordsWriter, stats: StageStats): Promise<Counters> {
   const init: WorkerInit = { stage: args.stage, options: args.options, source: args.source };
   const workers: Worker[] = [];
   const results = new Map<number, BatchDone>();
@@ -93,8 +93,8 @@ export async function inWorkers(args: RunLineStageArgs, kept: TextSink, rejects:
         stats.rejected += r.rejectedCount;
         for (const [reason, n] of Object.entries(r.reasons)) stats.dropped[reason] = (stats.dropped[reason] ?? 0) + n;
         const keptBytes = r.kept;
-        await kept.write(keptBytes, r.keptCount, () => outputs.give(keptBytes.buffer));
-        await rejects.write(r.rejects, r.rejectedCount);
+        await kept.writeBytes(keptBytes, r.keptCount, () => outputs.give(keptBytes.buffer));
+        await rejects.writeBytes(r.rejects, r.rejectedCount);
         args.progress?.(stats.total);
       }
     };

@@ -2,8 +2,7 @@ import os from 'node:os';
 import type { StageStats } from '../../../core/stage/record-stage.js';
 import { loadLineStage } from './factories.js';
 import { inWorkers } from './in-workers.js';
-import type { SinkFs } from '../../../core/artifacts/file-sink.js';
-import { TextSink } from './sink.js';
+import { RecordsWriter } from '../../../core/stage/records-io.js';
 import { unitsOf, type Counters, type UnitSource } from './types.js';
 
 export interface RunLineStageArgs {
@@ -18,7 +17,7 @@ export interface RunLineStageArgs {
   keptPath: string;
   rejectsPath: string;
   /** The file calls the two sinks make: the store's (LocalArtifactStore's `fs` option), else Node's. */
-  sinkFs?: SinkFs;
+  sinkFs?: import('../../../core/artifacts/file-sink.js').SinkFs;
   /** Called every few thousand units (heartbeats); throw from it to stop. */
   progress?(done: number): void;
 }
@@ -42,8 +41,8 @@ export function resolveThreads(threads: number | 'auto', inputBytes: number): nu
  * kept + rejected = total. Memory is bounded: at most a few batches are in flight.
  */
 export async function runLineStage(args: RunLineStageArgs): Promise<LineStageOutcome> {
-  const kept = new TextSink(args.keptPath, args.sinkFs);
-  const rejects = new TextSink(args.rejectsPath, args.sinkFs);
+  const kept = RecordsWriter.toFile(args.keptPath, args.sinkFs);
+  const rejects = RecordsWriter.toFile(args.rejectsPath, args.sinkFs);
   const stats: StageStats = { total: 0, kept: 0, rejected: 0, dropped: {} };
   try {
     const counters = args.threads <= 1 && !args.isolate ? await inProcess(args, kept, rejects, stats) : await inWorkers(args, kept, rejects, stats);
@@ -52,13 +51,13 @@ export async function runLineStage(args: RunLineStageArgs): Promise<LineStageOut
     return { stats, counters };
   } catch (err) {
     // The first error is the one to report: closing a sink that failed would only throw again.
-    await kept.destroy();
-    await rejects.destroy();
+    await kept.abort();
+    await rejects.abort();
     throw err;
   }
 }
 
-async function inProcess(args: RunLineStageArgs, kept: TextSink, rejects: TextSink, stats: StageStats): Promise<Counters> {
+async function inProcess(args: RunLineStageArgs, kept: RecordsWriter, rejects: RecordsWriter, stats: StageStats): Promise<Counters> {
   const stage = await (await loadLineStage(args.stage))(args.options, { source: args.source });
   for await (const unit of unitsOf(args.input)) {
     let r = stage.process(unit);
@@ -66,11 +65,11 @@ async function inProcess(args: RunLineStageArgs, kept: TextSink, rejects: TextSi
     stats.total++;
     if ('kept' in r) {
       stats.kept++;
-      await kept.write(r.kept + '\n', 1);
+      await kept.writeLine(r.kept);
     } else {
       stats.rejected++;
       stats.dropped[r.reason] = (stats.dropped[r.reason] ?? 0) + 1;
-      await rejects.write(r.reject + '\n', 1);
+      await rejects.writeLine(r.reject);
     }
     if (stats.total % PROGRESS_EVERY === 0) args.progress?.(stats.total);
   }
