@@ -7,7 +7,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { LocalArtifactStore } from '../../core/artifacts/local-store.js';
 import { asDiskFull, PipelineError } from '../../core/errors.js';
 import { RecordsWriter } from '../../core/stage/records-io.js';
-import { runLineStage } from '../../activities/curation/runner/run.js';
+import { runStage } from '../../core/stage/run.js';
+import { stageAt } from '../../core/stage/stage.js';
 import { diskFullRetryDelayMs, stepFailure } from '../../activities/steps/step-failure.js';
 import { volumeWithFree } from '../support/full-volume.js';
 import { testEnv } from '../support/harness.js';
@@ -55,8 +56,8 @@ describe('a full disk', () => {
     const input = path.join(dir, 'in.jsonl');
     await writeFile(input, Array.from({ length: 3000 }, (_, i) => JSON.stringify({ instruction: `question ${i}`, response: `answer ${i} `.repeat(20) })).join('\n') + '\n');
     for (const threads of [1, 2]) {
-      const run = runLineStage({
-        stage: 'validate',
+      const run = runStage({
+        stage: stageAt('../../activities/curation/validate/validator.js', import.meta.url),
         options: {},
         source: 'in.jsonl',
         input: { file: input },

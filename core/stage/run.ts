@@ -1,11 +1,14 @@
 import os from 'node:os';
-import type { StageStats } from '../../../core/stage/record-stage.js';
-import { loadLineStage } from './factories.js';
+import type { SinkFs } from '../artifacts/file-sink.js';
 import { inWorkers } from './in-workers.js';
-import { RecordsWriter } from '../../../core/stage/records-io.js';
-import { unitsOf, type Counters, type UnitSource } from './types.js';
+import { createJudge } from './judge.js';
+import { PROGRESS_EVERY } from './progress.js';
+import { RecordsWriter } from './records-io.js';
+import { loadStage, type Counters } from './stage.js';
+import { unitsOf, type UnitSource } from './units.js';
 
-export interface RunLineStageArgs {
+export interface RunStageArgs {
+  /** The stage's module URL (`stageAt`); it is loaded here, or in each worker thread. */
   stage: string;
   options: unknown;
   source: string;
@@ -16,18 +19,24 @@ export interface RunLineStageArgs {
   isolate?: boolean;
   keptPath: string;
   rejectsPath: string;
-  /** The file calls the two sinks make: the store's (LocalArtifactStore's `fs` option), else Node's. */
-  sinkFs?: import('../../../core/artifacts/file-sink.js').SinkFs;
+  /** The file calls the two writers make: the store's (LocalArtifactStore's `fs` option), else Node's. */
+  sinkFs?: SinkFs;
   /** Called every few thousand units (heartbeats); throw from it to stop. */
   progress?(done: number): void;
 }
 
-export interface LineStageOutcome {
+/** Stats every stage reports: nothing is lost, kept + rejected = total. */
+export interface StageStats {
+  total: number;
+  kept: number;
+  rejected: number;
+  dropped: Record<string, number>;
+}
+
+export interface StageOutcome {
   stats: StageStats;
   counters: Counters;
 }
-
-const PROGRESS_EVERY = 5000;
 
 /** `auto` threads: one per core (at most 4) for inputs over 16 MB, else in-process. */
 export function resolveThreads(threads: number | 'auto', inputBytes: number): number {
@@ -37,10 +46,10 @@ export function resolveThreads(threads: number | 'auto', inputBytes: number): nu
 }
 
 /**
- * Runs a line stage over a stream of units and writes kept and rejected lines. Counts every unit:
- * kept + rejected = total. Memory is bounded: at most a few batches are in flight.
+ * The one stage runner: one input to one file of kept records and one of reject rows. Counts every
+ * unit: kept + rejected = total. Memory is bounded: at most a few batches are in flight.
  */
-export async function runLineStage(args: RunLineStageArgs): Promise<LineStageOutcome> {
+export async function runStage(args: RunStageArgs): Promise<StageOutcome> {
   const kept = RecordsWriter.toFile(args.keptPath, args.sinkFs);
   const rejects = RecordsWriter.toFile(args.rejectsPath, args.sinkFs);
   const stats: StageStats = { total: 0, kept: 0, rejected: 0, dropped: {} };
@@ -50,17 +59,17 @@ export async function runLineStage(args: RunLineStageArgs): Promise<LineStageOut
     await rejects.close();
     return { stats, counters };
   } catch (err) {
-    // The first error is the one to report: closing a sink that failed would only throw again.
+    // The first error is the one to report: closing a writer that failed would only throw again.
     await kept.abort();
     await rejects.abort();
     throw err;
   }
 }
 
-async function inProcess(args: RunLineStageArgs, kept: RecordsWriter, rejects: RecordsWriter, stats: StageStats): Promise<Counters> {
-  const stage = await (await loadLineStage(args.stage))(args.options, { source: args.source });
+async function inProcess(args: RunStageArgs, kept: RecordsWriter, rejects: RecordsWriter, stats: StageStats): Promise<Counters> {
+  const { judge, stage } = await createJudge(await loadStage(args.stage), args.options, { source: args.source });
   for await (const unit of unitsOf(args.input)) {
-    let r = stage.process(unit);
+    let r = judge(unit);
     if (r instanceof Promise) r = await r;
     stats.total++;
     if ('kept' in r) {
@@ -74,5 +83,5 @@ async function inProcess(args: RunLineStageArgs, kept: RecordsWriter, rejects: R
     if (stats.total % PROGRESS_EVERY === 0) args.progress?.(stats.total);
   }
   await stage.close?.();
-  return stage.counters();
+  return stage.counters?.() ?? {};
 }
