@@ -53,7 +53,8 @@ export const validateStep = defineStep({
     const { format, input } = await readUnits(file, options.inputFormat, { onBytes: byPath ? (bytes) => hasher.update(bytes) : undefined, maxLineBytes: options.maxRecordBytes });
     const beside = byPath && !('file' in input) ? sha256File(file).catch(() => undefined) : undefined;
     // With `scrub`, one pass validates and scrubs: nothing unscrubbed is ever written (validate/scrubbing.ts).
-    const stage = stageAt(options.scrub ? './scrubbing.js' : './validator.js', import.meta.url);
+    // Each stageAt names its file literally: the step's code version covers both (core/cache/code-version.ts).
+    const stage = options.scrub ? stageAt('./scrubbing.js', import.meta.url) : stageAt('./validator.js', import.meta.url);
     const out = await runStageStep(ctx, { stage, options, source, input, inputBytes: size, threads: options.threads, isolate: Boolean(options.scrub?.ner), schema: 'curated-record' });
     const sourceSha256 = !byPath ? undefined : 'file' in input ? hasher.digest('hex') : (await beside)?.sha256;
     const sourceFile = sourceSha256 ? { sourceSha256, sourcePath: file } : {};
