@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { defineRecordStage } from '../../core/stage/record-stage.js';
+import { drop, keep } from '../../core/stage/stage.js';
+import { defineRecordStage } from '../../core/stage/step.js';
 
 /** Keeps records whose field length lies in [min, max]; the rest are rejected with a reason code. */
 export const filterLengthStep = defineRecordStage({
@@ -12,10 +13,10 @@ export const filterLengthStep = defineRecordStage({
   create: (options) => ({
     process(record) {
       const text = record[options.field];
-      if (typeof text !== 'string') return { keep: false, reason: 'field_missing', detail: `no string field "${options.field}"` };
-      if (text.length < options.min) return { keep: false, reason: 'too_short', detail: `${options.field}: ${text.length} < ${options.min} chars` };
-      if (text.length > options.max) return { keep: false, reason: 'too_long', detail: `${options.field}: ${text.length} > ${options.max} chars` };
-      return { keep: true };
+      if (typeof text !== 'string') return drop('field_missing', `no string field "${options.field}"`, { record });
+      if (text.length < options.min) return drop('too_short', `${options.field}: ${text.length} < ${options.min} chars`, { record });
+      if (text.length > options.max) return drop('too_long', `${options.field}: ${text.length} > ${options.max} chars`, { record });
+      return keep(record);
     },
   }),
 });

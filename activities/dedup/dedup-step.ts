@@ -4,8 +4,9 @@ import { sha256File } from '../../core/artifacts/hash.js';
 import type { ArtifactRef } from '../../core/artifacts/ref.js';
 import { defineStep, type StepContext } from '../../core/dsl/step-kind.js';
 import { PipelineError } from '../../core/errors.js';
-import { readRecords } from '../../core/stage/records-io.js';
-import { LinesWriter, readLines } from './raw-io.js';
+import { rejectLine } from '../../core/stage/reject.js';
+import { readRecords, RecordsWriter } from '../../core/stage/records-io.js';
+import { readLines } from './raw-io.js';
 import { readIndex, sameParams, writeIndex, type DedupIndex } from './index-file.js';
 import { linkNearDuplicates, UnionFind } from './lsh.js';
 import { estimateJaccard, rowsOf, setJaccard } from './minhash.js';
@@ -203,8 +204,8 @@ export const dedupStep = defineStep({
     const tCluster = Date.now();
 
     // Pass 2: write survivors and rejects in input order; the new index adds this run's survivors.
-    const kept = await LinesWriter.open(ctx.store);
-    const rejects = await LinesWriter.open(ctx.store);
+    const kept = await RecordsWriter.open(ctx.store);
+    const rejects = await RecordsWriter.open(ctx.store);
     const dropped: Record<string, number> = {};
     const keptIdx: number[] = [];
     const clusters = new Set<number>();
@@ -214,7 +215,7 @@ export const dedupStep = defineStep({
         const i = m + k++;
         const s = best[uf2.find(i)]!;
         if (s === i) {
-          await kept.write(text);
+          await kept.writeLine(text);
           keptIdx.push(i);
           continue;
         }
@@ -224,17 +225,9 @@ export const dedupStep = defineStep({
         const prov = (JSON.parse(text) as { provenance?: { source?: string; line?: number } }).provenance;
         const jaccard = Math.round(similarity(i, s) * 1000) / 1000;
         const survivor = s < m ? old!.ids[s]! : ids[s - m]!;
-        const row = {
-          line: prov?.line ?? line,
-          ...(prov?.source ? { source: prov.source } : {}),
-          reason,
-          detail: `${reason === 'exact_duplicate' ? 'same normalised text as' : `${measured(i, s) ? 'Jaccard' : 'estimated Jaccard'} ${jaccard} with`} ${s < m ? 'indexed record' : 'record'} ${survivor}`,
-          near_duplicate_of: survivor,
-          ...(s >= m ? { near_duplicate_of_line: lines[s - m] } : { in_index: true }),
-          similarity: jaccard,
-        };
-        // the record goes in as the JSON text it already is
-        await rejects.write(`${JSON.stringify(row).slice(0, -1)},"record":${text}}`);
+        const detail = `${reason === 'exact_duplicate' ? 'same normalised text as' : `${measured(i, s) ? 'Jaccard' : 'estimated Jaccard'} ${jaccard} with`} ${s < m ? 'indexed record' : 'record'} ${survivor}`;
+        const near = { near_duplicate_of: survivor, ...(s >= m ? { near_duplicate_of_line: lines[s - m] } : { in_index: true }), similarity: jaccard };
+        await rejects.writeLine(rejectLine({ line: prov?.line ?? line, source: prov?.source || undefined, reason, detail }, near, text));
       }
     } catch (err) {
       await kept.abort();

@@ -6,8 +6,7 @@ import { readWholeLines } from '../../core/artifacts/lines.js';
 import { zodIssueToIssue } from '../../core/dsl/compile.js';
 import { defineStep } from '../../core/dsl/step-kind.js';
 import { PipelineError } from '../../core/errors.js';
-import { readJsonArtifact, writeJsonArtifact } from '../../core/stage/records-io.js';
-import { LinesWriter } from '../dedup/raw-io.js';
+import { readJsonArtifact, RecordsWriter, writeJsonArtifact } from '../../core/stage/records-io.js';
 import { manifestSchema, type Bucket, type Manifest } from '../../schemas/manifest.js';
 import { hashString, prng } from '../dedup/minhash.js';
 import { allocate, PHASE_NAMES, PHASE_PRESETS } from './presets.js';
@@ -107,13 +106,13 @@ export const mixStep = defineStep({
     for (const p of plans) p.requested = counts.get(p.bucket.name)!;
 
     // Draw and write: straight to the output, or through seeded chunks that are shuffled one at a time.
-    const out = await LinesWriter.open(ctx.store);
+    const out = await RecordsWriter.open(ctx.store);
     const chunks = o.shuffle ? Math.max(1, Math.ceil(total / o.chunkRecords)) : 0;
     const chunkFiles = Array.from({ length: chunks }, (_, i) => path.join(ctx.workDir, `chunk-${i}.jsonl`));
     const chunkStreams = chunkFiles.map((f) => new FileSink(f));
     const route = prng(o.seed ^ 0x2f6b3c1d);
     const emit = async (json: string): Promise<void> => {
-      if (chunks === 0) return out.write(json);
+      if (chunks === 0) return out.writeLine(json);
       const s = chunkStreams[route() % chunks]!;
       await s.write(json + '\n');
     };
@@ -148,7 +147,7 @@ export const mixStep = defineStep({
           rows[i] = rows[j]!;
           rows[j] = t;
         }
-        for (const r of rows) await out.write(r);
+        for (const r of rows) await out.writeLine(r);
         await fs.rm(f);
       }
     } catch (err) {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { defineStep } from '../../core/dsl/step-kind.js';
 import { PipelineError } from '../../core/errors.js';
-import { readRecords, writeJsonArtifact } from '../../core/stage/records-io.js';
-import { LinesWriter, readLines } from '../dedup/raw-io.js';
+import { readRecords, RecordsWriter, writeJsonArtifact } from '../../core/stage/records-io.js';
+import { readLines } from '../dedup/raw-io.js';
 import { FULL_COMPARE_LIMIT, forEachBucket, linkNearDuplicates, UnionFind } from '../dedup/lsh.js';
 import { estimateJaccard, rowsOf } from '../dedup/minhash.js';
 import { checkBands, minhashParams, minhashShape } from '../dedup/options.js';
@@ -132,10 +132,10 @@ export const splitStep = defineStep({
       }, (band) => ctx.heartbeat({ done: band + 1, total: params.bands, unit: 'bands', message: 'checking' }));
     }
 
-    const writers = await Promise.all(SPLITS.map(() => LinesWriter.open(ctx.store)));
+    const writers = await Promise.all(SPLITS.map(() => RecordsWriter.open(ctx.store)));
     try {
       let i = 0;
-      for await (const { text } of readLines(ctx.store, inputs.records)) await writers[split[i++]!]!.write(text);
+      for await (const { text } of readLines(ctx.store, inputs.records)) await writers[split[i++]!]!.writeLine(text);
     } catch (err) {
       await Promise.all(writers.map((w) => w.abort()));
       throw err;

@@ -6,6 +6,7 @@ import { statePaths } from '../../core/config.js';
 import { defineStep, type StepContext, MODEL_SILENCE_MS } from '../../core/dsl/step-kind.js';
 import { PipelineError } from '../../core/errors.js';
 import { readJsonArtifact, readRecords, RecordsWriter, writeJsonArtifact } from '../../core/stage/records-io.js';
+import { rejectLine } from '../../core/stage/reject.js';
 import { GGML_TYPE, ggmlTypeName, gguf, plainValue, readGguf, rewriteGgufMetadata, type GgufFile, type GgufValue } from '../models/gguf-writer.js';
 import { childGpu, probeModel } from '../models/probe.js';
 import { cardMetadata, METADATA_KEYS } from '../models/quantize.js';
@@ -328,7 +329,7 @@ async function renderRecords(ctx: StepContext, ref: ArtifactRef, file: string, k
       } else {
         stats.rejected++;
         stats.dropped[r.reason] = (stats.dropped[r.reason] ?? 0) + 1;
-        if (keepRejects) await rejects.write({ line, reason: r.reason, detail: r.detail, record: value });
+        if (keepRejects) await rejects.writeLine(rejectLine({ line, reason: r.reason, detail: r.detail }, undefined, JSON.stringify(value)));
       }
     }
   } catch (err) {

@@ -3,7 +3,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sha256Text } from '../artifacts/hash.js';
 
-const IMPORT_RE = /(?:import|export)\s[^'"]*?from\s*['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
+/**
+ * Static imports, literal dynamic imports, and the stages a step runs by URL (`stageAt('./stage.js',
+ * import.meta.url)`, core/stage/stage.ts): a step names its stage without importing it, and the
+ * stage's code is still the step's code.
+ */
+const IMPORT_RE = /(?:import|export)\s[^'"]*?from\s*['"](\.{1,2}\/[^'"]+)['"]|(?:import|stageAt)\(\s*['"](\.{1,2}\/[^'"]+)['"]/g;
 const memo = new Map<string, string>();
 
 /**

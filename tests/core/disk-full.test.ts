@@ -4,11 +4,11 @@ import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
-import { JsonlWriter } from '../../core/artifacts/jsonl.js';
 import { LocalArtifactStore } from '../../core/artifacts/local-store.js';
 import { asDiskFull, PipelineError } from '../../core/errors.js';
 import { RecordsWriter } from '../../core/stage/records-io.js';
-import { runLineStage } from '../../activities/curation/runner/run.js';
+import { runStage } from '../../core/stage/run.js';
+import { stageAt } from '../../core/stage/stage.js';
 import { diskFullRetryDelayMs, stepFailure } from '../../activities/steps/step-failure.js';
 import { volumeWithFree } from '../support/full-volume.js';
 import { testEnv } from '../support/harness.js';
@@ -56,8 +56,8 @@ describe('a full disk', () => {
     const input = path.join(dir, 'in.jsonl');
     await writeFile(input, Array.from({ length: 3000 }, (_, i) => JSON.stringify({ instruction: `question ${i}`, response: `answer ${i} `.repeat(20) })).join('\n') + '\n');
     for (const threads of [1, 2]) {
-      const run = runLineStage({
-        stage: 'validate',
+      const run = runStage({
+        stage: stageAt('../../activities/curation/validate/validator.js', import.meta.url),
         options: {},
         source: 'in.jsonl',
         input: { file: input },
@@ -74,7 +74,7 @@ describe('a full disk', () => {
   it('rejects a writer whose stream failed while nobody waited on it, instead of crashing or hanging', async () => {
     const dir = await tmp('gone');
     // The open fails (no such folder) while the writer holds its first record in memory.
-    const w = new JsonlWriter(path.join(dir, 'missing', 'out.jsonl'));
+    const w = RecordsWriter.toFile(path.join(dir, 'missing', 'out.jsonl'));
     await w.write({ a: 1 });
     await new Promise((r) => setTimeout(r, 50));
     await expect(w.close()).rejects.toMatchObject({ code: 'ENOENT' });

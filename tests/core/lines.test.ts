@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { Readable } from 'node:stream';
 import { readJsonl } from '../../core/artifacts/jsonl.js';
 import { linesOf, MAX_LINE_BYTES, readLineChunks, readRawLines } from '../../core/artifacts/lines.js';
-import { MAX_LINE_BYTES as STAGE_MAX_LINE_BYTES } from '../../activities/curation/runner/types.js';
+import { MAX_LINE_BYTES as STAGE_MAX_LINE_BYTES } from '../../core/stage/units.js';
 import { expectedLines, LINE_TEXTS } from '../support/lines.js';
 
 /** A stream that hands out `text` in pieces of `size` bytes, so that lines straddle chunk boundaries. */

@@ -4,9 +4,10 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { linesOf } from '../../core/artifacts/lines.js';
-import { BufferPool } from '../../activities/curation/runner/buffer-pool.js';
-import { readFileLineChunks } from '../../activities/curation/runner/file-chunks.js';
-import { parseRecord } from '../../activities/curation/runner/parse.js';
+import { BufferPool } from '../../core/stage/buffer-pool.js';
+import { readFileLineChunks } from '../../core/stage/file-chunks.js';
+import { createJudge } from '../../core/stage/judge.js';
+import { loadStage, stageAt } from '../../core/stage/stage.js';
 import { expectedLines, LINE_TEXTS } from '../support/lines.js';
 
 describe('reading a JSONL file into pooled chunks', () => {
@@ -61,10 +62,11 @@ describe('reading a JSONL file into pooled chunks', () => {
     }
   });
 
-  it('makes a cut line a too_large reject in the stages that read curated records', () => {
-    const r = parseRecord({ line: 7, bytes: Buffer.from('{"id":"x"'), fullLength: 90_000_000 }, { source: 'big.jsonl' });
-    expect('result' in r && r.result).toMatchObject({ reason: 'too_large' });
-    const reject = JSON.parse((r as { result: { reject: string } }).result.reject) as Record<string, unknown>;
+  it('makes a cut line a too_large reject in the stages that read curated records', async () => {
+    const { judge } = await createJudge(await loadStage(stageAt('../../activities/curation/pii/stage.js', import.meta.url)), {}, { source: 'big.jsonl' });
+    const r = await judge({ line: 7, bytes: Buffer.from('{"id":"x"'), fullLength: 90_000_000 });
+    expect(r).toMatchObject({ reason: 'too_large' });
+    const reject = JSON.parse((r as { reject: string }).reject) as Record<string, unknown>;
     expect(reject).toMatchObject({ line: 7, source: 'big.jsonl', reason: 'too_large', detail: 'a line of 90000000 bytes, over the 9 a stage reads whole' });
   });
 

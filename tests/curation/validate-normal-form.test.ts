@@ -11,8 +11,8 @@ describe('validate normalises strings whatever way the text is written', () => {
     const v = createValidator({}, { source: 'in.jsonl' });
     const kept = (line: string) => {
       const r = v.process({ line: 1, bytes: Buffer.from(line) });
-      if (!('kept' in r) || r instanceof Promise) throw new Error(`rejected: ${JSON.stringify(r)}`);
-      return JSON.parse(r.kept) as { id: string; output: string };
+      if (!('keep' in r)) throw new Error(`rejected: ${JSON.stringify(r)}`);
+      return JSON.parse(r.keep as string) as { id: string; output: string };
     };
     const raw = kept('{"instruction":"Say it","output":"Caf\u00e9\\r\\nbar"}');
     const escaped = kept('{"instruction":"Say it","output":"Caf\\u00e9\\r\\nbar"}');

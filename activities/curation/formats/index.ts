@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import path from 'node:path';
-import type { FileLineChunkOptions } from '../runner/file-chunks.js';
-import type { UnitSource } from '../runner/types.js';
+import type { FileLineChunkOptions } from '../../../core/stage/file-chunks.js';
+import type { UnitSource } from '../../../core/stage/units.js';
 import { readJsonArrayUnits } from './json-array.js';
 import { readParquetUnits } from './parquet.js';
 

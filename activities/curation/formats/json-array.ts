@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import type { Unit } from '../runner/types.js';
+import type { Unit } from '../../../core/stage/units.js';
 
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;

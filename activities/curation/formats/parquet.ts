@@ -1,5 +1,5 @@
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, toJson } from 'hyparquet';
-import type { Unit } from '../runner/types.js';
+import type { Unit } from '../../../core/stage/units.js';
 
 /**
  * A Parquet file (through hyparquet, a pure-JS reader) as units, one per row, read one row group at a

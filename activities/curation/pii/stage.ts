@@ -1,6 +1,4 @@
-import { stringifyJson } from '../../../core/json/stringify.js';
-import { parseRecord } from '../runner/parse.js';
-import { bump, type Counters, type LineStage, type LineStageContext, type Unit, type UnitResult } from '../runner/types.js';
+import { bump, defineStage, drop, keep, type Counters, type Stage, type StageContext, type Verdict } from '../../../core/stage/stage.js';
 import { configuredPiiKey, usesEncrypt } from './encrypt.js';
 import { loadNer } from './ner/ner.js';
 import { applyFindings, RecordReplacer } from './operators.js';
@@ -22,7 +20,9 @@ const NOT_TEXT = new Set(['id', 'format', 'provenance', 'task']);
  * `input` object), applies the configured operator per finding, or drops the record. Counts
  * findings per type and field; values never leave this function.
  */
-export async function createPiiStage(rawOptions: unknown, ctx: LineStageContext): Promise<LineStage> {
+export type PiiReason = 'pii_found';
+
+export async function createPiiStage(rawOptions: unknown, _ctx: StageContext): Promise<Stage<Record<string, unknown>, PiiReason>> {
   const options = piiOptionsSchema.parse(rawOptions);
   // The NER model is loaded once per thread, and only when people are among the types scanned for.
   const ner = options.ner && options.types.includes('person') ? await loadNer(options.ner) : undefined;
@@ -53,7 +53,7 @@ export async function createPiiStage(rawOptions: unknown, ctx: LineStageContext)
     return out;
   };
 
-  const scrub = (unit: Unit, record: Record<string, unknown>, extra?: Map<string, Finding[]>): UnitResult => {
+  const scrub = (record: Record<string, unknown>, extra?: Map<string, Finding[]>): Verdict<PiiReason> => {
     const dropTypes = new Set<PiiType>();
     // Pass 1 finds everything, so that a person's role can come from a cue anywhere in the record
     // (roles.ts); pass 2 rewrites, visiting the texts in the same order.
@@ -84,26 +84,22 @@ export async function createPiiStage(rawOptions: unknown, ctx: LineStageContext)
     const out: Record<string, unknown> = {};
     for (const [field, value] of Object.entries(record)) out[field] = NOT_TEXT.has(field) || !any ? value : rewrite(field, value, apply);
     if (any) bump(counters, 'recordsWithFindings');
-    if (dropTypes.size > 0) {
-      const reason = 'pii_found';
-      const detail = `drop operator: ${[...dropTypes].sort().join(', ')}`;
-      const prov = record.provenance as { source?: string; line?: number } | undefined;
-      return { reason, reject: JSON.stringify({ line: prov?.line ?? unit.line, source: prov?.source ?? ctx.source, reason, detail, id: record.id }) };
-    }
-    return { kept: stringifyJson(out) };
+    // The row keeps the record's id, never its text.
+    if (dropTypes.size > 0) return drop('pii_found', `drop operator: ${[...dropTypes].sort().join(', ')}`, { id: record.id });
+    return keep(out);
   };
 
   return {
-    process(unit) {
-      const parsed = parseRecord(unit, ctx);
-      if ('result' in parsed) return parsed.result;
-      if (!ner) return scrub(unit, parsed.record);
-      return nerFindings(parsed.record).then((extra) => scrub(unit, parsed.record, extra));
+    process(record) {
+      if (!ner) return scrub(record);
+      return nerFindings(record).then((extra) => scrub(record, extra));
     },
     close: async () => ner?.close(),
     counters: () => counters,
   };
 }
+
+export const piiStage = defineStage({ reads: 'record', name: 'pii', module: import.meta.url, create: createPiiStage });
 
 /** Applies `visit` to every string under a field: plain strings, message contents, object values. */
 function rewrite(field: string, value: unknown, visit: (field: string, text: string) => string): unknown {

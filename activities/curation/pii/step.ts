@@ -1,7 +1,8 @@
 import fs from 'node:fs/promises';
 import { defineStep } from '../../../core/dsl/step-kind.js';
 import { writeJsonArtifact } from '../../../core/stage/records-io.js';
-import { runLineStageStep, sourceName } from '../runner/step-io.js';
+import { runStageStep, sourceName } from '../../../core/stage/step.js';
+import { stageAt } from '../../../core/stage/stage.js';
 import { configuredPiiKey, usesEncrypt } from './encrypt.js';
 import { piiOptionsSchema } from './options.js';
 
@@ -25,8 +26,8 @@ export const piiStep = defineStep({
     const { size } = await fs.stat(file);
     const source = sourceName(ctx, 'records', inputs.records);
     // onnxruntime (the optional NER model) runs in worker threads: a plain Node realm whatever loaded the step.
-    const out = await runLineStageStep(ctx, {
-      stage: 'pii', options, source, input: { file }, inputBytes: size, threads: options.threads, isolate: Boolean(options.ner),
+    const out = await runStageStep(ctx, {
+      stage: stageAt('./stage.js', import.meta.url), options, source, input: { file }, inputBytes: size, threads: options.threads, isolate: Boolean(options.ner),
       schema: inputs.records.schema === 'file' ? 'curated-record' : inputs.records.schema, totalHint: inputs.records.records,
     });
     const summary = { ...out.stats, ...out.counters, operator: options.operator, operators: options.operators, types: options.types };

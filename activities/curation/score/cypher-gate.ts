@@ -2,7 +2,7 @@ import { loadConfig, type ForgelineConfig } from '../../../core/config.js';
 import { PipelineError } from '../../../core/errors.js';
 import type { CypherExplainValidator } from '../../cypher/explain.js';
 import { cypherError } from '../../cypher/parse.js';
-import { bump, type Counters } from '../runner/types.js';
+import { bump, type Counters } from '../../../core/stage/stage.js';
 import type { ScoreOptions } from './options.js';
 import type { GateFailure } from './validators.js';
 

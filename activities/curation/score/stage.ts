@@ -1,8 +1,6 @@
 import { loadConfig } from '../../../core/config.js';
-import { stringifyJson } from '../../../core/json/stringify.js';
 import { RECORD_FORMATS, type CuratedRecord } from '../../../schemas/records.js';
-import { parseRecord } from '../runner/parse.js';
-import { bump, truncate, type Counters, type LineStage, type LineStageContext, type UnitResult } from '../runner/types.js';
+import { bump, defineStage, drop, keep, truncate, type Counters, type Stage, type StageContext, type Verdict } from '../../../core/stage/stage.js';
 import { loadClassifier, type Classifier } from './classifier.js';
 import { heuristicFailures } from './heuristics.js';
 import { createCypherGate, cypherCheckMode } from './cypher-gate.js';
@@ -23,7 +21,9 @@ type Components = Record<string, number>;
  * (`metadata.heuristic_score`, `metadata.heuristic_reasons`). A failed task validator scores 0.
  * Records under the threshold go to the rejects with their breakdown.
  */
-export async function createScoreStage(rawOptions: unknown, ctx: LineStageContext): Promise<LineStage> {
+export type ScoreReason = GateFailure['code'] | 'below_threshold' | 'not_curated';
+
+export async function createScoreStage(rawOptions: unknown, _ctx: StageContext): Promise<Stage<Record<string, unknown>, ScoreReason>> {
   const o = scoreOptionsSchema.parse(rawOptions);
   const cypherWarnings: Counters = {};
   const cypherChecks: Counters = {};
@@ -36,7 +36,7 @@ export async function createScoreStage(rawOptions: unknown, ctx: LineStageContex
   const counters: Counters = { failedChecks: {}, gates: {}, scoreHistogram: {}, scoreSource: {}, components: {}, cypherChecks, ...(explains ? { cypherWarnings } : {}) };
   const w = o.weights;
 
-  const decide = (record: CuratedRecord, line: number, gate: GateFailure | undefined, components: Components, failed: string[]): UnitResult => {
+  const decide = (record: CuratedRecord, gate: GateFailure | undefined, components: Components, failed: string[]): Verdict<ScoreReason> => {
     let sum = 0;
     let weights = 0;
     for (const [name, value] of Object.entries(components)) {
@@ -55,27 +55,21 @@ export async function createScoreStage(rawOptions: unknown, ctx: LineStageContex
     if (!gate && score >= o.threshold) {
       // The given score stays as the source wrote it; a record without one gets the computed score.
       record.metadata = { ...(record.metadata ?? {}), quality_score: given ?? heuristicScore, heuristic_score: heuristicScore, heuristic_reasons: failed };
-      return { kept: stringifyJson(record) };
+      return keep(record as unknown as Record<string, unknown>);
     }
     const reason = gate ? gate.code : 'below_threshold';
     const basis = given === undefined ? `score ${score}` : `given quality_score ${score} (heuristic score ${heuristicScore})`;
     const detail = gate ? gate.detail : `${basis} < ${o.threshold}${failed.length ? `; failed: ${failed.join(', ')}` : ''}`;
-    const prov = record.provenance;
-    return {
-      reason,
-      reject: JSON.stringify({ line: prov?.line ?? line, source: prov?.source ?? ctx.source, reason, detail, id: record.id, score, given: given ?? null, heuristicScore, threshold: o.threshold, components, failed, record }),
-    };
+    return drop(reason, detail, { id: record.id, score, given: given ?? null, heuristicScore, threshold: o.threshold, components, failed, record });
   };
 
   return {
-    process(unit) {
-      const parsed = parseRecord(unit, ctx);
-      if ('result' in parsed) return parsed.result;
-      const record = parsed.record as CuratedRecord;
+    process(parsed) {
+      const record = parsed as unknown as CuratedRecord;
       if (!(RECORD_FORMATS as readonly unknown[]).includes(record.format)) {
         // A hand-made file given to `forgeline stage score` without validate: set aside, not a crash.
         const detail = `no record format tag ("format": ${JSON.stringify(record.format ?? null)}); score reads validate's canonical records, run validate first`;
-        return { reason: 'not_curated', reject: JSON.stringify({ line: unit.line, source: ctx.source, reason: 'not_curated', detail, raw: truncate(JSON.stringify(record), 300) }) };
+        return drop('not_curated', detail, { raw: truncate(JSON.stringify(record), 300) });
       }
       const view = textView(record);
       const components: Components = {};
@@ -84,7 +78,7 @@ export async function createScoreStage(rawOptions: unknown, ctx: LineStageContex
       const failed = heuristicFailures(view.response, o.heuristics, gates.applies(record, view));
       components.heuristics = Math.max(0, 10 - o.heuristics.penaltyPerFailedCheck * failed.length);
       const gate = gates.check(record, view);
-      if (!(gate instanceof Promise) && !classifier && !judge) return decide(record, unit.line, gate, components, failed);
+      if (!(gate instanceof Promise) && !classifier && !judge) return decide(record, gate, components, failed);
       return (async () => {
         const g = await gate;
         if (!g && classifier) components.classifier = Math.round((await classifier.score(`${view.prompt}\n${view.response}`)) * 1000) / 100;
@@ -92,7 +86,7 @@ export async function createScoreStage(rawOptions: unknown, ctx: LineStageContex
           const v = await judge.judge({ id: record.id, format: record.format, prompt: view.prompt, response: view.response, record });
           components.judge = Math.max(0, Math.min(10, v.score));
         }
-        return decide(record, unit.line, g, components, failed);
+        return decide(record, g, components, failed);
       })();
     },
     counters: () => counters,
@@ -103,3 +97,5 @@ export async function createScoreStage(rawOptions: unknown, ctx: LineStageContex
     },
   };
 }
+
+export const scoreStage = defineStage({ reads: 'record', name: 'score', module: import.meta.url, create: createScoreStage });

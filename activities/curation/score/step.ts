@@ -2,7 +2,8 @@ import fs from 'node:fs/promises';
 import { loadConfig } from '../../../core/config.js';
 import { defineStep } from '../../../core/dsl/step-kind.js';
 import { writeJsonArtifact } from '../../../core/stage/records-io.js';
-import { runLineStageStep, sourceName } from '../runner/step-io.js';
+import { runStageStep, sourceName } from '../../../core/stage/step.js';
+import { stageAt } from '../../../core/stage/stage.js';
 import { cypherCheckMode } from './cypher-gate.js';
 import { scoreOptionsSchema } from './options.js';
 
@@ -32,8 +33,8 @@ export const scoreStep = defineStep({
     const threads = options.judge?.provider ? 1 : options.threads;
     // onnxruntime runs in a worker thread: a plain Node realm, whatever loaded the step (jest's VM realms included).
     const isolate = Boolean(options.classifier) && !options.judge?.provider;
-    const out = await runLineStageStep(ctx, {
-      stage: 'score', options, source: sourceName(ctx, 'records', inputs.records), input: { file }, inputBytes: size, threads, isolate,
+    const out = await runStageStep(ctx, {
+      stage: stageAt('./stage.js', import.meta.url), options, source: sourceName(ctx, 'records', inputs.records), input: { file }, inputBytes: size, threads, isolate,
       schema: inputs.records.schema === 'file' ? 'curated-record' : inputs.records.schema, totalHint: inputs.records.records,
     });
     const summary = { ...out.stats, threshold: options.threshold, ...out.counters };

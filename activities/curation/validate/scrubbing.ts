@@ -1,7 +1,9 @@
-import { createPiiStage } from '../pii/stage.js';
+import { defineStage, type Stage, type StageContext, type Verdict } from '../../../core/stage/stage.js';
+import type { Unit } from '../../../core/stage/units.js';
+import { createPiiStage, type PiiReason } from '../pii/stage.js';
 import { createTextScrubber } from '../pii/text.js';
-import type { LineStage, LineStageContext, UnitResult } from '../runner/types.js';
 import { validateOptionsSchema } from './options.js';
+import type { ValidateReason } from './reasons.js';
 import { createValidator } from './validator.js';
 
 /**
@@ -10,27 +12,25 @@ import { createValidator } from './validator.js';
  * "All PII must be removed before storage"). A rejected line keeps its location and reason; its
  * `raw` text and its `detail` (a JSON parse error quotes the line) are scrubbed too.
  */
-export async function createScrubbingValidator(rawOptions: unknown, ctx: LineStageContext): Promise<LineStage> {
+export async function createScrubbingValidator(rawOptions: unknown, ctx: StageContext): Promise<Stage<Unit, ValidateReason | PiiReason>> {
   const { scrub, ...options } = validateOptionsSchema.parse(rawOptions);
   const validator = createValidator(options, ctx);
   const pii = await createPiiStage(scrub ?? {}, ctx);
   const scrubText = createTextScrubber(scrub ?? {});
 
-  const scrubReject = (r: { reject: string; reason: string }): UnitResult => {
-    const row = JSON.parse(r.reject) as { raw?: string; detail?: string };
-    if (typeof row.raw === 'string') row.raw = scrubText(row.raw);
-    if (typeof row.detail === 'string') row.detail = scrubText(row.detail);
-    return { reason: r.reason, reject: JSON.stringify(row) };
-  };
-
   return {
-    process(unit) {
-      const v = validator.process(unit) as UnitResult;
-      if (!('kept' in v)) return scrubReject(v);
-      return pii.process({ line: unit.line, bytes: Buffer.from(v.kept) });
+    process(unit): Verdict<ValidateReason | PiiReason> | Promise<Verdict<PiiReason>> {
+      const v = validator.process(unit);
+      if ('drop' in v) {
+        const raw = v.extra?.raw;
+        return { drop: v.drop, detail: scrubText(v.detail), extra: typeof raw === 'string' ? { ...v.extra, raw: scrubText(raw) } : v.extra };
+      }
+      return pii.process(JSON.parse(v.keep as string) as Record<string, unknown>, unit);
     },
     // Disjoint keys: validate's formats and aliases, pii's findings.
-    counters: () => ({ ...validator.counters(), ...pii.counters() }),
+    counters: () => ({ ...validator.counters?.(), ...pii.counters?.() }),
     close: async () => pii.close?.(),
   };
 }
+
+export const scrubbingValidateStage = defineStage({ reads: 'unit', name: 'validate-scrub', module: import.meta.url, create: createScrubbingValidator });

@@ -7,7 +7,8 @@ import { defineStep } from '../../../core/dsl/step-kind.js';
 import { PipelineError } from '../../../core/errors.js';
 import { writeJsonArtifact } from '../../../core/stage/records-io.js';
 import { readUnits } from '../formats/index.js';
-import { runLineStageStep, sourceName } from '../runner/step-io.js';
+import { stageAt } from '../../../core/stage/stage.js';
+import { runStageStep, sourceName } from '../../../core/stage/step.js';
 import { validateOptionsSchema } from './options.js';
 
 /**
@@ -52,8 +53,9 @@ export const validateStep = defineStep({
     const { format, input } = await readUnits(file, options.inputFormat, { onBytes: byPath ? (bytes) => hasher.update(bytes) : undefined, maxLineBytes: options.maxRecordBytes });
     const beside = byPath && !('file' in input) ? sha256File(file).catch(() => undefined) : undefined;
     // With `scrub`, one pass validates and scrubs: nothing unscrubbed is ever written (validate/scrubbing.ts).
-    const stage = options.scrub ? 'validate-scrub' : 'validate';
-    const out = await runLineStageStep(ctx, { stage, options, source, input, inputBytes: size, threads: options.threads, isolate: Boolean(options.scrub?.ner), schema: 'curated-record' });
+    // Each stageAt names its file literally: the step's code version covers both (core/cache/code-version.ts).
+    const stage = options.scrub ? stageAt('./scrubbing.js', import.meta.url) : stageAt('./validator.js', import.meta.url);
+    const out = await runStageStep(ctx, { stage, options, source, input, inputBytes: size, threads: options.threads, isolate: Boolean(options.scrub?.ner), schema: 'curated-record' });
     const sourceSha256 = !byPath ? undefined : 'file' in input ? hasher.digest('hex') : (await beside)?.sha256;
     const sourceFile = sourceSha256 ? { sourceSha256, sourcePath: file } : {};
     // Counts only (formats, pii findings per type), never a value: the run report shows it.

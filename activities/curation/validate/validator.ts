@@ -5,7 +5,8 @@ import { utf8Problem } from '../../../core/artifacts/text-line.js';
 import { hasOnlyPlainStrings } from '../../../core/json/stringify.js';
 import { RECORD_SCHEMAS, type RecordFormat } from '../../../schemas/records.js';
 import { aliasToCanonical, canonicalLine, detectFormat, normaliseStrings } from '../normalize.js';
-import { bump, truncate, type Counters, type LineStage, type LineStageContext, type Unit, type UnitResult } from '../runner/types.js';
+import { bump, defineStage, drop, keep, truncate, type Counters, type Stage, type StageContext, type Verdict } from '../../../core/stage/stage.js';
+import type { Unit } from '../../../core/stage/units.js';
 import { validateOptionsSchema } from './options.js';
 import type { ValidateReason } from './reasons.js';
 
@@ -14,15 +15,13 @@ import type { ValidateReason } from './reasons.js';
  * `{line, source, reason, detail, raw}`. Each check has its own reason code; the first failing
  * check decides.
  */
-export function createValidator(rawOptions: unknown, ctx: LineStageContext): LineStage {
+export function createValidator(rawOptions: unknown, ctx: StageContext): Stage<Unit, ValidateReason> & { process(unit: Unit): Verdict<ValidateReason> } {
   const options = validateOptionsSchema.parse(rawOptions);
   const counters: Counters = { formats: {}, aliases: {} };
   const lossy = new TextDecoder('utf-8');
 
-  const reject = (unit: Unit, reason: ValidateReason, detail: string, text?: string): UnitResult => {
-    const raw = truncate(text ?? lossy.decode(unit.bytes), options.rawMaxChars);
-    return { reason, reject: JSON.stringify({ line: unit.line, source: ctx.source, reason, detail, raw }) };
-  };
+  const reject = (unit: Unit, reason: ValidateReason, detail: string, text?: string): Verdict<ValidateReason> =>
+    drop(reason, detail, { raw: truncate(text ?? lossy.decode(unit.bytes), options.rawMaxChars) });
 
   return {
     process(unit) {
@@ -59,11 +58,13 @@ export function createValidator(rawOptions: unknown, ctx: LineStageContext): Lin
       }
       bump(counters.formats as Counters, format);
       const data = mayNeedNormalising(bytes) ? (normaliseStrings(parsed.data) as Record<string, unknown>) : (parsed.data as Record<string, unknown>);
-      return { kept: canonicalLine(format, data, ctx.source, unit.line, hasOnlyPlainStrings(bytes)) };
+      return keep(canonicalLine(format, data, ctx.source, unit.line, hasOnlyPlainStrings(bytes)));
     },
     counters: () => counters,
   };
 }
+
+export const validateStage = defineStage({ reads: 'unit', name: 'validate', module: import.meta.url, create: createValidator });
 
 /** A parse error at the very end of the text (or an unterminated string) means the line was cut short. */
 function isTruncation(message: string, length: number): boolean {

@@ -1,7 +1,9 @@
-import type { Issue, PipelineErrorCode } from '../../../core/errors.js';
-import { LINE_CHUNK_BYTES, type Counters } from './types.js';
+import type { Issue, PipelineErrorCode } from '../errors.js';
+import type { Counters } from './stage.js';
+import { LINE_CHUNK_BYTES } from './units.js';
 
 export interface WorkerInit {
+  /** The stage's module URL. */
   stage: string;
   options: unknown;
   source: string;

@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { countLines, type LineChunk } from '../../../core/artifacts/lines.js';
+import { countLines, type LineChunk } from '../artifacts/lines.js';
 import type { BufferPool } from './buffer-pool.js';
 
 export interface FileLineChunkOptions {

@@ -1,20 +1,21 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { isPipelineError } from '../../../core/errors.js';
-import { loadLineStage } from './factories.js';
+import { isPipelineError } from '../errors.js';
 import { LineBuffer } from './line-buffer.js';
-import { linesOf } from '../../../core/artifacts/lines.js';
-import type { LineStage, LineStageContext, Unit } from './types.js';
+import { linesOf } from '../artifacts/lines.js';
+import { createJudge, type Judge } from './judge.js';
+import { loadStage, type StageContext } from './stage.js';
+import type { Unit } from './units.js';
 import { OUTPUT_BYTES, type BatchReply, type BatchRequest, type WorkerInit } from './protocol.js';
 
-/** A worker thread that runs one line stage over the batches the parent sends. */
+/** A worker thread that runs one stage over the batches the parent sends. */
 const init = workerData as WorkerInit;
-const ctx: LineStageContext = { source: init.source };
+const ctx: StageContext = { source: init.source };
 const port = parentPort!;
 /** Output buffers the parent has written out and sent back, for the next batches. */
 const spares: ArrayBuffer[] = [];
 // A stage that cannot start (bad options, a missing NEO4J_URI) answers with its error instead of
 // `ready`, so that the parent fails the step with the same code as an in-process run would.
-const stage = await (async () => (await loadLineStage(init.stage))(init.options, ctx))().catch((err: unknown) => {
+const stage = await (async () => createJudge(await loadStage(init.stage), init.options, ctx))().catch((err: unknown) => {
   port.postMessage(errorReply(err));
   return undefined;
 });
@@ -23,10 +24,10 @@ if (stage) port.on('message', (msg: BatchRequest) => {
   void handle(stage, msg).catch((err: unknown) => port.postMessage(errorReply(err)));
 });
 
-async function handle(stage: LineStage, msg: BatchRequest): Promise<void> {
+async function handle({ judge, stage }: Judge, msg: BatchRequest): Promise<void> {
   if (msg.type === 'finish') {
     await stage.close?.();
-    port.postMessage({ type: 'counters', counters: stage.counters() } satisfies BatchReply);
+    port.postMessage({ type: 'counters', counters: stage.counters?.() ?? {} } satisfies BatchReply);
     return;
   }
   if (msg.spare) spares.push(msg.spare);
@@ -35,7 +36,7 @@ async function handle(stage: LineStage, msg: BatchRequest): Promise<void> {
   const rejects = new LineBuffer(new ArrayBuffer(1024));
   const reasons: Record<string, number> = {};
   for (const unit of msg.type === 'lines' ? linesOf(buf, msg.firstLine, msg.cutFrom) : packedUnits(buf, msg.offsets, msg.lines)) {
-    let r = stage.process(unit);
+    let r = judge(unit);
     if (r instanceof Promise) r = await r;
     if ('kept' in r) kept.push(r.kept);
     else {

@@ -1,12 +1,12 @@
 import { Worker } from 'node:worker_threads';
-import { PipelineError } from '../../../core/errors.js';
-import type { StageStats } from '../../../core/stage/record-stage.js';
+import { PipelineError } from '../errors.js';
 import { BufferPool } from './buffer-pool.js';
 import { readFileLineChunks } from './file-chunks.js';
 import { OUTPUT_BYTES, type BatchReply, type BatchRequest, type WorkerInit } from './protocol.js';
-import type { RunLineStageArgs } from './run.js';
-import type { TextSink } from './sink.js';
-import { LINE_CHUNK_BYTES, MAX_LINE_BYTES, mergeCounters, type Counters, type Unit } from './types.js';
+import type { RunStageArgs, StageStats } from './run.js';
+import type { RecordsWriter } from './records-io.js';
+import { mergeCounters, stageName, type Counters } from './stage.js';
+import { LINE_CHUNK_BYTES, MAX_LINE_BYTES, type Unit } from './units.js';
 
 const BATCH_UNITS = 4096;
 const WORKER_LIMITS = { maxOldGenerationSizeMb: 160, maxYoungGenerationSizeMb: 12 };
@@ -14,11 +14,11 @@ const WORKER_LIMITS = { maxOldGenerationSizeMb: 160, maxYoungGenerationSizeMb: 1
 type BatchDone = Extract<BatchReply, { type: 'batch' }>;
 
 /**
- * Runs a line stage in worker threads: batches go out round the least busy thread, results are
+ * Runs a stage in worker threads: batches go out round the least busy thread, results are
  * written in input order. At most three batches per thread are in flight, and their buffers are
  * recycled (input chunks come back with the reply, output buffers go back with the next batch).
  */
-export async function inWorkers(args: RunLineStageArgs, kept: TextSink, rejects: TextSink, stats: StageStats): Promise<Counters> {
+export async function inWorkers(args: RunStageArgs, kept: RecordsWriter, rejects: RecordsWriter, stats: StageStats): Promise<Counters> {
   const init: WorkerInit = { stage: args.stage, options: args.options, source: args.source };
   const workers: Worker[] = [];
   const results = new Map<number, BatchDone>();
@@ -67,7 +67,7 @@ export async function inWorkers(args: RunLineStageArgs, kept: TextSink, rejects:
               finished++;
               notify();
             } else {
-              const message = `curation worker (${args.stage}): ${m.message}`;
+              const message = `stage worker (${stageName(args.stage)}): ${m.message}`;
               failure = m.code ? new PipelineError(m.code, message, m.issues) : new Error(message);
               reject(failure);
               notify();
@@ -93,8 +93,8 @@ export async function inWorkers(args: RunLineStageArgs, kept: TextSink, rejects:
         stats.rejected += r.rejectedCount;
         for (const [reason, n] of Object.entries(r.reasons)) stats.dropped[reason] = (stats.dropped[reason] ?? 0) + n;
         const keptBytes = r.kept;
-        await kept.write(keptBytes, r.keptCount, () => outputs.give(keptBytes.buffer));
-        await rejects.write(r.rejects, r.rejectedCount);
+        await kept.writeBytes(keptBytes, r.keptCount, () => outputs.give(keptBytes.buffer));
+        await rejects.writeBytes(r.rejects, r.rejectedCount);
         args.progress?.(stats.total);
       }
     };
