@@ -59,6 +59,12 @@ async function messyFile(): Promise<string> {
   return file;
 }
 
+/** The record files in the store (the state folder's artifacts). */
+async function recordFiles(): Promise<string[]> {
+  const dir = path.join(env.FORGELINE_HOME!, 'artifacts');
+  return (await fs.readdir(dir, { recursive: true })).filter((f) => f.endsWith('.jsonl')).sort();
+}
+
 const counts = (m: Record<string, unknown>) => ({ total: m.total, kept: m.kept, rejected: m.rejected, dropped: m.dropped });
 
 describe('sharded record stages on the embedded Temporal', () => {
@@ -104,9 +110,12 @@ describe('sharded record stages on the embedded Temporal', () => {
       await close();
     }
 
-    // A second, uncached run writes the same shards: content-addressed outputs, so a rerun overwrites.
+    // A second, uncached run writes the same shards: content-addressed outputs, so a rerun (as a
+    // retried shard) overwrites the same files and adds no second copy of any record file.
+    const before = await recordFiles();
     const again = await run({ input, pii, shards: 18 }, ['--no-cache']);
     expect(again.step('score').outputs.records!.sha256).toBe(sharded.step('score').outputs.records!.sha256);
+    expect(await recordFiles()).toEqual(before);
     expect(again.step('score').status).toBe('succeeded');
     const cached = await run({ input, pii, shards: 18 });
     expect(cached.step('score').status).toBe('cached');
