@@ -7,6 +7,7 @@ import { executeStep, type ExecuteStepInput, type ExecuteStepResult } from './st
 export type { ActivityDeps } from './deps.js';
 export type { ExecuteStepInput, ExecuteStepResult } from './steps/execute-step.js';
 export type { CompilePlanInput } from './plan/compile-plan.js';
+export { createShardActivities, createShardControlActivities, type FinishShardsInput, type RunShardInput, type ShardActivity, type ShardControlActivities, type ShardStartResult } from './shards/index.js';
 export { createReportActivities, type ReportActivities, type WriteRunReportInput } from './report/index.js';
 export { createLineageActivities, closeLineage, prepareLineage, type LineageActivities, type RecordLineageInput, type RunLineageInput } from './lineage/index.js';
 

@@ -6,6 +6,7 @@ import { CURATION_STEPS } from './curation/index.js';
 import { DEDUP_STEPS } from './dedup/index.js';
 import { MIX_STEPS } from './mix/index.js';
 import { SPLIT_STEPS } from './split/index.js';
+import { SHARD_STEPS } from './shards/index.js';
 import { GATE_STEPS } from './gate/index.js';
 import { MODEL_STEPS } from './models/index.js';
 import { TRAIN_STEPS } from './train/index.js';
@@ -14,7 +15,7 @@ import { EVAL_STEPS } from './eval/index.js';
 import { REPORT_STEPS } from './report/index.js';
 
 /** Every built-in step kind. Each domain folder exports its list; this is the one place they meet. */
-export const BUILTIN_STEPS: readonly AnyStepKind[] = [...BASIC_STEPS, ...CURATION_STEPS, ...DEDUP_STEPS, ...SPLIT_STEPS, ...MIX_STEPS, ...GATE_STEPS, ...MODEL_STEPS, ...TRAIN_STEPS, ...GENERATE_STEPS, ...EVAL_STEPS, ...REPORT_STEPS];
+export const BUILTIN_STEPS: readonly AnyStepKind[] = [...BASIC_STEPS, ...CURATION_STEPS, ...DEDUP_STEPS, ...SPLIT_STEPS, ...MIX_STEPS, ...SHARD_STEPS, ...GATE_STEPS, ...MODEL_STEPS, ...TRAIN_STEPS, ...GENERATE_STEPS, ...EVAL_STEPS, ...REPORT_STEPS];
 
 /** Built-in kinds plus the kinds that loaded pipelines bring; a kind name may exist once. */
 export function buildStepKindRegistry(pipelines: Map<string, LoadedPipeline>): Map<string, AnyStepKind> {

@@ -11,6 +11,7 @@ import {
   validateRejectSchema,
 } from './records.js';
 import { runPipelineInputSchema } from './workflow-input.js';
+import { shardManifestSchema } from './shard-manifest.js';
 
 /**
  * Every schema that is published as JSON Schema in schemas/json/ (`npm run schemas` writes them;
@@ -21,6 +22,7 @@ export const PUBLISHED_SCHEMAS: Record<string, z.ZodType> = {
   'artifact-ref': artifactRefSchema,
   'workflow-input': runPipelineInputSchema,
   manifest: manifestSchema,
+  'shard-manifest': shardManifestSchema,
   'record-instruction': instructionRecordSchema,
   'record-chat': chatRecordSchema,
   'record-completion': completionRecordSchema,

@@ -44,6 +44,7 @@ export const planSchema = z
                 .strict(),
             })
             .strict(),
+          sharded: z.object({ input: z.string(), outputs: z.array(z.string()) }).strict().optional(),
         })
         .strict(),
     ),

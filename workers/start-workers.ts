@@ -1,6 +1,15 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
-import { closeLineage, createLineageActivities, createPlanningActivities, createReportActivities, createStepActivities, prepareLineage } from '../activities/index.js';
+import {
+  closeLineage,
+  createLineageActivities,
+  createPlanningActivities,
+  createReportActivities,
+  createShardActivities,
+  createShardControlActivities,
+  createStepActivities,
+  prepareLineage,
+} from '../activities/index.js';
 import { temporalAddressOf, type ForgelineConfig } from '../core/config.js';
 import { CPU_QUEUE } from '../core/workflow-safe/queues.js';
 import { prebuiltBundleIsFresh, WORKFLOW_BUNDLE_PATH, WORKFLOWS_PATH } from './bundle.js';
@@ -39,7 +48,11 @@ export async function runWorkers(config: ForgelineConfig, options: WorkerOptions
     deps.log.warn({ err: String(err) }, 'lineage store schema not created at start (tried again at the first write)'),
   );
   const connection = await NativeConnection.connect({ address: temporalAddressOf(config) });
-  const activities = { ...createPlanningActivities(deps), ...createLineageActivities(deps), ...createReportActivities(deps), ...createStepActivities(deps, deps.stepKinds.values()) };
+  const activities = { ...createPlanningActivities(deps), ...createLineageActivities(deps), ...createReportActivities(deps), ...createStepActivities(deps, deps.stepKinds.values()),
+    // A sharded step's shards go through the task queue like any activity: any worker host takes them.
+    ...createShardControlActivities(deps),
+    ...createShardActivities(deps, deps.stepKinds.values()),
+  };
   const workflowSource = prebuiltBundleIsFresh() ? { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } } : { workflowsPath: WORKFLOWS_PATH };
   const workers = await Promise.all(
     options.queues.map((taskQueue) =>

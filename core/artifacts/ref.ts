@@ -1,5 +1,6 @@
 /** What kind of thing an artifact holds; a step's inputs and outputs are typed by it. */
-export const ARTIFACT_KINDS = ['records', 'model', 'report', 'manifest', 'index', 'file'] as const;
+/** `shards`: a shard manifest (core/shards/manifest.ts), a list of `records` artifacts read as one dataset. */
+export const ARTIFACT_KINDS = ['records', 'model', 'report', 'manifest', 'index', 'file', 'shards'] as const;
 export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
 
 /**

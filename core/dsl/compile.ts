@@ -97,9 +97,11 @@ function validatePlanSteps(steps: PlanStep[], lookup: StepKindLookup, issues: Is
         const fromKind = from && lookup(from.kind);
         if (!from) issues.push({ path: where, message: `input "${name}" refers to unknown step "${r.step}"` });
         else if (fromKind) {
-          const outKind = fromKind.outputs[r.output];
+          const outKind = outputKindOf(from, fromKind, r.output);
           if (!outKind) issues.push({ path: where, message: `input "${name}": step "${r.step}" has no output "${r.output}"` });
-          else if (outKind !== spec.kind) {
+          else if (outKind === 'shards' && spec.kind === 'records' && kind.shardable?.input === name && !Array.isArray(ref)) {
+            step.sharded = { input: name, outputs: kind.shardable.sharded };
+          } else if (outKind !== spec.kind) {
             issues.push({ path: where, message: `input "${name}" takes ${spec.kind} but "${r.step}.${r.output}" is ${outKind}` });
           }
         }
@@ -111,6 +113,16 @@ function validatePlanSteps(steps: PlanStep[], lookup: StepKindLookup, issues: Is
   }
   const cycle = findCycle(steps);
   if (cycle) issues.push({ path: `step "${cycle[0]}"`, message: `cycle: ${cycle.join(' -> ')}` });
+}
+
+/**
+ * A sharded step's sharded outputs are manifests (`shards`), whatever its kind declares, so that the
+ * next shardable step fans out too. Steps are checked in definition order, which is the DAG's order:
+ * a step can only name the outputs of steps defined before it.
+ */
+function outputKindOf(from: PlanStep, fromKind: AnyStepKind, output: string): AnyStepKind['outputs'][string] | undefined {
+  if (from.sharded?.outputs.includes(output)) return 'shards';
+  return fromKind.outputs[output];
 }
 
 /** Depth-first search; returns the ids around the first cycle found. */

@@ -120,6 +120,14 @@ export interface StepKindSpec<
    * not on its inputs: it is never served from the step cache and never written to it.
    */
   cache?: false;
+  /**
+   * The kind also runs on a shard manifest given for `input` (core/shards/manifest.ts): one activity
+   * per shard, each running `run` on one shard, then a merge (activities/shards/). `outputs` of kind
+   * `records` listed in `sharded` become manifests of the shards' outputs; other `records` outputs
+   * are concatenated in shard order; `report` outputs are rewritten from the merged metadata.
+   * Metadata merges by summing numbers (counts), except the keys in `same`, taken from shard 0.
+   */
+  shardable?: { input: keyof I & string; sharded: (keyof O & string)[]; same?: string[] };
   run(ctx: StepContext, inputs: ResolvedInputs<I>, options: z.output<Opts>): Promise<StepResult<O>>;
 }
 

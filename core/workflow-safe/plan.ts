@@ -14,6 +14,16 @@ export interface PlanStep {
   profile: QueueProfile;
   /** Filled at compile time from the step kind, the pipeline's device and the polling workers. */
   activity: PlanActivityOptions;
+  /** Set when the step reads a shard manifest: the workflow fans it out, one activity per shard. */
+  sharded?: PlanSharding;
+}
+
+/** How a sharded step runs (core/dsl/step-kind.ts `shardable`; workflows/sharded-step.ts). */
+export interface PlanSharding {
+  /** The input that holds the manifest; each shard's activity gets one shard under this name. */
+  input: string;
+  /** Outputs that stay sharded: each is a manifest of the shards' outputs, in shard order. */
+  outputs: string[];
 }
 
 /** Everything the workflow needs to schedule a step's activity without loading step code. */

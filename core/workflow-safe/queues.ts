@@ -19,3 +19,8 @@ export const ALL_QUEUES: readonly string[] = [CPU_QUEUE, ...Object.values(GPU_QU
 export function stepActivityName(kind: string): `step.${string}` {
   return `step.${kind}`;
 }
+
+/** Activity type of one shard of a sharded step (workflows/sharded-step.ts): the Web UI says which kind and that it is a shard. */
+export function shardActivityName(kind: string): `shard.${string}` {
+  return `shard.${kind}`;
+}

@@ -19,6 +19,8 @@ export const piiStep = defineStep({
   outputs: { records: 'records', rejects: 'records', report: 'report' },
   options: piiOptionsSchema,
   cli: { in: 'records', out: 'records', rejects: 'rejects' },
+  // Given a shard manifest, one activity per shard (activities/shards/); kept records stay sharded.
+  shardable: { input: 'records', sharded: ['records'] },
   async run(ctx, inputs, options) {
     // A missing or malformed key fails the step before any record is read, as a non-retryable CONFIG error.
     if (usesEncrypt(options)) configuredPiiKey();

@@ -20,6 +20,8 @@ export const scoreStep = defineStep({
   outputs: { records: 'records', rejects: 'records', report: 'report' },
   options: scoreOptionsSchema,
   cli: { in: 'records', out: 'records', rejects: 'rejects' },
+  // Given a shard manifest, one activity per shard (activities/shards/); the threshold is not a count.
+  shardable: { input: 'records', sharded: ['records'], same: ['threshold'] },
   // Whether EXPLAIN judges the Cypher answers depends on the worker's NEO4J_URI, not the options:
   // a result the parser alone passed is not reused once a Neo4j is configured (and the reverse).
   async fingerprint(options) {

@@ -25,6 +25,8 @@ export const validateStep = defineStep({
   outputs: { records: 'records', rejects: 'records', report: 'report' },
   options: validateOptionsSchema,
   cli: { in: 'records', out: 'records', rejects: 'rejects' },
+  // Given a shard manifest, one activity per shard (activities/shards/); kept records stay sharded.
+  shardable: { input: 'records', sharded: ['records'] },
   // A user's file, canonicalised but unscrubbed, unless `scrub` is set (a `records` input is already stored).
   storesRaw: (options) => Boolean(options.path) && !options.scrub,
   async fingerprint(options) {
