@@ -57,7 +57,35 @@ export interface ForgelineConfig {
    * encrypts does not fail on it.
    */
   piiKey: string | undefined;
+  /**
+   * Where artifacts live: FORGELINE_ARTIFACTS=s3://bucket/prefix for an S3-compatible store shared
+   * by every worker host (endpoint from AWS_ENDPOINT_URL, credentials from the AWS SDK's default
+   * chain); unset: the local store in the state folder, the embedded default.
+   */
+  artifacts: ArtifactsLocation;
+  /**
+   * FORGELINE_ARTIFACT_CACHE_MB: the bound on the local copies an S3 store keeps of the artifacts
+   * steps read (least recently used go first). It must hold the largest set of inputs one step
+   * reads at once, a base model and its dataset at least.
+   */
+  artifactCacheBytes: number;
 }
+
+export type ArtifactsLocation =
+  | { kind: 'local' }
+  | {
+      kind: 's3';
+      bucket: string;
+      /** Empty, or ends with `/`. */
+      prefix: string;
+      /** AWS_ENDPOINT_URL_S3, else AWS_ENDPOINT_URL: an S3-compatible server (SeaweedFS, MinIO); unset: AWS. */
+      endpoint: string | undefined;
+      /** AWS_REGION, else AWS_DEFAULT_REGION; an S3-compatible server takes any. */
+      region: string | undefined;
+    };
+
+/** 20 GiB: a few multi-GB GGUF models and their datasets. */
+export const DEFAULT_ARTIFACT_CACHE_MB = 20 * 1024;
 
 export const DEFAULT_TEMPORAL_PORT = 7233;
 export const DEFAULT_UI_PORT = 8233;
@@ -88,6 +116,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ForgelineConfi
     anthropicApiKey: env.ANTHROPIC_API_KEY || undefined,
     anthropicBaseUrl: env.ANTHROPIC_BASE_URL || undefined,
     piiKey: env.FORGELINE_PII_KEY || undefined,
+    artifacts: artifactsLocation(env),
+    artifactCacheBytes: (wholeNumber(env, 'FORGELINE_ARTIFACT_CACHE_MB', 1) ?? DEFAULT_ARTIFACT_CACHE_MB) * 1024 * 1024,
+  };
+}
+
+/** `s3://bucket/prefix` (the prefix may be empty); unset or empty: the local store. */
+function artifactsLocation(env: NodeJS.ProcessEnv): ArtifactsLocation {
+  const raw = env.FORGELINE_ARTIFACTS;
+  if (!raw) return { kind: 'local' };
+  const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(raw);
+  if (!m) throw new PipelineError('CONFIG', `FORGELINE_ARTIFACTS must be s3://bucket/prefix (a bucket name of 3-63 lower-case letters, digits, dots and hyphens), got "${raw}"`);
+  const prefix = (m[2] ?? '').replace(/^\/+|\/+$/g, '');
+  return {
+    kind: 's3',
+    bucket: m[1]!,
+    prefix: prefix ? `${prefix}/` : '',
+    endpoint: env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined,
+    region: env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined,
   };
 }
 
@@ -113,6 +159,8 @@ export function temporalAddressOf(config: Pick<ForgelineConfig, 'temporalAddress
 
 export const statePaths = (home: string) => ({
   artifacts: path.join(home, 'artifacts'),
+  /** An S3 store's local copies, and its writers' spool files (same volume: commit renames one into the other). */
+  artifactCache: path.join(home, 'artifact-cache'),
   cache: path.join(home, 'cache'),
   tmp: path.join(home, 'tmp'),
   bin: path.join(home, 'bin'),

@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import type { ActivityDeps } from '../activities/deps.js';
 import { buildStepKindRegistry } from '../activities/registry.js';
-import { LocalArtifactStore } from '../core/artifacts/local-store.js';
+import { openArtifactStore } from '../core/artifacts/open-store.js';
 import { StepCache } from '../core/cache/step-cache.js';
 import { statePaths, temporalAddressOf, type ForgelineConfig } from '../core/config.js';
 import { createLogger } from '../core/log.js';
@@ -10,7 +10,7 @@ import { loadPipelines } from '../core/registry/pipelines.js';
 /** Builds what activities depend on, from the config: the only place these are wired together. */
 export async function createActivityDeps(config: ForgelineConfig): Promise<ActivityDeps & { close(): Promise<void> }> {
   const paths = statePaths(config.home);
-  const store = new LocalArtifactStore(paths.artifacts);
+  const store = openArtifactStore(config);
   const pipelines = await loadPipelines(config.pipelineDirs);
   const connection = await Connection.connect({ address: temporalAddressOf(config) });
   return {

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { constants as fsConstants, createReadStream, existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { Transform, type Readable } from 'node:stream';
-import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import { asDiskFull, PipelineError } from '../errors.js';
+import { digestCheck } from './digest-check.js';
 import type { SinkFs } from './file-sink.js';
 import { sha256File, sha256Text } from './hash.js';
 import type { ArtifactRef } from './ref.js';
@@ -81,18 +81,7 @@ export class LocalArtifactStore implements ArtifactStore {
     await fs.access(file).catch(() => {
       throw new PipelineError('ARTIFACT_MISSING', `artifact ${ref.sha256.slice(0, 12)} is missing at ${file}`);
     });
-    const hash = createHash('sha256');
-    const check = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        hash.update(chunk);
-        done(null, chunk);
-      },
-      flush(done) {
-        const got = hash.digest('hex');
-        done(got === ref.sha256 ? null : corrupt(ref, file));
-      },
-    });
-    return createReadStream(file, { highWaterMark: 1 << 20 }).pipe(check);
+    return createReadStream(file, { highWaterMark: 1 << 20 }).pipe(digestCheck(ref.sha256, () => corrupt(ref, file)));
   }
 
   async verify(ref: ArtifactRef): Promise<boolean> {

@@ -2,9 +2,10 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { checkInputFile, emptyInputWarning } from '../artifacts/input-file.js';
-import { LocalArtifactStore } from '../artifacts/local-store.js';
+import { openArtifactStore } from '../artifacts/open-store.js';
 import type { ArtifactRef } from '../artifacts/ref.js';
-import { statePaths, type ForgelineConfig } from '../config.js';
+import type { ArtifactStore } from '../artifacts/store.js';
+import type { ForgelineConfig } from '../config.js';
 import { zodIssueToIssue } from '../dsl/compile.js';
 import type { AnyStepKind, StepContext, StepResult } from '../dsl/step-kind.js';
 import { PipelineError } from '../errors.js';
@@ -26,13 +27,13 @@ export async function runStepOnFiles(
   args: FileStageArgs,
   forgeline: ForgelineConfig,
   log: Logger,
-): Promise<StepResult & { store: LocalArtifactStore }> {
+): Promise<StepResult & { store: ArtifactStore }> {
   const { config, byPath } = withPathOptions(kind, args);
   const parsed = kind.options.safeParse(config);
   if (!parsed.success) {
     throw new PipelineError('INVALID_STEP_OPTIONS', `invalid --config for stage "${kind.kind}"`, parsed.error.issues.map(zodIssueToIssue('config')));
   }
-  const store = new LocalArtifactStore(statePaths(forgeline.home).artifacts);
+  const store = openArtifactStore(forgeline);
   const inputs: Record<string, ArtifactRef | ArtifactRef[]> = {};
   const inputFiles: Record<string, string[]> = {};
   for (const [name, spec] of Object.entries(kind.inputs)) {
@@ -106,8 +107,8 @@ function withPathOptions(kind: AnyStepKind, args: FileStageArgs): { config: unkn
  * after that would be as invisible to a verify-then-read as it is here; every other artifact is
  * verified as usual.
  */
-function trustImports(store: LocalArtifactStore, imported: Set<string>): LocalArtifactStore {
-  const view = Object.create(store) as LocalArtifactStore;
+function trustImports(store: ArtifactStore, imported: Set<string>): ArtifactStore {
+  const view = Object.create(store) as ArtifactStore;
   view.localPath = (ref, verify = true) => store.localPath(ref, verify && !imported.has(ref.uri));
   return view;
 }

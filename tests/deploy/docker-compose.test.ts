@@ -5,6 +5,7 @@ import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { ALL_QUEUES, CPU_QUEUE } from '../../core/workflow-safe/queues.js';
 import { DEV_SERVER_DYNAMIC_CONFIG } from '../../core/temporal/dev-server.js';
+import { loadConfig } from '../../core/config.js';
 import { REPO_ROOT } from '../support/paths.js';
 
 // The Compose Specification's JSON Schema, as shipped in docker-compose 1.29.2 (compose/config/compose_spec.json).
@@ -16,6 +17,7 @@ interface Service {
   environment?: Record<string, string>;
   deploy?: { resources?: { reservations?: { devices?: { driver?: string; capabilities?: string[] }[] } } };
   volumes?: string[];
+  ports?: string[];
 }
 
 /**
@@ -52,16 +54,38 @@ describe('docker-compose.yml', () => {
 
   it('has the production services, with the GPU worker reserving NVIDIA devices', async () => {
     const { services, volumes } = await load();
-    expect(Object.keys(services).sort()).toEqual(['neo4j', 'postgresql', 'temporal', 'temporal-ui', 'worker-cpu', 'worker-gpu']);
+    expect(Object.keys(services).sort()).toEqual(['neo4j', 'postgresql', 'seaweedfs', 'temporal', 'temporal-ui', 'worker-cpu', 'worker-gpu']);
     expect(services['worker-cpu']!.command).toEqual(expect.arrayContaining(['worker', '--queues', CPU_QUEUE]));
     const gpu = services['worker-gpu']!;
     expect(gpu.deploy?.resources?.reservations?.devices?.[0]).toMatchObject({ driver: 'nvidia', capabilities: ['gpu'] });
     for (const w of ['worker-cpu', 'worker-gpu']) {
       expect(services[w]!.environment?.TEMPORAL_ADDRESS).toBe('temporal:7233');
-      expect(services[w]!.volumes).toContain('artifacts:/data/forgeline');
     }
-    expect(Object.keys(volumes)).toContain('artifacts');
+    expect(Object.keys(volumes)).toContain('s3-data');
     expect(ALL_QUEUES).toContain(CPU_QUEUE);
+  });
+
+  it('points every worker at the S3 service, with a state folder of its own', async () => {
+    const { services, volumes } = await load();
+    const s3 = services.seaweedfs!;
+    // The bucket the workers name is the one `weed mini` creates, on the port they dial.
+    const bucket = s3.command!.find((a) => a.startsWith('-bucket='))!.slice('-bucket='.length);
+    const workers = Object.keys(services).filter((s) => s.startsWith('worker-'));
+    expect(workers.length).toBeGreaterThanOrEqual(2);
+    const states = new Set<string>();
+    for (const w of workers) {
+      const env = services[w]!.environment!;
+      const config = loadConfig(env);
+      expect({ w, artifacts: config.artifacts }).toEqual({ w, artifacts: { kind: 's3', bucket, prefix: 'artifacts/', endpoint: 'http://seaweedfs:8333', region: 'us-east-1' } });
+      // The gateway checks signatures against the identity it was given: the workers sign with the same one.
+      expect(env.AWS_ACCESS_KEY_ID).toBe(s3.environment!.AWS_ACCESS_KEY_ID);
+      expect(env.AWS_SECRET_ACCESS_KEY).toBe(s3.environment!.AWS_SECRET_ACCESS_KEY);
+      const state = services[w]!.volumes!.find((v) => v.endsWith(':/data/forgeline'))!.split(':')[0]!;
+      expect(Object.keys(volumes)).toContain(state);
+      states.add(state);
+    }
+    expect(states.size).toBe(workers.length);
+    expect(s3.ports).toContain('8333:8333');
   });
 
   it('rejects a broken compose file (the schema check can fail)', async () => {
