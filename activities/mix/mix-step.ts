@@ -9,7 +9,7 @@ import { PipelineError } from '../../core/errors.js';
 import { readJsonArtifact, writeJsonArtifact } from '../../core/stage/records-io.js';
 import { LinesWriter } from '../dedup/raw-io.js';
 import { manifestSchema, type Bucket, type Manifest } from '../../schemas/manifest.js';
-import { hashString, prng } from '../dedup/minhash.js';
+import { hashString, prng } from '../../core/hash32.js';
 import { allocate, PHASE_NAMES, PHASE_PRESETS } from './presets.js';
 import { describeSource, matches, parseLine, sourceKey, sourceLines } from './sources.js';
 
