@@ -4,7 +4,7 @@ import { CPU_QUEUE, WORKFLOW_TYPE } from '../workflow-safe/queues.js';
 import { PipelineError } from '../errors.js';
 import { oversizedParams } from '../workflow-safe/params-limit.js';
 import { APPROVAL_STEP_KIND, type ApprovalDecision, type RunPipelineInput, type RunResult, type RunState, type StepState } from '../workflow-safe/run-state.js';
-import type { LiveProgress } from '../cli/output.js';
+import type { LiveProgress } from '../../cli/output.js';
 import { pollers, stateFromHistory } from './history-state.js';
 import { isServerUnreachable } from '../temporal/unreachable.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { etaSeconds, shortDuration } from '../../core/cli/eta.js';
-import { progressText } from '../../core/cli/output.js';
+import { etaSeconds, shortDuration } from '../../cli/eta.js';
+import { progressText } from '../../cli/output.js';
 
 describe('a running step\'s progress cell', () => {
   const start = '2026-01-01T00:00:00.000Z';

@@ -1,5 +1,5 @@
-import type { ArtifactTree, RegistryEntry, RunLineage, RunUse } from './queries.js';
-import { num, str, type ArtifactInfo, type StepInfo } from './store.js';
+import type { ArtifactTree, RegistryEntry, RunLineage, RunUse } from '../activities/lineage/queries.js';
+import { num, str, type ArtifactInfo, type StepInfo } from '../activities/lineage/store.js';
 
 /** Plain-text renderings for the CLI; they depend only on the answers, never on the store. */
 

@@ -1,13 +1,13 @@
 import { parseArgs } from 'node:util';
 import { ScheduleNotFoundError, type Client, type ScheduleDescription, type ScheduleOverlapPolicy } from '@temporalio/client';
-import { loadConfig } from '../../config.js';
-import { parseParams } from '../../dsl/compile.js';
-import { formatDuration, parseDuration } from '../../workflow-safe/duration.js';
-import { PipelineError } from '../../errors.js';
-import { CPU_QUEUE, WORKFLOW_TYPE } from '../../workflow-safe/queues.js';
-import { getPipeline, loadPipelines } from '../../registry/pipelines.js';
-import type { RunPipelineInput } from '../../workflow-safe/run-state.js';
-import { connectClient } from '../../temporal/client.js';
+import { loadConfig } from '../../core/config.js';
+import { parseParams } from '../../core/dsl/compile.js';
+import { formatDuration, parseDuration } from '../../core/workflow-safe/duration.js';
+import { PipelineError } from '../../core/errors.js';
+import { CPU_QUEUE, WORKFLOW_TYPE } from '../../core/workflow-safe/queues.js';
+import { getPipeline, loadPipelines } from '../../core/registry/pipelines.js';
+import type { RunPipelineInput } from '../../core/workflow-safe/run-state.js';
+import { connectClient } from '../../core/temporal/client.js';
 import { parseJsonArg } from '../args.js';
 import { table } from '../output.js';
 

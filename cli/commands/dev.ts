@@ -1,7 +1,7 @@
-import { runWorkers } from '../../../workers/start-workers.js';
-import { loadConfig, temporalAddressOf } from '../../config.js';
-import { CPU_QUEUE } from '../../workflow-safe/queues.js';
-import { startEmbeddedTemporal } from '../../temporal/embedded.js';
+import { runWorkers } from '../../workers/start-workers.js';
+import { loadConfig, temporalAddressOf } from '../../core/config.js';
+import { CPU_QUEUE } from '../../core/workflow-safe/queues.js';
+import { startEmbeddedTemporal } from '../../core/temporal/embedded.js';
 import { inProcessWorkerConfig } from '../verbose.js';
 
 export const usage = 'dev';

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { artifactLineage, openLineageStore, resolveTarget, runLineage, type StoreChoice } from '../../../activities/lineage/index.js';
-import { formatArtifactLineage, formatRunLineage } from '../../../activities/lineage/format.js';
-import { loadConfig } from '../../config.js';
-import { PipelineError } from '../../errors.js';
+import { artifactLineage, openLineageStore, resolveTarget, runLineage, type StoreChoice } from '../../activities/lineage/index.js';
+import { formatArtifactLineage, formatRunLineage } from '../lineage-format.js';
+import { loadConfig } from '../../core/config.js';
+import { PipelineError } from '../../core/errors.js';
 
 export const usage = 'lineage <model|artifact|run> [--store auto|neo4j|local] [--json]';
 

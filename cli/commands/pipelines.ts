@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { loadConfig } from '../../config.js';
-import { loadPipelines, getPipeline } from '../../registry/pipelines.js';
-import { CPU_QUEUE, WORKFLOW_TYPE } from '../../workflow-safe/queues.js';
-import { workflowInputSchema } from '../../../schemas/workflow-input.js';
+import { loadConfig } from '../../core/config.js';
+import { loadPipelines, getPipeline } from '../../core/registry/pipelines.js';
+import { CPU_QUEUE, WORKFLOW_TYPE } from '../../core/workflow-safe/queues.js';
+import { workflowInputSchema } from '../../schemas/workflow-input.js';
 
 export const usage = 'pipelines [--json] [--json-schema <name>] [--example <name>]';
 

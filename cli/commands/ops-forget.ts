@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { loadConfig } from '../../config.js';
-import { PipelineError } from '../../errors.js';
-import { failureMessage, startRun } from '../../client/runs.js';
-import type { RunState } from '../../workflow-safe/run-state.js';
-import { connectClient } from '../../temporal/client.js';
+import { loadConfig } from '../../core/config.js';
+import { PipelineError } from '../../core/errors.js';
+import { failureMessage, startRun } from '../../core/client/runs.js';
+import type { RunState } from '../../core/workflow-safe/run-state.js';
+import { connectClient } from '../../core/temporal/client.js';
 
 interface ForgetReport {
   source: { path: string; sha256: string };

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { openLineageStore, resolveTarget, runsUsing } from '../../../activities/lineage/index.js';
-import { formatRunUses } from '../../../activities/lineage/format.js';
-import { loadConfig } from '../../config.js';
-import { PipelineError } from '../../errors.js';
+import { openLineageStore, resolveTarget, runsUsing } from '../../activities/lineage/index.js';
+import { formatRunUses } from '../lineage-format.js';
+import { loadConfig } from '../../core/config.js';
+import { PipelineError } from '../../core/errors.js';
 import { table } from '../output.js';
 import { STORE_OPTION, storeChoice } from './lineage.js';
 

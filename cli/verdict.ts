@@ -1,8 +1,8 @@
 import path from 'node:path';
-import type { RunSnapshot } from '../client/runs.js';
-import type { RunState, StepState } from '../workflow-safe/run-state.js';
-import type { RunFolder } from '../runs/folder.js';
-import type { Verdict } from '../../activities/eval/verdict.js';
+import type { RunSnapshot } from '../core/client/runs.js';
+import type { RunState, StepState } from '../core/workflow-safe/run-state.js';
+import type { RunFolder } from '../core/runs/folder.js';
+import type { Verdict } from '../activities/eval/verdict.js';
 
 
 const num = (x: number | undefined, digits = 3): string => (x === undefined || !Number.isFinite(x) ? '?' : Number(x.toFixed(digits)).toString());

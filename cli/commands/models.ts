@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { openLineageStore, registry } from '../../../activities/lineage/index.js';
-import { formatRegistry } from '../../../activities/lineage/format.js';
-import { loadConfig } from '../../config.js';
+import { openLineageStore, registry } from '../../activities/lineage/index.js';
+import { formatRegistry } from '../lineage-format.js';
+import { loadConfig } from '../../core/config.js';
 import { table } from '../output.js';
 import { STORE_OPTION, storeChoice } from './lineage.js';
 

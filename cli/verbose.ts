@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { statePaths, type ForgelineConfig } from '../config.js';
+import { statePaths, type ForgelineConfig } from '../core/config.js';
 
 /** `--verbose`, which main.ts takes off every command line before the command parses its own options. */
 let verbose = false;

@@ -1,10 +1,10 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../../config.js';
-import { decideApproval } from '../../client/runs.js';
-import { PipelineError } from '../../errors.js';
-import type { ApprovalDecision } from '../../workflow-safe/run-state.js';
-import { connectClient } from '../../temporal/client.js';
+import { loadConfig } from '../../core/config.js';
+import { decideApproval } from '../../core/client/runs.js';
+import { PipelineError } from '../../core/errors.js';
+import type { ApprovalDecision } from '../../core/workflow-safe/run-state.js';
+import { connectClient } from '../../core/temporal/client.js';
 
 export const approveUsage = 'approve <run-id> <step> [--note <text>] [--by <name>] [--json]';
 export const rejectUsage = 'reject <run-id> <step> [--note <text>] [--by <name>] [--json]';

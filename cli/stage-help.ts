@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AnyStepKind } from '../dsl/step-kind.js';
+import type { AnyStepKind } from '../core/dsl/step-kind.js';
 
 interface OptionSchema {
   type?: string;

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../../config.js';
-import { PipelineError } from '../../errors.js';
-import { awaitRun, getRun } from '../../client/runs.js';
-import { connectClient } from '../../temporal/client.js';
+import { loadConfig } from '../../core/config.js';
+import { PipelineError } from '../../core/errors.js';
+import { awaitRun, getRun } from '../../core/client/runs.js';
+import { connectClient } from '../../core/temporal/client.js';
 import { runWatcher } from '../live.js';
 import { stepsTable } from '../output.js';
 import { runJson } from './run.js';

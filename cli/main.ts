@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { asDiskFull, isPipelineError } from '../errors.js';
+import { asDiskFull, isPipelineError } from '../core/errors.js';
 import { setVerbose } from './verbose.js';
 type Command = { run: (argv: string[]) => Promise<number>; usage: string };
 

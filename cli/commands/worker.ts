@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
-import { runWorkers } from '../../../workers/start-workers.js';
-import { applyGpuEnv, detectGpus } from '../../../workers/gpu.js';
-import { loadConfig } from '../../config.js';
-import { ALL_QUEUES, CPU_QUEUE } from '../../workflow-safe/queues.js';
-import { PipelineError } from '../../errors.js';
+import { runWorkers } from '../../workers/start-workers.js';
+import { applyGpuEnv, detectGpus } from '../../workers/gpu.js';
+import { loadConfig } from '../../core/config.js';
+import { ALL_QUEUES, CPU_QUEUE } from '../../core/workflow-safe/queues.js';
+import { PipelineError } from '../../core/errors.js';
 
 export const usage = 'worker [--queues forgeline,gpu-cuda,...] [--gpu cuda|metal|auto]';
 

@@ -1,6 +1,6 @@
-import { loadConfig } from '../../config.js';
-import { PipelineError } from '../../errors.js';
-import { connectClient } from '../../temporal/client.js';
+import { loadConfig } from '../../core/config.js';
+import { PipelineError } from '../../core/errors.js';
+import { connectClient } from '../../core/temporal/client.js';
 
 export const usage = 'cancel <run-id>';
 

@@ -1,13 +1,13 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { absoluteManifest } from '../../../activities/mix/manifest-file.js';
-import { buildStepKindRegistry } from '../../../activities/registry.js';
-import { loadConfig } from '../../config.js';
-import { PipelineError } from '../../errors.js';
-import { createLogger } from '../../log.js';
-import { loadPipelines } from '../../registry/pipelines.js';
-import { runStepOnFiles } from '../../stage/run-on-files.js';
+import { absoluteManifest } from '../../activities/mix/manifest-file.js';
+import { buildStepKindRegistry } from '../../activities/registry.js';
+import { loadConfig } from '../../core/config.js';
+import { PipelineError } from '../../core/errors.js';
+import { createLogger } from '../../core/log.js';
+import { loadPipelines } from '../../core/registry/pipelines.js';
+import { runStepOnFiles } from '../../core/stage/run-on-files.js';
 import { parseJsonArg } from '../args.js';
 import { stageHelp } from '../stage-help.js';
 

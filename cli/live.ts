@@ -1,4 +1,4 @@
-import type { RunSnapshot } from '../client/runs.js';
+import type { RunSnapshot } from '../core/client/runs.js';
 import { shortDuration } from './eta.js';
 import { stepsTable } from './output.js';
 

@@ -1,4 +1,4 @@
-import type { RunState, StepState } from '../workflow-safe/run-state.js';
+import type { RunState, StepState } from '../core/workflow-safe/run-state.js';
 import { etaSeconds, shortDuration } from './eta.js';
 
 export const isTty = (): boolean => Boolean(process.stdout.isTTY);

@@ -1,6 +1,6 @@
-import { openLineageStore, registry } from '../../../activities/lineage/index.js';
-import { modelName, slug } from '../../../activities/ops/naming.js';
-import { loadConfig } from '../../config.js';
+import { openLineageStore, registry } from '../../activities/lineage/index.js';
+import { modelName, slug } from '../../activities/ops/naming.js';
+import { loadConfig } from '../../core/config.js';
 import { table } from '../output.js';
 
 /**

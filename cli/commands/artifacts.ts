@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../../config.js';
-import { PipelineError } from '../../errors.js';
-import { ensureRunFolder } from '../../runs/ensure.js';
+import { loadConfig } from '../../core/config.js';
+import { PipelineError } from '../../core/errors.js';
+import { ensureRunFolder } from '../../core/runs/ensure.js';
 import { table } from '../output.js';
 
 export const usage = 'artifacts <run-id> [--json]';

@@ -1,5 +1,5 @@
 import { readFileSync, existsSync } from 'node:fs';
-import { PipelineError } from '../errors.js';
+import { PipelineError } from '../core/errors.js';
 
 /** `--params` and `--config` take inline JSON or a path to a JSON file. */
 export function parseJsonArg(flag: string, value: string | undefined): Record<string, unknown> {

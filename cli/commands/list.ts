@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../../config.js';
-import { WORKFLOW_TYPE } from '../../workflow-safe/queues.js';
-import { connectClient } from '../../temporal/client.js';
+import { loadConfig } from '../../core/config.js';
+import { WORKFLOW_TYPE } from '../../core/workflow-safe/queues.js';
+import { connectClient } from '../../core/temporal/client.js';
 import { table } from '../output.js';
 
 export const usage = 'list [--limit N] [--json]';

@@ -1,13 +1,13 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../../config.js';
-import { PipelineError } from '../../errors.js';
-import { awaitRun, startRun, type RunSnapshot } from '../../client/runs.js';
-import { folderForEndedRun } from '../../runs/ensure.js';
+import { loadConfig } from '../../core/config.js';
+import { PipelineError } from '../../core/errors.js';
+import { awaitRun, startRun, type RunSnapshot } from '../../core/client/runs.js';
+import { folderForEndedRun } from '../../core/runs/ensure.js';
 import { runStatusWord, verdictLines } from '../verdict.js';
-import type { RunFolder } from '../../runs/folder.js';
-import { RUN_REPORT_NAME } from '../../runs/names.js';
-import { connectClient } from '../../temporal/client.js';
+import type { RunFolder } from '../../core/runs/folder.js';
+import { RUN_REPORT_NAME } from '../../core/runs/names.js';
+import { connectClient } from '../../core/temporal/client.js';
 import { parseJsonArg } from '../args.js';
 import { runWatcher } from '../live.js';
 
