@@ -1,4 +1,5 @@
 import type { RunState, StepState } from '../core/workflow-safe/run-state.js';
+import type { LiveProgress } from '../core/client/runs.js';
 import { etaSeconds, shortDuration } from './eta.js';
 
 export const isTty = (): boolean => Boolean(process.stdout.isTTY);
@@ -8,10 +9,6 @@ export function table(rows: string[][]): string {
   if (rows.length === 0) return '';
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')).join('\n');
-}
-
-export interface LiveProgress {
-  [stepId: string]: { done?: number; total?: number; unit?: string; message?: string; etaSec?: number; loss?: number } | undefined;
 }
 
 /** A running step's heartbeat as a person reads it: bar, counts, ETA, the loss while training. */
