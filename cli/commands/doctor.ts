@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { loadConfig } from '../../core/config.js';
-import { runChecks, type CheckResult } from '../../core/doctor/index.js';
-import { which } from '../../core/doctor/which.js';
+import { runChecks, type CheckResult } from '../doctor/index.js';
+import { which } from '../doctor/which.js';
 import { table } from '../output.js';
 
 export const usage = 'doctor [--json]';

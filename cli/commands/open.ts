@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../core/config.js';
-import { which } from '../../core/doctor/which.js';
+import { which } from '../doctor/which.js';
 import { PipelineError } from '../../core/errors.js';
 import { ensureRunFolder } from '../../core/runs/ensure.js';
 import { RUN_REPORT_NAME } from '../../core/runs/names.js';

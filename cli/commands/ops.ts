@@ -7,7 +7,7 @@ import { loadConfig } from '../../core/config.js';
 import { parseParams } from '../../core/dsl/compile.js';
 import { parseDuration } from '../../core/workflow-safe/duration.js';
 import { PipelineError } from '../../core/errors.js';
-import { OPS_MEMO_KEY, OPS_SCHEDULES, type OpsSchedule } from '../../core/ops/schedules.js';
+import { OPS_MEMO_KEY, OPS_SCHEDULES, type OpsSchedule } from '../../activities/ops/schedules.js';
 import { CPU_QUEUE, WORKFLOW_TYPE } from '../../core/workflow-safe/queues.js';
 import { getPipeline, loadPipelines } from '../../core/registry/pipelines.js';
 import type { RunPipelineInput } from '../../core/workflow-safe/run-state.js';

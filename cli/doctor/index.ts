@@ -1,4 +1,4 @@
-import type { ForgelineConfig } from '../config.js';
+import type { ForgelineConfig } from '../../core/config.js';
 import type { CheckResult } from './check.js';
 import { baseModelCheck, diskCheck, goCheck, nodeCheck } from './host.js';
 import { hfPython, neo4jCheck, pythonCheck } from './services.js';

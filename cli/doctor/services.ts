@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { ForgelineConfig } from '../config.js';
+import type { ForgelineConfig } from '../../core/config.js';
 import { ok, problem, type CheckResult } from './check.js';
 
 const run = promisify(execFile);

@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { ForgelineConfig } from '../config.js';
-import { TEMPORAL_CACHE_DIR, TEMPORAL_CLI_VERSION } from '../temporal/binary.js';
-import { portInUse } from '../temporal/dev-server.js';
-import { portOwner } from '../temporal/port-owner.js';
-import { connectClient } from '../temporal/client.js';
+import type { ForgelineConfig } from '../../core/config.js';
+import { TEMPORAL_CACHE_DIR, TEMPORAL_CLI_VERSION } from '../../core/temporal/binary.js';
+import { portInUse } from '../../core/temporal/dev-server.js';
+import { portOwner } from '../../core/temporal/port-owner.js';
+import { connectClient } from '../../core/temporal/client.js';
 import { note, ok, problem, type CheckResult } from './check.js';
 import { isExecutable } from './which.js';
 

@@ -1,4 +1,4 @@
-import { MIN_NEW_EXAMPLES } from '../../activities/ops/seed004.js';
+import { MIN_NEW_EXAMPLES } from './seed004.js';
 
 /**
  * Seed 004's maintenance schedule ("Maintenance Schedule", lines 311-329) as Temporal Schedules.
