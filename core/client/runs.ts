@@ -34,7 +34,7 @@ export async function startRun(client: Client, input: RunPipelineInput, runId = 
   return runId;
 }
 
-/** What running steps last reported in their heartbeats (activities/steps/execute-step.ts), by step id. */
+/** What running steps last reported in their heartbeats (activities/execute/execute-step-activity.ts), by step id. */
 export interface LiveProgress {
   [stepId: string]: { done?: number; total?: number; unit?: string; message?: string; etaSec?: number; loss?: number } | undefined;
 }

@@ -4,7 +4,7 @@ import type { ArtifactRef } from '../artifacts/ref.js';
 export type StepStatus = 'pending' | 'running' | 'waiting' | 'cached' | 'succeeded' | 'failed' | 'skipped' | 'cancelled' | 'rejected';
 export type RunStatus = 'planning' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'skipped' | 'rejected';
 
-/** The built-in step kind whose waiting the workflow does itself (activities/gate/approval.ts runs its record-keeping). */
+/** The built-in step kind whose waiting the workflow does itself (activities/gate/approval-step.ts runs its record-keeping). */
 export const APPROVAL_STEP_KIND = 'approval';
 
 /** What `forgeline approve|reject` sends (the `approval` signal, workflows/definitions.ts). */
@@ -61,7 +61,7 @@ export interface StepState {
   approval?: ApprovalState;
 }
 
-/** The run report the workflow's finisher wrote when the run ended (activities/report/finisher.ts). */
+/** The run report the workflow's finisher wrote when the run ended (activities/report/write-run-report-activity.ts). */
 export interface RunReport {
   html: ArtifactRef;
   /** `cached`: the same final state was reported before, and that report was reused. */

@@ -9,7 +9,7 @@ import { LocalArtifactStore } from '../../core/artifacts/local-store.js';
 import { asDiskFull, PipelineError } from '../../core/errors.js';
 import { RecordsWriter } from '../../core/stage/records-io.js';
 import { runLineStage } from '../../activities/curation/runner/run.js';
-import { diskFullRetryDelayMs, stepFailure } from '../../activities/steps/step-failure.js';
+import { diskFullRetryDelayMs, stepFailure } from '../../activities/execute/step-failure.js';
 import { volumeWithFree } from '../support/full-volume.js';
 import { testEnv } from '../support/harness.js';
 import { CLI } from '../support/paths.js';
