@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
+import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import { ESLint, Linter } from 'eslint';
 import tseslint from 'typescript-eslint';
@@ -55,5 +57,9 @@ describe('layers point one way', () => {
       for (const problem of await layerProblems(file, await readFile(path.join(REPO_ROOT, file), 'utf8'))) found.push(`${file}: ${problem}`);
     }
     expect(found).toEqual([]);
+  });
+
+  it("docs/developing.md's layer chart is the one `npm run diagram` draws from the code today", async () => {
+    await expect(promisify(execFile)(process.execPath, ['scripts/diagram.mjs', '--check'], { cwd: REPO_ROOT })).resolves.toBeDefined();
   });
 });
