@@ -6,4 +6,4 @@ COPY package.json package-lock.json ./
 COPY . .
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev
 VOLUME ["/data/forgeline"]
-CMD ["node", "dist/core/cli/main.js", "worker"]
+CMD ["node", "dist/cli/main.js", "worker"]

@@ -1,12 +1,12 @@
 import type { AnyStepKind } from '../core/dsl/step-kind.js';
 import { stepActivityName } from '../core/workflow-safe/queues.js';
 import type { ActivityDeps } from './deps.js';
-import { compilePlan, type CompilePlanInput } from './plan/compile-plan.js';
-import { executeStep, type ExecuteStepInput, type ExecuteStepResult } from './steps/execute-step.js';
+import { compilePlan, type CompilePlanInput } from './plan/compile-plan-activity.js';
+import { executeStep, type ExecuteStepInput, type ExecuteStepResult } from './execute/execute-step-activity.js';
 
 export type { ActivityDeps } from './deps.js';
-export type { ExecuteStepInput, ExecuteStepResult } from './steps/execute-step.js';
-export type { CompilePlanInput } from './plan/compile-plan.js';
+export type { ExecuteStepInput, ExecuteStepResult } from './execute/execute-step-activity.js';
+export type { CompilePlanInput } from './plan/compile-plan-activity.js';
 export { createShardActivities, createShardControlActivities, type FinishShardsInput, type RunShardInput, type ShardActivity, type ShardControlActivities, type ShardStartResult } from './shards/index.js';
 export { createReportActivities, type ReportActivities, type WriteRunReportInput } from './report/index.js';
 export { createLineageActivities, closeLineage, prepareLineage, type LineageActivities, type RecordLineageInput, type RunLineageInput } from './lineage/index.js';

@@ -1,3 +1,4 @@
+import type {} from './step-kinds.js';
 import type { AnyStepKind } from '../core/dsl/step-kind.js';
 import { PipelineError } from '../core/errors.js';
 import type { LoadedPipeline } from '../core/registry/pipelines.js';

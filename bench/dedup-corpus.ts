@@ -1,6 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { prng } from '../activities/dedup/minhash.js';
+import { prng } from '../core/hash32.js';
 
 /**
  * A synthetic corpus for the dedup, split and mix benchmarks: records of about `chars` characters

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { parityStep } from '../activities/eval/parity.js';
+import { parityStep } from '../activities/eval/parity-step.js';
 import type { ParityReport } from '../activities/eval/result.js';
 import { QUANT_TYPES, quantizeFile, type QuantType } from '../activities/models/quantize.js';
 import type { ArtifactRef } from '../core/artifacts/ref.js';

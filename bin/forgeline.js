@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const entry = fileURLToPath(new URL('../dist/core/cli/main.js', import.meta.url));
+const entry = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 if (!existsSync(entry)) {
   console.error('forgeline: not built yet; run `npm run build` in the forgeline folder');
   process.exit(1);

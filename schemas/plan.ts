@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { ARTIFACT_KINDS } from '../core/artifacts/ref.js';
 
-const outputRef = z.object({ step: z.string(), output: z.string() }).strict();
+/** A reference to another step's output: the edges of the DAG. */
+export const outputRefSchema = z.object({ step: z.string(), output: z.string() }).strict();
 
 export const artifactRefSchema = z
   .object({
@@ -14,7 +15,7 @@ export const artifactRefSchema = z
   })
   .strict();
 
-/** The compiled plan (core/workflow-safe/plan.ts): what `compilePlan` returns and the workflow executes. */
+/** The compiled plan: what `compilePlan` returns and the workflow executes (core/workflow-safe/plan.ts reads its types off this). */
 export const planSchema = z
   .object({
     pipeline: z.string(),
@@ -27,7 +28,7 @@ export const planSchema = z
           id: z.string(),
           kind: z.string(),
           options: z.unknown(),
-          inputs: z.record(z.string(), z.union([outputRef, z.array(outputRef)])),
+          inputs: z.record(z.string(), z.union([outputRefSchema, z.array(outputRefSchema)])),
           profile: z.enum(['cpu', 'gpu']),
           activity: z
             .object({

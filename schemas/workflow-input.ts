@@ -1,8 +1,9 @@
 import { z } from 'zod';
 
 /**
- * The run input as zod: `{"pipeline": "<name>", "params": {...}, "options": {...}}`. The TypeScript
- * type lives in core/workflow-safe/run-state.ts (workflow code stays free of zod); a test keeps the two in step.
+ * The run input as zod: `{"pipeline": "<name>", "params": {...}, "options": {...}}`. Its TypeScript
+ * type, RunPipelineInput in core/workflow-safe/run-state.ts, is read off this schema with a type-only
+ * import, so workflow code stays free of zod at run time.
  */
 export const runOptionsSchema = z
   .object({

@@ -71,7 +71,7 @@ export async function runWorkers(config: ForgelineConfig, options: WorkerOptions
         // A cancel reaches an activity only in the answer to a heartbeat that the worker sends to the
         // server, and the SDK holds heartbeats back for 0.8 x the heartbeat timeout (12 s for a 15 s
         // one): a cancelled run's trainer went on for 16 s (issue 24). Steps heartbeat every second
-        // (execute-step.ts), so with this a cancel reaches the step, and its child, within about 2 s.
+        // (activities/execute/execute-step-activity.ts), so with this a cancel reaches the step, and its child, within about 2 s.
         maxHeartbeatThrottleInterval: '1 second',
       }),
     ),

@@ -1,8 +1,8 @@
 import { anyStep, type AnyStepKind } from '../../core/dsl/step-kind.js';
-import { piiStep } from './pii/step.js';
-import { datasetReportStep } from './report.js';
-import { scoreStep } from './score/step.js';
-import { validateStep } from './validate/step.js';
+import { piiStep } from './pii/pii-step.js';
+import { datasetReportStep } from './dataset-report-step.js';
+import { scoreStep } from './score/score-step.js';
+import { validateStep } from './validate/validate-step.js';
 
 export { registerJudge, registeredJudges, type JudgeFactory, type JudgeRequest, type JudgeVerdict, type LlmJudge } from './score/judge.js';
 export { VALIDATE_REASONS } from './validate/reasons.js';

@@ -13,7 +13,8 @@ import { estimateJaccard, rowsOf, setJaccard } from './minhash.js';
 import { checkBands, minhashParams, minhashShape } from './options.js';
 import { linkSemanticDuplicates, onnxEmbedder } from './semantic.js';
 import { SignatureTable } from './signatures.js';
-import { getPath, recordText } from './text.js';
+import { getPath } from '../../core/json/get-path.js';
+import { recordText } from './text.js';
 import { recordProgress } from '../../core/stage/progress.js';
 
 export const DEDUP_REASONS = ['exact_duplicate', 'near_duplicate', 'semantic_duplicate'] as const;

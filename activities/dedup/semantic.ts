@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { PipelineError } from '../../core/errors.js';
-import { hashString } from './minhash.js';
+import { hashString } from '../../core/hash32.js';
 import type { NormalizeOptions } from './text.js';
 import type { UnionFind } from './lsh.js';
 

@@ -2,16 +2,7 @@
  * What text a record is compared by, and the normal form duplicates are judged on. Shared by the
  * dedup and split stages (split unions near-duplicates the same way dedup finds them).
  */
-
-/** Reads a dotted path (`metadata.quality_score`) from a record. */
-export function getPath(record: unknown, path: string): unknown {
-  let v: unknown = record;
-  for (const part of path.split('.')) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<string, unknown>)[part];
-  }
-  return v;
-}
+import { getPath } from '../../core/json/get-path.js';
 
 function stringify(v: unknown): string {
   if (v === undefined || v === null) return '';

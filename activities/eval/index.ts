@@ -1,7 +1,7 @@
 import { anyStep, type AnyStepKind } from '../../core/dsl/step-kind.js';
-import { evaluateStep } from './evaluate.js';
-import { parityStep } from './parity.js';
-import { promoteStep } from './promote.js';
+import { evaluateStep } from './evaluate-step.js';
+import { parityStep } from './parity-step.js';
+import { promoteStep } from './promote-step.js';
 
 export { applyGate, gateRule, type GateRule, type GateDecision } from './gate.js';
 export type { Contamination, EvalReport, MetricRow, ModelScores, PairedStat, ParityReport, ParityRow } from './result.js';

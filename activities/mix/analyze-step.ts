@@ -4,7 +4,7 @@ import { defineStep } from '../../core/dsl/step-kind.js';
 import { PipelineError } from '../../core/errors.js';
 import { readRecords, writeJsonArtifact } from '../../core/stage/records-io.js';
 import { manifestSchema, type Manifest } from '../../schemas/manifest.js';
-import { getPath } from '../dedup/text.js';
+import { getPath } from '../../core/json/get-path.js';
 
 /**
  * Builds a bucket manifest from one dataset by a field (seed 002's `dataset_manifest.py --analyze`):

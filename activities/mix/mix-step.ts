@@ -8,7 +8,7 @@ import { defineStep } from '../../core/dsl/step-kind.js';
 import { PipelineError } from '../../core/errors.js';
 import { readJsonArtifact, RecordsWriter, writeJsonArtifact } from '../../core/stage/records-io.js';
 import { manifestSchema, type Bucket, type Manifest } from '../../schemas/manifest.js';
-import { hashString, prng } from '../dedup/minhash.js';
+import { hashString, prng } from '../../core/hash32.js';
 import { allocate, PHASE_NAMES, PHASE_PRESETS } from './presets.js';
 import { describeSource, matches, parseLine, sourceKey, sourceLines } from './sources.js';
 

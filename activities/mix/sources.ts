@@ -5,7 +5,7 @@ import { decodeLine } from '../../core/artifacts/text-line.js';
 import type { ArtifactStore } from '../../core/artifacts/store.js';
 import { PipelineError } from '../../core/errors.js';
 import type { Bucket } from '../../schemas/manifest.js';
-import { getPath } from '../dedup/text.js';
+import { getPath } from '../../core/json/get-path.js';
 
 /** Where a bucket's source is, for messages (never record text). */
 export function describeSource(b: Bucket): string {

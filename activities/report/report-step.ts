@@ -5,7 +5,7 @@ import { readSections } from './sections.js';
 
 /**
  * Adds sections to the run report. Every run gets its report from the workflow's finisher when it
- * ends (./finisher.ts), with its final status, timings and every step's metadata; this step reads
+ * ends (./write-run-report-activity.ts), with its final status, timings and every step's metadata; this step reads
  * the artifacts wired to it (evaluation and promotion reports, other stage reports, loss curves,
  * model files) into a `report-sections` artifact that the finisher renders. It depends only on its
  * inputs, so the step cache serves it like any other step.

@@ -5,7 +5,7 @@ import { PipelineError } from '../../core/errors.js';
 import { readShardManifest, writeShardManifest } from '../../core/shards/manifest.js';
 import { writeJsonArtifact } from '../../core/stage/records-io.js';
 import type { ActivityDeps } from '../deps.js';
-import { executeStep, type ExecuteStepInput, type ExecuteStepResult } from '../steps/execute-step.js';
+import { executeStep, type ExecuteStepInput, type ExecuteStepResult } from '../execute/execute-step-activity.js';
 import { concatRecords, inShardOrder, mergeMetadata, readParts, writeParts } from './merge.js';
 
 /**

@@ -2,7 +2,7 @@ import type { ArtifactRef } from '../../core/artifacts/ref.js';
 import { anyStep, type AnyStepKind } from '../../core/dsl/step-kind.js';
 import { shardActivityName } from '../../core/workflow-safe/queues.js';
 import type { ActivityDeps } from '../deps.js';
-import type { ExecuteStepInput } from '../steps/execute-step.js';
+import type { ExecuteStepInput } from '../execute/execute-step-activity.js';
 import { finishShardedStep, mergeShardParts, runShard, startShardedStep, type FinishShardsInput, type RunShardInput } from './fan-out.js';
 import { shardStep } from './shard-step.js';
 

@@ -1,4 +1,4 @@
-import { fmix32 } from '../dedup/minhash.js';
+import { fmix32 } from '../../core/hash32.js';
 import type { UnionFind } from '../dedup/lsh.js';
 
 export const SPLITS = ['train', 'valid', 'test'] as const;

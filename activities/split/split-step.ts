@@ -7,7 +7,8 @@ import { FULL_COMPARE_LIMIT, forEachBucket, linkNearDuplicates, UnionFind } from
 import { estimateJaccard, rowsOf } from '../dedup/minhash.js';
 import { checkBands, minhashParams, minhashShape } from '../dedup/options.js';
 import { SignatureTable } from '../dedup/signatures.js';
-import { getPath, recordText } from '../dedup/text.js';
+import { recordText } from '../dedup/text.js';
+import { getPath } from '../../core/json/get-path.js';
 import { assignSplits, SPLITS, TEST, TRAIN, VALID } from './assign.js';
 import { recordProgress } from '../../core/stage/progress.js';
 

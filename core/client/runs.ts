@@ -4,7 +4,6 @@ import { CPU_QUEUE, WORKFLOW_TYPE } from '../workflow-safe/queues.js';
 import { PipelineError } from '../errors.js';
 import { oversizedParams } from '../workflow-safe/params-limit.js';
 import { APPROVAL_STEP_KIND, type ApprovalDecision, type RunPipelineInput, type RunResult, type RunState, type StepState } from '../workflow-safe/run-state.js';
-import type { LiveProgress } from '../cli/output.js';
 import { pollers, stateFromHistory } from './history-state.js';
 import { isServerUnreachable } from '../temporal/unreachable.js';
 
@@ -33,6 +32,11 @@ export async function startRun(client: Client, input: RunPipelineInput, runId = 
     staticSummary: `pipeline ${input.pipeline}`,
   });
   return runId;
+}
+
+/** What running steps last reported in their heartbeats (activities/execute/execute-step-activity.ts), by step id. */
+export interface LiveProgress {
+  [stepId: string]: { done?: number; total?: number; unit?: string; message?: string; etaSec?: number; loss?: number } | undefined;
 }
 
 export interface RunSnapshot {

@@ -45,12 +45,12 @@ export function compilePipeline(def: PipelineDefinition, rawParams: unknown, loo
   const steps: PlanStep[] = [];
   const issues: Issue[] = [];
   let device: Device = 'auto';
-  const builder: PipelineBuilder = {
-    step(id, kind, options = {}, inputs: StepInputs = {}) {
+  const builder: PipelineBuilder<string> = {
+    step(id, kind, options, inputs: StepInputs = {}) {
       if (steps.some((s) => s.id === id)) issues.push({ path: `step "${id}"`, message: 'duplicate step id' });
       const clean: Record<string, OutputRef | OutputRef[]> = {};
       for (const [name, ref] of Object.entries(inputs)) if (ref !== undefined) clean[name] = ref;
-      steps.push({ id, kind, options, inputs: clean, profile: 'cpu', activity: UNRESOLVED_ACTIVITY });
+      steps.push({ id, kind, options: options ?? {}, inputs: clean, profile: 'cpu', activity: UNRESOLVED_ACTIVITY });
       return { id, out: (output: string) => ({ step: id, output }) };
     },
     device(d) {

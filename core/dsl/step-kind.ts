@@ -151,7 +151,7 @@ export const DEFAULT_RETRY: RetrySpec = {
 };
 
 /**
- * Heartbeats go out every second whatever the step does (activities/steps/execute-step.ts), so
+ * Heartbeats go out every second whatever the step does (activities/execute/execute-step-activity.ts), so
  * Temporal's heartbeat timeout catches a dead worker or a blocked event loop, not a step that awaits
  * forever. This bound does: an attempt that reports no progress for this long fails as STALLED.
  */

@@ -1,48 +1,25 @@
-import type { Device, QueueProfile } from './queues.js';
+import type { z } from 'zod';
+import type { outputRefSchema, planSchema } from '../../schemas/plan.js';
+
+/*
+ * The plan's types are read off its zod schema (schemas/plan.ts), the one source of truth that also
+ * publishes schemas/json/plan.schema.json. Type-only imports: the workflow bundle carries no zod.
+ */
 
 /** A reference to another step's output: the edges of the DAG. */
-export interface OutputRef {
-  step: string;
-  output: string;
-}
+export type OutputRef = z.output<typeof outputRefSchema>;
 
-export interface PlanStep {
-  id: string;
-  kind: string;
-  options: unknown;
-  inputs: Record<string, OutputRef | OutputRef[]>;
-  profile: QueueProfile;
-  /** Filled at compile time from the step kind, the pipeline's device and the polling workers. */
-  activity: PlanActivityOptions;
-  /** Set when the step reads a shard manifest: the workflow fans it out, one activity per shard. */
-  sharded?: PlanSharding;
-}
+/** The serializable result of compiling a pipeline with its params. */
+export type Plan = z.output<typeof planSchema>;
 
-/** How a sharded step runs (core/dsl/step-kind.ts `shardable`; workflows/sharded-step.ts). */
-export interface PlanSharding {
-  /** The input that holds the manifest; each shard's activity gets one shard under this name. */
-  input: string;
-  /** Outputs that stay sharded: each is a manifest of the shards' outputs, in shard order. */
-  outputs: string[];
-}
+/** One step of the plan; `activity` is filled at compile time from the step kind, the device and the polling workers. */
+export type PlanStep = Plan['steps'][number];
+
+/** How a sharded step runs (core/dsl/step-kind.ts `shardable`; workflows/sharded-step.ts): set when the step reads a shard manifest. */
+export type PlanSharding = NonNullable<PlanStep['sharded']>;
 
 /** Everything the workflow needs to schedule a step's activity without loading step code. */
-export interface PlanActivityOptions {
-  taskQueue: string;
-  startToCloseMs: number;
-  heartbeatMs: number;
-  retry: { maximumAttempts: number; initialIntervalMs: number; backoffCoefficient: number; maximumIntervalMs: number };
-}
-
-/** The serializable result of compiling a pipeline with its params; its JSON Schema is in schemas/. */
-export interface Plan {
-  pipeline: string;
-  params: unknown;
-  device: Device;
-  steps: PlanStep[];
-  /** Said when `device: auto` fell back to CPU, and the like. */
-  notes: string[];
-}
+export type PlanActivityOptions = PlanStep['activity'];
 
 export function upstreamOf(step: PlanStep): string[] {
   const ids = new Set<string>();

@@ -1,10 +1,12 @@
+import type { z } from 'zod';
 import type { ArtifactRef } from '../artifacts/ref.js';
+import type { runOptionsSchema, runPipelineInputSchema } from '../../schemas/workflow-input.js';
 
 /** Shapes shared by the workflow, the client and the CLI. Pure types: safe inside workflow code. */
 export type StepStatus = 'pending' | 'running' | 'waiting' | 'cached' | 'succeeded' | 'failed' | 'skipped' | 'cancelled' | 'rejected';
 export type RunStatus = 'planning' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'skipped' | 'rejected';
 
-/** The built-in step kind whose waiting the workflow does itself (activities/gate/approval.ts runs its record-keeping). */
+/** The built-in step kind whose waiting the workflow does itself (activities/gate/approval-step.ts runs its record-keeping). */
 export const APPROVAL_STEP_KIND = 'approval';
 
 /** What `forgeline approve|reject` sends (the `approval` signal, workflows/definitions.ts). */
@@ -30,19 +32,11 @@ export interface ApprovalState {
   note?: string;
 }
 
-/** The workflow's input: one JSON object, so that the Temporal Web UI can start a run. */
-export interface RunPipelineInput {
-  pipeline: string;
-  params?: Record<string, unknown>;
-  options?: RunOptions;
-}
+/** The workflow's input: one JSON object, so that the Temporal Web UI can start a run (schemas/workflow-input.ts). */
+export type RunPipelineInput = z.output<typeof runPipelineInputSchema>;
 
-export interface RunOptions {
-  /** false recomputes every step (`--no-cache`). */
-  cache?: boolean;
-  /** How many steps may run at once. */
-  maxParallel?: number;
-}
+/** `cache: false` recomputes every step (`--no-cache`); `maxParallel`: how many steps may run at once. */
+export type RunOptions = z.output<typeof runOptionsSchema>;
 
 export const DEFAULT_MAX_PARALLEL = 32;
 
@@ -61,7 +55,7 @@ export interface StepState {
   approval?: ApprovalState;
 }
 
-/** The run report the workflow's finisher wrote when the run ended (activities/report/finisher.ts). */
+/** The run report the workflow's finisher wrote when the run ended (activities/report/write-run-report-activity.ts). */
 export interface RunReport {
   html: ArtifactRef;
   /** `cached`: the same final state was reported before, and that report was reused. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { PipelineBuilder, StepHandle } from '../../core/dsl/pipeline.js';
+import type { PipelineBuilder, StepHandle, StepOptions } from '../../core/dsl/pipeline.js';
 import type { OutputRef } from '../../core/workflow-safe/plan.js';
 import { QUANT_TYPES } from '../../activities/models/quant-types.js';
 
@@ -34,6 +34,9 @@ export function baseModel(p: PipelineBuilder, path: string | undefined, seed: nu
   return p.step('base-model', 'load-model', path ? { path } : {});
 }
 
+/** A test-split metric that `evaluate` knows, as its options declare them. */
+type EvalMetric = NonNullable<NonNullable<StepOptions<'evaluate'>['test']>['metrics']>[number];
+
 export interface TrainingTail {
   /** Phase name (stored in the GGUF, groups the evaluation) and the model's registry name. */
   phase: string;
@@ -43,7 +46,7 @@ export interface TrainingTail {
   valid?: OutputRef;
   test: OutputRef;
   /** Test-split metrics (perplexity is always added). */
-  metrics: readonly string[];
+  metrics: readonly EvalMetric[];
   /** The metric the gate judges (`test.exact_match`, `test.accuracy`, ...). */
   primary: string;
   maxTokens: number;
@@ -51,7 +54,7 @@ export interface TrainingTail {
   evalTest?: Record<string, unknown>;
   evalInputs?: Record<string, OutputRef>;
   /** The gate's rules when the primary metric's default rule (better than base) is not enough; the first judges `primary`. */
-  rules?: Record<string, unknown>[];
+  rules?: StepOptions<'promote'>['rules'];
   /** Extra train options (trainTensors, hf settings). */
   train?: Record<string, unknown>;
   /** Step ids get this suffix (a curriculum trains several phases). */

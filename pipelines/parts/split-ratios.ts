@@ -2,7 +2,7 @@
  * Train / valid / test shares, each from the seed its pipeline implements (issue 19, defect 5).
  * Named once here so that a pipeline cites its seed instead of repeating numbers.
  */
-export type SplitRatios = readonly [train: number, valid: number, test: number];
+export type SplitRatios = [train: number, valid: number, test: number];
 
 /**
  * Seed 001 (`split_dataset(input_file, train_ratio=0.9, valid_ratio=0.05)`, line 248) and seed 004

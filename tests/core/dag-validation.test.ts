@@ -9,11 +9,11 @@ import type { PlanStep } from '../../core/workflow-safe/plan.js';
 const kinds = buildStepKindRegistry(new Map());
 const lookup = (k: string) => kinds.get(k);
 
-function pipeline(build: (p: PipelineBuilder) => void) {
+function pipeline(build: (p: PipelineBuilder<string>) => void) {
   return definePipeline({ name: 'bad', description: 'test', params: z.object({ n: z.number().default(1) }), build: (p) => build(p) });
 }
 
-function compileError(build: (p: PipelineBuilder) => void, params: unknown = {}): PipelineError {
+function compileError(build: (p: PipelineBuilder<string>) => void, params: unknown = {}): PipelineError {
   try {
     compilePipeline(pipeline(build), params, lookup);
   } catch (err) {
@@ -70,6 +70,7 @@ describe('definition-time validation', () => {
   it('rejects unknown outputs and unknown steps in wiring', () => {
     const err = compileError((p) => {
       const a = p.step('load', 'read-jsonl', { path: 'x' });
+      // @ts-expect-error [output] tsc knows read-jsonl's outputs; the compiler's own check is under test
       p.step('m', 'map-text', { fields: ['t'], op: 'upper' }, { records: a.out('nope') });
       p.step('n', 'map-text', { fields: ['t'], op: 'upper' }, { records: { step: 'ghost', output: 'records' } });
     });
@@ -78,6 +79,7 @@ describe('definition-time validation', () => {
   });
 
   it('reports invalid step options by path', () => {
+    // @ts-expect-error [options] tsc knows read-jsonl's options; the compiler's own check is under test
     const err = compileError((p) => void p.step('load', 'read-jsonl', { path: 3, extra: true }));
     expect(err.code).toBe('INVALID_PIPELINE');
     expect(err.describe()).toContain('step "load" (read-jsonl) options.path');

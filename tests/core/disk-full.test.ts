@@ -9,7 +9,7 @@ import { asDiskFull, PipelineError } from '../../core/errors.js';
 import { RecordsWriter } from '../../core/stage/records-io.js';
 import { runStage } from '../../core/stage/run.js';
 import { stageAt } from '../../core/stage/stage.js';
-import { diskFullRetryDelayMs, stepFailure } from '../../activities/steps/step-failure.js';
+import { diskFullRetryDelayMs, stepFailure } from '../../activities/execute/step-failure.js';
 import { volumeWithFree } from '../support/full-volume.js';
 import { testEnv } from '../support/harness.js';
 import { CLI } from '../support/paths.js';

@@ -4,7 +4,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { validateStep } from '../../activities/curation/validate/step.js';
+import { validateStep } from '../../activities/curation/validate/validate-step.js';
 import { codeVersion } from '../../core/cache/code-version.js';
 
 /** A step and the stage it runs by URL, in a folder of their own; the version of the step. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { evaluateStep } from '../../activities/eval/evaluate.js';
+import { evaluateStep } from '../../activities/eval/evaluate-step.js';
 import { buildTinyModel } from '../../activities/models/tiny-model.js';
 import { loadConfig } from '../../core/config.js';
 import { anyStep } from '../../core/dsl/step-kind.js';

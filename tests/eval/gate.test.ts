@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { applyGate, gateRule, type GateRule } from '../../activities/eval/gate.js';
-import { promoteStep } from '../../activities/eval/promote.js';
+import { promoteStep } from '../../activities/eval/promote-step.js';
 import { buildRows, type EvalReport, type ModelScores } from '../../activities/eval/result.js';
 import { Rng } from '../../activities/generate/rng.js';
 import type { ArtifactRef } from '../../core/artifacts/ref.js';

@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ggufType } from '../../activities/eval/gguf-type.js';
-import { parityStep } from '../../activities/eval/parity.js';
+import { parityStep } from '../../activities/eval/parity-step.js';
 import type { ParityReport } from '../../activities/eval/result.js';
 import { QUANT_TYPES, quantizeFile } from '../../activities/models/quantize.js';
 import { buildTinyModel } from '../../activities/models/tiny-model.js';

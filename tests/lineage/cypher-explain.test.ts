@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import path from 'node:path';
 import neo4j, { type Driver } from 'neo4j-driver';
 import { CypherExplainValidator, explainValidatorFor } from '../../activities/cypher/index.js';
-import { evaluateStep } from '../../activities/eval/evaluate.js';
+import { evaluateStep } from '../../activities/eval/evaluate-step.js';
 import { CypherChecker } from '../../activities/eval/metrics/cypher.js';
 import { evaluateOptions } from '../../activities/eval/options.js';
 import { scoreOptionsSchema } from '../../activities/curation/score/options.js';

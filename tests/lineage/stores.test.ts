@@ -6,8 +6,8 @@ import { createHash } from 'node:crypto';
 import type { ArtifactRef } from '../../core/artifacts/ref.js';
 import { artifactLineage, LocalLineageStore, Neo4jLineageStore, openDriver, registry, runLineage, runsUsing, type LineageStore, type StepLineage } from '../../activities/lineage/index.js';
 import { writeLineage } from '../../activities/lineage/record.js';
-import { formatArtifactLineage, formatRegistry, formatRunLineage, formatRunUses } from '../../activities/lineage/format.js';
-import { table } from '../../core/cli/output.js';
+import { formatArtifactLineage, formatRegistry, formatRunLineage, formatRunUses } from '../../cli/lineage-format.js';
+import { table } from '../../cli/output.js';
 import { startNeo4j, type TestNeo4j } from '../support/neo4j.js';
 
 let db: TestNeo4j;

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { allocate, multiplicities, PHASE_PRESETS } from '../../activities/mix/index.js';
-import { prng } from '../../activities/dedup/minhash.js';
+import { prng } from '../../core/hash32.js';
 import { cli, testEnv } from '../support/harness.js';
 import { runStage, tempDir, writeJsonlFile } from '../dedup/stage-helpers.js';
 

@@ -3,7 +3,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { cli, testClient, useTestWorker } from '../support/harness.js';
 import { listRuns } from '../../core/client/runs.js';
-import { OPS_SCHEDULES } from '../../core/ops/schedules.js';
+import { OPS_SCHEDULES } from '../../activities/ops/schedules.js';
 import { waitFor } from '../triggers/support.js';
 import { record, seedRoot, writeJsonl } from './seed-root.js';
 

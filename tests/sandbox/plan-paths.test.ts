@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { evaluateStep } from '../../activities/eval/evaluate.js';
+import { evaluateStep } from '../../activities/eval/evaluate-step.js';
 import type { Plan } from '../../core/workflow-safe/plan.js';
 import { anyStep, type AnyStepKind } from '../../core/dsl/step-kind.js';
 import { isInside, realLocation } from '../../core/sandbox/input-roots.js';

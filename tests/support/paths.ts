@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 /** The repository root (tests run from dist/tests/...). */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const DIST = path.join(REPO_ROOT, 'dist');
-export const CLI = path.join(DIST, 'core/cli/main.js');
+export const CLI = path.join(DIST, 'cli/main.js');
 export const WORKER_MAIN = path.join(DIST, 'workers/main.js');
 /** Compiled test pipelines (tests/pipelines/*.ts). */
 export const TEST_PIPELINES = path.join(DIST, 'tests/pipelines');

@@ -7,6 +7,7 @@ import ts from 'typescript';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { testClient, useTestWorker } from '../support/harness.js';
 import { DIST, REPO_ROOT } from '../support/paths.js';
+import { diagnosticsOf as typecheck } from '../support/typecheck.js';
 import { createForgelineClient, RunFailedError } from '../../core/client/typed.js';
 import { isPipelineError } from '../../core/errors.js';
 import type { RunState } from '../../core/workflow-safe/run-state.js';
@@ -16,17 +17,7 @@ import { uniqueTag } from './support.js';
 
 const TYPES_FILE = path.join(REPO_ROOT, 'tests/triggers/typed-client.types.ts');
 
-/** Type-checks the file (optionally with its source replaced) with the project's compiler options. */
-function diagnosticsOf(source?: string, file = TYPES_FILE): readonly ts.Diagnostic[] {
-  const config = ts.getParsedCommandLineOfConfigFile(path.join(REPO_ROOT, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined })!;
-  const options = { ...config.options, noEmit: true };
-  const host = ts.createCompilerHost(options);
-  const original = host.getSourceFile.bind(host);
-  host.getSourceFile = (f, lang, ...rest) =>
-    source !== undefined && path.resolve(f) === file ? ts.createSourceFile(f, source, lang) : original(f, lang, ...rest);
-  const program = ts.createProgram([file], options, host);
-  return ts.getPreEmitDiagnostics(program).filter((d) => d.file && path.resolve(d.file.fileName) === file);
-}
+const diagnosticsOf = (source?: string, file = TYPES_FILE): readonly ts.Diagnostic[] => typecheck(file, source);
 
 describe('typed client at compile time', () => {
   test('the example script in docs/examples type-checks', () => {

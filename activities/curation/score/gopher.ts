@@ -1,4 +1,4 @@
-import { fmix32 } from '../../dedup/minhash.js';
+import { fmix32 } from '../../../core/hash32.js';
 
 /**
  * Gopher quality and repetition statistics (Rae et al. 2021, "Scaling Language Models: Methods,
