@@ -1,6 +1,5 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import lockfile from 'proper-lockfile';
 import type { CachedResult, StepCache } from './step-cache.js';
 
 /**
@@ -44,6 +43,11 @@ export async function joinFlight(cache: StepCache, key: string, hooks: WaitHooks
     // entry is written by an atomic rename. The default handler would throw from a timer.
     onCompromised: () => undefined,
   };
+  // Loaded here, not at the top: proper-lockfile loads signal-exit, which hooks SIGXFSZ, SIGTERM and
+  // more in any process that imports it, and re-raises them with the default action. `forgeline
+  // stage` reaches this module without taking a lease; a write past `ulimit -f` there must stay an
+  // EFBIG error with a message, not a silent kill (tests/core/disk-full.test.ts).
+  const { default: lockfile } = await import('proper-lockfile');
   for (;;) {
     hooks.signal.throwIfAborted();
     try {
