@@ -29,11 +29,6 @@ export interface RunChildOptions {
   onDevice?: (device: string) => void;
 }
 
-/** Path of a compiled child script next to the caller (`childScript(import.meta.url, './x-child.js')`). */
-export function childScript(from: string, relative: string): string {
-  return fileURLToPath(new URL(relative, from));
-}
-
 /**
  * GPU pinning: a GPU worker lists its devices in FORGELINE_GPU_DEVICES and runs one job per device;
  * each job gets a free device through CUDA_VISIBLE_DEVICES and gives it back when it ends.
@@ -80,7 +75,11 @@ export async function withGpuDevice<T>(work: (device: string | undefined, env: R
   }
 }
 
-export async function runChild<T>(script: string, payload: unknown, options: RunChildOptions): Promise<T> {
+/**
+ * `script` is the compiled child next to the caller, written `new URL('./x-child.js', import.meta.url)`:
+ * in that form its code joins the caller's code version (core/cache/code-version.ts).
+ */
+export async function runChild<T>(script: URL, payload: unknown, options: RunChildOptions): Promise<T> {
   if (options.env?.CUDA_VISIBLE_DEVICES !== undefined) return spawnChild<T>(script, payload, options);
   return withGpuDevice((device, env) => {
     if (device !== undefined) options.onDevice?.(device);
@@ -88,13 +87,13 @@ export async function runChild<T>(script: string, payload: unknown, options: Run
   });
 }
 
-function spawnChild<T>(script: string, payload: unknown, options: RunChildOptions): Promise<T> {
+function spawnChild<T>(script: URL, payload: unknown, options: RunChildOptions): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     if (options.signal?.aborted) {
       reject(abortError(options.signal));
       return;
     }
-    const child = fork(script, [], {
+    const child = fork(fileURLToPath(script), [], {
       env: { ...process.env, ...options.env, ...childEnv() },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',

@@ -1,4 +1,4 @@
-import { childScript, runChild } from './child-runner.js';
+import { runChild } from './child-runner.js';
 import type { QuantizeRequest, QuantizeResult } from './child/quantize-child.js';
 import { GGUF_TYPE, gguf, readGguf, rewriteGgufMetadata, type GgufValue } from './gguf-writer.js';
 import type { QuantType } from './quant-types.js';
@@ -34,7 +34,7 @@ export function cardMetadata(card: ModelCard): Record<string, GgufValue> {
 /** Quantizes `input` to `output` through libllama in a child process. */
 export function quantizeFile(input: string, output: string, type: QuantType, options: { threads?: number; signal?: AbortSignal } = {}): Promise<QuantizeResult> {
   const req: QuantizeRequest = { input, output, type, threads: options.threads ?? 0 };
-  return runChild<QuantizeResult>(childScript(import.meta.url, './child/quantize-child.js'), req, {
+  return runChild<QuantizeResult>(new URL('./child/quantize-child.js', import.meta.url), req, {
     label: `quantizing to ${type}`,
     ...(options.signal ? { signal: options.signal } : {}),
   });

@@ -8,7 +8,7 @@ import { withGpuDevice } from '../../models/child-runner.js';
 import type { TrainHooks, TrainJob, TrainOutcome, Trainer, TrainProgressLine } from '../trainer.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-export const HF_SCRIPT = path.join(REPO_ROOT, 'python', 'hf_train.py');
+export const HF_SCRIPT = fileURLToPath(new URL('../../../../python/hf_train.py', import.meta.url));
 
 /**
  * The interpreter for python/hf_train.py: `FORGELINE_PYTHON`, else the venv that

@@ -1,6 +1,6 @@
 import { PipelineError } from '../../../core/errors.js';
 import { plainValue, readGguf } from '../../models/gguf-writer.js';
-import { childScript, runChild } from '../../models/child-runner.js';
+import { runChild } from '../../models/child-runner.js';
 import type { LlamacppJob, LlamacppResult } from '../llamacpp-plan.js';
 import type { TrainHooks, TrainJob, TrainOutcome, Trainer, TrainProgressLine } from '../trainer.js';
 
@@ -31,7 +31,7 @@ export const llamacppTrainer: Trainer = {
       threads: h.threads,
       gpu: job.gpu,
     };
-    const r = await runChild<LlamacppResult>(childScript(import.meta.url, '../child/llamacpp-child.js'), req, {
+    const r = await runChild<LlamacppResult>(new URL('../child/llamacpp-child.js', import.meta.url), req, {
       label: 'llamacpp trainer',
       signal: hooks.signal,
       ...(hooks.onDevice ? { onDevice: hooks.onDevice } : {}),
