@@ -1,4 +1,4 @@
-import { runChild } from './child-runner.js';
+import { runChild } from '../../native/job.js';
 import type { ProbeRequest, ProbeResult } from './child/probe-child.js';
 import { PipelineError } from '../../core/errors.js';
 

@@ -6,7 +6,7 @@ import { statePaths } from '../../core/config.js';
 import { defineStep, type StepContext, MODEL_SILENCE_MS } from '../../core/dsl/step-kind.js';
 import { PipelineError } from '../../core/errors.js';
 import { readJsonArtifact, readRecords, RecordsWriter, writeJsonArtifact } from '../../core/stage/records-io.js';
-import { GGML_TYPE, ggmlTypeName, gguf, plainValue, readGguf, rewriteGgufMetadata, type GgufFile, type GgufValue } from '../models/gguf-writer.js';
+import { GGML_TYPE, ggmlTypeName, gguf, plainValue, readGguf, rewriteGgufMetadata, type GgufFile, type GgufValue } from '../../native/gguf-writer.js';
 import { childGpu, probeModel } from '../models/probe.js';
 import { cardMetadata, METADATA_KEYS } from '../models/quantize.js';
 import { chatTemplateOf, type ChatTemplate } from '../prompts/chat-template.js';

@@ -62,7 +62,7 @@ describe('code version', () => {
       'python/hf_train.py': true,
       'dist/activities/train/child/llamacpp-child.js': true,
       'dist/activities/models/child/probe-child.js': true,
-      'dist/activities/models/gguf-writer.js': false,
+      'dist/native/gguf-writer.js': false,
     });
     expect(covered(quantizeStep.module)).toMatchObject({ 'dist/activities/models/child/quantize-child.js': true });
     expect(covered(evaluateStep.module)).toMatchObject({ 'dist/activities/eval/llm/child.js': true });

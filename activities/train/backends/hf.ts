@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PipelineError } from '../../../core/errors.js';
-import { withGpuDevice } from '../../models/child-runner.js';
+import { withGpuDevice } from '../../../native/device.js';
 import type { TrainHooks, TrainJob, TrainOutcome, Trainer, TrainProgressLine } from '../trainer.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));

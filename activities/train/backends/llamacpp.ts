@@ -1,6 +1,6 @@
 import { PipelineError } from '../../../core/errors.js';
-import { plainValue, readGguf } from '../../models/gguf-writer.js';
-import { runChild } from '../../models/child-runner.js';
+import { plainValue, readGguf } from '../../../native/gguf-writer.js';
+import { runChild } from '../../../native/job.js';
 import type { LlamacppJob, LlamacppResult } from '../llamacpp-plan.js';
 import type { TrainHooks, TrainJob, TrainOutcome, Trainer, TrainProgressLine } from '../trainer.js';
 

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { runChild } from '../../../activities/models/child-runner.js';
+import { runChild } from '../../../native/job.js';
 import { defaultPython } from '../../../activities/train/backends/hf.js';
 import { childEnv } from '../../../core/process/die-with-parent.js';
 import { ensureTemporalBinary } from '../../../core/temporal/binary.js';
