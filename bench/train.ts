@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureEmbeddedBaseModel } from '../activities/models/base-model.js';
-import { readGguf } from '../activities/models/gguf-writer.js';
+import { readGguf } from '../native/gguf-writer.js';
 import { describeGguf } from '../activities/models/load-model-step.js';
 import { buildTinyModel } from '../activities/models/tiny-model.js';
 import { chatTemplateOf, type ChatTemplate } from '../activities/prompts/chat-template.js';

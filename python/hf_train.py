@@ -2,6 +2,8 @@
 """Forgeline's `hf` training backend: LoRA / QLoRA / full fine-tuning with transformers + peft.
 
 Called by activities/train/backends/hf.ts as `python3 python/hf_train.py --config job.json`.
+The config's keys are the train step's hyperparameters (declared once, in activities/train/hyper.ts)
+and the job's paths, in snake_case; this script reads them as given and holds no defaults of its own.
 Reads rendered examples (JSONL of {prompt, response, text}, and {prompt, response, rejected} for
 preference pairs), trains with the loss on response tokens only (prompt tokens get label -100),
 trains preference pairs with the DPO loss, checkpoints every N optimizer steps, resumes from a
@@ -306,11 +308,11 @@ def main() -> None:
     if not valid_rows and cfg["valid_fraction"] > 0 and len(rows) >= 4:
         k = max(1, round(len(rows) * cfg["valid_fraction"]))
         rows, valid_rows = rows[:-k], rows[-k:]
-    train_ds = ResponseOnly(rows, tok, cfg["max_length"], cfg["use_chat_template"])
-    valid_ds = ResponseOnly(valid_rows, tok, cfg["max_length"], cfg["use_chat_template"]) if valid_rows else None
+    train_ds = ResponseOnly(rows, tok, cfg["context_size"], cfg["use_chat_template"])
+    valid_ds = ResponseOnly(valid_rows, tok, cfg["context_size"], cfg["use_chat_template"]) if valid_rows else None
     g = torch.Generator().manual_seed(cfg["seed"])
     loader = DataLoader(train_ds, batch_size=cfg["batch_size"], shuffle=True, generator=g, collate_fn=collate(pad_id))
-    pair_ds = Preferences(pairs, tok, cfg["max_length"], cfg["use_chat_template"]) if pairs else None
+    pair_ds = Preferences(pairs, tok, cfg["context_size"], cfg["use_chat_template"]) if pairs else None
     pair_loader = (DataLoader(pair_ds, batch_size=cfg["batch_size"], shuffle=True, generator=g, collate_fn=collate_pairs(pad_id))
                    if pair_ds else None)
     valid_loader = DataLoader(valid_ds, batch_size=cfg["batch_size"], collate_fn=collate(pad_id)) if valid_ds else None

@@ -88,7 +88,7 @@ export async function detectGpus(requested: string): Promise<GpuPlan> {
 /**
  * The environment a GPU worker gives its process: `FORGELINE_GPU` tells llama.cpp children to use the
  * GPU build, `FORGELINE_GPU_DEVICES` lists the device indices that child processes are pinned to
- * (one per running job, through CUDA_VISIBLE_DEVICES; see activities/models/child-runner.ts).
+ * (one per running job, through CUDA_VISIBLE_DEVICES; see native/device.ts).
  */
 export function applyGpuEnv(plan: GpuPlan): void {
   process.env.FORGELINE_GPU = plan.family;

@@ -1,5 +1,5 @@
 import { METADATA_KEYS } from '../models/quantize.js';
-import { plainValue, readGguf } from '../models/gguf-writer.js';
+import { plainValue, readGguf } from '../../native/gguf-writer.js';
 
 /**
  * Names of llama.cpp's `enum llama_ftype` (include/llama.h), for any GGUF a user brings (the base

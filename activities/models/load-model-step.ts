@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { defineStep, MODEL_SILENCE_MS } from '../../core/dsl/step-kind.js';
 import { PipelineError } from '../../core/errors.js';
 import { defaultBaseModelPath, ensureEmbeddedBaseModel, isEmbeddedBaseModel } from './base-model.js';
-import { ggmlTypeName, plainValue, readGguf, type GgufFile } from './gguf-writer.js';
+import { ggmlTypeName, plainValue, readGguf, type GgufFile } from '../../native/gguf-writer.js';
 
 /** Counts tensors per ggml type, e.g. { F32: 12, Q8_0: 7 }. */
 export function weightTypes(parsed: GgufFile): Record<string, number> {

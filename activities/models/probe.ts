@@ -1,4 +1,4 @@
-import { childScript, runChild } from './child-runner.js';
+import { runChild } from '../../native/job.js';
 import type { ProbeRequest, ProbeResult } from './child/probe-child.js';
 import { PipelineError } from '../../core/errors.js';
 
@@ -25,7 +25,7 @@ export interface ProbeOptions {
  */
 export async function probeModel(modelPath: string, options: ProbeOptions = {}): Promise<ProbeResult> {
   const req: ProbeRequest = { modelPath, prompt: options.prompt ?? 'The quick brown fox', maxTokens: options.maxTokens ?? 8, gpu: childGpu() };
-  const result = await runChild<ProbeResult>(childScript(import.meta.url, './child/probe-child.js'), req, {
+  const result = await runChild<ProbeResult>(new URL('./child/probe-child.js', import.meta.url), req, {
     label: `loading ${modelPath} with node-llama-cpp`,
     ...(options.signal ? { signal: options.signal } : {}),
   });

@@ -5,7 +5,7 @@ import { defineStep, MODEL_SILENCE_MS } from '../../core/dsl/step-kind.js';
 import { writeJsonArtifact } from '../../core/stage/records-io.js';
 import { probeModel } from './probe.js';
 import { f16Bytes, METADATA_KEYS, QUANT_TYPES, quantizationTag, quantizeFile, stampMetadata } from './quantize.js';
-import { plainValue, readGguf } from './gguf-writer.js';
+import { plainValue, readGguf } from '../../native/gguf-writer.js';
 
 /**
  * `quantize`: one GGUF in, one quantized GGUF out, through libllama's `llama_model_quantize` in a

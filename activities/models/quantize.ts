@@ -1,9 +1,9 @@
-import { childScript, runChild } from './child-runner.js';
+import { runChild } from '../../native/job.js';
 import type { QuantizeRequest, QuantizeResult } from './child/quantize-child.js';
-import { GGUF_TYPE, gguf, readGguf, rewriteGgufMetadata, type GgufValue } from './gguf-writer.js';
-import type { QuantType } from './quant-types.js';
+import { GGUF_TYPE, gguf, readGguf, rewriteGgufMetadata, type GgufValue } from '../../native/gguf-writer.js';
+import type { QuantType } from '../../native/quant-types.js';
 
-export { QUANT_TYPES, type QuantType } from './quant-types.js';
+export { QUANT_TYPES, type QuantType } from '../../native/quant-types.js';
 
 /** Metadata every exported model carries (the issue's "name, description, license, data digest"). */
 export interface ModelCard {
@@ -34,7 +34,7 @@ export function cardMetadata(card: ModelCard): Record<string, GgufValue> {
 /** Quantizes `input` to `output` through libllama in a child process. */
 export function quantizeFile(input: string, output: string, type: QuantType, options: { threads?: number; signal?: AbortSignal } = {}): Promise<QuantizeResult> {
   const req: QuantizeRequest = { input, output, type, threads: options.threads ?? 0 };
-  return runChild<QuantizeResult>(childScript(import.meta.url, './child/quantize-child.js'), req, {
+  return runChild<QuantizeResult>(new URL('./child/quantize-child.js', import.meta.url), req, {
     label: `quantizing to ${type}`,
     ...(options.signal ? { signal: options.signal } : {}),
   });

@@ -1,4 +1,4 @@
-import { GGML_TYPE, gguf, writeGguf, type GgufTensorSource, type GgufValue } from './gguf-writer.js';
+import { GGML_TYPE, gguf, writeGguf, type GgufTensorSource, type GgufValue } from '../../native/gguf-writer.js';
 import { PipelineError } from '../../core/errors.js';
 
 /**

@@ -1,6 +1,6 @@
 import { Template } from '@huggingface/jinja';
 import { PipelineError } from '../../core/errors.js';
-import { plainValue, readGguf } from '../models/gguf-writer.js';
+import { plainValue, readGguf } from '../../native/gguf-writer.js';
 
 export interface ChatTurn {
   role: string;

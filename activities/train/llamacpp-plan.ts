@@ -1,8 +1,11 @@
+import type { TrainHyper } from './hyper.js';
+
 /**
  * What the parent tells the llamacpp trainer child, and the pure schedule functions both sides use
  * (the child to train, tests and resume logic to predict).
  */
-export interface LlamacppJob {
+/** The hyperparameters as the train step resolved them (hyper.ts), less the hf backend's own. */
+export interface LlamacppJob extends Omit<TrainHyper, 'hf'> {
   baseModel: string;
   /** JSONL of `{text}` lines, one rendered example each. */
   examplesFile: string;
@@ -10,20 +13,6 @@ export interface LlamacppJob {
   outputModel: string;
   checkpointDir: string;
   resume?: { checkpoint: string; step: number };
-  epochs: number;
-  contextSize: number;
-  learningRate: number;
-  minLearningRate: number;
-  schedule: 'constant' | 'cosine' | 'linear';
-  warmupSteps: number;
-  weightDecay: number;
-  optimizer: 'adamw' | 'sgd';
-  checkpointEvery: number;
-  validFraction: number;
-  /** Regex on tensor names (`blk\.\d+\.ffn_`); unset trains every tensor llama.cpp allows. */
-  trainTensors?: string;
-  seed: number;
-  threads: number;
   gpu: boolean;
 }
 

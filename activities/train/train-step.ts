@@ -7,14 +7,14 @@ import { defineStep, type StepContext, MODEL_SILENCE_MS } from '../../core/dsl/s
 import { PipelineError } from '../../core/errors.js';
 import { readJsonArtifact, readRecords, RecordsWriter, writeJsonArtifact } from '../../core/stage/records-io.js';
 import { rejectLine } from '../../core/stage/reject.js';
-import { GGML_TYPE, ggmlTypeName, gguf, plainValue, readGguf, rewriteGgufMetadata, type GgufFile, type GgufValue } from '../models/gguf-writer.js';
+import { GGML_TYPE, ggmlTypeName, gguf, plainValue, readGguf, rewriteGgufMetadata, type GgufFile, type GgufValue } from '../../native/gguf-writer.js';
 import { childGpu, probeModel } from '../models/probe.js';
 import { cardMetadata, METADATA_KEYS } from '../models/quantize.js';
 import { chatTemplateOf, type ChatTemplate } from '../prompts/chat-template.js';
 import { renderRecord } from './render.js';
 import { trainerFor } from './backends/index.js';
-import { defaultPython } from './backends/hf.js';
-import type { TrainHyper, TrainOutcome } from './trainer.js';
+import { hyperOptions, resolveHyper } from './hyper.js';
+import type { TrainOutcome } from './trainer.js';
 
 /** What a retried attempt finds in the previous attempt's last heartbeat. */
 interface TrainResume {
@@ -26,25 +26,6 @@ interface TrainResume {
 }
 
 type CurveLine = { kind: 'step' | 'epoch'; attempt: number; [k: string]: unknown };
-
-const hfOptions = z
-  .object({
-    method: z.enum(['lora', 'qlora', 'full']).default('lora'),
-    // LoRA r=16, alpha=32 and q/k/v/o targets: seed 003's defaults.
-    loraR: z.number().int().positive().default(16),
-    loraAlpha: z.number().positive().default(32),
-    loraDropout: z.number().min(0).max(1).default(0.05),
-    targetModules: z.array(z.string()).default(['q_proj', 'k_proj', 'v_proj', 'o_proj']),
-    batchSize: z.number().int().positive().default(4),
-    gradientAccumulation: z.number().int().positive().default(8),
-    useChatTemplate: z.boolean().default(false),
-    ggufOuttype: z.enum(['f16', 'f32', 'bf16', 'q8_0']).default('f16'),
-    /** DPO's beta for preference pairs: TRL DPOConfig's default. */
-    dpoBeta: z.number().positive().default(0.1),
-    python: z.string().default(() => defaultPython()),
-  })
-  .strict()
-  .prefault({});
 
 export const trainOptions = z
   .object({
@@ -59,23 +40,7 @@ export const trainOptions = z
      * 003's `### Instruction / ### Response` format.
      */
     prompt: z.enum(['instruction', 'chat-template']).default('instruction'),
-    epochs: z.number().int().positive().default(1),
-    /** Defaults per backend: llamacpp 1e-5 (llama.cpp finetune's lr0), hf 2e-4 (seed 003's LoRA rate). */
-    learningRate: z.number().positive().optional(),
-    minLearningRate: z.number().nonnegative().default(0),
-    /** llama.cpp finetune keeps the rate constant; cosine and linear decay to minLearningRate. */
-    schedule: z.enum(['constant', 'cosine', 'linear']).default('constant'),
-    warmupSteps: z.number().int().nonnegative().default(0),
-    weightDecay: z.number().nonnegative().default(0),
-    optimizer: z.enum(['adamw', 'sgd']).default('adamw'),
-    /** Tokens per training window; llama.cpp's context is 256 at least. */
-    contextSize: z.number().int().min(32).default(256),
-    checkpointEvery: z.number().int().nonnegative().default(50),
-    /** Held-out fraction when no `valid` input is wired (llama.cpp finetune's val_split 0.05). */
-    validFraction: z.number().min(0).max(0.5).default(0.05),
-    trainTensors: z.string().optional(),
-    seed: z.number().int().nonnegative().default(42),
-    threads: z.number().int().nonnegative().default(0),
+    ...hyperOptions.shape,
     name: z.string().optional(),
     /**
      * Seed 000's pro tip ("Include `reasoning` field to help model learn *why*"): this field of an
@@ -85,7 +50,6 @@ export const trainOptions = z
     description: z.string().optional(),
     license: z.string().optional(),
     probePrompt: z.string().min(1).default('### Instruction:\nSay hello.\n\n### Response:\n'),
-    hf: hfOptions,
   })
   .strict();
 
@@ -157,22 +121,7 @@ export const trainStep = defineStep({
     await fs.mkdir(checkpointDir, { recursive: true });
     if (resume) ctx.log.info({ step: resume.step }, 'resuming training from checkpoint');
 
-    const hyper: TrainHyper = {
-      epochs: options.epochs,
-      learningRate: options.learningRate ?? (options.backend === 'hf' ? 2e-4 : 1e-5),
-      minLearningRate: options.minLearningRate,
-      schedule: options.schedule,
-      warmupSteps: options.warmupSteps,
-      weightDecay: options.weightDecay,
-      contextSize: options.contextSize,
-      checkpointEvery: options.checkpointEvery,
-      validFraction: options.validFraction,
-      seed: options.seed,
-      threads: options.threads,
-      optimizer: options.optimizer,
-      ...(options.trainTensors ? { trainTensors: options.trainTensors } : {}),
-      hf: options.hf,
-    };
+    const hyper = resolveHyper(options, options.backend);
     const resumeFile = resume ? await ctx.store.localPath(resume.checkpoint) : undefined;
     const rawOut = path.join(ctx.workDir, 'trained.gguf');
 

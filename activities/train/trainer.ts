@@ -1,4 +1,6 @@
-import type { LlamacppJob } from './llamacpp-plan.js';
+import type { TrainHyper } from './hyper.js';
+
+export type { HfOptions, TrainHyper } from './hyper.js';
 
 /**
  * One interface over the training backends. A backend gets a job (base model, rendered examples,
@@ -6,41 +8,6 @@ import type { LlamacppJob } from './llamacpp-plan.js';
  * `train` step owns everything around it (records, artifacts, heartbeats, resume, metadata).
  */
 export type BackendName = 'llamacpp' | 'hf';
-
-export interface TrainHyper {
-  epochs: number;
-  learningRate: number;
-  minLearningRate: number;
-  schedule: LlamacppJob['schedule'];
-  warmupSteps: number;
-  weightDecay: number;
-  contextSize: number;
-  checkpointEvery: number;
-  validFraction: number;
-  seed: number;
-  threads: number;
-  /** llamacpp: regex on tensor names to train; hf: ignored (LoRA targets instead). */
-  trainTensors?: string;
-  optimizer: LlamacppJob['optimizer'];
-  hf: HfOptions;
-}
-
-export interface HfOptions {
-  method: 'lora' | 'qlora' | 'full';
-  loraR: number;
-  loraAlpha: number;
-  loraDropout: number;
-  targetModules: string[];
-  batchSize: number;
-  gradientAccumulation: number;
-  /** Render with the base model's chat template (`tokenizer.apply_chat_template`) instead of seed 003's format. */
-  useChatTemplate: boolean;
-  /** `quantize`'s outtype for convert_hf_to_gguf.py (f16, bf16, f32, q8_0). */
-  ggufOuttype: 'f16' | 'f32' | 'bf16' | 'q8_0';
-  /** DPO's beta for preference pairs. */
-  dpoBeta: number;
-  python: string;
-}
 
 export interface TrainJob {
   /** llamacpp: a GGUF path; hf: a Hugging Face model folder (or id, where the host may download). */

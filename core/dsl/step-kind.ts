@@ -139,7 +139,7 @@ export interface StepKind<
   profile: QueueProfile;
   retry: RetrySpec;
   timeouts: TimeoutSpec;
-  /** Lazily derived from the module's code. */
+  /** Derived from the module's code at each read: a script it starts may have been edited since. */
   readonly version: string;
 }
 
@@ -167,15 +167,13 @@ export const DEFAULT_TIMEOUTS: TimeoutSpec = {
 export function defineStep<Opts extends z.ZodType, I extends Record<string, InputSpec>, O extends Record<string, ArtifactKind>>(
   spec: StepKindSpec<Opts, I, O>,
 ): StepKind<Opts, I, O> {
-  let version: string | undefined;
   return {
     ...spec,
     profile: spec.profile ?? 'cpu',
     retry: { ...DEFAULT_RETRY, ...spec.retry },
     timeouts: { ...DEFAULT_TIMEOUTS, ...spec.timeouts },
     get version() {
-      version ??= codeVersion(spec.module);
-      return version;
+      return codeVersion(spec.module);
     },
   };
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { PipelineBuilder, StepHandle, StepOptions } from '../../core/dsl/pipeline.js';
 import type { OutputRef } from '../../core/workflow-safe/plan.js';
-import { QUANT_TYPES } from '../../activities/models/quant-types.js';
+import { QUANT_TYPES } from '../../native/quant-types.js';
 
 /** Params every training pipeline shares: where the base model comes from and how hard to train. */
 export const trainingParams = {

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { EMBEDDED_BASE_MODEL, EMBEDDED_BASE_MODEL_PATH, defaultBaseModelPath, ensureEmbeddedBaseModel, verifyEmbeddedBaseModel } from '../../activities/models/base-model.js';
 import { describeGguf } from '../../activities/models/load-model-step.js';
-import { readGguf } from '../../activities/models/gguf-writer.js';
+import { readGguf } from '../../native/gguf-writer.js';
 import { chatTemplateOf } from '../../activities/prompts/chat-template.js';
 
 // The set-up (scripts/ci-setup.d/15-base-model.sh) fetched the embedded model before the tests.

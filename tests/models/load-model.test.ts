@@ -7,7 +7,7 @@ import { loadConfig } from '../../core/config.js';
 import { PipelineError } from '../../core/errors.js';
 import { createLogger } from '../../core/log.js';
 import { runStepOnFiles } from '../../core/stage/run-on-files.js';
-import { GGML_TYPE, gguf, writeGguf } from '../../activities/models/gguf-writer.js';
+import { GGML_TYPE, gguf, writeGguf } from '../../native/gguf-writer.js';
 import { loadModelStep } from '../../activities/models/load-model-step.js';
 import { anyStep } from '../../core/dsl/step-kind.js';
 import { buildTinyModel } from '../../activities/models/tiny-model.js';

@@ -2,9 +2,9 @@ import { describe, expect, it } from '@jest/globals';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { plainValue, readGguf } from '../../activities/models/gguf-writer.js';
+import { plainValue, readGguf } from '../../native/gguf-writer.js';
 import { probeModel } from '../../activities/models/probe.js';
-import { llamaLibDir } from '../../activities/models/llama-ffi.js';
+import { llamaLibDir } from '../../native/llama-ffi.js';
 import { f16Bytes, METADATA_KEYS, QUANT_TYPES, quantizationTag, quantizeFile, stampMetadata } from '../../activities/models/quantize.js';
 import { buildTinyModel } from '../../activities/models/tiny-model.js';
 

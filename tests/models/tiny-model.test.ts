@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { gguf, plainValue, readGguf, rewriteGgufMetadata } from '../../activities/models/gguf-writer.js';
+import { gguf, plainValue, readGguf, rewriteGgufMetadata } from '../../native/gguf-writer.js';
 import { probeModel } from '../../activities/models/probe.js';
 import { buildTinyModel, tinyVocabulary } from '../../activities/models/tiny-model.js';
 

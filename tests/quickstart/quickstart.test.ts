@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import type { EvalReport } from '../../activities/eval/result.js';
 import { EMBEDDED_BASE_MODEL_PATH } from '../../activities/models/base-model.js';
-import { plainValue, readGguf } from '../../activities/models/gguf-writer.js';
+import { plainValue, readGguf } from '../../native/gguf-writer.js';
 import { getRun } from '../../core/client/runs.js';
 import { chromium } from 'playwright-core';
 import { cli, testClient, testEnv } from '../support/harness.js';

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { plainValue, readGguf } from '../../activities/models/gguf-writer.js';
+import { plainValue, readGguf } from '../../native/gguf-writer.js';
 import { defaultPython } from '../../activities/train/backends/hf.js';
 import { awaitRun, startRun } from '../../core/client/runs.js';
 import { REPO_ROOT } from '../support/paths.js';

@@ -6,7 +6,7 @@ import { awaitRun, startRun } from '../../core/client/runs.js';
 import type { ArtifactRef } from '../../core/artifacts/ref.js';
 import { LocalArtifactStore } from '../../core/artifacts/local-store.js';
 import { statePaths } from '../../core/config.js';
-import { plainValue, readGguf } from '../../activities/models/gguf-writer.js';
+import { plainValue, readGguf } from '../../native/gguf-writer.js';
 import { startWorker, testClient, testEnv, type RunningWorker } from '../support/harness.js';
 
 let env: NodeJS.ProcessEnv;

@@ -2,19 +2,15 @@
  * The llama.cpp side of evaluation, in its own process: a failed ggml assert aborts this process,
  * which the engine reports as an error, instead of killing the worker. Speaks `protocol.ts` over IPC.
  */
-import { dieWithParent } from '../../../core/process/die-with-parent.js';
+import { sendEvent, serveSession } from '../../../native/session.js';
 import { getLlama, LlamaCompletion, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel, type Token } from 'node-llama-cpp';
-import type { ChildMessage, GenerateItem, GenerateResult, LoadRequest, LoadResult, LoglikItem, LoglikResult, ParentMessage, RollingItem, RollingResult } from './protocol.js';
+import type { GenerateItem, GenerateResult, LoadRequest, LoadResult, LoglikItem, LoglikResult, RollingItem, RollingResult } from './protocol.js';
 
 let llama: Llama | undefined;
 let model: LlamaModel | undefined;
 let context: LlamaContext | undefined;
 let sequences: LlamaContextSequence[] = [];
 let bos: Token | null = null;
-
-function send(msg: ChildMessage): void {
-  process.send?.(msg);
-}
 
 async function load(req: LoadRequest): Promise<LoadResult> {
   llama = await getLlama({ gpu: req.gpu, logLevel: 'error' as never });
@@ -30,7 +26,7 @@ async function load(req: LoadRequest): Promise<LoadResult> {
   sequences = Array.from({ length: req.sequences }, () => context!.getSequence());
   bos = model.tokens.shouldPrependBosToken ? model.tokens.bos : null;
   specialTokens = req.specialTokens;
-  return { contextSize: context.contextSize, sequences: sequences.length, gpu: llama.gpu };
+  return { contextSize: context.contextSize, sequences: sequences.length, gpu: llama.gpu, device: process.env.CUDA_VISIBLE_DEVICES ?? null };
 }
 
 /**
@@ -49,7 +45,7 @@ function tokenize(text: string): Token[] {
  * Consecutive items with the same `group` key (the choices of one question) stay on one sequence,
  * so that the shared context is evaluated once and reused from the KV cache.
  */
-async function pool<I, R>(id: number, items: I[], work: (seq: LlamaContextSequence, item: I) => Promise<R>, group?: (item: I) => string): Promise<R[]> {
+async function pool<I, R>(items: I[], work: (seq: LlamaContextSequence, item: I) => Promise<R>, group?: (item: I) => string): Promise<R[]> {
   const results: R[] = new Array<R>(items.length);
   const groups: number[][] = [];
   items.forEach((item, i) => {
@@ -65,7 +61,7 @@ async function pool<I, R>(id: number, items: I[], work: (seq: LlamaContextSequen
         for (const i of groups[g]!) {
           results[i] = await work(seq, items[i]!);
           done++;
-          if (done % 8 === 0 || done === items.length) send({ id, progress: done });
+          if (done % 8 === 0 || done === items.length) sendEvent(done);
         }
       }
     }),
@@ -164,31 +160,16 @@ async function rolling(seq: LlamaContextSequence, item: RollingItem): Promise<Ro
   return { loglik: total, tokens: scored, bytes: Buffer.byteLength(item.text, 'utf8') };
 }
 
-async function handle(msg: ParentMessage): Promise<unknown> {
-  switch (msg.op) {
-    case 'load':
-      return load(msg);
-    case 'generate':
-      return pool(msg.id, msg.items, generate);
-    case 'loglik':
-      return pool(msg.id, msg.items, loglik, (item) => item.context);
-    case 'rolling':
-      return pool(msg.id, msg.items, rolling);
-    case 'close':
-      await context?.dispose();
-      await model?.dispose();
-      await llama?.dispose();
-      setImmediate(() => process.exit(0));
-      return null;
-  }
-}
-
-process.on('message', (msg: ParentMessage) => {
-  handle(msg).then(
-    (result) => send({ id: msg.id, ok: true, result }),
-    (err: unknown) => send({ id: msg.id, ok: false, error: err instanceof Error ? err.message : String(err) }),
-  );
-});
-process.on('disconnect', () => process.exit(0));
-// A blocked main thread (a model load, a long decode) never sees the disconnect: the watchdog does.
-dieWithParent();
+serveSession(
+  {
+    load: (req: LoadRequest) => load(req),
+    generate: (req: { items: GenerateItem[] }) => pool(req.items, generate),
+    loglik: (req: { items: LoglikItem[] }) => pool(req.items, loglik, (item) => item.context),
+    rolling: (req: { items: RollingItem[] }) => pool(req.items, rolling),
+  },
+  async () => {
+    await context?.dispose();
+    await model?.dispose();
+    await llama?.dispose();
+  },
+);

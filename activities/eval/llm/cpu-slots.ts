@@ -3,7 +3,7 @@
  * which a worker sets to 1 unless given). Each child already uses every core: two at once (an
  * evaluate and a parity step of the same run, say) made llama.cpp's spinning threads fight for two
  * cores, and both ran many times slower than one after the other. A GPU worker's children hold a
- * device instead (child-runner.ts). Outside a worker (a test, a script that holds two engines open at
+ * device instead (native/device.ts). Outside a worker (a test, a script that holds two engines open at
  * once) nothing is limited, so nothing can wait on itself.
  */
 const waiting: (() => void)[] = [];

@@ -1,24 +1,10 @@
-import { fork, type ChildProcess } from 'node:child_process';
-import { childEnv } from '../../../core/process/die-with-parent.js';
 import fs from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { PipelineError } from '../../../core/errors.js';
+import { NativeSession } from '../../../native/session.js';
 import { acquireCpuModelSlot } from './cpu-slots.js';
-import type {
-  ChildMessage,
-  GenerateItem,
-  GenerateResult,
-  LoadRequest,
-  LoadResult,
-  LoglikItem,
-  LoglikResult,
-  ParentMessage,
-  Request,
-  RollingItem,
-  RollingResult,
-} from './protocol.js';
+import type { GenerateItem, GenerateResult, LoadRequest, LoadResult, LoglikItem, LoglikResult, Request, RollingItem, RollingResult } from './protocol.js';
 
-const CHILD = fileURLToPath(new URL('./child.js', import.meta.url));
+const CHILD = new URL('./child.js', import.meta.url);
 
 export interface EngineOptions {
   /** Parallel sequences (the batch width of log-likelihood scoring and generation); 1 is one-by-one. */
@@ -40,36 +26,16 @@ export function engineOptionsOf(o: { sequences: number; contextSize: number; bat
   return { sequences: o.sequences, contextSize: o.contextSize, batchSize: o.batchSize, threads: o.threads, gpu: o.gpu === 'cpu' ? false : 'auto' };
 }
 
-type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
-
 /**
- * A GGUF model loaded in a llama.cpp child process. Requests are whole lists, so the child can
- * spread them over its sequences and llama.cpp decodes them in shared batches.
+ * A GGUF model loaded in a llama.cpp child process (a session of the native runner, native/session.ts).
+ * Requests are whole lists, so the child can spread them over its sequences and llama.cpp decodes
+ * them in shared batches.
  */
 export class LlamaEngine {
-  private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
-  private exited: string | undefined;
-
   private constructor(
-    private readonly child: ChildProcess,
-    private readonly onProgress: ((done: number) => void) | undefined,
+    private readonly session: NativeSession,
     readonly modelPath: string,
-  ) {
-    child.on('message', (m: ChildMessage) => {
-      if ('progress' in m) return this.onProgress?.(m.progress);
-      const p = this.pending.get(m.id);
-      if (!p) return;
-      this.pending.delete(m.id);
-      if (m.ok) p.resolve(m.result);
-      else p.reject(new PipelineError('STEP_FAILED', `llama.cpp (${modelPath}): ${m.error}`));
-    });
-    child.on('exit', (code, sig) => {
-      this.exited = `llama.cpp child process exited (${sig ?? `code ${code}`}) while evaluating ${modelPath}`;
-      for (const p of this.pending.values()) p.reject(new PipelineError('STEP_FAILED', this.exited));
-      this.pending.clear();
-    });
-  }
+  ) {}
 
   info: LoadResult | undefined;
 
@@ -77,11 +43,19 @@ export class LlamaEngine {
     await checkGgufHeader(modelPath);
     // On a CPU worker, one llama.cpp child at a time (cpu-slots.ts); a GPU worker sets FORGELINE_GPU.
     const release = process.env.FORGELINE_GPU ? () => undefined : await acquireCpuModelSlot();
-    const child = fork(CHILD, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'advanced', env: { ...process.env, ...childEnv() } });
+    const { session, child } = await NativeSession.open(CHILD, {
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      serialization: 'advanced',
+      onEvent: (done) => opts.onProgress?.(done as number),
+      describeExit: (how) => `llama.cpp child process exited (${how}) while evaluating ${modelPath}`,
+    }).catch((err: unknown) => {
+      release();
+      throw err;
+    });
     child.once('exit', release);
-    const engine = new LlamaEngine(child, opts.onProgress, modelPath);
+    const engine = new LlamaEngine(session, modelPath);
     if (opts.signal) {
-      const kill = (): void => void engine.kill();
+      const kill = (): void => void session.kill();
       if (opts.signal.aborted) kill();
       opts.signal.addEventListener('abort', kill, { once: true });
       child.once('exit', () => opts.signal?.removeEventListener('abort', kill));
@@ -97,49 +71,38 @@ export class LlamaEngine {
       specialTokens: opts.specialTokens ?? false,
     };
     try {
-      engine.info = (await engine.request(load)) as LoadResult;
+      engine.info = await engine.request<LoadResult>(load);
     } catch (err) {
-      await engine.kill();
+      await session.kill();
       throw err;
     }
     return engine;
   }
 
-  private request(req: Request): Promise<unknown> {
-    if (this.exited) return Promise.reject(new PipelineError('STEP_FAILED', this.exited));
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.child.send({ ...req, id } as ParentMessage);
+  private request<R>(req: Request): Promise<R> {
+    return this.session.request<R>(req).catch((err: unknown) => {
+      throw err instanceof PipelineError ? err : new PipelineError('STEP_FAILED', `llama.cpp (${this.modelPath}): ${err instanceof Error ? err.message : String(err)}`);
     });
   }
 
   generate(items: GenerateItem[]): Promise<GenerateResult[]> {
-    return this.request({ op: 'generate', items }) as Promise<GenerateResult[]>;
+    return this.request({ op: 'generate', items });
   }
 
   loglik(items: LoglikItem[]): Promise<LoglikResult[]> {
-    return this.request({ op: 'loglik', items }) as Promise<LoglikResult[]>;
+    return this.request({ op: 'loglik', items });
   }
 
   rolling(items: RollingItem[]): Promise<RollingResult[]> {
-    return this.request({ op: 'rolling', items }) as Promise<RollingResult[]>;
+    return this.request({ op: 'rolling', items });
   }
 
-  async close(): Promise<void> {
-    if (this.exited) return;
-    const exited = new Promise<void>((r) => this.child.once('exit', () => r()));
-    await this.request({ op: 'close' }).catch(() => undefined);
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
+  close(): Promise<void> {
+    return this.session.close();
   }
 
-  async kill(): Promise<void> {
-    if (this.exited) return;
-    const exited = new Promise<void>((r) => this.child.once('exit', () => r()));
-    this.child.kill('SIGKILL');
-    await exited;
+  kill(): Promise<void> {
+    return this.session.kill();
   }
 }
 

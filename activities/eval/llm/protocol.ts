@@ -1,4 +1,4 @@
-/** Messages between the evaluation engine (in the worker) and its llama.cpp child process. */
+/** Requests from the evaluation engine (in the worker) to its llama.cpp child, a session of the native runner (native/session.ts). */
 export interface LoadRequest {
   op: 'load';
   modelPath: string;
@@ -31,8 +31,7 @@ export type Request =
   | LoadRequest
   | { op: 'generate'; items: GenerateItem[] }
   | { op: 'loglik'; items: LoglikItem[] }
-  | { op: 'rolling'; items: RollingItem[] }
-  | { op: 'close' };
+  | { op: 'rolling'; items: RollingItem[] };
 
 export interface GenerateResult {
   text: string;
@@ -57,11 +56,6 @@ export interface LoadResult {
   contextSize: number;
   sequences: number;
   gpu: string | false;
+  /** The device the child was pinned to (its CUDA_VISIBLE_DEVICES), as the child sees it. */
+  device: string | null;
 }
-
-export type ChildMessage =
-  | { id: number; ok: true; result: unknown }
-  | { id: number; ok: false; error: string }
-  | { id: number; progress: number };
-
-export type ParentMessage = Request & { id: number };

@@ -1,8 +1,8 @@
 import type { JsonSchema } from '../types.js';
 
-/** Messages between the local provider and its llama.cpp child process. */
-export interface LocalInit {
-  type: 'init';
+/** Requests from the local provider to its llama.cpp child, a session of the native runner (native/session.ts). */
+export interface LocalLoad {
+  op: 'load';
   modelPath: string;
   gpu: 'auto' | 'cpu';
   sequences: number;
@@ -12,8 +12,13 @@ export interface LocalInit {
   seed: number;
 }
 
+export interface LocalLoaded {
+  gpu: string | false;
+  sequences: number;
+}
+
 export interface LocalJob {
-  type: 'job';
+  op: 'job';
   id: string;
   system: string;
   user: string;
@@ -21,10 +26,6 @@ export interface LocalJob {
   maxTokens: number;
 }
 
-export type ToChild = LocalInit | LocalJob | { type: 'close' };
-
-export type FromChild =
-  | { type: 'ready'; gpu: string | false; sequences: number }
-  | { type: 'result'; id: string; ok: true; text: string; inputTokens: number; outputTokens: number; truncated: boolean }
-  | { type: 'result'; id: string; ok: false; error: string; inputTokens: number; outputTokens: number }
-  | { type: 'fatal'; error: string };
+export type LocalJobResult =
+  | { ok: true; text: string; inputTokens: number; outputTokens: number; truncated: boolean }
+  | { ok: false; error: string; inputTokens: number; outputTokens: number };

@@ -1,10 +1,8 @@
-import { fork, type ChildProcess } from 'node:child_process';
-import { childEnv } from '../../../core/process/die-with-parent.js';
-import { fileURLToPath } from 'node:url';
 import { PipelineError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/log.js';
+import { NativeSession } from '../../../native/session.js';
 import type { JsonSchema } from '../types.js';
-import type { FromChild, LocalInit } from './local-protocol.js';
+import type { LocalJob, LocalJobResult, LocalLoad, LocalLoaded } from './local-protocol.js';
 import type { GenRequest, GenResult, Provider, ProviderIO } from './types.js';
 
 export interface LocalOptions {
@@ -34,17 +32,15 @@ export function boundStrings(schema: JsonSchema, maxChars: number): JsonSchema {
 }
 
 /**
- * A GGUF model through node-llama-cpp, in a child process (see local-child.ts). Requests are fed to
+ * A GGUF model through node-llama-cpp, in a child process (a session of the native runner; see local-child.ts). Requests are fed to
  * `sequences` parallel sequences of one context; the JSON-schema grammar makes every complete reply parse.
  */
 export class LocalProvider implements Provider {
   readonly name = 'local' as const;
   readonly priceFactor = 1;
   readonly model: string;
-  private child: ChildProcess | undefined;
+  private session: NativeSession | undefined;
   private ready: Promise<void> | undefined;
-  private readonly waiting = new Map<string, (r: GenResult) => void>();
-  private fatal: string | undefined;
   device: string | false = false;
 
   constructor(
@@ -56,43 +52,43 @@ export class LocalProvider implements Provider {
   }
 
   private start(): Promise<void> {
-    if (this.ready) return this.ready;
-    const child = fork(fileURLToPath(new URL('./local-child.js', import.meta.url)), [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env: { ...process.env, ...childEnv() } });
-    this.child = child;
-    let stderr = '';
-    child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
-    this.ready = new Promise<void>((resolve, reject) => {
-      child.on('message', (m: FromChild) => {
-        if (m.type === 'ready') {
-          this.device = m.gpu;
-          this.log.info({ gpu: m.gpu, sequences: m.sequences }, 'local model loaded');
-          resolve();
-        } else if (m.type === 'fatal') {
-          this.fatal = m.error;
-          reject(new PipelineError('DEPENDENCY_MISSING', `the local model could not be loaded from ${this.o.modelPath}: ${m.error}`, [{ path: 'options.local.modelPath', message: m.error }]));
-        } else if (m.type === 'result') {
-          const done = this.waiting.get(m.id);
-          this.waiting.delete(m.id);
-          done?.(
-            m.ok
-              ? m.truncated
-                ? { id: m.id, ok: false, reason: 'truncated', detail: 'the reply hit max_tokens', billed: true, inputTokens: m.inputTokens, outputTokens: m.outputTokens }
-                : { id: m.id, ok: true, text: m.text, inputTokens: m.inputTokens, outputTokens: m.outputTokens }
-              : { id: m.id, ok: false, reason: 'provider_error', detail: m.error, billed: false, inputTokens: 0, outputTokens: 0 },
-          );
-        }
-      });
-      child.on('exit', (code, signal) => {
-        const why = this.fatal ?? `llama.cpp process exited (${signal ?? code})${stderr ? `: ${stderr.trim().split('\n').pop()}` : ''}`;
-        reject(new PipelineError('STEP_FAILED', why));
-        for (const [id, done] of this.waiting) done({ id, ok: false, reason: 'provider_error', detail: why, billed: false, inputTokens: 0, outputTokens: 0 });
-        this.waiting.clear();
-        this.child = undefined;
-      });
-    });
-    const init: LocalInit = { type: 'init', modelPath: this.o.modelPath, gpu: this.o.gpu, sequences: this.o.sequences, contextSize: this.o.contextSize, temperature: this.o.temperature, threads: this.o.threads, seed: this.seed };
-    child.send(init);
+    this.ready ??= this.load();
     return this.ready;
+  }
+
+  private async load(): Promise<void> {
+    let stderr = '';
+    const { session, child } = await NativeSession.open(new URL('./local-child.js', import.meta.url), {
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      serialization: 'json',
+      describeExit: (how) => `llama.cpp process exited (${how})${stderr ? `: ${stderr.trim().split('\n').pop()}` : ''}`,
+    });
+    child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
+    this.session = session;
+    const load: LocalLoad = { op: 'load', modelPath: this.o.modelPath, gpu: this.o.gpu, sequences: this.o.sequences, contextSize: this.o.contextSize, temperature: this.o.temperature, threads: this.o.threads, seed: this.seed };
+    try {
+      const loaded = await session.request<LocalLoaded>(load);
+      this.device = loaded.gpu;
+      this.log.info({ gpu: loaded.gpu, sequences: loaded.sequences }, 'local model loaded');
+    } catch (err) {
+      await session.kill();
+      if (err instanceof PipelineError) throw err;
+      const message = err instanceof Error ? err.message : String(err);
+      throw new PipelineError('DEPENDENCY_MISSING', `the local model could not be loaded from ${this.o.modelPath}: ${message}`, [{ path: 'options.local.modelPath', message }]);
+    }
+  }
+
+  private async ask(req: GenRequest): Promise<GenResult> {
+    const job: LocalJob = { op: 'job', id: req.id, system: req.system, user: req.user, schema: boundStrings(req.schema, this.o.maxStringChars), maxTokens: req.maxTokens };
+    try {
+      const m = await this.session!.request<LocalJobResult>(job);
+      if (!m.ok) return { id: req.id, ok: false, reason: 'provider_error', detail: m.error, billed: false, inputTokens: 0, outputTokens: 0 };
+      if (m.truncated) return { id: req.id, ok: false, reason: 'truncated', detail: 'the reply hit max_tokens', billed: true, inputTokens: m.inputTokens, outputTokens: m.outputTokens };
+      return { id: req.id, ok: true, text: m.text, inputTokens: m.inputTokens, outputTokens: m.outputTokens };
+    } catch (err) {
+      // The child is gone (a crash, a kill): this request fails, not the step.
+      return { id: req.id, ok: false, reason: 'provider_error', detail: err instanceof Error ? err.message : String(err), billed: false, inputTokens: 0, outputTokens: 0 };
+    }
   }
 
   async run(requests: GenRequest[], io: ProviderIO): Promise<void> {
@@ -110,11 +106,7 @@ export class LocalProvider implements Provider {
           stop = true;
           return;
         }
-        const result = await new Promise<GenResult>((resolve) => {
-          if (!this.child) return resolve({ id: req.id, ok: false, reason: 'provider_error', detail: 'llama.cpp process is gone', billed: false, inputTokens: 0, outputTokens: 0 });
-          this.waiting.set(req.id, resolve);
-          this.child.send({ type: 'job', id: req.id, system: req.system, user: req.user, schema: boundStrings(req.schema, this.o.maxStringChars), maxTokens: req.maxTokens });
-        });
+        const result = await this.ask(req);
         await io.onResult(result, admitted.token);
       }
     };
@@ -122,12 +114,6 @@ export class LocalProvider implements Provider {
   }
 
   async close(): Promise<void> {
-    const child = this.child;
-    if (!child) return;
-    const exited = new Promise<void>((r) => child.once('exit', () => r()));
-    child.send({ type: 'close' });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
+    await this.session?.close();
   }
 }

@@ -1,5 +1,5 @@
 import type { Token } from 'node-llama-cpp';
-import { serveChild } from '../child-runner.js';
+import { serveChild } from '../../../native/job.js';
 
 export interface ProbeRequest {
   modelPath: string;

@@ -1,6 +1,6 @@
 import os from 'node:os';
-import { serveChild } from '../child-runner.js';
-import { LLAMA_FTYPE, loadLlama, type QuantizeParams, type QuantType } from '../llama-ffi.js';
+import { serveChild } from '../../../native/job.js';
+import { LLAMA_FTYPE, loadLlama, type QuantizeParams, type QuantType } from '../../../native/llama-ffi.js';
 
 export interface QuantizeRequest {
   input: string;

@@ -4,11 +4,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PipelineError } from '../../../core/errors.js';
-import { withGpuDevice } from '../../models/child-runner.js';
+import { withGpuDevice } from '../../../native/device.js';
 import type { TrainHooks, TrainJob, TrainOutcome, Trainer, TrainProgressLine } from '../trainer.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-export const HF_SCRIPT = path.join(REPO_ROOT, 'python', 'hf_train.py');
+export const HF_SCRIPT = fileURLToPath(new URL('../../../../python/hf_train.py', import.meta.url));
 
 /**
  * The interpreter for python/hf_train.py: `FORGELINE_PYTHON`, else the venv that
@@ -41,6 +41,30 @@ export function llamaCppSource(): string {
   return cached;
 }
 
+/** `{contextSize: 1}` → `{context_size: 1}`: python/hf_train.py reads the hyperparameters by these names. */
+export function snakeCase(obj: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]));
+}
+
+/** The config python/hf_train.py reads: the job's paths and every hyperparameter, by their snake_case names. */
+export function hfConfig(job: TrainJob): Record<string, unknown> {
+  const { hf: { python: _python, ...hf }, ...hyper } = job.hyper;
+  return snakeCase({
+    baseModel: job.baseModel,
+    ggufBaseCache: job.ggufBaseCache ?? path.join(job.workDir, 'gguf-base'),
+    examples: job.examplesFile,
+    valid: job.validFile ?? null,
+    workDir: job.workDir,
+    outputGguf: job.outputModel,
+    weightsTar: path.join(job.workDir, 'weights.tar'),
+    checkpointDir: job.checkpointDir,
+    resumeCheckpoint: job.resume?.checkpoint ?? null,
+    llamaCppSrc: llamaCppSource(),
+    ...hyper,
+    ...hf,
+  });
+}
+
 /**
  * LoRA / QLoRA / full fine-tuning with transformers + peft in a Python subprocess
  * (`python/hf_train.py`; set up with `pip install -r python/requirements.txt`). The script prints
@@ -49,38 +73,7 @@ export function llamaCppSource(): string {
 export const hfTrainer: Trainer = {
   name: 'hf',
   train(job: TrainJob, hooks: TrainHooks): Promise<TrainOutcome> {
-    const config = {
-      base_model: job.baseModel,
-      gguf_base_cache: job.ggufBaseCache ?? path.join(job.workDir, 'gguf-base'),
-      examples: job.examplesFile,
-      valid: job.validFile ?? null,
-      work_dir: job.workDir,
-      output_gguf: job.outputModel,
-      weights_tar: path.join(job.workDir, 'weights.tar'),
-      checkpoint_dir: job.checkpointDir,
-      resume_checkpoint: job.resume?.checkpoint ?? null,
-      llama_cpp_src: llamaCppSource(),
-      epochs: job.hyper.epochs,
-      learning_rate: job.hyper.learningRate,
-      schedule: job.hyper.schedule,
-      warmup_steps: job.hyper.warmupSteps,
-      weight_decay: job.hyper.weightDecay,
-      max_length: job.hyper.contextSize,
-      checkpoint_every: job.hyper.checkpointEvery,
-      valid_fraction: job.hyper.validFraction,
-      seed: job.hyper.seed,
-      method: job.hyper.hf.method,
-      lora_r: job.hyper.hf.loraR,
-      lora_alpha: job.hyper.hf.loraAlpha,
-      lora_dropout: job.hyper.hf.loraDropout,
-      target_modules: job.hyper.hf.targetModules,
-      batch_size: job.hyper.hf.batchSize,
-      gradient_accumulation: job.hyper.hf.gradientAccumulation,
-      use_chat_template: job.hyper.hf.useChatTemplate,
-      gguf_outtype: job.hyper.hf.ggufOuttype,
-      dpo_beta: job.hyper.hf.dpoBeta,
-      threads: job.hyper.threads,
-    };
+    const config = hfConfig(job);
     const configFile = path.join(job.workDir, 'hf-config.json');
     fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
     // On a GPU worker the script holds one device, as the llamacpp children do.

@@ -1,6 +1,6 @@
 import { PipelineError } from '../../../core/errors.js';
-import { plainValue, readGguf } from '../../models/gguf-writer.js';
-import { childScript, runChild } from '../../models/child-runner.js';
+import { plainValue, readGguf } from '../../../native/gguf-writer.js';
+import { runChild } from '../../../native/job.js';
 import type { LlamacppJob, LlamacppResult } from '../llamacpp-plan.js';
 import type { TrainHooks, TrainJob, TrainOutcome, Trainer, TrainProgressLine } from '../trainer.js';
 
@@ -8,7 +8,7 @@ import type { TrainHooks, TrainJob, TrainOutcome, Trainer, TrainProgressLine } f
 export const llamacppTrainer: Trainer = {
   name: 'llamacpp',
   async train(job: TrainJob, hooks: TrainHooks): Promise<TrainOutcome> {
-    const h = job.hyper;
+    const { hf: _hf, ...hyper } = job.hyper;
     const req: LlamacppJob = {
       baseModel: job.baseModel,
       examplesFile: job.examplesFile,
@@ -16,22 +16,10 @@ export const llamacppTrainer: Trainer = {
       outputModel: job.outputModel,
       checkpointDir: job.checkpointDir,
       ...(job.resume ? { resume: job.resume } : {}),
-      epochs: h.epochs,
-      contextSize: h.contextSize,
-      learningRate: h.learningRate,
-      minLearningRate: h.minLearningRate,
-      schedule: h.schedule,
-      warmupSteps: h.warmupSteps,
-      weightDecay: h.weightDecay,
-      optimizer: h.optimizer,
-      checkpointEvery: h.checkpointEvery,
-      validFraction: h.validFraction,
-      ...(h.trainTensors ? { trainTensors: h.trainTensors } : {}),
-      seed: h.seed,
-      threads: h.threads,
+      ...hyper,
       gpu: job.gpu,
     };
-    const r = await runChild<LlamacppResult>(childScript(import.meta.url, '../child/llamacpp-child.js'), req, {
+    const r = await runChild<LlamacppResult>(new URL('../child/llamacpp-child.js', import.meta.url), req, {
       label: 'llamacpp trainer',
       signal: hooks.signal,
       ...(hooks.onDevice ? { onDevice: hooks.onDevice } : {}),

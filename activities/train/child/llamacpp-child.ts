@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { serveChild } from '../../models/child-runner.js';
-import { koffi, loadLlama, GetOptPars, ParamFilter, type LlamaLib, type OptimizerParams } from '../../models/llama-ffi.js';
+import { serveChild } from '../../../native/job.js';
+import { koffi, loadLlama, GetOptPars, ParamFilter, type LlamaLib, type OptimizerParams } from '../../../native/llama-ffi.js';
 import { learningRate, shuffledOrder, type LlamacppJob, type LlamacppResult } from '../llamacpp-plan.js';
 
 /**

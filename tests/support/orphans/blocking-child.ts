@@ -1,4 +1,4 @@
-import { serveChild } from '../../../activities/models/child-runner.js';
+import { serveChild } from '../../../native/job.js';
 
 /**
  * A child that reports its pid and then blocks its main thread for good, as a training epoch or a

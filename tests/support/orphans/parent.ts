@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { childScript, runChild } from '../../../activities/models/child-runner.js';
+import { runChild } from '../../../native/job.js';
 import { defaultPython } from '../../../activities/train/backends/hf.js';
 import { childEnv } from '../../../core/process/die-with-parent.js';
 import { ensureTemporalBinary } from '../../../core/temporal/binary.js';
@@ -17,7 +17,7 @@ import { REPO_ROOT } from '../paths.js';
  */
 const mode = process.argv[2];
 if (mode === 'node') {
-  void runChild(childScript(import.meta.url, './blocking-child.js'), null, {
+  void runChild(new URL('./blocking-child.js', import.meta.url), null, {
     label: 'blocking child',
     onProgress: (p) => console.log(`child ${String(p.pid)}`),
   });

@@ -1,13 +1,12 @@
-import { fork } from 'node:child_process';
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { PipelineError } from '../../core/errors.js';
-import { childEnv, dieWithParent } from '../../core/process/die-with-parent.js';
+import { PipelineError } from '../core/errors.js';
+import { dieWithParent } from '../core/process/die-with-parent.js';
+import { spawnNative } from './spawn.js';
 
 /**
- * Native llama.cpp work (quantization, training, loading a model) runs in a child Node process:
- * a failed ggml assert aborts the whole process, and that must be an activity failure, not a dead
- * worker. The parent sends one `{type:'start', payload}` over IPC; the child answers one
+ * The native runner's single-job mode (spawn.ts has the other, sessions). Native llama.cpp work
+ * (quantization, training, a probe) runs in a child Node process: a failed ggml assert aborts the
+ * whole process, and that must be an activity failure, not a dead worker. The parent sends one `{type:'start', payload}` over IPC; the child answers one
  * `{type:'result', value}` or `{type:'error', message, code?}` over IPC. Progress goes as marked
  * JSON lines on stdout, written synchronously, because native calls (a training epoch) block the
  * child's event loop and IPC messages would wait until they return.
@@ -22,83 +21,18 @@ export type ChildMessage =
 export interface RunChildOptions {
   signal?: AbortSignal;
   onProgress?: (msg: Record<string, unknown>) => void;
-  env?: Record<string, string | undefined>;
   /** Text for errors: what the child was doing. */
   label: string;
   /** On a GPU worker: the device (CUDA index) the child is pinned to. */
   onDevice?: (device: string) => void;
 }
 
-/** Path of a compiled child script next to the caller (`childScript(import.meta.url, './x-child.js')`). */
-export function childScript(from: string, relative: string): string {
-  return fileURLToPath(new URL(relative, from));
-}
-
-/**
- * GPU pinning: a GPU worker lists its devices in FORGELINE_GPU_DEVICES and runs one job per device;
- * each job gets a free device through CUDA_VISIBLE_DEVICES and gives it back when it ends.
- * CUDA_DEVICE_ORDER=PCI_BUS_ID makes CUDA number the devices as nvidia-smi does (its default order
- * is fastest first), so the index the worker found is the device the job gets.
- */
-const busyDevices = new Set<string>();
-const deviceWaiters: (() => void)[] = [];
-
-async function acquireDevice(): Promise<string | undefined> {
-  const devices = process.env.FORGELINE_GPU_DEVICES?.split(',').filter(Boolean);
-  if (!devices || devices.length === 0) return undefined;
-  for (;;) {
-    const free = devices.find((d) => !busyDevices.has(d));
-    if (free !== undefined) {
-      busyDevices.add(free);
-      return free;
-    }
-    await new Promise<void>((r) => deviceWaiters.push(r));
-  }
-}
-
-function releaseDevice(device: string | undefined): void {
-  if (device === undefined) return;
-  busyDevices.delete(device);
-  deviceWaiters.shift()?.();
-}
-
-/** The environment that pins a child process to `device`. */
-function pinnedEnv(device: string): Record<string, string> {
-  return { CUDA_VISIBLE_DEVICES: device, CUDA_DEVICE_ORDER: 'PCI_BUS_ID' };
-}
-
-/**
- * Runs `work` holding one of the worker's GPU devices (waiting for a free one), with the environment
- * that pins a child process to it; off a GPU worker, `device` is undefined and the environment empty.
- */
-export async function withGpuDevice<T>(work: (device: string | undefined, env: Record<string, string>) => Promise<T>): Promise<T> {
-  const device = await acquireDevice();
-  try {
-    return await work(device, device === undefined ? {} : pinnedEnv(device));
-  } finally {
-    releaseDevice(device);
-  }
-}
-
-export async function runChild<T>(script: string, payload: unknown, options: RunChildOptions): Promise<T> {
-  if (options.env?.CUDA_VISIBLE_DEVICES !== undefined) return spawnChild<T>(script, payload, options);
-  return withGpuDevice((device, env) => {
-    if (device !== undefined) options.onDevice?.(device);
-    return spawnChild<T>(script, payload, { ...options, env: { ...options.env, ...env } });
-  });
-}
-
-function spawnChild<T>(script: string, payload: unknown, options: RunChildOptions): Promise<T> {
+/** Single-job mode of the native runner (spawn.ts): one start message, then one result or error. */
+export async function runChild<T>(script: URL, payload: unknown, options: RunChildOptions): Promise<T> {
+  if (options.signal?.aborted) throw abortError(options.signal);
+  const { child, device } = await spawnNative(script, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' });
+  if (device !== undefined) options.onDevice?.(device);
   return new Promise<T>((resolve, reject) => {
-    if (options.signal?.aborted) {
-      reject(abortError(options.signal));
-      return;
-    }
-    const child = fork(script, [], {
-      env: { ...process.env, ...options.env, ...childEnv() },
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      serialization: 'json',
-    });
     let stderr = '';
     const keep = (d: Buffer | string): void => {
       stderr = (stderr + d.toString()).slice(-4000);
@@ -125,7 +59,9 @@ function spawnChild<T>(script: string, payload: unknown, options: RunChildOption
       result ??= { ok: false, error: abortError(options.signal!) };
       child.kill('SIGKILL');
     };
-    options.signal?.addEventListener('abort', onAbort, { once: true });
+    // The signal may have fired while the child waited for a device.
+    if (options.signal?.aborted) onAbort();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
     child.on('message', (raw: ChildMessage) => {
       if (raw.type === 'result') result ??= { ok: true, value: raw.value as T };
       else if (raw.type === 'error') {

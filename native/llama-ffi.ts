@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import koffi from 'koffi';
-import { PipelineError } from '../../core/errors.js';
+import { PipelineError } from '../core/errors.js';
 
 /**
  * koffi bindings to the llama.cpp libraries that node-llama-cpp ships prebuilt

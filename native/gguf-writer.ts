@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
-import { FileSink } from '../../core/artifacts/file-sink.js';
-import { PipelineError } from '../../core/errors.js';
+import { FileSink } from '../core/artifacts/file-sink.js';
+import { PipelineError } from '../core/errors.js';
 
 /**
  * GGUF v3 reading and writing, to the spec in ggml's docs/gguf.md: little-endian header
