@@ -6,8 +6,8 @@ import { pathToFileURL } from 'node:url';
 import { codeFiles, codeVersion } from '../../core/cache/code-version.js';
 import { cacheKey } from '../../core/cache/step-cache.js';
 import { trainStep } from '../../activities/train/train-step.js';
-import { evaluateStep } from '../../activities/eval/evaluate.js';
-import { generateStep } from '../../activities/generate/step.js';
+import { evaluateStep } from '../../activities/eval/evaluate-step.js';
+import { generateStep } from '../../activities/generate/generate-step.js';
 import { quantizeStep } from '../../activities/models/quantize-step.js';
 
 const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../..');
