@@ -34,6 +34,7 @@ def report(ms, total, exact, near, grouped, grouped_file):
     with open(grouped_file, "w", encoding="utf-8") as f:
         f.write("\n".join(sorted(grouped)))
     print(json.dumps({
-        "ms": round(ms), "maxRssMB": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        # The largest of this process and its waited-for children (datatrove's workers are children).
+        "ms": round(ms), "maxRssMB": round(max(resource.getrusage(r).ru_maxrss for r in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024),
         "total": total, "exact": exact, "near": near, "kept": total - exact - near,
     }))
