@@ -25,18 +25,21 @@ describe('run --wait across a Temporal server restart', () => {
     worker = await startWorker(env);
 
     const runId = `restart-${Date.now()}`;
-    const waiting = cli(['run', 'test-chain', '--id', runId, '--params', JSON.stringify({ length: 3, ms: 4000, tag: runId }), '--wait'], env);
+    const waiting = cli(['run', 'test-chain', '--id', runId, '--params', JSON.stringify({ length: 4, ms: 6000, tag: runId }), '--wait'], env);
     // Restart once the run's first step is under way.
+    // Under load the run may take seconds to appear; the crash must come while it runs, so the wait
+    // is long and a run that never appeared fails here rather than as "no outage seen" below.
     const { client, close } = await testClient(env);
+    let started = false;
     try {
-      for (let i = 0; i < 100; i++) {
-        const ok = await client.workflow.getHandle(runId).describe().then(() => true, () => false);
-        if (ok) break;
-        await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 600 && !started; i++) {
+        started = await client.workflow.getHandle(runId).describe().then(() => true, () => false);
+        if (!started) await new Promise((r) => setTimeout(r, 100));
       }
     } finally {
       await close();
     }
+    expect(started).toBe(true);
     // A crash, not a graceful stop: a server draining for seconds under load could let the run end
     // before it went away. Its SQLite file keeps the run (write-ahead log; dev-server.test.ts).
     const exited = new Promise((r) => server!.process.once('exit', r));
