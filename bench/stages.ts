@@ -10,12 +10,16 @@ import { buildStepKindRegistry } from '../activities/registry.js';
 import { loadConfig } from '../core/config.js';
 import { createLogger } from '../core/log.js';
 import { runStepOnFiles } from '../core/stage/run-on-files.js';
+import { runStage } from '../core/stage/run.js';
+import { floorStage } from './floor-stage.js';
 
 /**
  * `npm run bench -- stages [--records N] [--threads N|auto] [--keep]`: generates a corpus of
  * instruction records (about 500 bytes each; 1,000,000 records is about 500 MB), then runs
  * validate, pii and score on it as `forgeline stage` does, each in a process of its own so that its
- * peak RSS is its own. Prints MB/s and records/s of input, and peak RSS, per stage.
+ * peak RSS is its own. Before each stage, the floor (bench/floor-stage.ts: the same runner keeping
+ * every record, same threads) runs on the same input. Prints MB/s and records/s of input, peak RSS,
+ * and the stage's time as a multiple of its floor.
  */
 const WORDS =
   'the a to of and that have with for on relationship partner time together plan evening talk listen week feel heard support trust weekend dinner walk quiet phone honest kind gentle routine habit goal share small daily moment gratitude patience change conflict calm space respect'.split(
@@ -91,7 +95,19 @@ function runChild(kind: string, file: string, config: object, home: string): Pro
   });
 }
 
+/** The floor: the runner alone over `file`, keeping every line that parses, with `threads` threads. */
+async function floorChild(file: string, config: string): Promise<void> {
+  const { threads } = JSON.parse(config) as { threads: number };
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'forgeline-floor-'));
+  const started = performance.now();
+  const { stats } = await runStage({ stage: floorStage.module, options: {}, source: path.basename(file), input: { file }, threads, keptPath: path.join(dir, 'kept.jsonl'), rejectsPath: path.join(dir, 'rejects.jsonl') });
+  const ms = performance.now() - started;
+  await fs.rm(dir, { recursive: true, force: true });
+  console.log(JSON.stringify({ ms: Math.round(ms), maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024), output: file, metadata: { total: stats.total, kept: stats.kept, rejected: stats.rejected } }));
+}
+
 async function child(kind: string, file: string, config: string): Promise<void> {
+  if (kind === 'floor') return floorChild(file, config);
   const k = buildStepKindRegistry(new Map()).get(kind);
   if (!k) throw new Error(`unknown stage ${kind}`);
   const cfg = loadConfig();
@@ -118,15 +134,21 @@ export async function run(args: string[]): Promise<void> {
     const t0 = performance.now();
     const bytes = await generateCorpus(raw, n);
     console.log(`corpus: ${n} lines, ${(bytes / 1e6).toFixed(1)} MB, generated in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${threads} thread(s), ${os.availableParallelism()} cores, node ${process.version}`);
-    console.log('stage     input MB   seconds    MB/s   records/s   peak RSS MB   kept / total');
+    console.log('stage     input MB   seconds    MB/s   records/s   peak RSS MB   kept / total   x floor');
+    const line = (name: string, size: number, r: ChildResult, ratio: string) => {
+      const s = r.ms / 1000;
+      console.log(
+        `${name.padEnd(9)} ${(size / 1e6).toFixed(1).padStart(8)} ${s.toFixed(2).padStart(9)} ${(size / 1e6 / s).toFixed(1).padStart(7)} ${Math.round((r.metadata.total ?? 0) / s).toString().padStart(11)} ${String(r.maxRssMB).padStart(13)}   ${`${r.metadata.kept} / ${r.metadata.total}`.padEnd(14)} ${ratio}`,
+      );
+    };
     let input = raw;
     for (const kind of ['validate', 'pii', 'score']) {
       const size = (await fs.stat(input)).size;
+      // The floor on this stage's own input: validate reads the raw file, pii and score curated records.
+      const floor = await runChild('floor', input, { threads }, path.join(dir, 'home'));
+      line('  floor', size, floor, '1.00');
       const r = await runChild(kind, input, { threads }, path.join(dir, 'home'));
-      const s = r.ms / 1000;
-      console.log(
-        `${kind.padEnd(9)} ${(size / 1e6).toFixed(1).padStart(8)} ${s.toFixed(2).padStart(9)} ${(size / 1e6 / s).toFixed(1).padStart(7)} ${Math.round((r.metadata.total ?? 0) / s).toString().padStart(11)} ${String(r.maxRssMB).padStart(13)}   ${r.metadata.kept} / ${r.metadata.total}`,
-      );
+      line(kind, size, r, (r.ms / floor.ms).toFixed(2));
       input = r.output;
     }
   } finally {
