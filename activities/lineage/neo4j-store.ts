@@ -195,6 +195,11 @@ export class Neo4jLineageStore implements LineageStore {
   async readersDownstream(digest: string, maxDepth: number): Promise<Array<{ runId: string; stepId: string; distance: number }>> {
     // A quantified path pattern (Neo4j 5.9+): hops of "read by a step that wrote", then the step that read the end.
     const depth = Math.max(0, Math.min(20, Math.floor(maxDepth)));
+    // Neo4j refuses a quantifier of {0,0}: depth 0 is the direct readers alone.
+    if (depth === 0) {
+      const direct = 'MATCH (:Artifact {digest: $digest})<-[:READ]-(s:Step) RETURN DISTINCT s.runId AS runId, s.stepId AS stepId, 0 AS distance';
+      return this.read(direct, { digest }, (r) => ({ runId: String(r.get('runId')), stepId: String(r.get('stepId')), distance: Number(r.get('distance')) }));
+    }
     const query = `
       MATCH (a:Artifact {digest: $digest})
       MATCH p = (a) ((:Artifact)<-[:READ]-(:Step)-[:WROTE]->(:Artifact)){0,${depth}} (:Artifact)<-[:READ]-(s:Step)

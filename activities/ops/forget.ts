@@ -30,12 +30,9 @@ export async function derivedFromArtifacts(store: LineageStore, digests: readonl
   return downstream(store, start, stop);
 }
 
-/**
- * The steps that read an artifact themselves. Asked as depth 1 and filtered to distance 0: Neo4j's
- * quantified path patterns refuse an upper bound of 0.
- */
+/** The steps that read an artifact themselves (depth 0). */
 async function directReaders(store: LineageStore, digest: string): Promise<string[]> {
-  return (await store.readersDownstream(digest, 1)).filter((r) => r.distance === 0).map((r) => `${r.runId}/${r.stepId}`);
+  return (await store.readersDownstream(digest, 0)).map((r) => `${r.runId}/${r.stepId}`);
 }
 
 async function downstream(store: LineageStore, start: string[], stop: ReadonlySet<string> = new Set()): Promise<Derived> {

@@ -134,6 +134,13 @@ describe('the two lineage stores answer the same questions the same way', () => 
     expect(d).toEqual(c);
     expect(c!.map((u) => [u.run.id, u.distance, u.steps.join(',')])).toEqual([['run-a', 0, 'evaluate,train-2']]);
     expect(formatRunUses(raw.sha256, a!, table)).toBe(formatRunUses(raw.sha256, b!, table));
+    // Depth 0, the direct readers only (a quantifier of {0,0}, which Neo4j refuses, before).
+    const [e, f] = await Promise.all(stores.map((s) => runsUsing(s, raw.sha256, 0)));
+    expect(f).toEqual(e);
+    expect(e!.map((u) => [u.run.id, u.distance])).toEqual([
+      ['run-a', 0],
+      ['run-b', 0],
+    ]);
     const shallow = await Promise.all(stores.map((s) => runsUsing(s, SRC, 3)));
     expect(shallow[0]).toEqual([]); // a source file is not an artifact: nothing "reads" it as one
   });
