@@ -5,7 +5,7 @@ import path from 'node:path';
 import { runStage } from '../../core/stage/run.js';
 import { stageAt } from '../../core/stage/stage.js';
 
-const FILTER = stageAt('../../activities/basic/filter-length.js', import.meta.url);
+const FILTER = stageAt('../../activities/basic/filter-length-step.js', import.meta.url);
 
 describe('the stage runner', () => {
   it('runs a one-file filter in process and in worker threads to the same bytes, with one reject row shape', async () => {
