@@ -1,5 +1,6 @@
 import { GGML_TYPE, gguf, writeGguf, type GgufTensorSource, type GgufValue } from '../../native/gguf-writer.js';
 import { PipelineError } from '../../core/errors.js';
+import { prng } from '../../core/hash32.js';
 
 /**
  * A small, randomly initialised llama-architecture model, written as GGUF. It exists so that the
@@ -85,16 +86,10 @@ export function tinyVocabulary(vocabSize: number): { tokens: string[]; scores: n
   return { tokens, scores, types };
 }
 
-/** mulberry32: a tiny, fast, seedable PRNG, so that the model bytes depend only on the options. */
+/** Uniform in [0, 1) from core/hash32's mulberry32, so that the model bytes depend only on the options. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = prng(seed);
+  return () => next() / 4294967296;
 }
 
 function normalTensor(n: number, std: number, next: () => number): Buffer {
