@@ -81,8 +81,8 @@ async function loadPrevious(ctx: StepContext, given: ArtifactRef | undefined, o:
 /**
  * Two passes. The first signs every record (exact key + MinHash) and keeps per record only its
  * signature, score and id (and, with `verify: 'exact'`, its shingle set); clusters are then formed
- * with union-find (exact keys, LSH candidates checked against the threshold, optional embeddings); the second pass streams the input again and
- * writes survivors and rejects in input order. Records already in a previous index always survive.
+ * with union-find (exact keys, LSH candidates checked against the threshold, optional embeddings);
+ * the second pass streams the input again and writes survivors and rejects in input order. Records already in a previous index always survive.
  */
 export const dedupStep = defineStep({
   kind: 'dedup',

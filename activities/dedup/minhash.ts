@@ -79,8 +79,9 @@ export const newScratch = (): SignScratch => ({ shingles: [], packed: new Int32A
  * multiply by an odd constant after xoring a salt, followed by an xor-shift (a cheap mix that keeps
  * it a bijection on 32-bit words). The loop runs permutation-major, four permutations per pass over
  * the shingles: each shingle is loaded once for four independent min chains, which the CPU overlaps.
+ * Returns the shingle count; the hashes stay in `scratch.shingles` for a caller that wants them.
  */
-export function signatureInto(text: string, p: MinhashParams, perm: Permutations, sig: Uint32Array, offset: number, scratch: SignScratch): void {
+export function signatureInto(text: string, p: MinhashParams, perm: Permutations, sig: Uint32Array, offset: number, scratch: SignScratch): number {
   const n = shingleHashes(text, p, scratch.shingles);
   if (scratch.packed.length < n) scratch.packed = new Int32Array(n * 2);
   const sh = scratch.packed;
@@ -134,6 +135,7 @@ export function signatureInto(text: string, p: MinhashParams, perm: Permutations
     }
     sig[offset + i] = min;
   }
+  return n;
 }
 
 /** The share of equal signature positions: an unbiased estimate of Jaccard similarity. */
@@ -176,8 +178,8 @@ export function signBatch(texts: readonly string[], p: MinhashParams, perm: Perm
     const norm = normalizeText(texts[i]!, p.normalize);
     exact[2 * i] = hashString(norm, 0x1b873593);
     exact[2 * i + 1] = hashString(norm, 0xcc9e2d51);
-    signatureInto(norm, p, perm, sigs, i * p.permutations, scratch);
-    if (withShingles) sets.push(sortedSet(scratch.shingles, shingleHashes(norm, p, scratch.shingles)));
+    const n = signatureInto(norm, p, perm, sigs, i * p.permutations, scratch);
+    if (withShingles) sets.push(sortedSet(scratch.shingles, n));
   }
   if (!withShingles) return { sigs, exact };
   const offsets = new Uint32Array(texts.length + 1);
