@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { PipelineError } from '../core/errors.js';
 import { dieWithParent } from '../core/process/die-with-parent.js';
-import { spawnNative } from './spawn.js';
+import { spawnNative, type SpawnOptions } from './spawn.js';
 
 /**
  * The native runner's single-job mode (spawn.ts has the other, sessions). Native llama.cpp work
@@ -18,7 +18,7 @@ export type ChildMessage =
   | { type: 'result'; value: unknown }
   | { type: 'error'; message: string; code?: string };
 
-export interface RunChildOptions {
+export interface RunChildOptions extends Pick<SpawnOptions, 'gpu'> {
   signal?: AbortSignal;
   onProgress?: (msg: Record<string, unknown>) => void;
   /** Text for errors: what the child was doing. */
@@ -30,7 +30,7 @@ export interface RunChildOptions {
 /** Single-job mode of the native runner (spawn.ts): one start message, then one result or error. */
 export async function runChild<T>(script: URL, payload: unknown, options: RunChildOptions): Promise<T> {
   if (options.signal?.aborted) throw abortError(options.signal);
-  const { child, device } = await spawnNative(script, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' });
+  const { child, device } = await spawnNative(script, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json', gpu: options.gpu });
   if (device !== undefined) options.onDevice?.(device);
   return new Promise<T>((resolve, reject) => {
     let stderr = '';

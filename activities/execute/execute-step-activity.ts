@@ -117,6 +117,7 @@ export async function executeStep(deps: ActivityDeps, kind: AnyStepKind, input: 
     store: deps.store,
     log,
     config: deps.config,
+    hardware: deps.hardware,
     get workDir() {
       if (!workDirMade) {
         mkdirSync(workDirPath, { recursive: true });

@@ -1,3 +1,4 @@
+import type { GpuHardware } from '../../core/hardware.js';
 import type { TrainHyper } from './hyper.js';
 
 export type { HfOptions, TrainHyper } from './hyper.js';
@@ -22,7 +23,8 @@ export interface TrainJob {
   checkpointDir: string;
   resume?: { checkpoint: string; step: number };
   hyper: TrainHyper;
-  gpu: boolean;
+  /** The worker's GPU: the trainer runs on it, holding one of its devices; undefined: CPU. */
+  gpu: GpuHardware | undefined;
 }
 
 export interface TrainProgressLine {

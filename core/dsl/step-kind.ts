@@ -3,6 +3,7 @@ import type { ArtifactKind, ArtifactRef } from '../artifacts/ref.js';
 import type { ArtifactStore } from '../artifacts/store.js';
 import { codeVersion } from '../cache/code-version.js';
 import type { ForgelineConfig } from '../config.js';
+import type { Hardware } from '../hardware.js';
 import type { Logger } from '../log.js';
 import type { QueueProfile } from '../workflow-safe/queues.js';
 import type { PathUse } from '../sandbox/input-roots.js';
@@ -51,6 +52,8 @@ export interface StepContext {
   store: ArtifactStore;
   log: Logger;
   config: ForgelineConfig;
+  /** The worker's GPU devices or CPU model slots, for native work. */
+  hardware: Hardware;
   /** A scratch folder for this attempt (made on first access), removed afterwards. */
   workDir: string;
   /** Aborted when the run or the step is cancelled. */

@@ -67,6 +67,8 @@ export async function runStepOnFiles(
     store: trustImports(store, new Set(Object.values(inputs).flat().map((r) => r.uri))),
     log,
     config: forgeline,
+    // Outside a worker: CPU, and no limit on llama.cpp children (core/hardware.ts).
+    hardware: {},
     workDir,
     signal: controller.signal,
     previousProgress: undefined,

@@ -77,7 +77,7 @@ export const hfTrainer: Trainer = {
     const configFile = path.join(job.workDir, 'hf-config.json');
     fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
     // On a GPU worker the script holds one device, as the llamacpp children do.
-    return withGpuDevice((device, pin) => new Promise<TrainOutcome>((resolve, reject) => {
+    return withGpuDevice(job.gpu, (device, pin) => new Promise<TrainOutcome>((resolve, reject) => {
       if (device !== undefined) hooks.onDevice?.(device);
       const child = spawn(job.hyper.hf.python, [HF_SCRIPT, '--config', configFile], { env: { ...process.env, ...pin, ...childEnv(), PYTHONUNBUFFERED: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
       let tail = '';

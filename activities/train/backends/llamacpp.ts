@@ -17,10 +17,11 @@ export const llamacppTrainer: Trainer = {
       checkpointDir: job.checkpointDir,
       ...(job.resume ? { resume: job.resume } : {}),
       ...hyper,
-      gpu: job.gpu,
+      gpu: job.gpu?.family,
     };
     const r = await runChild<LlamacppResult>(new URL('../child/llamacpp-child.js', import.meta.url), req, {
       label: 'llamacpp trainer',
+      gpu: job.gpu,
       signal: hooks.signal,
       ...(hooks.onDevice ? { onDevice: hooks.onDevice } : {}),
       onProgress(p) {
