@@ -46,6 +46,8 @@ export interface StepProgress {
 
 export interface StepContext {
   runId: string;
+  /** The pipeline this run runs; `local` under `forgeline stage`, as the run id is. */
+  pipeline: string;
   stepId: string;
   kind: string;
   attempt: number;

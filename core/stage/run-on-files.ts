@@ -61,6 +61,7 @@ export async function runStepOnFiles(
   process.once('SIGINT', onSigint);
   const ctx: StepContext = {
     runId: 'local',
+    pipeline: 'local',
     stepId: kind.kind,
     kind: kind.kind,
     attempt: 1,
