@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { createInterface } from 'node:readline';
 import { PipelineError } from '../core/errors.js';
 import { dieWithParent } from '../core/process/die-with-parent.js';
 import { spawnNative, type SpawnOptions } from './spawn.js';
@@ -38,20 +39,14 @@ export async function runChild<T>(script: URL, payload: unknown, options: RunChi
       stderr = (stderr + d.toString()).slice(-4000);
     };
     child.stderr?.on('data', keep);
-    let pending = '';
-    child.stdout?.on('data', (d: Buffer) => {
-      pending += d.toString();
-      let nl: number;
-      while ((nl = pending.indexOf('\n')) >= 0) {
-        const line = pending.slice(0, nl);
-        pending = pending.slice(nl + 1);
-        if (line.startsWith(PROGRESS_MARK)) {
-          try {
-            options.onProgress?.(JSON.parse(line.slice(PROGRESS_MARK.length)) as Record<string, unknown>);
-          } catch (err) {
-            keep(`progress handler failed: ${err instanceof Error ? err.message : String(err)}\n`);
-          }
-        } else keep(`${line}\n`);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (!line.startsWith(PROGRESS_MARK)) keep(`${line}\n`);
+      else {
+        try {
+          options.onProgress?.(JSON.parse(line.slice(PROGRESS_MARK.length)) as Record<string, unknown>);
+        } catch (err) {
+          keep(`progress handler failed: ${err instanceof Error ? err.message : String(err)}\n`);
+        }
       }
     });
     let result: { ok: true; value: T } | { ok: false; error: Error } | undefined;

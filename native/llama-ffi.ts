@@ -12,10 +12,7 @@ import type { GpuFamily } from '../core/workflow-safe/queues.js';
  * of the bundled source (node-llama-cpp 3.22.1, llama.cpp release v0.5.0) field by field.
  */
 
-/**
- * Where the prebuilt libraries are: `FORGELINE_LLAMA_LIB_DIR`, else the platform package (`gpu`'s
- * build first: the child's job says which, from its worker's hardware).
- */
+/** Where the prebuilt libraries are: `FORGELINE_LLAMA_LIB_DIR`, else the platform package (`gpu`'s build first, as the job says). */
 export function llamaLibDir(gpu: GpuFamily | undefined): string {
   if (process.env.FORGELINE_LLAMA_LIB_DIR) return process.env.FORGELINE_LLAMA_LIB_DIR;
   const require = createRequire(import.meta.url);

@@ -50,6 +50,15 @@ export interface TrainHooks {
   onDevice?(device: string): void;
 }
 
+/** A trainer's progress line (both backends print the same kinds) to its hook. */
+export function toHooks(hooks: TrainHooks, msg: Record<string, unknown>): void {
+  if (msg.kind === 'step') hooks.onStep(msg as unknown as TrainProgressLine);
+  else if (msg.kind === 'epoch') hooks.onEpoch?.(msg as unknown as { epoch: number; trainLoss: number; validLoss: number | null });
+  else if (msg.kind === 'checkpoint') hooks.onCheckpoint({ path: String(msg.path), step: Number(msg.step) });
+  else if (msg.kind === 'start') hooks.onStart?.(msg);
+  else if (msg.kind === 'status') hooks.onStatus?.(String(msg.message));
+}
+
 export interface TrainOutcome {
   steps: number;
   stepsThisAttempt: number;
