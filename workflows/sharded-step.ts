@@ -21,7 +21,7 @@ const CONTROL_TIMEOUT_MS = 10 * 60_000;
  * `shards.finish`, which writes the step's outputs (a manifest of the shards' outputs, merged
  * rejects and counts). Only references cross Temporal: the manifest, a shard's index, digests.
  */
-export async function runShardedStep(step: PlanStep, inputs: ExecuteStepInput['inputs'], cache: boolean): Promise<ExecuteStepResult> {
+export async function runShardedStep(pipeline: string, step: PlanStep, inputs: ExecuteStepInput['inputs'], cache: boolean): Promise<ExecuteStepResult> {
   const started = Date.now();
   const a = step.activity;
   const options = (activityId: string, summary: string, shardWork: boolean): ActivityOptions => ({
@@ -33,7 +33,7 @@ export async function runShardedStep(step: PlanStep, inputs: ExecuteStepInput['i
     retry: { maximumAttempts: a.retry.maximumAttempts, initialInterval: a.retry.initialIntervalMs, backoffCoefficient: a.retry.backoffCoefficient, maximumInterval: a.retry.maximumIntervalMs },
   });
   const control = (id: string, summary: string) => proxyActivities<ShardControlActivities>(options(`${step.id}/${id}`, `step ${step.id} (${step.kind}) ${summary}`, false));
-  const input: ExecuteStepInput = { runId: workflowInfo().workflowId, stepId: step.id, kind: step.kind, options: step.options, inputs, cache };
+  const input: ExecuteStepInput = { runId: workflowInfo().workflowId, pipeline, stepId: step.id, kind: step.kind, options: step.options, inputs, cache };
 
   const start = await control('start', 'start')['shards.start'](input);
   if (start.hit) return { ...start.hit, durationMs: Date.now() - started };

@@ -19,7 +19,7 @@ function makeProvider(ctx: StepContext, o: GenerateOptions): Provider {
   if (o.provider === 'template') return new TemplateProvider();
   if (o.provider === 'local') {
     if (!o.local) throw new PipelineError('INVALID_STEP_OPTIONS', 'provider "local" needs options.local.modelPath', [{ path: 'options.local.modelPath', message: 'required' }]);
-    return new LocalProvider(o.local, ctx.log, o.seed);
+    return new LocalProvider(o.local, ctx.log, o.seed, ctx.hardware.gpu);
   }
   const apiKey = ctx.config.anthropicApiKey;
   if (!apiKey) throw new PipelineError('CONFIG', 'provider "anthropic" needs ANTHROPIC_API_KEY in the environment', [{ path: 'env.ANTHROPIC_API_KEY', message: 'not set' }]);
