@@ -82,6 +82,12 @@ export class LocalProvider implements Provider {
     }
   }
 
+  /** One request on its own, for callers that are not a generation run (the local LLM judge). */
+  async complete(req: GenRequest): Promise<GenResult> {
+    await this.start();
+    return this.ask(req);
+  }
+
   private async ask(req: GenRequest): Promise<GenResult> {
     const job: LocalJob = { op: 'job', id: req.id, system: req.system, user: req.user, schema: boundStrings(req.schema, this.o.maxStringChars), maxTokens: req.maxTokens };
     try {
