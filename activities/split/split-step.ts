@@ -2,12 +2,12 @@ import { z } from 'zod';
 import { defineStep } from '../../core/dsl/step-kind.js';
 import { PipelineError } from '../../core/errors.js';
 import { readRecords, RecordsWriter, writeJsonArtifact } from '../../core/stage/records-io.js';
-import { readLines } from '../dedup/raw-io.js';
 import { FULL_COMPARE_LIMIT, forEachBucket, linkNearDuplicates, UnionFind } from '../dedup/lsh.js';
 import { estimateJaccard, rowsOf } from '../dedup/minhash.js';
 import { checkBands, minhashParams, minhashShape } from '../dedup/options.js';
 import { SignatureTable } from '../dedup/signatures.js';
 import { recordText } from '../dedup/text.js';
+import { copyLines } from './copy-lines.js';
 import { signaturesFromIndex } from './dedup-signatures.js';
 import { getPath } from '../../core/json/get-path.js';
 import { assignSplits, SPLITS, TEST, TRAIN, VALID } from './assign.js';
@@ -143,8 +143,7 @@ export const splitStep = defineStep({
 
     const writers = await Promise.all(SPLITS.map(() => RecordsWriter.open(ctx.store)));
     try {
-      let i = 0;
-      for await (const { text } of readLines(ctx.store, inputs.records)) await writers[split[i++]!]!.writeLine(text);
+      await copyLines(ctx.store, inputs.records, writers, (i) => split[i]!);
     } catch (err) {
       await Promise.all(writers.map((w) => w.abort()));
       throw err;
