@@ -36,7 +36,7 @@ export default definePipeline({
     // offline parser when not. Rejects are counted by reason in the step's metadata and the report.
     const scored = p.step('score', 'score', { cypher: { all: true } }, { records: valid.out('records') });
     const unique = p.step('dedup', 'dedup', { fields: ['instruction', 'input', 'output'] }, { records: scored.out('records') });
-    const split = p.step('split', 'split', { ratios: SEED_000_RATIOS, fields: ['instruction', 'output'], seed: params.seed }, { records: unique.out('records') });
+    const split = p.step('split', 'split', { ratios: SEED_000_RATIOS, fields: ['instruction', 'output'], seed: params.seed }, { records: unique.out('records'), index: unique.out('index') });
     const base = baseModel(p, params.baseModel, params.seed);
     const { trained, quantized, evaluation, parity, promotion } = trainEvaluatePromote(p, params, {
       phase: 'cypher',

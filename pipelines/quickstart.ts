@@ -28,7 +28,7 @@ export default definePipeline({
     const scored = p.step('score', 'score', {}, { records: scrubbed.out('records') });
     const unique = p.step('dedup', 'dedup', { fields: ['task', 'input', 'output'] }, { records: scored.out('records') });
     // Seed 001: "90/5/5 train/valid/test".
-    const split = p.step('split', 'split', { ratios: SEED_001_004_RATIOS, fields: ['task', 'input'], seed: params.seed, stratifyBy: 'task' }, { records: unique.out('records') });
+    const split = p.step('split', 'split', { ratios: SEED_001_004_RATIOS, fields: ['task', 'input'], seed: params.seed, stratifyBy: 'task' }, { records: unique.out('records'), index: unique.out('index') });
     const manifest = p.step('analyze', 'analyze', { field: 'task' }, { records: split.out('train') });
     const mix = p.step('mix', 'mix', { total: params.mixTotal, seed: params.seed }, { manifest: manifest.out('manifest') });
     const base = baseModel(p, params.baseModel, params.seed);

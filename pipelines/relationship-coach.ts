@@ -37,7 +37,7 @@ export default definePipeline({
     const unique = p.step('dedup', 'dedup', { fields: ['instruction', 'input', 'output'], threshold: params.nearDuplicateThreshold }, { records: scored.out('records') });
     const gate = p.step('new-data-gate', 'new-data-gate', { threshold: params.minNewExamples }, { records: unique.out('records') });
     // Seed 004, line 223: `--train-split 0.9 --val-split 0.05 --test-split 0.05`; line 57: the record's own quality_score >= 7.0 gates.
-    const split = p.step('split', 'split', { ratios: SEED_001_004_RATIOS, fields: ['instruction', 'output'], stratifyBy: 'metadata.category', seed: params.seed }, { records: gate.out('records') });
+    const split = p.step('split', 'split', { ratios: SEED_001_004_RATIOS, fields: ['instruction', 'output'], stratifyBy: 'metadata.category', seed: params.seed }, { records: gate.out('records'), index: unique.out('index') });
     const base = baseModel(p, params.baseModel, params.seed);
     const { trained, quantized, evaluation, parity, promotion } = trainEvaluatePromote(p, params, {
       phase: 'weekly',

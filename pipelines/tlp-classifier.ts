@@ -34,7 +34,7 @@ export default definePipeline({
     const valid = p.step('validate', 'validate', {}, { records: all.out('records') });
     const scored = p.step('score', 'score', {}, { records: valid.out('records') });
     const unique = p.step('dedup', 'dedup', { fields: ['instruction', 'input'] }, { records: scored.out('records') });
-    const split = p.step('split', 'split', { ratios: SEED_000_RATIOS, fields: ['input'], stratifyBy: 'output', seed: params.seed }, { records: unique.out('records') });
+    const split = p.step('split', 'split', { ratios: SEED_000_RATIOS, fields: ['input'], stratifyBy: 'output', seed: params.seed }, { records: unique.out('records'), index: unique.out('index') });
     const base = baseModel(p, params.baseModel, params.seed);
     const { trained, quantized, evaluation, parity, promotion } = trainEvaluatePromote(p, params, {
       phase: 'tlp',

@@ -7,7 +7,7 @@ import { PipelineError } from '../../core/errors.js';
 import { rejectLine } from '../../core/stage/reject.js';
 import { readRecords, RecordsWriter } from '../../core/stage/records-io.js';
 import { readLines } from './raw-io.js';
-import { readIndex, sameParams, writeIndex, type DedupIndex } from './index-file.js';
+import { readIndex, sameParams, signedFields, writeIndex, type DedupIndex } from './index-file.js';
 import { linkNearDuplicates, UnionFind } from './lsh.js';
 import { estimateJaccard, rowsOf, setJaccard } from './minhash.js';
 import { checkBands, minhashParams, minhashShape } from './options.js';
@@ -239,7 +239,9 @@ export const dedupStep = defineStep({
     const rejectsRef = await rejects.commit('reject');
 
     const count = m + keptIdx.length;
-    const next: DedupIndex = { params, count, exact: new Uint32Array(count * 2), sigs: new Uint32Array(count * P), ids: old ? old.ids.slice() : [] };
+    // `signed`: the kept records are entries m.., so that split can reuse their signatures.
+    const signed = { sha256: records.sha256, first: m, fields: signedFields(o.fields) };
+    const next: DedupIndex = { params, count, exact: new Uint32Array(count * 2), sigs: new Uint32Array(count * P), ids: old ? old.ids.slice() : [], signed };
     if (old) {
       next.exact.set(old.exact.subarray(0, m * 2));
       next.sigs.set(old.sigs.subarray(0, m * P));

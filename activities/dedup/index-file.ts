@@ -7,9 +7,10 @@ import type { MinhashParams } from './minhash.js';
 /**
  * The persistent dedup index: for every record earlier runs kept, its exact key, its MinHash
  * signature and its id. A later run loads it and checks new records against it without rehashing
- * old data. Layout: `FLDEDUP1`, a uint32 header length, a JSON header (params, count) padded to
- * 4 bytes, exact keys (2 x uint32 each), signatures (permutations x uint32 each), ids as JSON;
- * numbers little-endian.
+ * old data, and split reuses the signatures of the records dedup kept (`signed`) instead of signing
+ * them again. Layout: `FLDEDUP1`, a uint32 header length, a JSON header (params, count, signed)
+ * padded to 4 bytes, exact keys (2 x uint32 each), signatures (permutations x uint32 each), ids as
+ * JSON; numbers little-endian.
  */
 export interface DedupIndex {
   params: MinhashParams;
@@ -17,7 +18,20 @@ export interface DedupIndex {
   exact: Uint32Array;
   sigs: Uint32Array;
   ids: string[];
+  /** What the run that wrote the index signed: its kept records are entries `first..count-1`, in order. Absent in older indexes. */
+  signed?: SignedRecords;
 }
+
+/** The records artifact (by digest) whose entries an index holds, and the fields their text was taken from. */
+export interface SignedRecords {
+  sha256: string;
+  first: number;
+  /** The compared fields; null: the fields of the record format (`recordText`'s default). */
+  fields: string[] | null;
+}
+
+/** The `fields` option as an index records it: an empty list means the default, as in `recordText`. */
+export const signedFields = (fields: readonly string[] | undefined): string[] | null => (fields && fields.length > 0 ? [...fields] : null);
 
 const MAGIC = Buffer.from('FLDEDUP1');
 export const INDEX_SCHEMA = 'dedup-index-v1';
@@ -28,7 +42,7 @@ function pad4(n: number): number {
 
 export async function writeIndex(store: ArtifactStore, index: DedupIndex): Promise<ArtifactRef> {
   const w = await store.writer('.fldx');
-  const header = Buffer.from(JSON.stringify({ params: index.params, count: index.count }));
+  const header = Buffer.from(JSON.stringify({ params: index.params, count: index.count, signed: index.signed }));
   const headerLen = pad4(header.length);
   const fh = await fs.open(w.path, 'w');
   try {
@@ -63,12 +77,15 @@ export async function readIndex(store: ArtifactStore, ref: ArtifactRef): Promise
     throw new PipelineError('INVALID_INPUT_DATA', `${file}: not a Forgeline dedup index`, [{ path: 'index', message: 'bad magic bytes' }]);
   }
   const headerLen = buf.readUInt32LE(8);
-  const header = JSON.parse(buf.subarray(12, 12 + headerLen).toString('utf8')) as { params: MinhashParams; count: number };
+  const header = JSON.parse(buf.subarray(12, 12 + headerLen).toString('utf8')) as Pick<DedupIndex, 'params' | 'count' | 'signed'>;
   const P = header.params.permutations;
   let off = 12 + headerLen;
+  // A view on the file's bytes where they are 4-byte aligned (they are at the start of a buffer of
+  // their own): no second copy of the signatures, which are hundreds of MB for a large corpus.
   const take = (words: number): Uint32Array => {
-    const out = new Uint32Array(words);
-    new Uint8Array(out.buffer).set(buf.subarray(off, off + words * 4));
+    const at = buf.byteOffset + off;
+    const out = at % 4 === 0 ? new Uint32Array(buf.buffer, at, words) : new Uint32Array(words);
+    if (at % 4 !== 0) new Uint8Array(out.buffer).set(buf.subarray(off, off + words * 4));
     off += words * 4;
     return out;
   };
@@ -76,7 +93,7 @@ export async function readIndex(store: ArtifactStore, ref: ArtifactRef): Promise
   const sigs = take(header.count * P);
   const ids = JSON.parse(buf.subarray(off).toString('utf8')) as string[];
   if (ids.length !== header.count) throw new PipelineError('ARTIFACT_CORRUPT', `${file}: index lists ${ids.length} ids for ${header.count} entries`);
-  return { params: header.params, count: header.count, exact, sigs, ids };
+  return { params: header.params, count: header.count, exact, sigs, ids, ...(header.signed ? { signed: header.signed } : {}) };
 }
 
 /** An index is usable only under the parameters that built it. */

@@ -2,12 +2,13 @@ import { z } from 'zod';
 import { defineStep } from '../../core/dsl/step-kind.js';
 import { PipelineError } from '../../core/errors.js';
 import { readRecords, RecordsWriter, writeJsonArtifact } from '../../core/stage/records-io.js';
-import { readLines } from '../dedup/raw-io.js';
 import { FULL_COMPARE_LIMIT, forEachBucket, linkNearDuplicates, UnionFind } from '../dedup/lsh.js';
 import { estimateJaccard, rowsOf } from '../dedup/minhash.js';
 import { checkBands, minhashParams, minhashShape } from '../dedup/options.js';
 import { SignatureTable } from '../dedup/signatures.js';
 import { recordText } from '../dedup/text.js';
+import { copyLines } from './copy-lines.js';
+import { signaturesFromIndex } from './dedup-signatures.js';
 import { getPath } from '../../core/json/get-path.js';
 import { assignSplits, SPLITS, TEST, TRAIN, VALID } from './assign.js';
 import { recordProgress } from '../../core/stage/progress.js';
@@ -40,7 +41,8 @@ function keyString(v: unknown): string | undefined {
 
 /**
  * Leakage-free, stratified train/valid/test split. Pass 1 gathers per record its stratum, group keys,
- * exact key and MinHash signature; exact duplicates, near-duplicates and records sharing a group key
+ * exact key and MinHash signature (the last two from dedup's index when it signed these very records
+ * with the same parameters, see dedup-signatures.ts); exact duplicates, near-duplicates and records sharing a group key
  * are unioned into clusters, and whole clusters are assigned (test first). Pass 2 streams the input
  * into the three outputs. Afterwards every pair of near-duplicates that shares an LSH band is checked
  * again: the report's `crossSplit` counts pairs that ended up in different splits (0 by construction).
@@ -49,7 +51,8 @@ export const splitStep = defineStep({
   kind: 'split',
   description: 'Deterministic, stratified, leakage-free train/valid/test split',
   module: import.meta.url,
-  inputs: { records: { kind: 'records' } },
+  // `index`: dedup's index of these very records, whose signatures split then reuses (checked; it signs when they do not match).
+  inputs: { records: { kind: 'records' }, index: { kind: 'index', optional: true } },
   outputs: { train: 'records', valid: 'records', test: 'records', report: 'report' },
   options: splitOptions,
   cli: { in: 'records', out: 'train' },
@@ -62,14 +65,17 @@ export const splitStep = defineStep({
     const stratum: number[] = [];
     const groupFirst = o.groupBy.map(() => new Map<string, number>());
     const groupLinks: [number, number][] = [];
-    const table = new SignatureTable(o.nearDuplicates ? params : { ...params, permutations: 1, bands: 1 }, inputs.records.records ?? 0, o.threads);
+    const reused = await signaturesFromIndex(ctx.store, inputs.index, inputs.records, params, o.fields);
+    const fromIndex = 'reason' in reused ? undefined : reused;
+    const table = fromIndex ? undefined : new SignatureTable(o.nearDuplicates ? params : { ...params, permutations: 1, bands: 1 }, inputs.records.records ?? 0, o.threads);
+    let n = 0;
     try {
       const progress = recordProgress(ctx, inputs.records.records, 'hashing');
       for await (const { value, line } of readRecords<Record<string, unknown>>(ctx.store, inputs.records)) {
         if (!value || typeof value !== 'object' || Array.isArray(value)) {
           throw new PipelineError('INVALID_INPUT_DATA', `line ${line}: not a JSON object`, [{ path: `records:${line}`, message: 'not a JSON object' }]);
         }
-        const i = table.count;
+        const i = n++;
         const s = o.stratifyBy ? (keyString(getPath(value, o.stratifyBy)) ?? MISSING) : 'all';
         let sid = strataIds.get(s);
         if (sid === undefined) {
@@ -85,19 +91,21 @@ export const splitStep = defineStep({
           if (first === undefined) groupFirst[g]!.set(k, i);
           else groupLinks.push([first, i]);
         });
-        await table.add(recordText(value, o.fields));
-        progress(table.count);
+        if (table) await table.add(recordText(value, o.fields));
+        progress(n);
       }
-      await table.finish();
+      await table?.finish();
     } finally {
-      await table.close();
+      await table?.close();
     }
-    const n = table.count;
+    if (fromIndex && fromIndex.count !== n) throw new PipelineError('ARTIFACT_CORRUPT', `the dedup index signed ${fromIndex.count} records, its records artifact holds ${n}`);
+    const { sigs, exact } = fromIndex ?? table!;
+    // The report says which path was taken, and why split signed when it did.
+    const signatures = 'reason' in reused ? { source: 'signed', why: reused.reason } : { source: 'dedup-index' };
     const tRead = Date.now();
 
     const uf = new UnionFind(n);
     for (const [a, b] of groupLinks) uf.union(a, b);
-    const exact = table.exact;
     const keyOf = (i: number): number => (exact[2 * i]! & 0x1fffff) * 0x100000000 + exact[2 * i + 1]!;
     const firstByKey = new Map<number, number>();
     const reps: number[] = [];
@@ -111,7 +119,7 @@ export const splitStep = defineStep({
     const layout = { permutations: P, bands: params.bands, rows: rowsOf(params) };
     const members = Int32Array.from(reps);
     const onBand = (band: number) => ctx.heartbeat({ done: band + 1, total: params.bands, unit: 'bands', message: 'clustering' });
-    const lsh = o.nearDuplicates ? await linkNearDuplicates(table.sigs, members, layout, o.threshold, uf, undefined, onBand) : undefined;
+    const lsh = o.nearDuplicates ? await linkNearDuplicates(sigs, members, layout, o.threshold, uf, undefined, onBand) : undefined;
 
     const { split, counts, clusters } = assignSplits(n, uf, Int32Array.from(stratum), strata, o.ratios, o.seed);
     const tAssign = Date.now();
@@ -121,13 +129,13 @@ export const splitStep = defineStep({
     for (let i = 0; i < n; i++) if (split[i] !== split[firstByKey.get(keyOf(i))!]) crossSplit.exactDuplicates++;
     for (const [a, b] of groupLinks) if (split[a] !== split[b]) crossSplit.groups++;
     if (o.nearDuplicates) {
-      await forEachBucket(table.sigs, members, layout, (group) => {
+      await forEachBucket(sigs, members, layout, (group) => {
         const limit = Math.min(group.length, FULL_COMPARE_LIMIT * 2);
         for (let x = 0; x < limit; x++) {
           for (let y = x + 1; y < limit; y++) {
             const a = group[x]!;
             const b = group[y]!;
-            if (split[a] !== split[b] && estimateJaccard(table.sigs, a, b, P) >= o.threshold) crossSplit.nearDuplicates++;
+            if (split[a] !== split[b] && estimateJaccard(sigs, a, b, P) >= o.threshold) crossSplit.nearDuplicates++;
           }
         }
       }, (band) => ctx.heartbeat({ done: band + 1, total: params.bands, unit: 'bands', message: 'checking' }));
@@ -135,8 +143,7 @@ export const splitStep = defineStep({
 
     const writers = await Promise.all(SPLITS.map(() => RecordsWriter.open(ctx.store)));
     try {
-      let i = 0;
-      for await (const { text } of readLines(ctx.store, inputs.records)) await writers[split[i++]!]!.writeLine(text);
+      await copyLines(ctx.store, inputs.records, writers, (i) => split[i]!);
     } catch (err) {
       await Promise.all(writers.map((w) => w.abort()));
       throw err;
@@ -156,6 +163,7 @@ export const splitStep = defineStep({
       groupBy: o.groupBy,
       clusters,
       crossSplit,
+      signatures,
       ...(lsh ? { lsh } : {}),
       ms: { read: tRead - t0, assign: tAssign - tRead, write: Date.now() - tAssign },
     };

@@ -100,6 +100,49 @@ describe('split', () => {
     expect(one.metadata).toMatchObject({ train: 270, valid: 15, test: 15 }); // 90/5/5 by default (seed 001, seed 004)
   });
 
+  describe("with dedup's index", () => {
+    // Dedup with exact duplicates only keeps the near-duplicates, so split still has clusters to find by signature.
+    const rows: Row[] = [];
+    for (let c = 0; c < 150; c++) {
+      const base = prose(40000 + c, 200);
+      for (let k = 0; k < 1 + (c % 3); k++) rows.push({ id: `c${c}-${k}`, category: ['a', 'b', 'c'][c % 3]!, output: k === 0 ? base : edit(base, 1, `v${k}x`) });
+      if (c % 5 === 0) rows.push({ id: `c${c}-copy`, category: 'a', output: base.toUpperCase() });
+    }
+    const options = { ratios: [0.7, 0.15, 0.15], seed: 5, stratifyBy: 'category', fields: ['output'] };
+    let unique: string;
+    let index: string;
+    let alone: Awaited<ReturnType<typeof runStage>>;
+    beforeAll(async () => {
+      const input = await writeJsonlFile(path.join(dir, 'deduped.jsonl'), rows);
+      const d = await runStage('dedup', { records: input }, { near: false, fields: ['output'] }, home);
+      expect(d.metadata).toMatchObject({ dropped: { exact_duplicate: 30 } });
+      [unique, index] = [await d.file('records'), await d.file('index')];
+      alone = await runStage('split', { records: unique }, options, home);
+      expect(alone.metadata.signatures).toEqual({ source: 'signed', why: 'no dedup index given' });
+    });
+    const digests = (run: Awaited<ReturnType<typeof runStage>>) => ['train', 'valid', 'test'].map((s) => run.outputs[s]!.sha256);
+
+    it('reuses its signatures for the records it kept, and assigns every record exactly as when signing', async () => {
+      const reused = await runStage('split', { records: unique, index }, options, home);
+      expect(reused.metadata.signatures).toEqual({ source: 'dedup-index' });
+      expect(digests(reused)).toEqual(digests(alone));
+      expect(reused.metadata.clusters).toEqual(alone.metadata.clusters);
+      expect((reused.metadata.clusters as { multi: number }).multi).toBe(100); // the near-duplicate clusters were found from the index's signatures
+      expect(reused.metadata.crossSplit).toEqual({ exactDuplicates: 0, nearDuplicates: 0, groups: 0 });
+    });
+
+    it('signs itself, and says why, when the index signed other records or with other parameters', async () => {
+      const other = await writeJsonlFile(path.join(dir, 'other.jsonl'), rows.slice(0, -1));
+      const wrongInput = await runStage('split', { records: other, index }, options, home);
+      expect(wrongInput.metadata.signatures).toMatchObject({ source: 'signed', why: expect.stringContaining('the index signed other records') });
+      const wrongFields = await runStage('split', { records: unique, index }, { ...options, fields: ['id', 'output'] }, home);
+      expect(wrongFields.metadata.signatures).toMatchObject({ source: 'signed', why: expect.stringContaining('fields: index ["output"], run ["id","output"]') });
+      const wrongSeed = await runStage('split', { records: unique, index }, { ...options, hashSeed: 2 }, home);
+      expect(wrongSeed.metadata.signatures).toMatchObject({ source: 'signed', why: expect.stringContaining('seed: index 1, run 2') });
+      expect(digests(wrongSeed)).toEqual(digests(await runStage('split', { records: unique }, { ...options, hashSeed: 2 }, home)));
+    });
+  });
+
   it('rejects ratios that do not sum to 1', async () => {
     const input = await writeJsonlFile(path.join(dir, 'one.jsonl'), [{ id: 'x', output: 'x' }]);
     await expect(runStage('split', { records: input }, { ratios: [0.8, 0.1, 0.2] }, home)).rejects.toMatchObject({ code: 'INVALID_STEP_OPTIONS' });

@@ -28,6 +28,28 @@ export function shannonEntropy(s: string): number {
 }
 
 const TOKEN = /(?<![A-Za-z0-9+/_=-])[A-Za-z0-9+/_=-]{32,}(?![A-Za-z0-9+/_=-])/g;
+/** Every cue of PATTERNS in one search: most texts have none, and one pass is cheaper than one per cue. */
+const ANY_CUE = new RegExp(PATTERNS.flatMap((p) => p.cue).map((c) => c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'));
+
+const isTokenChar = (c: number): boolean =>
+  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 47 && c <= 57) || c === 43 || c === 45 || c === 61 || c === 95; // a-z A-Z / 0-9 + - = _
+
+/**
+ * Whether `text` holds a run of at least `min` token characters (what TOKEN matches: its maximal runs
+ * of 32 or more). Such a run covers some position p with p % min === min - 1, so only those are
+ * looked at, and the run is measured from there: prose is ruled out in a fraction of its length.
+ */
+function hasLongRun(text: string, min: number): boolean {
+  for (let p = min - 1; p < text.length; p += min) {
+    if (!isTokenChar(text.charCodeAt(p))) continue;
+    let s = p;
+    while (s > 0 && isTokenChar(text.charCodeAt(s - 1))) s--;
+    let e = p + 1;
+    while (e < text.length && e - s < min && isTokenChar(text.charCodeAt(e))) e++;
+    if (e - s >= min) return true;
+  }
+  return false;
+}
 
 /**
  * Generic tokens: 32+ characters of the base64 / url-safe alphabet, mixing upper case, lower case and
@@ -39,11 +61,13 @@ export function secretsDetector(options: { highEntropy: boolean; minEntropy: num
     type: 'secret',
     find(text) {
       const out: Finding[] = [];
-      for (const p of PATTERNS) {
-        if (!p.cue.some((c) => text.includes(c))) continue;
-        out.push(...matchAll(p.re, text, 'secret', () => p.subtype));
+      if (ANY_CUE.test(text)) {
+        for (const p of PATTERNS) {
+          if (!p.cue.some((c) => text.includes(c))) continue;
+          out.push(...matchAll(p.re, text, 'secret', () => p.subtype));
+        }
       }
-      if (options.highEntropy && text.length >= 32) {
+      if (options.highEntropy && hasLongRun(text, 32)) {
         out.push(
           ...matchAll(TOKEN, text, 'secret', (m) => {
             const t = m[0];
