@@ -10,12 +10,10 @@ import { readIndex, sameParams, writeIndex, type DedupIndex } from './index-file
 import { chooseSurvivors, duplicateRejectLine, exactFirsts, linkExact, reasonOf } from './cluster.js';
 import { linkNearDuplicates, UnionFind } from './lsh.js';
 import { estimateJaccard, rowsOf, setJaccard } from './minhash.js';
+import { lineId, signRecords } from './sign-pass.js';
 import { checkBands, minhashParams, minhashShape } from './options.js';
 import { linkSemanticDuplicates, onnxEmbedder } from './semantic.js';
-import { SignatureTable } from './signatures.js';
-import { getPath } from '../../core/json/get-path.js';
 import { recordText } from './text.js';
-import { recordProgress } from '../../core/stage/progress.js';
 
 export const DEDUP_REASONS = ['exact_duplicate', 'near_duplicate', 'semantic_duplicate'] as const;
 
@@ -51,23 +49,7 @@ export const dedupOptions = z
   .strict()
   .superRefine(checkBands);
 
-type DedupOptions = z.output<typeof dedupOptions>;
-
-function idOf(value: Record<string, unknown>, line: number): string {
-  const id = value.id ?? getPath(value, 'metadata.id');
-  if (typeof id === 'string' || typeof id === 'number') return String(id);
-  const prov = value.provenance as { source?: string; line?: number } | undefined;
-  if (prov?.source !== undefined && prov.line !== undefined) return `${prov.source}:${prov.line}`;
-  return `line:${line}`;
-}
-
-function qualityOf(value: Record<string, unknown>, fields: readonly string[]): number {
-  for (const f of fields) {
-    const q = getPath(value, f);
-    if (typeof q === 'number' && Number.isFinite(q)) return q;
-  }
-  return -Infinity;
-}
+export type DedupOptions = z.output<typeof dedupOptions>;
 
 async function loadPrevious(ctx: StepContext, given: ArtifactRef | undefined, o: DedupOptions): Promise<DedupIndex | undefined> {
   if (given) return readIndex(ctx.store, given);
@@ -93,6 +75,8 @@ export const dedupStep = defineStep({
   outputs: { records: 'records', rejects: 'records', index: 'index' },
   options: dedupOptions,
   cli: { in: 'records', out: 'records', rejects: 'rejects' },
+  // Records in different shards can be duplicates of each other: its own fan-out (workflows/sharded-dedup.ts).
+  shardable: { input: 'records', sharded: ['records'], fanOut: 'dedup' },
   async fingerprint(o) {
     return o.previousIndex ? (await sha256File(path.resolve(o.previousIndex)).catch(() => ({ sha256: 'missing' }))).sha256 : '';
   },
@@ -109,26 +93,9 @@ export const dedupStep = defineStep({
 
     // Pass 1: sign.
     const exactSets = o.near && o.verify === 'exact';
-    const table = new SignatureTable(params, inputs.records.records ?? 0, o.threads, undefined, exactSets);
-    const quality: number[] = [];
-    const ids: string[] = [];
-    const lines: number[] = [];
-    try {
-      const progress = recordProgress(ctx, inputs.records.records, 'hashing');
-      for await (const { value, line } of readRecords<Record<string, unknown>>(ctx.store, inputs.records)) {
-        if (!value || typeof value !== 'object' || Array.isArray(value)) {
-          throw new PipelineError('INVALID_INPUT_DATA', `line ${line}: not a JSON object`, [{ path: `records:${line}`, message: 'not a JSON object' }]);
-        }
-        quality.push(qualityOf(value, o.qualityFields));
-        ids.push(idOf(value, line));
-        lines.push(line);
-        await table.add(recordText(value, o.fields));
-        progress(table.count);
-      }
-      await table.finish();
-    } finally {
-      await table.close();
-    }
+    const signed = await signRecords(ctx, inputs.records, o, params, exactSets);
+    const { table, quality, lines } = signed;
+    const ids = signed.ids.map((id, k) => id ?? lineId(lines[k]!));
     const n = table.count;
     const tSign = Date.now();
 
