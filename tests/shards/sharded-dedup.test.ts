@@ -133,4 +133,13 @@ describe('dedup on a sharded dataset', () => {
       await close();
     }
   });
+
+  it('refuses what it cannot do on shards yet (semantic dedup), naming the option', async () => {
+    const file = path.join(await tempDir('forgeline-shard-dedup-'), 'data.jsonl');
+    await fs.writeFile(file, corpus().slice(0, 20).map((r) => JSON.stringify(r)).join('\n') + '\n');
+    const params = { input: file, shards: 2, dedup: { semantic: { model: 'encoder.onnx', vocabSize: 100 } } };
+    const res = await cli(['run', 'test-shard-dedup', '--params', JSON.stringify(params), '--wait', '--json'], env);
+    expect(res.code).not.toBe(0);
+    expect(res.stdout + res.stderr).toContain('dedup on a shard manifest does not take semantic dedup yet');
+  });
 });
