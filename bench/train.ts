@@ -11,7 +11,8 @@ import { chatTemplateOf, type ChatTemplate } from '../activities/prompts/chat-te
 import { defaultPython, hfTrainer, HF_SCRIPT } from '../activities/train/backends/hf.js';
 import { llamacppTrainer } from '../activities/train/backends/llamacpp.js';
 import type { HfOptions, TrainHyper, TrainOutcome, Trainer } from '../activities/train/trainer.js';
-import { applyGpuEnv, detectGpus } from '../workers/gpu.js';
+import type { GpuHardware } from '../core/hardware.js';
+import { detectGpus, gpuHardware } from '../workers/gpu.js';
 
 /**
  * `npm run bench -- train [options]`: tokens/s of a training backend on a generated instruction
@@ -59,9 +60,10 @@ export async function run(args: string[]): Promise<void> {
   const method = values.method as HfOptions['method'];
   if (!['lora', 'qlora', 'full'].includes(method)) throw new Error(`--method ${method}: expected lora, qlora or full`);
   let device = 'cpu';
+  let gpu: GpuHardware | undefined;
   if (values.gpu) {
     const plan = await detectGpus(values.gpu);
-    applyGpuEnv(plan);
+    gpu = gpuHardware(plan);
     device = `${plan.family} (${plan.devices.map((d) => `${d.index}: ${d.name}, ${d.memoryMiB} MiB`).join('; ')}; found by ${plan.source})`;
   }
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'forgeline-bench-train-'));
@@ -98,7 +100,7 @@ export async function run(args: string[]): Promise<void> {
     const stepAt: number[] = [];
     const t0 = performance.now();
     const out: TrainOutcome = await trainer.train(
-      { baseModel: base, ggufBaseCache: hfBase, examplesFile: examples, workDir: dir, outputModel: path.join(dir, 'out.gguf'), checkpointDir: dir, hyper, gpu: Boolean(values.gpu) },
+      { baseModel: base, ggufBaseCache: hfBase, examplesFile: examples, workDir: dir, outputModel: path.join(dir, 'out.gguf'), checkpointDir: dir, hyper, gpu },
       { signal: new AbortController().signal, onStep: (p) => {
         losses.push(p.loss);
         stepAt.push(performance.now());

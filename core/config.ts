@@ -48,6 +48,11 @@ export interface ForgelineConfig {
    * spreads a fan-out over them instead; 0 turns it off.
    */
   eagerActivities: number;
+  /**
+   * FORGELINE_CPU_MODEL_SLOTS: llama.cpp evaluation children one CPU worker process runs at once
+   * (activities/eval/llm/cpu-slots.ts); unset: 1 in a worker (workers/start-workers.ts).
+   */
+  cpuModelSlots: number | undefined;
   neo4j: { uri: string; user: string; password: string } | undefined;
   anthropicApiKey: string | undefined;
   anthropicBaseUrl: string | undefined;
@@ -110,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ForgelineConfi
     logFile: env.FORGELINE_LOG_FILE ? path.resolve(env.FORGELINE_LOG_FILE) : undefined,
     workerConcurrency,
     eagerActivities: wholeNumber(env, 'FORGELINE_EAGER_ACTIVITIES') ?? workerConcurrency,
+    cpuModelSlots: wholeNumber(env, 'FORGELINE_CPU_MODEL_SLOTS', 1),
     neo4j: neo4jUri
       ? { uri: neo4jUri, user: env.NEO4J_USER ?? 'neo4j', password: env.NEO4J_PASSWORD ?? '' }
       : undefined,

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
+import { createInterface } from 'node:readline';
 import { PipelineError } from '../core/errors.js';
 import { dieWithParent } from '../core/process/die-with-parent.js';
-import { spawnNative } from './spawn.js';
+import { spawnNative, type SpawnOptions } from './spawn.js';
 
 /**
  * The native runner's single-job mode (spawn.ts has the other, sessions). Native llama.cpp work
@@ -18,7 +19,7 @@ export type ChildMessage =
   | { type: 'result'; value: unknown }
   | { type: 'error'; message: string; code?: string };
 
-export interface RunChildOptions {
+export interface RunChildOptions extends Pick<SpawnOptions, 'gpu'> {
   signal?: AbortSignal;
   onProgress?: (msg: Record<string, unknown>) => void;
   /** Text for errors: what the child was doing. */
@@ -30,7 +31,7 @@ export interface RunChildOptions {
 /** Single-job mode of the native runner (spawn.ts): one start message, then one result or error. */
 export async function runChild<T>(script: URL, payload: unknown, options: RunChildOptions): Promise<T> {
   if (options.signal?.aborted) throw abortError(options.signal);
-  const { child, device } = await spawnNative(script, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' });
+  const { child, device } = await spawnNative(script, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json', gpu: options.gpu });
   if (device !== undefined) options.onDevice?.(device);
   return new Promise<T>((resolve, reject) => {
     let stderr = '';
@@ -38,20 +39,14 @@ export async function runChild<T>(script: URL, payload: unknown, options: RunChi
       stderr = (stderr + d.toString()).slice(-4000);
     };
     child.stderr?.on('data', keep);
-    let pending = '';
-    child.stdout?.on('data', (d: Buffer) => {
-      pending += d.toString();
-      let nl: number;
-      while ((nl = pending.indexOf('\n')) >= 0) {
-        const line = pending.slice(0, nl);
-        pending = pending.slice(nl + 1);
-        if (line.startsWith(PROGRESS_MARK)) {
-          try {
-            options.onProgress?.(JSON.parse(line.slice(PROGRESS_MARK.length)) as Record<string, unknown>);
-          } catch (err) {
-            keep(`progress handler failed: ${err instanceof Error ? err.message : String(err)}\n`);
-          }
-        } else keep(`${line}\n`);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (!line.startsWith(PROGRESS_MARK)) keep(`${line}\n`);
+      else {
+        try {
+          options.onProgress?.(JSON.parse(line.slice(PROGRESS_MARK.length)) as Record<string, unknown>);
+        } catch (err) {
+          keep(`progress handler failed: ${err instanceof Error ? err.message : String(err)}\n`);
+        }
       }
     });
     let result: { ok: true; value: T } | { ok: false; error: Error } | undefined;

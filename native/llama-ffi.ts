@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import koffi from 'koffi';
 import { PipelineError } from '../core/errors.js';
+import type { GpuFamily } from '../core/workflow-safe/queues.js';
 
 /**
  * koffi bindings to the llama.cpp libraries that node-llama-cpp ships prebuilt
@@ -11,12 +12,12 @@ import { PipelineError } from '../core/errors.js';
  * of the bundled source (node-llama-cpp 3.22.1, llama.cpp release v0.5.0) field by field.
  */
 
-/** Where the prebuilt libraries are: `FORGELINE_LLAMA_LIB_DIR`, else the platform package (CUDA first on a CUDA worker). */
-export function llamaLibDir(): string {
+/** Where the prebuilt libraries are: `FORGELINE_LLAMA_LIB_DIR`, else the platform package (`gpu`'s build first, as the job says). */
+export function llamaLibDir(gpu: GpuFamily | undefined): string {
   if (process.env.FORGELINE_LLAMA_LIB_DIR) return process.env.FORGELINE_LLAMA_LIB_DIR;
   const require = createRequire(import.meta.url);
   const base = `${process.platform === 'darwin' ? 'mac' : process.platform === 'win32' ? 'win' : process.platform}-${process.arch}`;
-  const candidates = process.env.FORGELINE_GPU === 'cuda' ? [`${base}-cuda`, base] : process.env.FORGELINE_GPU === 'metal' ? [`${base}-metal`, base] : [base];
+  const candidates = gpu ? [`${base}-${gpu}`, base] : [base];
   for (const name of candidates) {
     try {
       // The package exports only its entry (`dist/index.js`): its folder is two levels up.
@@ -203,9 +204,9 @@ export type LlamaLib = ReturnType<typeof bind>;
 let loaded: LlamaLib | undefined;
 
 /** Loads the libraries and their backends once per process; llama.cpp's own log goes to stderr unless `quiet`. */
-export function loadLlama(options: { quiet?: boolean } = {}): LlamaLib {
+export function loadLlama(options: { quiet?: boolean; gpu?: GpuFamily | undefined } = {}): LlamaLib {
   if (loaded) return loaded;
-  const dir = llamaLibDir();
+  const dir = llamaLibDir(options.gpu);
   const lib = bind(dir);
   if (options.quiet) {
     // Keep warnings and errors (level >= 3) so that a failure still explains itself in stderr.

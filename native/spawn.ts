@@ -1,6 +1,7 @@
 import { fork, type ChildProcess, type SerializationType, type StdioOptions } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { childEnv } from '../core/process/die-with-parent.js';
+import type { GpuHardware } from '../core/hardware.js';
 import { acquireDevice, pinnedEnv, releaseDevice } from './device.js';
 
 export interface NativeChild {
@@ -12,6 +13,8 @@ export interface NativeChild {
 export interface SpawnOptions {
   stdio: StdioOptions;
   serialization: SerializationType;
+  /** The worker's GPU (ctx.hardware.gpu): the child holds one of its devices; undefined: CPU. */
+  gpu?: GpuHardware | undefined;
 }
 
 /**
@@ -26,7 +29,7 @@ export interface SpawnOptions {
  * code joins the caller's code version (core/cache/code-version.ts).
  */
 export async function spawnNative(script: URL, options: SpawnOptions): Promise<NativeChild> {
-  const device = await acquireDevice();
+  const device = await acquireDevice(options.gpu);
   let released = false;
   const release = (): void => {
     if (!released) releaseDevice(device);

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { PipelineError } from '../core/errors.js';
+import type { GpuHardware } from '../core/hardware.js';
 import { GPU_QUEUES, type GpuFamily } from '../core/workflow-safe/queues.js';
 
 /** One accelerator a GPU worker serves. */
@@ -86,11 +87,10 @@ export async function detectGpus(requested: string): Promise<GpuPlan> {
 }
 
 /**
- * The environment a GPU worker gives its process: `FORGELINE_GPU` tells llama.cpp children to use the
- * GPU build, `FORGELINE_GPU_DEVICES` lists the device indices that child processes are pinned to
- * (one per running job, through CUDA_VISIBLE_DEVICES; see native/device.ts).
+ * What a GPU worker hands its steps (ctx.hardware.gpu): the family picks llama.cpp's GPU build, and
+ * the device indices are what child processes are pinned to (one per running job, through
+ * CUDA_VISIBLE_DEVICES; see native/device.ts).
  */
-export function applyGpuEnv(plan: GpuPlan): void {
-  process.env.FORGELINE_GPU = plan.family;
-  process.env.FORGELINE_GPU_DEVICES = plan.devices.map((d) => d.index).join(',');
+export function gpuHardware(plan: GpuPlan): GpuHardware {
+  return { family: plan.family, devices: plan.devices.map((d) => String(d.index)) };
 }

@@ -12,6 +12,7 @@ import {
   prepareLineage,
 } from '../activities/index.js';
 import { temporalAddressOf, type ForgelineConfig } from '../core/config.js';
+import type { GpuHardware, Hardware } from '../core/hardware.js';
 import { CPU_QUEUE } from '../core/workflow-safe/queues.js';
 import { prebuiltBundleIsFresh, WORKFLOW_BUNDLE_PATH, WORKFLOWS_PATH } from './bundle.js';
 import { createActivityDeps } from './deps.js';
@@ -24,6 +25,8 @@ export interface WorkerOptions {
   onReady?: () => void;
   /** Aborting shuts the workers down gracefully (besides SIGINT/SIGTERM). */
   signal?: AbortSignal;
+  /** A GPU worker's devices (workers/gpu.ts); unset: a CPU worker. */
+  gpu?: GpuHardware;
 }
 
 let runtimeInstalled = false;
@@ -41,9 +44,9 @@ export async function runWorkers(config: ForgelineConfig, options: WorkerOptions
     Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } } });
     runtimeInstalled = true;
   }
-  // llama.cpp children one at a time on a CPU worker (activities/eval/llm/cpu-slots.ts).
-  if (!process.env.FORGELINE_GPU) process.env.FORGELINE_CPU_MODEL_SLOTS ??= '1';
-  const deps = await createActivityDeps(config);
+  // llama.cpp children one at a time on a CPU worker unless configured (activities/eval/llm/cpu-slots.ts).
+  const hardware: Hardware = options.gpu ? { gpu: options.gpu } : { cpuModelSlots: config.cpuModelSlots ?? 1 };
+  const deps = await createActivityDeps(config, hardware);
   // Beside the connection and the workflow bundle, not after them: a running Neo4j adds no start-up time.
   const lineageReady = prepareLineage(deps).catch((err: unknown) =>
     deps.log.warn({ err: String(err) }, 'lineage store schema not created at start (tried again at the first write)'),

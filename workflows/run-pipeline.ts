@@ -126,10 +126,10 @@ async function runDag(plan: Plan, state: RunState, input: RunPipelineInput, deci
     try {
       const inputs = resolveInputs(step, byId);
       const result = await (step.kind === APPROVAL_STEP_KIND
-        ? awaitApproval(step, st, inputs, decisions, () => showProgress(state))
+        ? awaitApproval(state.pipeline, step, st, inputs, decisions, () => showProgress(state))
         : step.sharded
-          ? (step.sharded.fanOut === 'dedup' ? runShardedDedup : runShardedStep)(step, inputs, cache)
-          : callStep(step, inputs, cache));
+          ? (step.sharded.fanOut === 'dedup' ? runShardedDedup : runShardedStep)(state.pipeline, step, inputs, cache)
+          : callStep(state.pipeline, step, inputs, cache));
       st.status = result.status;
       st.outputs = result.outputs;
       st.metadata = result.metadata;
@@ -185,7 +185,7 @@ async function runDag(plan: Plan, state: RunState, input: RunPipelineInput, deci
   for (const s of state.steps) if (s.status === 'pending') s.status = 'skipped';
 }
 
-function callStep(step: PlanStep, inputs: ExecuteStepInput['inputs'], cache: boolean, options?: unknown): Promise<ExecuteStepResult> {
+function callStep(pipeline: string, step: PlanStep, inputs: ExecuteStepInput['inputs'], cache: boolean, options?: unknown): Promise<ExecuteStepResult> {
   const a = step.activity;
   const activityOptions: ActivityOptions = {
     taskQueue: a.taskQueue,
@@ -203,7 +203,7 @@ function callStep(step: PlanStep, inputs: ExecuteStepInput['inputs'], cache: boo
   };
   const activities = proxyActivities<Record<`step.${string}`, StepActivity>>(activityOptions);
   const runStep = activities[stepActivityName(step.kind)]!;
-  return runStep({ runId: workflowInfo().workflowId, stepId: step.id, kind: step.kind, options: options ?? step.options, inputs, cache });
+  return runStep({ runId: workflowInfo().workflowId, pipeline, stepId: step.id, kind: step.kind, options: options ?? step.options, inputs, cache });
 }
 
 interface ApprovalOptions {
@@ -217,6 +217,7 @@ interface ApprovalOptions {
  * then the step's activity records the decision as an artifact and, on rejection, halts the run.
  */
 async function awaitApproval(
+  pipeline: string,
   step: PlanStep,
   st: StepState,
   inputs: ExecuteStepInput['inputs'],
@@ -242,7 +243,7 @@ async function awaitApproval(
   st.status = 'running';
   changed();
   const { state: _state, ...record } = st.approval;
-  return callStep(step, inputs, false, { ...opts, decision: { decision, ...record } });
+  return callStep(pipeline, step, inputs, false, { ...opts, decision: { decision, ...record } });
 }
 
 /** The `approval` signal handler: the first decision for a step wins; others are noted and ignored. */

@@ -11,10 +11,10 @@ import { controlActivities, mergeParts, MERGE_FAN_IN, shardActivityOptions } fro
  * survivors and rejects per shard (`dedup.write`) and `dedup.finish`. B is at most MERGE_FAN_IN, so
  * the union-find's input (B references) stays near 4 KB; only references and digests cross Temporal.
  */
-export async function runShardedDedup(step: PlanStep, inputs: ExecuteStepInput['inputs'], cache: boolean): Promise<ExecuteStepResult> {
+export async function runShardedDedup(pipeline: string, step: PlanStep, inputs: ExecuteStepInput['inputs'], cache: boolean): Promise<ExecuteStepResult> {
   const started = Date.now();
   const control = controlActivities(step);
-  const input: ExecuteStepInput = { runId: workflowInfo().workflowId, stepId: step.id, kind: step.kind, options: step.options, inputs, cache };
+  const input: ExecuteStepInput = { runId: workflowInfo().workflowId, pipeline, stepId: step.id, kind: step.kind, options: step.options, inputs, cache };
   const work = (id: string, summary: string, shardWork = true) => proxyActivities<ShardedDedupActivities>(shardActivityOptions(step, id, summary, shardWork));
 
   const start = await control('start', 'start')['shards.start'](input);

@@ -21,10 +21,10 @@ const CONTROL_TIMEOUT_MS = 10 * 60_000;
  * `shards.finish`, which writes the step's outputs (a manifest of the shards' outputs, merged
  * rejects and counts). Only references cross Temporal: the manifest, a shard's index, digests.
  */
-export async function runShardedStep(step: PlanStep, inputs: ExecuteStepInput['inputs'], cache: boolean): Promise<ExecuteStepResult> {
+export async function runShardedStep(pipeline: string, step: PlanStep, inputs: ExecuteStepInput['inputs'], cache: boolean): Promise<ExecuteStepResult> {
   const started = Date.now();
   const control = controlActivities(step);
-  const input: ExecuteStepInput = { runId: workflowInfo().workflowId, stepId: step.id, kind: step.kind, options: step.options, inputs, cache };
+  const input: ExecuteStepInput = { runId: workflowInfo().workflowId, pipeline, stepId: step.id, kind: step.kind, options: step.options, inputs, cache };
 
   const start = await control('start', 'start')['shards.start'](input);
   if (start.hit) return { ...start.hit, durationMs: Date.now() - started };

@@ -92,6 +92,7 @@ export const evaluateStep = defineStep({
           ...engineOptionsOf(options.engine),
           specialTokens: options.test?.prompt === 'chat-template',
           signal: ctx.signal,
+          hardware: ctx.hardware,
           onProgress: (done) => ctx.heartbeat({ done, total, unit: 'requests', message: task }),
         });
         try {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { cypherSchemaOption } from '../cypher/schema-option.js';
 import { DEFAULT_NGRAM } from './contamination.js';
+import { PREDICTION_METRIC_NAMES } from './metrics/prediction-metrics.js';
 import { DEFAULT_RESAMPLES, DEFAULT_SEED } from './stats/paired.js';
 
 const path = z.string().min(1);
@@ -14,7 +15,8 @@ export const evaluateOptions = z
     test: z
       .object({
         metrics: z
-          .array(z.enum(['exact_match', 'json_valid', 'schema_valid', 'cypher_valid', 'classification', 'rouge_l', 'perplexity']))
+          // Prediction metrics (metrics/prediction-metrics.ts), and two scored over the whole set.
+          .array(z.enum([...PREDICTION_METRIC_NAMES, 'classification', 'perplexity']))
           .min(1)
           .default(['exact_match', 'rouge_l', 'perplexity']),
         /** `auto`: canonical JSON when the reference is JSON, else `basic` (metrics/text.ts). */

@@ -66,6 +66,7 @@ export const parityStep = defineStep({
         ...engineOptionsOf(options.engine),
         specialTokens: options.prompt === 'chat-template',
         signal: ctx.signal,
+        hardware: ctx.hardware,
       });
       try {
         const p = corpusPerplexity(await perplexityDocs(engine, examples, ''));

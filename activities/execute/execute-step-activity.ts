@@ -15,6 +15,8 @@ import { stepFailure } from './step-failure.js';
 
 export interface ExecuteStepInput {
   runId: string;
+  /** The pipeline the run runs (for steps that compare with its earlier runs: the new-data gate). */
+  pipeline: string;
   stepId: string;
   kind: string;
   options: unknown;
@@ -111,12 +113,14 @@ export async function executeStep(deps: ActivityDeps, kind: AnyStepKind, input: 
   let workDirMade = false;
   const ctx: StepContext = {
     runId: input.runId,
+    pipeline: input.pipeline,
     stepId: input.stepId,
     kind: kind.kind,
     attempt: activity.info.attempt,
     store: deps.store,
     log,
     config: deps.config,
+    hardware: deps.hardware,
     get workDir() {
       if (!workDirMade) {
         mkdirSync(workDirPath, { recursive: true });

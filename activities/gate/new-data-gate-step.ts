@@ -40,8 +40,7 @@ export const newDataGateStep = defineStep({
   async run(ctx, inputs, options) {
     const { client, close } = await connectClient(ctx.config);
     try {
-      const desc = await client.workflow.getHandle(ctx.runId).describe();
-      const pipeline = String(desc.memo?.pipeline ?? '');
+      const pipeline = ctx.pipeline;
       const key = options.key ?? `${pipeline}/${ctx.stepId}`;
       const baseline = await findBaseline(client, { pipeline, key, excludeRunId: ctx.runId, lookback: options.lookback });
       const seen = new Set<string>();

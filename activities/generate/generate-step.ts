@@ -1,3 +1,6 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { defaultBaseModelPath, ensureEmbeddedBaseModel, isEmbeddedBaseModel } from '../models/base-model.js';
 import { defineStep, MODEL_SILENCE_MS } from '../../core/dsl/step-kind.js';
 import { PipelineError } from '../../core/errors.js';
 import { readRecords } from '../../core/stage/records-io.js';
@@ -6,7 +9,7 @@ import { runGeneration } from './engine.js';
 import { allFamilies } from './families/index.js';
 import { generateOptions, type GenerateOptions } from './options.js';
 import { AnthropicProvider } from './providers/anthropic.js';
-import { LocalProvider } from './providers/local.js';
+import { LocalProvider, type LocalOptions } from './providers/local.js';
 import { TemplateProvider } from './providers/template.js';
 import type { Provider } from './providers/types.js';
 import type { StepContext } from '../../core/dsl/step-kind.js';
@@ -15,12 +18,15 @@ import type { Example } from './types.js';
 /** Seeds beyond this are not read: a self-instruct pool of seed tasks is small by nature. */
 const MAX_SEEDS = 10_000;
 
+/** The local provider's options with their defaults; the model defaults to the base model a pipeline starts from. */
+function localOptions(o: GenerateOptions): LocalOptions {
+  const local = o.local ?? generateOptions.shape.local.unwrap().parse({});
+  return { ...local, modelPath: path.resolve(local.modelPath ?? defaultBaseModelPath()) };
+}
+
 function makeProvider(ctx: StepContext, o: GenerateOptions): Provider {
   if (o.provider === 'template') return new TemplateProvider();
-  if (o.provider === 'local') {
-    if (!o.local) throw new PipelineError('INVALID_STEP_OPTIONS', 'provider "local" needs options.local.modelPath', [{ path: 'options.local.modelPath', message: 'required' }]);
-    return new LocalProvider(o.local, ctx.log, o.seed);
-  }
+  if (o.provider === 'local') return new LocalProvider(localOptions(o), ctx.log, o.seed, ctx.hardware.gpu);
   const apiKey = ctx.config.anthropicApiKey;
   if (!apiKey) throw new PipelineError('CONFIG', 'provider "anthropic" needs ANTHROPIC_API_KEY in the environment', [{ path: 'env.ANTHROPIC_API_KEY', message: 'not set' }]);
   const a = o.anthropic;
@@ -59,6 +65,14 @@ export const generateStep = defineStep({
   retry: { maximumAttempts: 5 },
   timeouts: { heartbeatMs: 30_000 },
   silenceMs: MODEL_SILENCE_MS,
+  // A local model is part of what the step computes from: its path, size and modification time (as
+  // load-model fingerprints it), so pointing FORGELINE_BASE_MODEL elsewhere is a cache miss.
+  async fingerprint(o) {
+    if (o.provider !== 'local') return '';
+    const file = localOptions(o).modelPath;
+    const st = await fs.stat(file).catch(() => undefined);
+    return st ? `${file}:${st.size}:${st.mtimeMs}` : `${file}:missing`;
+  },
   async run(ctx, inputs, options) {
     const seeds: Example[] = [];
     if (inputs.seeds) {
@@ -67,6 +81,7 @@ export const generateStep = defineStep({
         if (seeds.length >= MAX_SEEDS) break;
       }
     }
+    if (options.provider === 'local' && isEmbeddedBaseModel(localOptions(options).modelPath)) await ensureEmbeddedBaseModel((message) => ctx.heartbeat({ message }));
     const provider = makeProvider(ctx, options);
     try {
       const checker = options.cypherParser === 'neo4j' ? neo4jCypherChecker : builtinCypherChecker;

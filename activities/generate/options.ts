@@ -58,7 +58,7 @@ export const generateOptions = z
       }),
     local: z
       .object({
-        modelPath: z.string().min(1),
+        modelPath: z.string().min(1).optional().describe('GGUF file on the worker; default FORGELINE_BASE_MODEL, else the embedded SmolLM2-135M-Instruct (fetched once)'),
         gpu: z.enum(['auto', 'cpu']).default('auto'),
         sequences: z.number().int().positive().max(64).default(4).describe('parallel sequences batched in one context'),
         contextSize: z.number().int().positive().default(4096),
@@ -67,7 +67,8 @@ export const generateOptions = z
         maxStringChars: z.number().int().positive().default(2000).describe('grammar bound on every string of a reply'),
       })
       .strict()
-      .optional(),
+      .optional()
+      .describe('the local provider; `provider: "local"` alone runs the embedded base model with these defaults'),
   })
   .strict();
 

@@ -1,22 +1,16 @@
+import type { GpuHardware } from '../../core/hardware.js';
 import { runChild } from '../../native/job.js';
 import type { ProbeRequest, ProbeResult } from './child/probe-child.js';
 import { PipelineError } from '../../core/errors.js';
 
 export type { ProbeResult };
 
-/**
- * Which backend children ask node-llama-cpp for: the GPU worker sets `FORGELINE_GPU` (cuda, metal)
- * for its process; everywhere else llama.cpp runs on CPU.
- */
-export function childGpu(): boolean {
-  const gpu = process.env.FORGELINE_GPU;
-  return gpu === 'cuda' || gpu === 'metal';
-}
-
 export interface ProbeOptions {
   prompt?: string;
   maxTokens?: number;
   signal?: AbortSignal;
+  /** The worker's GPU (ctx.hardware.gpu): the child loads on it and holds one of its devices; undefined: CPU. */
+  gpu?: GpuHardware | undefined;
 }
 
 /**
@@ -24,9 +18,10 @@ export interface ProbeOptions {
  * A file that fails to load, or loads and yields no token, is not a model: that throws.
  */
 export async function probeModel(modelPath: string, options: ProbeOptions = {}): Promise<ProbeResult> {
-  const req: ProbeRequest = { modelPath, prompt: options.prompt ?? 'The quick brown fox', maxTokens: options.maxTokens ?? 8, gpu: childGpu() };
+  const req: ProbeRequest = { modelPath, prompt: options.prompt ?? 'The quick brown fox', maxTokens: options.maxTokens ?? 8, gpu: options.gpu !== undefined };
   const result = await runChild<ProbeResult>(new URL('./child/probe-child.js', import.meta.url), req, {
     label: `loading ${modelPath} with node-llama-cpp`,
+    gpu: options.gpu,
     ...(options.signal ? { signal: options.signal } : {}),
   });
   if (result.generatedTokens < 1) throw new PipelineError('STEP_FAILED', `${modelPath} loaded but generated no token`);

@@ -38,7 +38,7 @@ export const quantizeStep = defineStep({
     const src = await ctx.store.localPath(inputs.model);
     const raw = path.join(ctx.workDir, `quantized-${options.type}.gguf`);
     ctx.heartbeat({ message: `quantizing to ${options.type}` });
-    const q = await quantizeFile(src, raw, options.type, { threads: options.threads, signal: ctx.signal });
+    const q = await quantizeFile(src, raw, options.type, { threads: options.threads, signal: ctx.signal, gpu: ctx.hardware.gpu });
     const before = await readGguf(src);
     const card = {
       name: options.name ?? (plainValue(before.metadata.get(METADATA_KEYS.name)) as string | undefined) ?? 'model',
@@ -51,14 +51,14 @@ export const quantizeStep = defineStep({
       await stampMetadata(raw, w.path, card, { [METADATA_KEYS.quantization]: quantizationTag(options.type) });
       await fs.rm(raw, { force: true });
       ctx.heartbeat({ message: `loading the ${options.type} file` });
-      const probe = await probeModel(w.path, { prompt: options.probePrompt, maxTokens: options.probeTokens, signal: ctx.signal });
+      const probe = await probeModel(w.path, { prompt: options.probePrompt, maxTokens: options.probeTokens, signal: ctx.signal, gpu: ctx.hardware.gpu });
       const f16 = await f16Bytes(src);
       const model = await w.commit({ kind: 'model', schema: 'gguf' });
       // `quantization` is the field the lineage store reads (activities/lineage/derive.ts): one name
       // for the type, in the step metadata, the report and the registry.
       const facts = {
         quantization: options.type,
-        device: process.env.FORGELINE_GPU ?? 'cpu',
+        device: ctx.hardware.gpu?.family ?? 'cpu',
         bytes: model.bytes,
         inputBytes: inputs.model.bytes,
         f16Bytes: f16,

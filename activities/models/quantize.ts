@@ -1,3 +1,4 @@
+import type { GpuHardware } from '../../core/hardware.js';
 import { runChild } from '../../native/job.js';
 import type { QuantizeRequest, QuantizeResult } from './child/quantize-child.js';
 import { GGUF_TYPE, gguf, readGguf, rewriteGgufMetadata, type GgufValue } from '../../native/gguf-writer.js';
@@ -31,11 +32,12 @@ export function cardMetadata(card: ModelCard): Record<string, GgufValue> {
   return out;
 }
 
-/** Quantizes `input` to `output` through libllama in a child process. */
-export function quantizeFile(input: string, output: string, type: QuantType, options: { threads?: number; signal?: AbortSignal } = {}): Promise<QuantizeResult> {
-  const req: QuantizeRequest = { input, output, type, threads: options.threads ?? 0 };
+/** Quantizes `input` to `output` through libllama in a child process (on `gpu`'s build and one of its devices, when given). */
+export function quantizeFile(input: string, output: string, type: QuantType, options: { threads?: number; signal?: AbortSignal; gpu?: GpuHardware | undefined } = {}): Promise<QuantizeResult> {
+  const req: QuantizeRequest = { input, output, type, threads: options.threads ?? 0, gpu: options.gpu?.family };
   return runChild<QuantizeResult>(new URL('./child/quantize-child.js', import.meta.url), req, {
     label: `quantizing to ${type}`,
+    gpu: options.gpu,
     ...(options.signal ? { signal: options.signal } : {}),
   });
 }

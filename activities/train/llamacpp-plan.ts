@@ -1,3 +1,4 @@
+import type { GpuFamily } from '../../core/workflow-safe/queues.js';
 import type { TrainHyper } from './hyper.js';
 
 /**
@@ -13,7 +14,8 @@ export interface LlamacppJob extends Omit<TrainHyper, 'hf'> {
   outputModel: string;
   checkpointDir: string;
   resume?: { checkpoint: string; step: number };
-  gpu: boolean;
+  /** The llama.cpp build to load and offload to (the worker's GPU family); undefined: CPU. */
+  gpu: GpuFamily | undefined;
 }
 
 export interface LlamacppResult {

@@ -8,7 +8,7 @@ import { PipelineError } from '../../core/errors.js';
 import { readJsonArtifact, readRecords, RecordsWriter, writeJsonArtifact } from '../../core/stage/records-io.js';
 import { rejectLine } from '../../core/stage/reject.js';
 import { GGML_TYPE, ggmlTypeName, gguf, plainValue, readGguf, rewriteGgufMetadata, type GgufFile, type GgufValue } from '../../native/gguf-writer.js';
-import { childGpu, probeModel } from '../models/probe.js';
+import { probeModel } from '../models/probe.js';
 import { cardMetadata, METADATA_KEYS } from '../models/quantize.js';
 import { chatTemplateOf, type ChatTemplate } from '../prompts/chat-template.js';
 import { renderRecord } from './render.js';
@@ -155,7 +155,7 @@ export const trainStep = defineStep({
           checkpointDir,
           ...(resume && resumeFile ? { resume: { checkpoint: resumeFile, step: resume.step } } : {}),
           hyper,
-          gpu: childGpu(),
+          gpu: ctx.hardware.gpu,
         },
         {
           signal: ctx.signal,
@@ -205,7 +205,7 @@ export const trainStep = defineStep({
     const w = await ctx.store.writer('.gguf');
     try {
       await rewriteGgufMetadata(rawOut, w.path, changes);
-      const probe = await probeModel(w.path, { prompt: options.probePrompt, maxTokens: 8, signal: ctx.signal });
+      const probe = await probeModel(w.path, { prompt: options.probePrompt, maxTokens: 8, signal: ctx.signal, gpu: ctx.hardware.gpu });
       const model = await w.commit({ kind: 'model', schema: 'gguf' });
       const weightsFile = path.join(ctx.workDir, 'weights.tar');
       const weights = options.backend === 'hf' && (await exists(weightsFile))
@@ -216,7 +216,7 @@ export const trainStep = defineStep({
       const facts = {
         phase: options.phase,
         backend: options.backend,
-        device: process.env.FORGELINE_GPU ?? 'cpu',
+        device: ctx.hardware.gpu?.family ?? 'cpu',
         ...(gpuDevice !== undefined ? { gpuDevice } : {}),
         records: rendered,
         steps: outcome.steps,

@@ -1,3 +1,4 @@
+import type { GpuHardware } from '../../core/hardware.js';
 import type { TrainHyper } from './hyper.js';
 
 export type { HfOptions, TrainHyper } from './hyper.js';
@@ -22,7 +23,8 @@ export interface TrainJob {
   checkpointDir: string;
   resume?: { checkpoint: string; step: number };
   hyper: TrainHyper;
-  gpu: boolean;
+  /** The worker's GPU: the trainer runs on it, holding one of its devices; undefined: CPU. */
+  gpu: GpuHardware | undefined;
 }
 
 export interface TrainProgressLine {
@@ -46,6 +48,15 @@ export interface TrainHooks {
   onCheckpoint(c: { path: string; step: number }): void;
   /** On a GPU worker: the device (CUDA index) the trainer was pinned to. */
   onDevice?(device: string): void;
+}
+
+/** A trainer's progress line (both backends print the same kinds) to its hook. */
+export function toHooks(hooks: TrainHooks, msg: Record<string, unknown>): void {
+  if (msg.kind === 'step') hooks.onStep(msg as unknown as TrainProgressLine);
+  else if (msg.kind === 'epoch') hooks.onEpoch?.(msg as unknown as { epoch: number; trainLoss: number; validLoss: number | null });
+  else if (msg.kind === 'checkpoint') hooks.onCheckpoint({ path: String(msg.path), step: Number(msg.step) });
+  else if (msg.kind === 'start') hooks.onStart?.(msg);
+  else if (msg.kind === 'status') hooks.onStatus?.(String(msg.message));
 }
 
 export interface TrainOutcome {

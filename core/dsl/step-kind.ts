@@ -3,6 +3,7 @@ import type { ArtifactKind, ArtifactRef } from '../artifacts/ref.js';
 import type { ArtifactStore } from '../artifacts/store.js';
 import { codeVersion } from '../cache/code-version.js';
 import type { ForgelineConfig } from '../config.js';
+import type { Hardware } from '../hardware.js';
 import type { Logger } from '../log.js';
 import type { QueueProfile } from '../workflow-safe/queues.js';
 import type { PathUse } from '../sandbox/input-roots.js';
@@ -45,12 +46,16 @@ export interface StepProgress {
 
 export interface StepContext {
   runId: string;
+  /** The pipeline this run runs; `local` under `forgeline stage`, as the run id is. */
+  pipeline: string;
   stepId: string;
   kind: string;
   attempt: number;
   store: ArtifactStore;
   log: Logger;
   config: ForgelineConfig;
+  /** The worker's GPU devices or CPU model slots, for native work. */
+  hardware: Hardware;
   /** A scratch folder for this attempt (made on first access), removed afterwards. */
   workDir: string;
   /** Aborted when the run or the step is cancelled. */

@@ -61,12 +61,15 @@ export async function runStepOnFiles(
   process.once('SIGINT', onSigint);
   const ctx: StepContext = {
     runId: 'local',
+    pipeline: 'local',
     stepId: kind.kind,
     kind: kind.kind,
     attempt: 1,
     store: trustImports(store, new Set(Object.values(inputs).flat().map((r) => r.uri))),
     log,
     config: forgeline,
+    // Outside a worker: CPU, and no limit on llama.cpp children (core/hardware.ts).
+    hardware: {},
     workDir,
     signal: controller.signal,
     previousProgress: undefined,

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import type { SinkFs } from '../artifacts/file-sink.js';
 import { inWorkers } from './in-workers.js';
-import { createJudge } from './judge.js';
+import { createJudge, type UnitResult } from './judge.js';
 import { PROGRESS_EVERY } from './progress.js';
 import { RecordsWriter } from './records-io.js';
 import { loadStage, type Counters } from './stage.js';
@@ -66,11 +66,15 @@ export async function runStage(args: RunStageArgs): Promise<StageOutcome> {
   }
 }
 
+/**
+ * Units whose verdict is a promise (an LLM judge, a database check) are judged up to ASYNC_WINDOW at a
+ * time, so a model serving several sequences is kept busy; results are still written in input order.
+ */
+const ASYNC_WINDOW = 8;
+
 async function inProcess(args: RunStageArgs, kept: RecordsWriter, rejects: RecordsWriter, stats: StageStats): Promise<Counters> {
   const { judge, stage } = await createJudge(await loadStage(args.stage), args.options, { source: args.source });
-  for await (const unit of unitsOf(args.input)) {
-    let r = judge(unit);
-    if (r instanceof Promise) r = await r;
+  const write = async (r: UnitResult): Promise<void> => {
     stats.total++;
     if ('kept' in r) {
       stats.kept++;
@@ -81,7 +85,21 @@ async function inProcess(args: RunStageArgs, kept: RecordsWriter, rejects: Recor
       await rejects.writeLine(r.reject);
     }
     if (stats.total % PROGRESS_EVERY === 0) args.progress?.(stats.total);
+  };
+  const pending: Promise<UnitResult>[] = [];
+  for await (const unit of unitsOf(args.input)) {
+    const r = judge(unit);
+    if (!(r instanceof Promise) && pending.length === 0) {
+      await write(r);
+      continue;
+    }
+    const p = Promise.resolve(r);
+    // Awaited below in order; until then a rejection must not count as unhandled.
+    p.catch(() => undefined);
+    pending.push(p);
+    if (pending.length >= ASYNC_WINDOW) await write(await pending.shift()!);
   }
+  while (pending.length > 0) await write(await pending.shift()!);
   await stage.close?.();
   return stage.counters?.() ?? {};
 }

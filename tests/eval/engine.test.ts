@@ -34,20 +34,14 @@ const ITEMS = [
 
 describe('llama.cpp evaluation engine (child process)', () => {
   it('on a GPU worker the engine’s child is pinned to one of its devices, as every native child is (evaluate runs on the GPU queue)', async () => {
-    // What workers/gpu.ts sets on a GPU worker; llama.cpp itself stays on the CPU build here (gpu: false).
-    const saved = process.env.FORGELINE_GPU_DEVICES;
-    process.env.FORGELINE_GPU_DEVICES = '3';
+    // What a GPU worker hands its steps (workers/gpu.ts); llama.cpp itself stays on the CPU build here (gpu: false).
+    const hardware = { gpu: { family: 'cuda' as const, devices: ['3'] } };
+    const engine = await LlamaEngine.open(model, { sequences: 1, contextSize: 256, gpu: false, threads: 2, hardware });
     try {
-      const engine = await LlamaEngine.open(model, { sequences: 1, contextSize: 256, gpu: false, threads: 2 });
-      try {
-        // Observed from the child: its CUDA_VISIBLE_DEVICES.
-        expect(engine.info?.device).toBe('3');
-      } finally {
-        await engine.close();
-      }
+      // Observed from the child: its CUDA_VISIBLE_DEVICES.
+      expect(engine.info?.device).toBe('3');
     } finally {
-      if (saved === undefined) delete process.env.FORGELINE_GPU_DEVICES;
-      else process.env.FORGELINE_GPU_DEVICES = saved;
+      await engine.close();
     }
     const unpinned = await LlamaEngine.open(model, { sequences: 1, contextSize: 256, gpu: false, threads: 2 });
     await unpinned.close();

@@ -36,6 +36,25 @@ describe('local provider (node-llama-cpp, tiny GGUF built by the test)', () => {
     for (const r of run.records) expect(Object.keys(r).sort()).toEqual(['id', 'input', 'instruction', 'meta', 'output', 'reasoning']);
   });
 
+  it('with no model named, runs the embedded base model (SmolLM2-135M-Instruct), and every reply parses under the grammar', async () => {
+    const run = await generate({
+      provider: 'local',
+      preset: 'json-expert',
+      count: 3,
+      maxAttempts: 1,
+      maxTokens: 512,
+      local: { gpu: 'cpu', sequences: 3, contextSize: 4096, temperature: 0, maxStringChars: 160 },
+    });
+    const m = run.metadata as { model: string; kept: number; rejected: number; dropped: Record<string, number>; usage: { total: { requests: number; outputTokens: number } } };
+    expect(m.model).toBe('local:SmolLM2-135M-Instruct.Q4_1.gguf');
+    expect(m.kept + m.rejected).toBe(3);
+    expect(m.usage.total.outputTokens).toBeGreaterThan(0);
+    // A real model's reply can fail the family's checks (a wrong answer), but never the transport:
+    // nothing is cut off, nothing fails to parse.
+    for (const reason of Object.keys(m.dropped)) expect(['provider_error', 'truncated', 'reply_not_json', 'reply_schema_mismatch']).not.toContain(reason);
+    for (const r of run.records) expect(typeof r.output).toBe('string');
+  }, 600_000);
+
   it('reports a model that cannot be loaded as a clear error', async () => {
     await expect(generate({ provider: 'local', preset: 'tlp', count: 1, local: { modelPath: '/nonexistent/model.gguf', gpu: 'cpu' } })).rejects.toMatchObject({ code: 'DEPENDENCY_MISSING' });
   });

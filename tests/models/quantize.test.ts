@@ -51,20 +51,14 @@ describe('quantization through libllama in a child process', () => {
 
   it('on a CUDA worker, loads the libraries of node-llama-cpp\'s CUDA package (tagged file names); without CUDA, ggml runs it on the CPU', async () => {
     if (process.platform !== 'linux' || process.arch !== 'x64') return; // the CUDA package checked here is linux-x64's
-    const saved = process.env.FORGELINE_GPU;
-    process.env.FORGELINE_GPU = 'cuda'; // what applyGpuEnv sets on a CUDA worker; the child inherits it
-    try {
-      // The package names its libraries libllama.cuda.v0.5.0.so and libggml.cuda.v0.5.0.so.
-      expect(path.basename(llamaLibDir())).toBe('linux-x64-cuda');
-      const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'forgeline-quant-cuda-'));
-      const src = path.join(dir, 'tiny.gguf');
-      await buildTinyModel(src);
-      await quantizeFile(src, path.join(dir, 'q8.gguf'), 'Q8_0', { threads: 2 });
-      expect((await fs.stat(path.join(dir, 'q8.gguf'))).size).toBeLessThan((await fs.stat(src)).size / 2);
-    } finally {
-      if (saved === undefined) delete process.env.FORGELINE_GPU;
-      else process.env.FORGELINE_GPU = saved;
-    }
+    // The package names its libraries libllama.cuda.v0.5.0.so and libggml.cuda.v0.5.0.so.
+    expect(path.basename(llamaLibDir('cuda'))).toBe('linux-x64-cuda');
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'forgeline-quant-cuda-'));
+    const src = path.join(dir, 'tiny.gguf');
+    await buildTinyModel(src);
+    // What a CUDA worker hands its steps, less the devices (none to pin to here): the child loads the CUDA build.
+    await quantizeFile(src, path.join(dir, 'q8.gguf'), 'Q8_0', { threads: 2, gpu: { family: 'cuda', devices: [] } });
+    expect((await fs.stat(path.join(dir, 'q8.gguf'))).size).toBeLessThan((await fs.stat(src)).size / 2);
   });
 
   it('fails with a clear error, not a crash of the caller, on a file that is not a model', async () => {

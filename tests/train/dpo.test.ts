@@ -41,7 +41,7 @@ describe('hf backend: preference pairs', () => {
     const epochs: { epoch: number; dpoLoss?: number }[] = [];
     let start: Record<string, unknown> = {};
     const out = await hfTrainer.train(
-      { baseModel: modelDir, examplesFile, workDir: dir, outputModel: path.join(dir, 'out.gguf'), checkpointDir: dir, hyper, gpu: false },
+      { baseModel: modelDir, examplesFile, workDir: dir, outputModel: path.join(dir, 'out.gguf'), checkpointDir: dir, hyper, gpu: undefined },
       { signal: new AbortController().signal, onStep: () => undefined, onCheckpoint: () => undefined, onStart: (s) => (start = s), onEpoch: (e) => epochs.push(e as never) },
     );
     expect(start).toMatchObject({ examples: 8, preferencePairs: 8 });

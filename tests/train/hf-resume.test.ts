@@ -39,7 +39,7 @@ const hyper: TrainHyper = {
 async function job(name: string, resume?: TrainJob['resume']): Promise<TrainJob> {
   const workDir = path.join(dir, name);
   await fs.mkdir(path.join(workDir, 'checkpoints'), { recursive: true });
-  return { baseModel: modelDir, examplesFile, workDir, outputModel: path.join(workDir, 'model.gguf'), checkpointDir: path.join(workDir, 'checkpoints'), hyper, gpu: false, ...(resume ? { resume } : {}) };
+  return { baseModel: modelDir, examplesFile, workDir, outputModel: path.join(workDir, 'model.gguf'), checkpointDir: path.join(workDir, 'checkpoints'), hyper, gpu: undefined, ...(resume ? { resume } : {}) };
 }
 
 describe('hf backend: resume', () => {

@@ -10,7 +10,7 @@ const snake = (k: string): string => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCas
 function job(options: Record<string, unknown>): TrainJob {
   const parsed = trainOptions.parse(options);
   const hyper = resolveHyper(parsed, parsed.backend);
-  return { baseModel: '/m', examplesFile: '/e.jsonl', workDir: '/w', outputModel: '/o.gguf', checkpointDir: '/c', hyper, gpu: false };
+  return { baseModel: '/m', examplesFile: '/e.jsonl', workDir: '/w', outputModel: '/o.gguf', checkpointDir: '/c', hyper, gpu: undefined };
 }
 
 describe('training hyperparameters, declared once', () => {

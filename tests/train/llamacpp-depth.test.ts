@@ -24,7 +24,7 @@ async function jobFor(layers: number, trainTensors?: string): Promise<TrainJob> 
     validFraction: 0, seed: 1, threads: 2, optimizer: 'adamw', ...(trainTensors ? { trainTensors } : {}),
     hf: { method: 'lora', loraR: 8, loraAlpha: 16, loraDropout: 0, targetModules: [], batchSize: 1, gradientAccumulation: 1, useChatTemplate: false, ggufOuttype: 'f16', dpoBeta: 0.1, python: 'python3' },
   };
-  return { baseModel, examplesFile, workDir: dir, outputModel: path.join(dir, 'out.gguf'), checkpointDir: dir, hyper, gpu: false };
+  return { baseModel, examplesFile, workDir: dir, outputModel: path.join(dir, 'out.gguf'), checkpointDir: dir, hyper, gpu: undefined };
 }
 
 const hooks = { signal: new AbortController().signal, onStep: () => undefined, onCheckpoint: () => undefined };

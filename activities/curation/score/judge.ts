@@ -29,7 +29,8 @@ export interface LlmJudge {
 
 export type JudgeFactory = (options: Record<string, unknown>) => LlmJudge | Promise<LlmJudge>;
 
-const registry = new Map<string, JudgeFactory>();
+/** Built in: `local`, a GGUF model through llama.cpp (local-judge.ts), loaded only when a step asks for it. */
+const registry = new Map<string, JudgeFactory>([['local', async (options) => (await import('./local-judge.js')).localJudge(options)]]);
 
 export function registerJudge(name: string, factory: JudgeFactory): void {
   registry.set(name, factory);

@@ -96,7 +96,7 @@ export const scoreOptionsSchema = z
       .optional(),
     judge: z
       .object({
-        provider: z.string().optional().describe('a judge registered with registerJudge()'),
+        provider: z.string().optional().describe('"local" (built in: a GGUF model, by default the embedded base model) or a judge registered with registerJudge()'),
         module: z.string().optional().describe('path of an ES module whose default export is a JudgeFactory'),
         options: z.record(z.string(), z.unknown()).default({}),
       })

@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import { PipelineError } from '../../../core/errors.js';
+import type { Hardware } from '../../../core/hardware.js';
 import { NativeSession } from '../../../native/session.js';
 import { acquireCpuModelSlot } from './cpu-slots.js';
 import type { GenerateItem, GenerateResult, LoadRequest, LoadResult, LoglikItem, LoglikResult, Request, RollingItem, RollingResult } from './protocol.js';
@@ -19,6 +20,8 @@ export interface EngineOptions {
   signal?: AbortSignal;
   /** Called with the number of items done in the current request. */
   onProgress?: (done: number) => void;
+  /** The worker's (ctx.hardware): a GPU device to pin the child to, or the CPU model slots to wait for. */
+  hardware?: Hardware;
 }
 
 /** A step's `engine` options (evaluate, parity) as the engine takes them: `gpu: 'cpu'` is no GPU. */
@@ -41,9 +44,11 @@ export class LlamaEngine {
 
   static async open(modelPath: string, opts: EngineOptions = {}): Promise<LlamaEngine> {
     await checkGgufHeader(modelPath);
-    // On a CPU worker, one llama.cpp child at a time (cpu-slots.ts); a GPU worker sets FORGELINE_GPU.
-    const release = process.env.FORGELINE_GPU ? () => undefined : await acquireCpuModelSlot();
+    // On a CPU worker, one llama.cpp child at a time (cpu-slots.ts); on a GPU worker, one per device.
+    const gpu = opts.hardware?.gpu;
+    const release = gpu ? () => undefined : await acquireCpuModelSlot(opts.hardware?.cpuModelSlots);
     const { session, child } = await NativeSession.open(CHILD, {
+      gpu,
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       serialization: 'advanced',
       onEvent: (done) => opts.onProgress?.(done as number),

@@ -6,15 +6,17 @@ import { mcRequests, mcScore, type McDoc } from '../benchmarks/multiple-choice.j
 import type { SandboxLimits } from '../benchmarks/sandbox.js';
 import { classificationReport, matchLabel } from '../metrics/classification.js';
 import type { CypherChecker } from '../metrics/cypher.js';
-import { jsonValid, SchemaChecker } from '../metrics/json.js';
+import { SchemaChecker } from '../metrics/json.js';
 import { corpusPerplexity } from '../metrics/perplexity.js';
-import { exactMatch, rougeL, type Normalisation } from '../metrics/text.js';
+import { PREDICTION_METRIC_NAMES, PREDICTION_METRICS, type PredictionMetric, type PredictionMetricName } from '../metrics/prediction-metrics.js';
+import type { Normalisation } from '../metrics/text.js';
 import type { ModelScores, PerExample } from '../result.js';
 import { binary, meanOf } from '../stats/compare.js';
 import type { Example } from './examples.js';
 import { perplexityDocs } from './perplexity.js';
 
-export type TestMetric = 'exact_match' | 'json_valid' | 'schema_valid' | 'cypher_valid' | 'classification' | 'rouge_l' | 'perplexity';
+/** A prediction metric (metrics/prediction-metrics.ts), or one scored over the whole set. */
+export type TestMetric = PredictionMetricName | 'classification' | 'perplexity';
 
 /** Everything one model is scored on; built once so that base and tuned see identical prompts. */
 export interface EvalPlan {
@@ -40,19 +42,6 @@ export interface ScoreHooks {
   onPrediction(row: Record<string, unknown>): Promise<void>;
   onTask(task: string, total: number): void;
   signal: AbortSignal;
-}
-
-function autoNormalise(reference: string): Normalisation {
-  const t = reference.trim();
-  if (t.startsWith('{') || t.startsWith('[')) {
-    try {
-      JSON.parse(t);
-      return 'json';
-    } catch {
-      /* not JSON: compare as text */
-    }
-  }
-  return 'basic';
 }
 
 const mean = (xs: number[]): number => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
@@ -83,40 +72,23 @@ export async function scoreModel(engine: LlamaEngine, label: 'base' | 'tuned', p
       const items: GenerateItem[] = gen.map((e) => ({ prompt: t.prefix + e.prompt, maxTokens: t.maxTokens, stop: t.stop }));
       const results = await timed('test.generate', items.length, () => engine.generate(items));
       const preds = results.map((r) => r.text.trim());
-      const schemas = new SchemaChecker();
-      const em: number[] = [];
-      const jv: number[] = [];
-      const sv: number[] = [];
-      const cv: number[] = [];
-      const rl: number[] = [];
+      const context = { normalise: t.normalise, schema: t.schema, schemas: new SchemaChecker(), cypher: hooks.cypher };
+      const wanted = PREDICTION_METRIC_NAMES.filter((name) => t.metrics.includes(name));
+      const values = new Map(wanted.map((name) => [name, [] as number[]]));
       for (let i = 0; i < gen.length; i++) {
         const e = gen[i]!;
         const p = preds[i]!;
         const row: Record<string, unknown> = { model: label, task: 'test', ...(e.id ? { id: e.id } : {}), prediction: p, reference: e.reference };
-        if (t.metrics.includes('exact_match')) em.push((row.exact_match = exactMatch(p, e.reference, t.normalise === 'auto' ? autoNormalise(e.reference) : t.normalise)) as number);
-        if (t.metrics.includes('json_valid')) jv.push((row.json_valid = jsonValid(p)) as number);
-        if (t.metrics.includes('schema_valid')) {
-          const schema = e.schema ?? t.schema;
-          if (schema !== undefined) {
-            const v = schemas.check(p, schema);
-            sv.push((row.schema_valid = v.valid ? 1 : 0) as number);
-            if (!v.valid) row.schema_error = v.reason;
-          }
+        for (const name of wanted) {
+          const metric: PredictionMetric = PREDICTION_METRICS[name];
+          const s = await metric.score(p, e, context);
+          if (!s) continue;
+          values.get(name)!.push((row[name] = s.value));
+          Object.assign(row, s.explain);
         }
-        if (t.metrics.includes('cypher_valid')) {
-          const v = await hooks.cypher.check(p);
-          cv.push((row.cypher_valid = v.valid ? 1 : 0) as number);
-          if (!v.valid) row.cypher_error = v.reason;
-          if (v.warnings) row.cypher_warnings = v.warnings;
-        }
-        if (t.metrics.includes('rouge_l')) rl.push((row.rouge_l = rougeL(p, e.reference).f1) as number);
         await hooks.onPrediction(row);
       }
-      if (em.length) set('test.exact_match', mean(em), em.length, binary(em));
-      if (jv.length) set('test.json_valid', mean(jv), jv.length, binary(jv));
-      if (sv.length) set('test.schema_valid', mean(sv), sv.length, binary(sv));
-      if (cv.length) set('test.cypher_valid', mean(cv), cv.length, binary(cv));
-      if (rl.length) set('test.rouge_l', mean(rl), rl.length, meanOf(rl));
+      for (const [name, v] of values) if (v.length) set(`test.${name}`, mean(v), v.length, PREDICTION_METRICS[name].paired(v));
       if (t.metrics.includes('classification')) {
         const labels = t.labels ?? [...new Set(gen.map((e) => e.reference.trim()))].sort();
         const pairs = gen.map((e, i) => ({ prediction: matchLabel(preds[i]!, labels), reference: e.reference.trim() }));

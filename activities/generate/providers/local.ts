@@ -1,4 +1,5 @@
 import { PipelineError } from '../../../core/errors.js';
+import type { GpuHardware } from '../../../core/hardware.js';
 import type { Logger } from '../../../core/log.js';
 import { NativeSession } from '../../../native/session.js';
 import type { JsonSchema } from '../types.js';
@@ -47,6 +48,8 @@ export class LocalProvider implements Provider {
     private readonly o: LocalOptions,
     private readonly log: Logger,
     private readonly seed = 0,
+    /** The worker's GPU (ctx.hardware.gpu): the child holds one of its devices. */
+    private readonly gpu?: GpuHardware,
   ) {
     this.model = `local:${o.modelPath.split(/[\\/]/).pop() ?? o.modelPath}`;
   }
@@ -61,6 +64,7 @@ export class LocalProvider implements Provider {
     const { session, child } = await NativeSession.open(new URL('./local-child.js', import.meta.url), {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'json',
+      gpu: this.gpu,
       describeExit: (how) => `llama.cpp process exited (${how})${stderr ? `: ${stderr.trim().split('\n').pop()}` : ''}`,
     });
     child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
@@ -76,6 +80,12 @@ export class LocalProvider implements Provider {
       const message = err instanceof Error ? err.message : String(err);
       throw new PipelineError('DEPENDENCY_MISSING', `the local model could not be loaded from ${this.o.modelPath}: ${message}`, [{ path: 'options.local.modelPath', message }]);
     }
+  }
+
+  /** One request on its own, for callers that are not a generation run (the local LLM judge). */
+  async complete(req: GenRequest): Promise<GenResult> {
+    await this.start();
+    return this.ask(req);
   }
 
   private async ask(req: GenRequest): Promise<GenResult> {

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { serveChild } from '../../../native/job.js';
+import type { GpuFamily } from '../../../core/workflow-safe/queues.js';
 import { LLAMA_FTYPE, loadLlama, type QuantizeParams, type QuantType } from '../../../native/llama-ffi.js';
 
 export interface QuantizeRequest {
@@ -7,6 +8,8 @@ export interface QuantizeRequest {
   output: string;
   type: QuantType;
   threads: number;
+  /** Which llama.cpp build to load (the worker's GPU family); undefined: CPU. */
+  gpu: GpuFamily | undefined;
 }
 
 export interface QuantizeResult {
@@ -15,7 +18,7 @@ export interface QuantizeResult {
 
 /** `llama_model_quantize` from libllama, the same call `llama-quantize` makes. */
 serveChild<QuantizeRequest, QuantizeResult>(async (req) => {
-  const lib = loadLlama({ quiet: true });
+  const lib = loadLlama({ quiet: true, gpu: req.gpu });
   const params = lib.llama_model_quantize_default_params() as QuantizeParams;
   params.ftype = LLAMA_FTYPE[req.type];
   params.nthread = req.threads > 0 ? req.threads : os.availableParallelism();

@@ -1,11 +1,12 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { childEnv } from '../../../core/process/die-with-parent.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PipelineError } from '../../../core/errors.js';
 import { withGpuDevice } from '../../../native/device.js';
-import type { TrainHooks, TrainJob, TrainOutcome, Trainer, TrainProgressLine } from '../trainer.js';
+import { toHooks, type TrainHooks, type TrainJob, type TrainOutcome, type Trainer } from '../trainer.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 export const HF_SCRIPT = fileURLToPath(new URL('../../../../python/hf_train.py', import.meta.url));
@@ -77,28 +78,18 @@ export const hfTrainer: Trainer = {
     const configFile = path.join(job.workDir, 'hf-config.json');
     fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
     // On a GPU worker the script holds one device, as the llamacpp children do.
-    return withGpuDevice((device, pin) => new Promise<TrainOutcome>((resolve, reject) => {
+    return withGpuDevice(job.gpu, (device, pin) => new Promise<TrainOutcome>((resolve, reject) => {
       if (device !== undefined) hooks.onDevice?.(device);
       const child = spawn(job.hyper.hf.python, [HF_SCRIPT, '--config', configFile], { env: { ...process.env, ...pin, ...childEnv(), PYTHONUNBUFFERED: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
       let tail = '';
       let done: TrainOutcome | undefined;
-      let pending = '';
       child.stderr.on('data', (d: Buffer) => (tail = (tail + d.toString()).slice(-4000)));
-      child.stdout.on('data', (d: Buffer) => {
-        pending += d.toString();
-        let nl: number;
-        while ((nl = pending.indexOf('\n')) >= 0) {
-          const line = pending.slice(0, nl).trim();
-          pending = pending.slice(nl + 1);
-          if (!line.startsWith('{')) continue;
-          const msg = JSON.parse(line) as Record<string, unknown>;
-          if (msg.kind === 'step') hooks.onStep(msg as unknown as TrainProgressLine);
-          else if (msg.kind === 'epoch') hooks.onEpoch?.(msg as unknown as { epoch: number; trainLoss: number; validLoss: number | null });
-          else if (msg.kind === 'checkpoint') hooks.onCheckpoint({ path: String(msg.path), step: Number(msg.step) });
-          else if (msg.kind === 'start') hooks.onStart?.(msg);
-          else if (msg.kind === 'status') hooks.onStatus?.(String(msg.message));
-          else if (msg.kind === 'done') done = msg as unknown as TrainOutcome;
-        }
+      createInterface({ input: child.stdout }).on('line', (raw) => {
+        const line = raw.trim();
+        if (!line.startsWith('{')) return;
+        const msg = JSON.parse(line) as Record<string, unknown>;
+        if (msg.kind === 'done') done = msg as unknown as TrainOutcome;
+        else toHooks(hooks, msg);
       });
       const onAbort = (): void => {
         child.kill('SIGKILL');

@@ -2,7 +2,7 @@ import { PipelineError } from '../../../core/errors.js';
 import { plainValue, readGguf } from '../../../native/gguf-writer.js';
 import { runChild } from '../../../native/job.js';
 import type { LlamacppJob, LlamacppResult } from '../llamacpp-plan.js';
-import type { TrainHooks, TrainJob, TrainOutcome, Trainer, TrainProgressLine } from '../trainer.js';
+import { toHooks, type TrainHooks, type TrainJob, type TrainOutcome, type Trainer } from '../trainer.js';
 
 /** Full-parameter training inside llama.cpp (no Python), in a child process that cancellation kills. */
 export const llamacppTrainer: Trainer = {
@@ -17,18 +17,14 @@ export const llamacppTrainer: Trainer = {
       checkpointDir: job.checkpointDir,
       ...(job.resume ? { resume: job.resume } : {}),
       ...hyper,
-      gpu: job.gpu,
+      gpu: job.gpu?.family,
     };
     const r = await runChild<LlamacppResult>(new URL('../child/llamacpp-child.js', import.meta.url), req, {
       label: 'llamacpp trainer',
+      gpu: job.gpu,
       signal: hooks.signal,
       ...(hooks.onDevice ? { onDevice: hooks.onDevice } : {}),
-      onProgress(p) {
-        if (p.kind === 'step') hooks.onStep(p as unknown as TrainProgressLine);
-        else if (p.kind === 'epoch') hooks.onEpoch?.(p as unknown as { epoch: number; trainLoss: number; validLoss: number | null });
-        else if (p.kind === 'checkpoint') hooks.onCheckpoint({ path: String(p.path), step: Number(p.step) });
-        else if (p.kind === 'start') hooks.onStart?.(p);
-      },
+      onProgress: (p) => toHooks(hooks, p),
     }).catch(async (err: unknown) => {
       throw (await graphTooLarge(err, job.baseModel)) ?? err;
     });

@@ -20,7 +20,7 @@ const FLASH_ATTN_DISABLED = 0;
 const GGML_TYPE_F32 = 0;
 
 serveChild<LlamacppJob, LlamacppResult>(async (job, progress) => {
-  const lib = loadLlama({ quiet: true });
+  const lib = loadLlama({ quiet: true, gpu: job.gpu });
   const mparams = lib.llama_model_default_params() as Record<string, unknown>;
   mparams.load_mode = LLAMA_LOAD_MODE_NONE; // writable weights (no mmap)
   mparams.n_gpu_layers = job.gpu ? 999 : 0;
