@@ -45,7 +45,7 @@ export const planSchema = z
                 .strict(),
             })
             .strict(),
-          sharded: z.object({ input: z.string(), outputs: z.array(z.string()) }).strict().optional(),
+          sharded: z.object({ input: z.string(), outputs: z.array(z.string()), fanOut: z.enum(['dedup']).optional() }).strict().optional(),
         })
         .strict(),
     ),

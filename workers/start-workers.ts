@@ -7,6 +7,7 @@ import {
   createReportActivities,
   createShardActivities,
   createShardControlActivities,
+  createShardedDedupActivities,
   createStepActivities,
   prepareLineage,
 } from '../activities/index.js';
@@ -55,6 +56,7 @@ export async function runWorkers(config: ForgelineConfig, options: WorkerOptions
     // A sharded step's shards go through the task queue like any activity: any worker host takes them.
     ...createShardControlActivities(deps),
     ...createShardActivities(deps, deps.stepKinds.values()),
+    ...createShardedDedupActivities(deps),
   };
   const workflowSource = prebuiltBundleIsFresh() ? { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } } : { workflowsPath: WORKFLOWS_PATH };
   const workers = await Promise.all(

@@ -32,6 +32,7 @@ import { approvalSignal, statusQuery } from './definitions.js';
 import { describeError } from './describe-error.js';
 import { LineageWriter, runLineage } from './lineage-writer.js';
 import { finishRun } from './run-report.js';
+import { runShardedDedup } from './sharded-dedup.js';
 import { runShardedStep } from './sharded-step.js';
 
 /** Approval decisions received so far, by step id, with the workflow time they arrived. */
@@ -127,7 +128,7 @@ async function runDag(plan: Plan, state: RunState, input: RunPipelineInput, deci
       const result = await (step.kind === APPROVAL_STEP_KIND
         ? awaitApproval(state.pipeline, step, st, inputs, decisions, () => showProgress(state))
         : step.sharded
-          ? runShardedStep(state.pipeline, step, inputs, cache)
+          ? (step.sharded.fanOut === 'dedup' ? runShardedDedup : runShardedStep)(state.pipeline, step, inputs, cache)
           : callStep(state.pipeline, step, inputs, cache));
       st.status = result.status;
       st.outputs = result.outputs;

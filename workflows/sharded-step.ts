@@ -23,31 +23,47 @@ const CONTROL_TIMEOUT_MS = 10 * 60_000;
  */
 export async function runShardedStep(pipeline: string, step: PlanStep, inputs: ExecuteStepInput['inputs'], cache: boolean): Promise<ExecuteStepResult> {
   const started = Date.now();
-  const a = step.activity;
-  const options = (activityId: string, summary: string, shardWork: boolean): ActivityOptions => ({
-    taskQueue: a.taskQueue,
-    activityId,
-    summary,
-    startToCloseTimeout: shardWork ? a.startToCloseMs : CONTROL_TIMEOUT_MS,
-    ...(shardWork ? { heartbeatTimeout: a.heartbeatMs } : {}),
-    retry: { maximumAttempts: a.retry.maximumAttempts, initialInterval: a.retry.initialIntervalMs, backoffCoefficient: a.retry.backoffCoefficient, maximumInterval: a.retry.maximumIntervalMs },
-  });
-  const control = (id: string, summary: string) => proxyActivities<ShardControlActivities>(options(`${step.id}/${id}`, `step ${step.id} (${step.kind}) ${summary}`, false));
+  const control = controlActivities(step);
   const input: ExecuteStepInput = { runId: workflowInfo().workflowId, pipeline, stepId: step.id, kind: step.kind, options: step.options, inputs, cache };
 
   const start = await control('start', 'start')['shards.start'](input);
   if (start.hit) return { ...start.hit, durationMs: Date.now() - started };
   const n = start.shards;
-  let parts: ArtifactRef[] = await Promise.all(
+  const parts = await Promise.all(
     Array.from({ length: n }, (_, i) => {
-      const run = proxyActivities<Record<`shard.${string}`, ShardActivity>>(options(`${step.id}/shard-${i}`, `step ${step.id} (${step.kind}) shard ${i + 1}/${n}`, true));
+      const run = proxyActivities<Record<`shard.${string}`, ShardActivity>>(shardActivityOptions(step, `shard-${i}`, `shard ${i + 1}/${n}`, true));
       return run[shardActivityName(step.kind)]!({ ...input, shard: i });
     }),
   );
+  const merged = await mergeParts(parts, control);
+  const result = await control('finish', 'finish')['shards.finish']({ ...input, cacheKey: start.cacheKey, parts: merged });
+  return { ...result, durationMs: Date.now() - started };
+}
+
+/** A sharded step's activity options: shard work under the step's own timeouts and heartbeat, control work under CONTROL_TIMEOUT_MS. */
+export function shardActivityOptions(step: PlanStep, id: string, summary: string, shardWork: boolean): ActivityOptions {
+  const a = step.activity;
+  return {
+    taskQueue: a.taskQueue,
+    activityId: `${step.id}/${id}`,
+    summary: `step ${step.id} (${step.kind}) ${summary}`,
+    startToCloseTimeout: shardWork ? a.startToCloseMs : CONTROL_TIMEOUT_MS,
+    ...(shardWork ? { heartbeatTimeout: a.heartbeatMs } : {}),
+    retry: { maximumAttempts: a.retry.maximumAttempts, initialInterval: a.retry.initialIntervalMs, backoffCoefficient: a.retry.backoffCoefficient, maximumInterval: a.retry.maximumIntervalMs },
+  };
+}
+
+export type ControlActivities = (id: string, summary: string) => ShardControlActivities;
+
+export function controlActivities(step: PlanStep): ControlActivities {
+  return (id, summary) => proxyActivities<ShardControlActivities>(shardActivityOptions(step, id, summary, false));
+}
+
+/** Parts documents merged MERGE_FAN_IN at a time until at most MERGE_FAN_IN remain. */
+export async function mergeParts(parts: ArtifactRef[], control: ControlActivities, name = 'merge'): Promise<ArtifactRef[]> {
   for (let level = 0; parts.length > MERGE_FAN_IN; level++) {
     const groups = Array.from({ length: Math.ceil(parts.length / MERGE_FAN_IN) }, (_, g) => parts.slice(g * MERGE_FAN_IN, (g + 1) * MERGE_FAN_IN));
-    parts = await Promise.all(groups.map((g, j) => control(`merge-${level}-${j}`, `merge ${level}.${j}`)['shards.merge'](g)));
+    parts = await Promise.all(groups.map((g, j) => control(`${name}-${level}-${j}`, `${name} ${level}.${j}`)['shards.merge'](g)));
   }
-  const result = await control('finish', 'finish')['shards.finish']({ ...input, cacheKey: start.cacheKey, parts });
-  return { ...result, durationMs: Date.now() - started };
+  return parts;
 }

@@ -4,18 +4,16 @@ import { sha256File } from '../../core/artifacts/hash.js';
 import type { ArtifactRef } from '../../core/artifacts/ref.js';
 import { defineStep, type StepContext } from '../../core/dsl/step-kind.js';
 import { PipelineError } from '../../core/errors.js';
-import { rejectLine } from '../../core/stage/reject.js';
 import { readRecords, RecordsWriter } from '../../core/stage/records-io.js';
 import { readLines } from './raw-io.js';
 import { readIndex, sameParams, signedFields, writeIndex, type DedupIndex } from './index-file.js';
+import { chooseSurvivors, duplicateRejectLine, exactFirsts, linkExact, reasonOf } from './cluster.js';
 import { linkNearDuplicates, UnionFind } from './lsh.js';
 import { estimateJaccard, rowsOf, setJaccard } from './minhash.js';
+import { lineId, signRecords } from './sign-pass.js';
 import { checkBands, minhashParams, minhashShape } from './options.js';
 import { linkSemanticDuplicates, onnxEmbedder } from './semantic.js';
-import { SignatureTable } from './signatures.js';
-import { getPath } from '../../core/json/get-path.js';
 import { recordText } from './text.js';
-import { recordProgress } from '../../core/stage/progress.js';
 
 export const DEDUP_REASONS = ['exact_duplicate', 'near_duplicate', 'semantic_duplicate'] as const;
 
@@ -51,23 +49,7 @@ export const dedupOptions = z
   .strict()
   .superRefine(checkBands);
 
-type DedupOptions = z.output<typeof dedupOptions>;
-
-function idOf(value: Record<string, unknown>, line: number): string {
-  const id = value.id ?? getPath(value, 'metadata.id');
-  if (typeof id === 'string' || typeof id === 'number') return String(id);
-  const prov = value.provenance as { source?: string; line?: number } | undefined;
-  if (prov?.source !== undefined && prov.line !== undefined) return `${prov.source}:${prov.line}`;
-  return `line:${line}`;
-}
-
-function qualityOf(value: Record<string, unknown>, fields: readonly string[]): number {
-  for (const f of fields) {
-    const q = getPath(value, f);
-    if (typeof q === 'number' && Number.isFinite(q)) return q;
-  }
-  return -Infinity;
-}
+export type DedupOptions = z.output<typeof dedupOptions>;
 
 async function loadPrevious(ctx: StepContext, given: ArtifactRef | undefined, o: DedupOptions): Promise<DedupIndex | undefined> {
   if (given) return readIndex(ctx.store, given);
@@ -93,6 +75,8 @@ export const dedupStep = defineStep({
   outputs: { records: 'records', rejects: 'records', index: 'index' },
   options: dedupOptions,
   cli: { in: 'records', out: 'records', rejects: 'rejects' },
+  // Records in different shards can be duplicates of each other: its own fan-out (workflows/sharded-dedup.ts).
+  shardable: { input: 'records', sharded: ['records'], fanOut: 'dedup' },
   async fingerprint(o) {
     return o.previousIndex ? (await sha256File(path.resolve(o.previousIndex)).catch(() => ({ sha256: 'missing' }))).sha256 : '';
   },
@@ -109,26 +93,9 @@ export const dedupStep = defineStep({
 
     // Pass 1: sign.
     const exactSets = o.near && o.verify === 'exact';
-    const table = new SignatureTable(params, inputs.records.records ?? 0, o.threads, undefined, exactSets);
-    const quality: number[] = [];
-    const ids: string[] = [];
-    const lines: number[] = [];
-    try {
-      const progress = recordProgress(ctx, inputs.records.records, 'hashing');
-      for await (const { value, line } of readRecords<Record<string, unknown>>(ctx.store, inputs.records)) {
-        if (!value || typeof value !== 'object' || Array.isArray(value)) {
-          throw new PipelineError('INVALID_INPUT_DATA', `line ${line}: not a JSON object`, [{ path: `records:${line}`, message: 'not a JSON object' }]);
-        }
-        quality.push(qualityOf(value, o.qualityFields));
-        ids.push(idOf(value, line));
-        lines.push(line);
-        await table.add(recordText(value, o.fields));
-        progress(table.count);
-      }
-      await table.finish();
-    } finally {
-      await table.close();
-    }
+    const pass = await signRecords(ctx, inputs.records, o, params, exactSets);
+    const { table, quality, lines } = pass;
+    const ids = pass.ids.map((id, k) => id ?? lineId(lines[k]!));
     const n = table.count;
     const tSign = Date.now();
 
@@ -144,18 +111,7 @@ export const dedupStep = defineStep({
     }
     const keyOf = (i: number): number => (exact[2 * i]! & 0x1fffff) * 0x100000000 + exact[2 * i + 1]!;
     const uf = new UnionFind(total);
-    const reps: number[] = [];
-    if (o.exact) {
-      const first = new Map<number, number>();
-      for (let i = 0; i < total; i++) {
-        const k = keyOf(i);
-        const f = first.get(k);
-        if (f === undefined) {
-          first.set(k, i);
-          reps.push(i);
-        } else uf.union(f, i);
-      }
-    } else for (let i = 0; i < total; i++) reps.push(i);
+    const reps = o.exact ? linkExact(uf, exactFirsts(total, keyOf)) : Int32Array.from({ length: total }, (_, i) => i);
     const oldPair = (a: number, b: number): boolean => a < m && b < m;
     // The index keeps signatures only, so a pair with an indexed record is checked by the estimate.
     const measured = (a: number, b: number): boolean => exactSets && a >= m && b >= m;
@@ -163,14 +119,14 @@ export const dedupStep = defineStep({
       measured(a, b) ? setJaccard(table.shingleSet(a - m), table.shingleSet(b - m)) : estimateJaccard(sigs, a, b, P);
     const layout = { permutations: P, bands: params.bands, rows: rowsOf(params) };
     const onBand = (band: number) => ctx.heartbeat({ done: band + 1, total: params.bands, unit: 'bands', message: 'clustering' });
-    const lsh = o.near ? await linkNearDuplicates(sigs, Int32Array.from(reps), layout, o.threshold, uf, oldPair, onBand, similarity) : { buckets: 0, comparisons: 0, links: 0 };
+    const lsh = o.near ? await linkNearDuplicates(sigs, reps, layout, o.threshold, uf, oldPair, onBand, similarity) : { buckets: 0, comparisons: 0, links: 0 };
     ctx.heartbeat({ done: n, total: n, unit: 'records', message: 'clustered' });
 
     let semanticLinks = 0;
     let uf2 = uf;
     if (o.semantic) {
       const s = o.semantic;
-      const candidates = reps.filter((i) => i >= m); // the index keeps no embeddings: semantic dedup is within this run
+      const candidates = [...reps].filter((i) => i >= m); // the index keeps no embeddings: semantic dedup is within this run
       if (candidates.length > s.maxRecords) {
         throw new PipelineError('CONFIG', `semantic dedup compares all pairs; ${candidates.length} records exceed semantic.maxRecords (${s.maxRecords})`, [
           { path: 'semantic.maxRecords', message: `${candidates.length} > ${s.maxRecords}` },
@@ -195,13 +151,7 @@ export const dedupStep = defineStep({
       }
     }
 
-    // Survivor per cluster: an indexed (earlier) record, else the highest quality score, then the earliest.
-    const best = new Int32Array(total).fill(-1);
-    for (let i = 0; i < total; i++) {
-      const r = uf2.find(i);
-      const cur = best[r]!;
-      if (cur === -1 || (i >= m && cur >= m && quality[i - m]! > quality[cur - m]!)) best[r] = i;
-    }
+    const survivorOf = chooseSurvivors(uf2, total, m, (i) => quality[i - m]!);
     const tCluster = Date.now();
 
     // Pass 2: write survivors and rejects in input order; the new index adds this run's survivors.
@@ -214,21 +164,18 @@ export const dedupStep = defineStep({
       let k = 0;
       for await (const { text, line } of readLines(ctx.store, inputs.records)) {
         const i = m + k++;
-        const s = best[uf2.find(i)]!;
+        const s = survivorOf[i]!;
         if (s === i) {
           await kept.writeLine(text);
           keptIdx.push(i);
           continue;
         }
         clusters.add(s);
-        const reason = o.exact && keyOf(i) === keyOf(s) ? 'exact_duplicate' : uf.find(i) === uf.find(s) ? 'near_duplicate' : 'semantic_duplicate';
+        const reason = reasonOf(o.exact && keyOf(i) === keyOf(s), uf.find(i) === uf.find(s));
         dropped[reason] = (dropped[reason] ?? 0) + 1;
-        const prov = (JSON.parse(text) as { provenance?: { source?: string; line?: number } }).provenance;
-        const jaccard = Math.round(similarity(i, s) * 1000) / 1000;
         const survivor = s < m ? old!.ids[s]! : ids[s - m]!;
-        const detail = `${reason === 'exact_duplicate' ? 'same normalised text as' : `${measured(i, s) ? 'Jaccard' : 'estimated Jaccard'} ${jaccard} with`} ${s < m ? 'indexed record' : 'record'} ${survivor}`;
-        const near = { near_duplicate_of: survivor, ...(s >= m ? { near_duplicate_of_line: lines[s - m] } : { in_index: true }), similarity: jaccard };
-        await rejects.writeLine(rejectLine({ line: prov?.line ?? line, source: prov?.source || undefined, reason, detail }, near, text));
+        const of = { reason, survivor, survivorLine: s < m ? undefined : lines[s - m], similarity: similarity(i, s), measured: measured(i, s) };
+        await rejects.writeLine(duplicateRejectLine(text, line, of));
       }
     } catch (err) {
       await kept.abort();

@@ -92,14 +92,43 @@ export interface LinkStats {
   links: number;
 }
 
-/** Groups up to this size compare every pair; larger ones compare each member with up to this many representatives. */
+/** How many members of a bucket split's cross-split check compares pairwise (split-step.ts). */
 export const FULL_COMPARE_LIMIT = 32;
 
 /**
+ * Links the pairs of one bucket (records sharing a band) whose similarity reaches `threshold`: every
+ * pair whose records are not yet in one cluster is measured, so the clusters are the connected
+ * components of all verified candidate pairs, whatever the order of the bucket's members or of the
+ * buckets. A pair already joined is skipped: it would add no edge that changes a component.
+ */
+export function linkGroup(
+  group: readonly number[],
+  uf: UnionFind,
+  threshold: number,
+  similarity: (a: number, b: number) => number,
+  stats: LinkStats,
+  skip?: (a: number, b: number) => boolean,
+): void {
+  stats.buckets++;
+  for (let j = 1; j < group.length; j++) {
+    const b = group[j]!;
+    for (let i = 0; i < j; i++) {
+      const a = group[i]!;
+      if (skip?.(a, b) || uf.find(a) === uf.find(b)) continue;
+      stats.comparisons++;
+      if (similarity(a, b) >= threshold) {
+        uf.union(a, b);
+        stats.links++;
+      }
+    }
+  }
+}
+
+/**
  * Unions members whose Jaccard similarity reaches `threshold`, looking only at pairs that share an
- * LSH band. `similarity(a, b)` measures a pair (the signatures' estimate unless given: dedup gives the
- * true similarity of the shingle sets). `skip(a, b)` excludes pairs (an index's old entries against
- * each other).
+ * LSH band (linkGroup). `similarity(a, b)` measures a pair (the signatures' estimate unless given:
+ * dedup gives the true similarity of the shingle sets). `skip(a, b)` excludes pairs (an index's old
+ * entries against each other).
  */
 export async function linkNearDuplicates(
   sigs: Uint32Array,
@@ -112,32 +141,6 @@ export async function linkNearDuplicates(
   similarity: (a: number, b: number) => number = (a, b) => estimateJaccard(sigs, a, b, layout.permutations),
 ): Promise<LinkStats> {
   const stats: LinkStats = { buckets: 0, comparisons: 0, links: 0 };
-  const reps: number[] = [];
-  await forEachBucket(sigs, members, layout, (group) => {
-    stats.buckets++;
-    const full = group.length <= FULL_COMPARE_LIMIT;
-    reps.length = 0;
-    for (let j = 0; j < group.length; j++) {
-      const b = group[j]!;
-      let matched = false;
-      const others = full ? group.slice(0, j) : reps;
-      for (const a of others) {
-        if (skip?.(a, b)) continue;
-        if (uf.find(a) === uf.find(b)) {
-          matched = true;
-          if (!full) break;
-          continue;
-        }
-        stats.comparisons++;
-        if (similarity(a, b) >= threshold) {
-          uf.union(a, b);
-          stats.links++;
-          matched = true;
-          if (!full) break;
-        }
-      }
-      if (!full && !matched && reps.length < FULL_COMPARE_LIMIT) reps.push(b);
-    }
-  }, afterBand);
+  await forEachBucket(sigs, members, layout, (group) => linkGroup(group, uf, threshold, similarity, stats, skip), afterBand);
   return stats;
 }

@@ -28,7 +28,7 @@ function shardable(deps: ActivityDeps, name: string): { kind: AnyStepKind; spec:
   return { kind, spec: kind.shardable };
 }
 
-function manifestOf(input: ExecuteStepInput, name: string): ArtifactRef {
+export function manifestOf(input: ExecuteStepInput, name: string): ArtifactRef {
   const ref = input.inputs[name];
   if (!ref || Array.isArray(ref) || ref.kind !== 'shards') throw new PipelineError('STEP_FAILED', `step "${input.stepId}": input "${name}" is not a shard manifest`);
   return ref;

@@ -25,7 +25,7 @@ export function createShardControlActivities(deps: ActivityDeps) {
 /** One activity per shardable kind, `shard.<kind>`, so that the Web UI says what each shard runs. */
 export function createShardActivities(deps: ActivityDeps, kinds: Iterable<AnyStepKind>): Record<`shard.${string}`, ShardActivity> {
   const activities: Record<`shard.${string}`, ShardActivity> = {};
-  for (const kind of kinds) if (kind.shardable) activities[shardActivityName(kind.kind)] = (input) => runShard(deps, kind, input);
+  for (const kind of kinds) if (kind.shardable && !kind.shardable.fanOut) activities[shardActivityName(kind.kind)] = (input) => runShard(deps, kind, input);
   return activities;
 }
 

@@ -100,7 +100,7 @@ function validatePlanSteps(steps: PlanStep[], lookup: StepKindLookup, issues: Is
           const outKind = outputKindOf(from, fromKind, r.output);
           if (!outKind) issues.push({ path: where, message: `input "${name}": step "${r.step}" has no output "${r.output}"` });
           else if (outKind === 'shards' && spec.kind === 'records' && kind.shardable?.input === name && !Array.isArray(ref)) {
-            step.sharded = { input: name, outputs: kind.shardable.sharded };
+            step.sharded = { input: name, outputs: kind.shardable.sharded, ...(kind.shardable.fanOut ? { fanOut: kind.shardable.fanOut } : {}) };
           } else if (outKind !== spec.kind) {
             issues.push({ path: where, message: `input "${name}" takes ${spec.kind} but "${r.step}.${r.output}" is ${outKind}` });
           }

@@ -131,8 +131,10 @@ export interface StepKindSpec<
    * `records` listed in `sharded` become manifests of the shards' outputs; other `records` outputs
    * are concatenated in shard order; `report` outputs are rewritten from the merged metadata.
    * Metadata merges by summing numbers (counts), except the keys in `same`, taken from shard 0.
+   * `fanOut` names a kind whose shards are not independent and that has a fan-out of its own
+   * (`dedup`: workflows/sharded-dedup.ts) instead of one `shard.<kind>` activity per shard.
    */
-  shardable?: { input: keyof I & string; sharded: (keyof O & string)[]; same?: string[] };
+  shardable?: { input: keyof I & string; sharded: (keyof O & string)[]; same?: string[]; fanOut?: 'dedup' };
   run(ctx: StepContext, inputs: ResolvedInputs<I>, options: z.output<Opts>): Promise<StepResult<O>>;
 }
 
