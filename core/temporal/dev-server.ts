@@ -12,6 +12,8 @@ export interface DevServerOptions {
   binary: string;
   /** SQLite file; the server's state survives restarts. */
   dbFile: string;
+  /** The address the frontend and the Web UI listen on (default 127.0.0.1, this machine only). */
+  ip?: string;
   port: number;
   uiPort: number;
   /** Extra namespaces to create at start (tests use one per jest worker). */
@@ -53,14 +55,15 @@ export const DEV_SERVER_SQLITE_PRAGMAS = ['journal_mode=wal', 'synchronous=norma
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   await mkdir(path.dirname(options.dbFile), { recursive: true });
   await mkdir(path.dirname(options.logFile), { recursive: true });
-  if (await portInUse(options.port)) {
+  const ip = options.ip ?? '127.0.0.1';
+  if (await portInUse(options.port, ip)) {
     throw new PipelineError('CONFIG', `port ${options.port} is in use; is a Temporal server already running? Set TEMPORAL_ADDRESS to use it`);
   }
   const log = await open(options.logFile, 'a');
   const args = [
     'server', 'start-dev',
     '--db-filename', options.dbFile,
-    '--ip', '127.0.0.1',
+    '--ip', ip,
     '--port', String(options.port),
     '--ui-port', String(options.uiPort),
     '--log-level', 'warn',
@@ -71,7 +74,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const child = spawn(options.binary, args, { stdio: ['ignore', log.fd, log.fd], detached: false });
   // The server is a Go program that cannot watch us: a reaper stops it if this process dies without stop().
   if (child.pid !== undefined) spawn(process.execPath, [REAPER, String(process.pid), String(child.pid)], { detached: true, stdio: 'ignore' }).unref();
-  const address = `127.0.0.1:${options.port}`;
+  const address = `${ip}:${options.port}`;
   const exited = new Promise<never>((_, reject) =>
     child.once('exit', (code) => reject(new PipelineError('EXTERNAL_SERVICE', `temporal dev server exited (code ${code}); see ${options.logFile}`))),
   );
@@ -79,7 +82,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   await Promise.race([waitForFrontend(address, 60_000), exited]);
   return {
     address,
-    uiUrl: `http://127.0.0.1:${options.uiPort}`,
+    uiUrl: `http://${ip}:${options.uiPort}`,
     process: child,
     logFile: options.logFile,
     async stop() {
@@ -113,9 +116,9 @@ async function waitForFrontend(address: string, timeoutMs: number): Promise<void
   throw new PipelineError('EXTERNAL_SERVICE', `temporal dev server did not answer on ${address}: ${String(lastError)}`);
 }
 
-export function portInUse(port: number): Promise<boolean> {
+export function portInUse(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = net.connect({ port, host: '127.0.0.1' });
+    const socket = net.connect({ port, host });
     socket.once('connect', () => {
       socket.destroy();
       resolve(true);
