@@ -17,7 +17,7 @@ export async function artifactsCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const rows = [['NAME', 'SIZE', 'RECORDS', 'FROM']];
-  for (const e of folder.entries) rows.push([e.name, humanBytes(e.bytes), e.records === undefined ? '' : String(e.records), `${e.step}.${e.output}${e.link === 'missing' ? ' (not on this host)' : ''}`]);
+  for (const e of folder.entries) rows.push([e.name, humanBytes(e.bytes), e.records === undefined ? '' : String(e.records), `${e.step}.${e.output}${e.link === 'missing' ? ` (not on this host${e.uri?.startsWith('s3://') ? `: ${e.uri}` : ''})` : ''}`]);
   console.log(table(rows));
   console.log(`folder: ${folder.dir}`);
   return 0;

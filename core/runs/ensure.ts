@@ -19,7 +19,7 @@ export async function ensureRunFolder(config: ForgelineConfig, runId: string): P
     });
     if (snap.temporalStatus === 'RUNNING') throw new PipelineError('INVALID_PARAMS', `run ${runId} is still running; its folder is made when it ends (\`npx forgeline status ${runId} --watch\`)`);
     if (!snap.state) throw new PipelineError('INVALID_PARAMS', `run ${runId} ended (${snap.temporalStatus.toLowerCase()}) before any step ran: it has no outputs${snap.failure ? ` (${snap.failure})` : ''}`);
-    return await makeRunFolder(config.home, runId, snap.state);
+    return await makeRunFolder(config, runId, snap.state);
   } finally {
     await close();
   }
@@ -32,7 +32,7 @@ export async function ensureRunFolder(config: ForgelineConfig, runId: string): P
 export async function folderForEndedRun(config: ForgelineConfig, snap: RunSnapshot): Promise<RunFolder | undefined> {
   if (!snap.state || snap.temporalStatus === 'RUNNING') return undefined;
   try {
-    return await makeRunFolder(config.home, snap.runId, snap.state);
+    return await makeRunFolder(config, snap.runId, snap.state);
   } catch (err) {
     console.error(`forgeline: could not make the run folder of ${snap.runId}: ${(err as Error).message}`);
     return undefined;

@@ -12,6 +12,13 @@ export interface DevServerOptions {
   binary: string;
   /** SQLite file; the server's state survives restarts. */
   dbFile: string;
+  /**
+   * The address clients reach the server at: 127.0.0.1 (the default: this machine only), or an
+   * address of the host it runs on, which makes it listen on every address of that host (`--ip
+   * 0.0.0.0`): its internal services dial each other on 127.0.0.1, so with one other address alone
+   * they fail to connect (temporalio/temporalite-archived#121; seen with CLI v1.5.1).
+   */
+  host?: string;
   port: number;
   uiPort: number;
   /** Extra namespaces to create at start (tests use one per jest worker). */
@@ -53,14 +60,15 @@ export const DEV_SERVER_SQLITE_PRAGMAS = ['journal_mode=wal', 'synchronous=norma
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   await mkdir(path.dirname(options.dbFile), { recursive: true });
   await mkdir(path.dirname(options.logFile), { recursive: true });
-  if (await portInUse(options.port)) {
+  const host = options.host ?? '127.0.0.1';
+  if (await portInUse(options.port, host)) {
     throw new PipelineError('CONFIG', `port ${options.port} is in use; is a Temporal server already running? Set TEMPORAL_ADDRESS to use it`);
   }
   const log = await open(options.logFile, 'a');
   const args = [
     'server', 'start-dev',
     '--db-filename', options.dbFile,
-    '--ip', '127.0.0.1',
+    '--ip', host === '127.0.0.1' ? host : '0.0.0.0',
     '--port', String(options.port),
     '--ui-port', String(options.uiPort),
     '--log-level', 'warn',
@@ -71,7 +79,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const child = spawn(options.binary, args, { stdio: ['ignore', log.fd, log.fd], detached: false });
   // The server is a Go program that cannot watch us: a reaper stops it if this process dies without stop().
   if (child.pid !== undefined) spawn(process.execPath, [REAPER, String(process.pid), String(child.pid)], { detached: true, stdio: 'ignore' }).unref();
-  const address = `127.0.0.1:${options.port}`;
+  const address = `${host}:${options.port}`;
   const exited = new Promise<never>((_, reject) =>
     child.once('exit', (code) => reject(new PipelineError('EXTERNAL_SERVICE', `temporal dev server exited (code ${code}); see ${options.logFile}`))),
   );
@@ -79,7 +87,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   await Promise.race([waitForFrontend(address, 60_000), exited]);
   return {
     address,
-    uiUrl: `http://127.0.0.1:${options.uiPort}`,
+    uiUrl: `http://${host}:${options.uiPort}`,
     process: child,
     logFile: options.logFile,
     async stop() {
@@ -113,9 +121,9 @@ async function waitForFrontend(address: string, timeoutMs: number): Promise<void
   throw new PipelineError('EXTERNAL_SERVICE', `temporal dev server did not answer on ${address}: ${String(lastError)}`);
 }
 
-export function portInUse(port: number): Promise<boolean> {
+export function portInUse(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = net.connect({ port, host: '127.0.0.1' });
+    const socket = net.connect({ port, host });
     socket.once('connect', () => {
       socket.destroy();
       resolve(true);

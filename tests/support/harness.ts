@@ -86,9 +86,12 @@ export function useTestWorker(extra: Record<string, string> = {}): TestWorker {
   };
 }
 
-/** Starts `dist/workers/main.js` as a child process and waits until it polls. */
-export async function startWorker(env: NodeJS.ProcessEnv, queues: string[] = ['forgeline']): Promise<RunningWorker> {
-  const child = fork(WORKER_MAIN, ['--queues', queues.join(',')], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], cwd: REPO_ROOT });
+/**
+ * Starts `dist/workers/main.js` as a child process and waits until it polls. `execPath`: the program
+ * that runs node (a script that enters another host's network namespace, tests/support/netns.ts).
+ */
+export async function startWorker(env: NodeJS.ProcessEnv, queues: string[] = ['forgeline'], execPath?: string): Promise<RunningWorker> {
+  const child = fork(WORKER_MAIN, ['--queues', queues.join(',')], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], cwd: REPO_ROOT, ...(execPath ? { execPath } : {}) });
   await new Promise<void>((resolve, reject) => {
     child.once('message', () => resolve());
     child.once('exit', (code) => reject(new Error(`worker exited early with code ${code}`)));

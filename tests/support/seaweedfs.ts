@@ -26,6 +26,15 @@ export interface TestS3 {
 const ACCESS_KEY = 'forgeline-test';
 const SECRET_KEY = 'forgeline-test-secret';
 
+export interface SeaweedFsOptions {
+  bucket?: string;
+  /** The address every part listens on and advertises (default 127.0.0.1). */
+  host?: string;
+  /** What runs as `weed`: WEED_BIN, or a script that runs it inside another host (tests/support/netns.ts). */
+  weed?: string;
+  timeoutMs?: number;
+}
+
 /**
  * Starts a real SeaweedFS (`weed mini`: master, volume, filer and S3 gateway in one process) on
  * free ports with a fresh data folder, and creates `bucket`. The S3 gateway checks request
@@ -33,7 +42,8 @@ const SECRET_KEY = 'forgeline-test-secret';
  * The server runs under a shell that kills it when this process's end closes its stdin, so it
  * cannot outlive the test process.
  */
-export async function startSeaweedFs(bucket = 'forgeline-test', host = '127.0.0.1', timeoutMs = 90_000): Promise<TestS3> {
+export async function startSeaweedFs(options: SeaweedFsOptions = {}): Promise<TestS3> {
+  const { bucket = 'forgeline-test', host = '127.0.0.1', timeoutMs = 90_000 } = options;
   if (!existsSync(WEED_BIN)) throw new Error(`SeaweedFS not built at ${WEED_BIN}: run "bash scripts/ci-setup.d/25-seaweedfs.sh" once`);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'forgeline-seaweedfs-'));
   const port = async () => String(await freePort());
@@ -58,7 +68,7 @@ export async function startSeaweedFs(bucket = 'forgeline-test', host = '127.0.0.
     '-master.telemetry=false',
   ];
   const log = path.join(dir, 'weed.log');
-  const child: ChildProcess = spawn('bash', ['-c', `"$0" "$@" >"${log}" 2>&1 & pid=$!; cat >/dev/null; kill $pid; wait $pid`, WEED_BIN, ...args], {
+  const child: ChildProcess = spawn('bash', ['-c', `"$0" "$@" >"${log}" 2>&1 & pid=$!; cat >/dev/null; kill $pid; wait $pid`, options.weed ?? WEED_BIN, ...args], {
     env: { ...process.env, AWS_ACCESS_KEY_ID: ACCESS_KEY, AWS_SECRET_ACCESS_KEY: SECRET_KEY },
     stdio: ['pipe', 'ignore', 'ignore'],
   });
