@@ -25,8 +25,8 @@ import { activityHosts, hostOf, pendingActivity } from '../support/worker-histor
  * model with llama.cpp, quantizes it and evaluates it, with `device: cuda`.
  */
 const PIPELINE = 'test-hosts';
-/** B's steps, one after another, each a fraction of a second: the kill lands in whichever is running. */
-const CPU_STEPS = ['generate', 'validate', 'pii', 'score', 'dedup', 'split', 'analyze', 'mix', 'base-model'];
+/** B's steps. `hold` sleeps 4 s beside the data steps, which take a fraction of a second each on an idle machine: the kill lands in it for sure. */
+const CPU_STEPS = ['hold', 'generate', 'validate', 'pii', 'score', 'dedup', 'split', 'analyze', 'mix', 'base-model'];
 
 /**
  * Every output's digest but the reports': a report records how long things took, so two runs'
@@ -122,7 +122,7 @@ describe('three hosts in network namespaces: Temporal and S3 on A, a CPU worker 
     // The same params with the step cache off, so that every step computes again on the same hosts
     // and its outputs are compared with the uninterrupted run above.
     const runId = await startRun(client, { pipeline: PIPELINE, params: {}, options: { cache: false } });
-    const victim = await pendingActivity(client, runId, CPU_STEPS);
+    const victim = await pendingActivity(client, runId, ['hold']);
     expect(hostOf(victim.identity)).toEqual({ hostname: b.hostname, pid: workerB.process.pid });
     await workerB.kill();
     workerB = await startWorker(envB, [CPU_QUEUE], await b.wrap(process.execPath));

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { definePipeline } from '../../core/dsl/pipeline.js';
+import { anyStep } from '../../core/dsl/step-kind.js';
+import { TESTKIT_STEPS } from './testkit-steps.js';
 
 /**
  * The quickstart's chain at the smallest size that still trains (tests/deploy/three-hosts.test.ts):
@@ -8,16 +10,20 @@ import { definePipeline } from '../../core/dsl/pipeline.js';
  */
 export default definePipeline({
   name: 'test-hosts',
-  description: 'test: generate -> validate -> pii -> score -> dedup -> split -> mix -> train a tiny model -> Q8_0 -> evaluate',
+  description: 'test: a 4 s hold beside generate -> validate -> pii -> score -> dedup -> split -> mix -> train a tiny model -> Q8_0 -> evaluate',
   params: z.object({
     /** Enough that generation lasts a second or more (a test kills its worker then); the mix trains on `trainOn` of them. */
     examples: z.number().int().positive().default(400),
     trainOn: z.number().int().positive().default(24),
     device: z.enum(['auto', 'cpu', 'cuda', 'metal']).default('cuda'),
     seed: z.number().int().nonnegative().default(7),
+    /** A step on the CPU queue that runs this long beside the data steps: the test's worker kill lands in it for sure. */
+    holdMs: z.number().int().nonnegative().default(4000),
   }),
+  steps: TESTKIT_STEPS.map(anyStep),
   build(p, params) {
     p.device(params.device);
+    p.step('hold', 'test-sleep', { ms: params.holdMs, label: 'hold' });
     const generated = p.step('generate', 'generate', { provider: 'template', preset: 'json-expert', count: params.examples, seed: params.seed });
     const valid = p.step('validate', 'validate', {}, { records: generated.out('records') });
     const scrubbed = p.step('pii', 'pii', { salt: 'test-hosts', operator: 'pseudonym' }, { records: valid.out('records') });
