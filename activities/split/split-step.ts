@@ -32,6 +32,8 @@ export const splitOptions = z
     if (Math.abs(sum - 1) > 1e-6) ctx.addIssue({ code: 'custom', path: ['ratios'], message: `ratios must sum to 1 (got ${sum})` });
   });
 
+export type SplitOptions = z.output<typeof splitOptions>;
+
 /**
  * Leakage-free, stratified train/valid/test split. Pass 1 gathers per record its stratum, group keys,
  * exact key and MinHash signature (the last two from dedup's index when it signed these very records
@@ -49,6 +51,8 @@ export const splitStep = defineStep({
   outputs: { train: 'records', valid: 'records', test: 'records', report: 'report' },
   options: splitOptions,
   cli: { in: 'records', out: 'train' },
+  // On a shard manifest, its own fan-out (workflows/sharded-split.ts); train, valid and test stay one records artifact each (sharded/write-shard.ts says why).
+  shardable: { input: 'records', sharded: [], fanOut: 'split' },
   async run(ctx, inputs, o) {
     const t0 = Date.now();
     const params = minhashParams(o);
