@@ -34,7 +34,11 @@ export class KeyGatherer {
   private readonly strataIds = new Map<string, number>();
   private readonly groupFirst: Map<string, number>[];
 
-  constructor(private readonly o: { stratifyBy?: string | undefined; groupBy: readonly string[] }) {
+  /** `where` prefixes the line in errors: a shard's lines are numbered within the shard. */
+  constructor(
+    private readonly o: { stratifyBy?: string | undefined; groupBy: readonly string[] },
+    private readonly where = '',
+  ) {
     this.groupFirst = o.groupBy.map(() => new Map());
   }
 
@@ -45,7 +49,7 @@ export class KeyGatherer {
   /** Adds one parsed line; `line` names it in the error for a line that is not a JSON object. */
   add(value: unknown, line: number): Record<string, unknown> {
     if (!value || typeof value !== 'object' || Array.isArray(value)) {
-      throw new PipelineError('INVALID_INPUT_DATA', `line ${line}: not a JSON object`, [{ path: `records:${line}`, message: 'not a JSON object' }]);
+      throw new PipelineError('INVALID_INPUT_DATA', `${this.where}line ${line}: not a JSON object`, [{ path: `records:${line}`, message: 'not a JSON object' }]);
     }
     const record = value as Record<string, unknown>;
     const i = this.count;

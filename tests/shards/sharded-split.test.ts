@@ -1,24 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import proto from '@temporalio/proto';
 import { historySize } from '../../core/temporal/history-size.js';
-import { cli, testClient, useTestWorker } from '../support/harness.js';
+import { testClient, useTestWorker } from '../support/harness.js';
 import { edit, prose, tempDir } from '../dedup/stage-helpers.js';
+import { read, runJson, type Ref, type StepJson } from './run-json.js';
 
-interface Ref {
-  uri: string;
-  sha256: string;
-  kind: string;
-  records?: number;
-}
-interface StepJson {
-  id: string;
-  status: string;
-  outputs: Record<string, Ref>;
-  metadata: Record<string, unknown>;
-}
 interface Row {
   id: string;
   category: string;
@@ -32,15 +20,12 @@ const SHARDS = 4;
 const SPLITS = ['train', 'valid', 'test'] as const;
 const OPTIONS = { ratios: [0.7, 0.15, 0.15], seed: 11, stratifyBy: 'category', groupBy: ['conversation_id'] };
 
-const read = (ref: Ref) => fs.readFile(fileURLToPath(ref.uri), 'utf8');
 const withoutTimes = ({ ms: _ms, shards: _shards, ...rest }: Record<string, unknown>) => rest;
 
 async function split(input: string, shards: number): Promise<{ runId: string; step: StepJson; shard?: StepJson }> {
-  const res = await cli(['run', 'test-shard-split', '--params', JSON.stringify({ input, shards, split: OPTIONS }), '--wait', '--json'], env);
-  if (res.code !== 0) throw new Error(`run failed (${res.code}): ${res.stdout}\n${res.stderr}`);
-  const out = JSON.parse(res.stdout) as { runId: string; status: string; steps: StepJson[] };
+  const out = await runJson(env, 'test-shard-split', { input, shards, split: OPTIONS });
   expect(out.status).toBe('succeeded');
-  return { runId: out.runId, step: out.steps.find((s) => s.id === 'split')!, shard: out.steps.find((s) => s.id === 'shard') };
+  return { runId: out.runId, step: out.step('split'), shard: out.step('shard') };
 }
 
 /**

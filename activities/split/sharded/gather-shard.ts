@@ -28,7 +28,7 @@ export async function gatherShard(ctx: ShardWorkContext, deps: ActivityDeps, inp
   const o = input.options as SplitOptions;
   const shard = (await readShardManifest(deps.store, manifestOf(input, 'records'))).shards[input.shard]!;
   const params = signingParams(o, minhashParams(o));
-  const keys = new KeyGatherer(o);
+  const keys = new KeyGatherer(o, `shard ${input.shard}, `);
   const table = new SignatureTable(params, shard.records ?? 0, o.threads);
   try {
     const progress = recordProgress(ctx, shard.records, 'hashing');
