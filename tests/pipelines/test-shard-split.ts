@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { definePipeline } from '../../core/dsl/pipeline.js';
 import type { OutputRef } from '../../core/workflow-safe/plan.js';
 
-/** split on one host (`shards: 0`: read-jsonl, then split) or on the file sharded as it is (blank lines included, so shards hold uneven counts). */
+/**
+ * split on one host (`shards: 0`: read-jsonl, then split) or on the file sharded as it is (blank
+ * lines included, so shards hold uneven counts); then a step that takes its outputs as records, as
+ * train and evaluate do.
+ */
 export default definePipeline({
   name: 'test-shard-split',
   description: 'test: split on one host or on a sharded dataset',
@@ -13,6 +17,7 @@ export default definePipeline({
       params.shards > 0
         ? p.step('shard', 'shard', { path: params.input, shards: params.shards, schema: 'any' }).out('shards')
         : p.step('read', 'read-jsonl', { path: params.input }).out('records');
-    p.step('split', 'split', params.split, { records });
+    const split = p.step('split', 'split', params.split, { records });
+    p.step('after', 'concat', {}, { parts: [split.out('train'), split.out('valid'), split.out('test')] });
   },
 });

@@ -22,10 +22,10 @@ const OPTIONS = { ratios: [0.7, 0.15, 0.15], seed: 11, stratifyBy: 'category', g
 
 const withoutTimes = ({ ms: _ms, shards: _shards, ...rest }: Record<string, unknown>) => rest;
 
-async function split(input: string, shards: number): Promise<{ runId: string; step: StepJson; shard?: StepJson }> {
+async function split(input: string, shards: number): Promise<{ runId: string; step: StepJson; shard?: StepJson; after: StepJson }> {
   const out = await runJson(env, 'test-shard-split', { input, shards, split: OPTIONS });
   expect(out.status).toBe('succeeded');
-  return { runId: out.runId, step: out.step('split'), shard: out.step('shard') };
+  return { runId: out.runId, step: out.step('split'), shard: out.step('shard'), after: out.step('after') };
 }
 
 /**
@@ -89,6 +89,8 @@ describe('split on a sharded dataset', () => {
       expect(await read(many)).toBe(await read(one));
       expect(many.sha256).toBe(one.sha256);
     }
+    // A step after split reads its outputs as records, as train and evaluate do.
+    expect(await read(sharded.after.outputs.records!)).toBe(await read(single.after.outputs.records!));
     expect(withoutTimes(sharded.step.metadata)).toEqual(withoutTimes(single.step.metadata));
     const reportOf = async (step: StepJson) => withoutTimes(JSON.parse(await read(step.outputs.report!)) as Record<string, unknown>);
     expect(await reportOf(sharded.step)).toEqual(await reportOf(single.step));
@@ -109,6 +111,11 @@ describe('split on a sharded dataset', () => {
     expect(new Set(crossShard.map(([a]) => where.get(a))).size).toBe(3);
     expect(single.step.metadata).toMatchObject({ total: rows.length, crossSplit: { exactDuplicates: 0, nearDuplicates: 0, groups: 0 } });
     expect((single.step.metadata.clusters as { multi: number }).multi).toBeGreaterThanOrEqual(90);
+
+    // The whole step is cached under the manifest's digest: a second run schedules no shard.
+    const again = await split(file, SHARDS);
+    expect(again.step.status).toBe('cached');
+    for (const s of SPLITS) expect(again.step.outputs[s]!.sha256).toBe(sharded.step.outputs[s]!.sha256);
 
     const { client, close } = await testClient();
     try {
