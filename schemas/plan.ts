@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { ARTIFACT_KINDS } from '../core/artifacts/ref.js';
 
+/** The kinds whose shards are not independent and that run a fan-out of their own (workflows/sharded-<name>.ts). */
+export const SHARD_FAN_OUTS = ['dedup', 'split'] as const;
+
 /** A reference to another step's output: the edges of the DAG. */
 export const outputRefSchema = z.object({ step: z.string(), output: z.string() }).strict();
 
@@ -45,7 +48,7 @@ export const planSchema = z
                 .strict(),
             })
             .strict(),
-          sharded: z.object({ input: z.string(), outputs: z.array(z.string()), fanOut: z.enum(['dedup']).optional() }).strict().optional(),
+          sharded: z.object({ input: z.string(), outputs: z.array(z.string()), fanOut: z.enum(SHARD_FAN_OUTS).optional() }).strict().optional(),
         })
         .strict(),
     ),

@@ -8,6 +8,7 @@ import {
   createShardActivities,
   createShardControlActivities,
   createShardedDedupActivities,
+  createShardedSplitActivities,
   createStepActivities,
   prepareLineage,
 } from '../activities/index.js';
@@ -57,6 +58,7 @@ export async function runWorkers(config: ForgelineConfig, options: WorkerOptions
     ...createShardControlActivities(deps),
     ...createShardActivities(deps, deps.stepKinds.values()),
     ...createShardedDedupActivities(deps),
+    ...createShardedSplitActivities(deps),
   };
   const workflowSource = prebuiltBundleIsFresh() ? { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } } : { workflowsPath: WORKFLOWS_PATH };
   const workers = await Promise.all(

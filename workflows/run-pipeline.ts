@@ -14,7 +14,7 @@ import {
 } from '@temporalio/workflow';
 import type { ExecuteStepInput, ExecuteStepResult, PlanningActivities, RecordLineageInput, StepActivity } from '../activities/index.js';
 import type { ArtifactRef } from '../core/artifacts/ref.js';
-import type { Plan, PlanStep } from '../core/workflow-safe/plan.js';
+import type { Plan, PlanSharding, PlanStep } from '../core/workflow-safe/plan.js';
 import { upstreamOf } from '../core/workflow-safe/plan.js';
 import { parseDuration } from '../core/workflow-safe/duration.js';
 import { oversizedParams } from '../core/workflow-safe/params-limit.js';
@@ -33,7 +33,11 @@ import { describeError } from './describe-error.js';
 import { LineageWriter, runLineage } from './lineage-writer.js';
 import { finishRun } from './run-report.js';
 import { runShardedDedup } from './sharded-dedup.js';
+import { runShardedSplit } from './sharded-split.js';
 import { runShardedStep } from './sharded-step.js';
+
+/** The kinds with a fan-out of their own (core/dsl/step-kind.ts `shardable.fanOut`). */
+const FAN_OUTS = { dedup: runShardedDedup, split: runShardedSplit } satisfies Record<NonNullable<PlanSharding['fanOut']>, unknown>;
 
 /** Approval decisions received so far, by step id, with the workflow time they arrived. */
 type Decisions = Map<string, ApprovalDecision & { at: string }>;
@@ -128,7 +132,7 @@ async function runDag(plan: Plan, state: RunState, input: RunPipelineInput, deci
       const result = await (step.kind === APPROVAL_STEP_KIND
         ? awaitApproval(state.pipeline, step, st, inputs, decisions, () => showProgress(state))
         : step.sharded
-          ? (step.sharded.fanOut === 'dedup' ? runShardedDedup : runShardedStep)(state.pipeline, step, inputs, cache)
+          ? (step.sharded.fanOut ? FAN_OUTS[step.sharded.fanOut] : runShardedStep)(state.pipeline, step, inputs, cache)
           : callStep(state.pipeline, step, inputs, cache));
       st.status = result.status;
       st.outputs = result.outputs;

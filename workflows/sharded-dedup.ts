@@ -1,8 +1,7 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { ExecuteStepInput, ExecuteStepResult, ShardedDedupActivities } from '../activities/index.js';
-import type { ArtifactRef } from '../core/artifacts/ref.js';
 import type { PlanStep } from '../core/workflow-safe/plan.js';
-import { controlActivities, mergeParts, MERGE_FAN_IN, shardActivityOptions } from './sharded-step.js';
+import { controlActivities, mergeParts, mergeToOne, MERGE_FAN_IN, shardActivityOptions } from './sharded-step.js';
 
 /**
  * Dedup on a shard manifest, as datatrove's minhash dedup runs over Slurm tasks: signatures per
@@ -21,20 +20,14 @@ export async function runShardedDedup(pipeline: string, step: PlanStep, inputs: 
   if (start.hit) return { ...start.hit, durationMs: Date.now() - started };
   const n = start.shards;
   const signed = await Promise.all(Array.from({ length: n }, (_, i) => work(`sign-${i}`, `signatures ${i + 1}/${n}`)['dedup.sign']({ ...input, shard: i })));
-  const [signatures] = await mergeAll(signed, control, 'merge-signatures');
+  const signatures = await mergeToOne(signed, control, 'merge-signatures');
   const buckets = Math.min(n, MERGE_FAN_IN);
   const candidates = await Promise.all(
-    Array.from({ length: buckets }, (_, b) => work(`bucket-${b}`, `band bucket ${b + 1}/${buckets}`)['dedup.bucket']({ ...input, signatures: signatures!, bucket: b, buckets })),
+    Array.from({ length: buckets }, (_, b) => work(`bucket-${b}`, `band bucket ${b + 1}/${buckets}`)['dedup.bucket']({ ...input, signatures, bucket: b, buckets })),
   );
-  const plan = await work('cluster', 'union-find')['dedup.cluster']({ ...input, signatures: signatures!, candidates });
+  const plan = await work('cluster', 'union-find')['dedup.cluster']({ ...input, signatures, candidates });
   const written = await Promise.all(Array.from({ length: n }, (_, i) => work(`write-${i}`, `write ${i + 1}/${n}`)['dedup.write']({ ...input, shard: i, plan })));
   const parts = await mergeParts(written, control, 'merge-written');
   const result = await work('finish', 'finish', false)['dedup.finish']({ ...input, cacheKey: start.cacheKey, parts, plan });
   return { ...result, durationMs: Date.now() - started };
-}
-
-/** Merges down to one parts document (the bucket activities each take the whole list as one reference). */
-async function mergeAll(parts: ArtifactRef[], control: ReturnType<typeof controlActivities>, name: string): Promise<ArtifactRef[]> {
-  const few = await mergeParts(parts, control, name);
-  return few.length === 1 ? few : [await control(`${name}-last`, `${name} last`)['shards.merge'](few)];
 }

@@ -67,3 +67,9 @@ export async function mergeParts(parts: ArtifactRef[], control: ControlActivitie
   }
   return parts;
 }
+
+/** Merges down to one parts document, for an activity that takes every shard's result as one reference. */
+export async function mergeToOne(parts: ArtifactRef[], control: ControlActivities, name: string): Promise<ArtifactRef> {
+  const few = await mergeParts(parts, control, name);
+  return few.length === 1 ? few[0]! : control(`${name}-last`, `${name} last`)['shards.merge'](few);
+}

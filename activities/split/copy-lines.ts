@@ -1,7 +1,8 @@
 import { readWholeLines, stripBom } from '../../core/artifacts/lines.js';
 import type { ArtifactRef } from '../../core/artifacts/ref.js';
 import type { ArtifactStore } from '../../core/artifacts/store.js';
-import type { RecordsWriter } from '../../core/stage/records-io.js';
+import { RecordsWriter } from '../../core/stage/records-io.js';
+import { SPLITS, TEST, TRAIN, VALID, type SplitName } from './assign.js';
 
 const BATCH_BYTES = 1 << 20;
 
@@ -40,4 +41,16 @@ export async function copyLines(store: ArtifactStore, ref: ArtifactRef, writers:
     b.lines++;
   }
   for (let w = 0; w < writers.length; w++) await flush(w);
+}
+
+/** Pass 2 of split: record i of `ref` into the output of split `target(i)` (assign.ts TRAIN, VALID, TEST), the outputs of `schema`. */
+export async function writeSplits(store: ArtifactStore, ref: ArtifactRef, target: (i: number) => number, schema: string): Promise<Record<SplitName, ArtifactRef>> {
+  const writers = await Promise.all(SPLITS.map(() => RecordsWriter.open(store)));
+  try {
+    await copyLines(store, ref, writers, target);
+  } catch (err) {
+    await Promise.all(writers.map((w) => w.abort()));
+    throw err;
+  }
+  return { train: await writers[TRAIN]!.commit(schema), valid: await writers[VALID]!.commit(schema), test: await writers[TEST]!.commit(schema) };
 }

@@ -1,17 +1,17 @@
 import { z } from 'zod';
 import { defineStep } from '../../core/dsl/step-kind.js';
 import { PipelineError } from '../../core/errors.js';
-import { readRecords, RecordsWriter, writeJsonArtifact } from '../../core/stage/records-io.js';
-import { FULL_COMPARE_LIMIT, forEachBucket, linkNearDuplicates, UnionFind } from '../dedup/lsh.js';
-import { estimateJaccard, rowsOf } from '../dedup/minhash.js';
+import { recordProgress } from '../../core/stage/progress.js';
+import { readRecords } from '../../core/stage/records-io.js';
+import type { MinhashParams } from '../dedup/minhash.js';
 import { checkBands, minhashParams, minhashShape } from '../dedup/options.js';
 import { SignatureTable } from '../dedup/signatures.js';
 import { recordText } from '../dedup/text.js';
-import { copyLines } from './copy-lines.js';
+import { clusterAndAssign } from './cluster-assign.js';
+import { writeSplits } from './copy-lines.js';
 import { signaturesFromIndex } from './dedup-signatures.js';
-import { getPath } from '../../core/json/get-path.js';
-import { assignSplits, SPLITS, TEST, TRAIN, VALID } from './assign.js';
-import { recordProgress } from '../../core/stage/progress.js';
+import { KeyGatherer } from './gather.js';
+import { splitSummary, writeSplitReport } from './report.js';
 
 export const splitOptions = z
   .object({
@@ -32,12 +32,7 @@ export const splitOptions = z
     if (Math.abs(sum - 1) > 1e-6) ctx.addIssue({ code: 'custom', path: ['ratios'], message: `ratios must sum to 1 (got ${sum})` });
   });
 
-const MISSING = '(missing)';
-
-function keyString(v: unknown): string | undefined {
-  if (v === undefined || v === null || v === '') return undefined;
-  return typeof v === 'string' ? v : JSON.stringify(v);
-}
+export type SplitOptions = z.output<typeof splitOptions>;
 
 /**
  * Leakage-free, stratified train/valid/test split. Pass 1 gathers per record its stratum, group keys,
@@ -56,133 +51,44 @@ export const splitStep = defineStep({
   outputs: { train: 'records', valid: 'records', test: 'records', report: 'report' },
   options: splitOptions,
   cli: { in: 'records', out: 'train' },
+  // On a shard manifest, its own fan-out (workflows/sharded-split.ts); train, valid and test stay one records artifact each (sharded/write-shard.ts says why).
+  shardable: { input: 'records', sharded: [], fanOut: 'split' },
   async run(ctx, inputs, o) {
     const t0 = Date.now();
     const params = minhashParams(o);
-    const P = params.permutations;
-    const strataIds = new Map<string, number>();
-    const strata: string[] = [];
-    const stratum: number[] = [];
-    const groupFirst = o.groupBy.map(() => new Map<string, number>());
-    const groupLinks: [number, number][] = [];
+    const keys = new KeyGatherer(o);
     const reused = await signaturesFromIndex(ctx.store, inputs.index, inputs.records, params, o.fields);
     const fromIndex = 'reason' in reused ? undefined : reused;
-    const table = fromIndex ? undefined : new SignatureTable(o.nearDuplicates ? params : { ...params, permutations: 1, bands: 1 }, inputs.records.records ?? 0, o.threads);
-    let n = 0;
+    const table = fromIndex ? undefined : new SignatureTable(signingParams(o, params), inputs.records.records ?? 0, o.threads);
     try {
       const progress = recordProgress(ctx, inputs.records.records, 'hashing');
       for await (const { value, line } of readRecords<Record<string, unknown>>(ctx.store, inputs.records)) {
-        if (!value || typeof value !== 'object' || Array.isArray(value)) {
-          throw new PipelineError('INVALID_INPUT_DATA', `line ${line}: not a JSON object`, [{ path: `records:${line}`, message: 'not a JSON object' }]);
-        }
-        const i = n++;
-        const s = o.stratifyBy ? (keyString(getPath(value, o.stratifyBy)) ?? MISSING) : 'all';
-        let sid = strataIds.get(s);
-        if (sid === undefined) {
-          sid = strata.length;
-          strataIds.set(s, sid);
-          strata.push(s);
-        }
-        stratum.push(sid);
-        o.groupBy.forEach((field, g) => {
-          const k = keyString(getPath(value, field));
-          if (k === undefined) return;
-          const first = groupFirst[g]!.get(k);
-          if (first === undefined) groupFirst[g]!.set(k, i);
-          else groupLinks.push([first, i]);
-        });
-        if (table) await table.add(recordText(value, o.fields));
-        progress(n);
+        const record = keys.add(value, line);
+        if (table) await table.add(recordText(record, o.fields));
+        progress(keys.count);
       }
       await table?.finish();
     } finally {
       await table?.close();
     }
+    const n = keys.count;
     if (fromIndex && fromIndex.count !== n) throw new PipelineError('ARTIFACT_CORRUPT', `the dedup index signed ${fromIndex.count} records, its records artifact holds ${n}`);
     const { sigs, exact } = fromIndex ?? table!;
     // The report says which path was taken, and why split signed when it did.
     const signatures = 'reason' in reused ? { source: 'signed', why: reused.reason } : { source: 'dedup-index' };
     const tRead = Date.now();
 
-    const uf = new UnionFind(n);
-    for (const [a, b] of groupLinks) uf.union(a, b);
-    const keyOf = (i: number): number => (exact[2 * i]! & 0x1fffff) * 0x100000000 + exact[2 * i + 1]!;
-    const firstByKey = new Map<number, number>();
-    const reps: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const f = firstByKey.get(keyOf(i));
-      if (f === undefined) {
-        firstByKey.set(keyOf(i), i);
-        reps.push(i);
-      } else uf.union(f, i);
-    }
-    const layout = { permutations: P, bands: params.bands, rows: rowsOf(params) };
-    const members = Int32Array.from(reps);
-    const onBand = (band: number) => ctx.heartbeat({ done: band + 1, total: params.bands, unit: 'bands', message: 'clustering' });
-    const lsh = o.nearDuplicates ? await linkNearDuplicates(sigs, members, layout, o.threshold, uf, undefined, onBand) : undefined;
-
-    const { split, counts, clusters } = assignSplits(n, uf, Int32Array.from(stratum), strata, o.ratios, o.seed);
+    const assigned = await clusterAndAssign({ keys, exact, sigs, params, o, heartbeat: ctx.heartbeat });
     const tAssign = Date.now();
 
-    // Independent check of what was promised: no exact duplicate, near-duplicate or group crosses splits.
-    const crossSplit = { exactDuplicates: 0, nearDuplicates: 0, groups: 0 };
-    for (let i = 0; i < n; i++) if (split[i] !== split[firstByKey.get(keyOf(i))!]) crossSplit.exactDuplicates++;
-    for (const [a, b] of groupLinks) if (split[a] !== split[b]) crossSplit.groups++;
-    if (o.nearDuplicates) {
-      await forEachBucket(sigs, members, layout, (group) => {
-        const limit = Math.min(group.length, FULL_COMPARE_LIMIT * 2);
-        for (let x = 0; x < limit; x++) {
-          for (let y = x + 1; y < limit; y++) {
-            const a = group[x]!;
-            const b = group[y]!;
-            if (split[a] !== split[b] && estimateJaccard(sigs, a, b, P) >= o.threshold) crossSplit.nearDuplicates++;
-          }
-        }
-      }, (band) => ctx.heartbeat({ done: band + 1, total: params.bands, unit: 'bands', message: 'checking' }));
-    }
-
-    const writers = await Promise.all(SPLITS.map(() => RecordsWriter.open(ctx.store)));
-    try {
-      await copyLines(ctx.store, inputs.records, writers, (i) => split[i]!);
-    } catch (err) {
-      await Promise.all(writers.map((w) => w.abort()));
-      throw err;
-    }
-    const schema = inputs.records.schema;
-    const train = await writers[TRAIN]!.commit(schema);
-    const valid = await writers[VALID]!.commit(schema);
-    const test = await writers[TEST]!.commit(schema);
-    const summary = {
-      total: n,
-      train: train.records ?? 0,
-      valid: valid.records ?? 0,
-      test: test.records ?? 0,
-      ratios: o.ratios,
-      seed: o.seed,
-      stratifyBy: o.stratifyBy ?? null,
-      groupBy: o.groupBy,
-      clusters,
-      crossSplit,
-      signatures,
-      ...(lsh ? { lsh } : {}),
-      ms: { read: tRead - t0, assign: tAssign - tRead, write: Date.now() - tAssign },
-    };
-    // Counted per record (a cluster spanning strata sits wholly in one split).
-    const actual = new Map<string, { total: number; train: number; valid: number; test: number }>();
-    for (const name of counts.keys()) actual.set(name, { total: 0, train: 0, valid: 0, test: 0 });
-    for (let i = 0; i < n; i++) {
-      const name = strata[stratum[i]!]!;
-      const c = actual.get(name) ?? { total: 0, train: 0, valid: 0, test: 0 };
-      c.total++;
-      c[SPLITS[split[i]!]!]++;
-      actual.set(name, c);
-    }
-    const strataReport = Object.fromEntries([...actual].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    const report = await writeJsonArtifact(ctx.store, { ...summary, strata: strataReport }, 'report', 'split-report');
-    return {
-      outputs: { train, valid, test, report },
-      // Strata names are data values: only a bounded number go to metadata.
-      metadata: { ...summary, strata: strata.length <= 50 ? strataReport : `${strata.length} strata (see report)` },
-    };
+    const outputs = await writeSplits(ctx.store, inputs.records, (i) => assigned.split[i]!, inputs.records.schema);
+    const summary = splitSummary(o, n, outputs, assigned, signatures, { read: tRead - t0, assign: tAssign - tRead, write: Date.now() - tAssign });
+    const { report, metadata } = await writeSplitReport(ctx.store, summary, assigned.strata);
+    return { outputs: { ...outputs, report }, metadata };
   },
 });
+
+/** Without near-duplicates only the exact keys are needed: one permutation in one band is the cheapest table that computes them. */
+export function signingParams(o: { nearDuplicates: boolean }, params: MinhashParams): MinhashParams {
+  return o.nearDuplicates ? params : { ...params, permutations: 1, bands: 1 };
+}

@@ -5,6 +5,7 @@ import { codeVersion } from '../cache/code-version.js';
 import type { ForgelineConfig } from '../config.js';
 import type { Hardware } from '../hardware.js';
 import type { Logger } from '../log.js';
+import type { PlanSharding } from '../workflow-safe/plan.js';
 import type { QueueProfile } from '../workflow-safe/queues.js';
 import type { PathUse } from '../sandbox/input-roots.js';
 
@@ -132,9 +133,10 @@ export interface StepKindSpec<
    * are concatenated in shard order; `report` outputs are rewritten from the merged metadata.
    * Metadata merges by summing numbers (counts), except the keys in `same`, taken from shard 0.
    * `fanOut` names a kind whose shards are not independent and that has a fan-out of its own
-   * (`dedup`: workflows/sharded-dedup.ts) instead of one `shard.<kind>` activity per shard.
+   * (`dedup`: workflows/sharded-dedup.ts, `split`: workflows/sharded-split.ts) instead of one
+   * `shard.<kind>` activity per shard.
    */
-  shardable?: { input: keyof I & string; sharded: (keyof O & string)[]; same?: string[]; fanOut?: 'dedup' };
+  shardable?: { input: keyof I & string; sharded: (keyof O & string)[]; same?: string[]; fanOut?: NonNullable<PlanSharding['fanOut']> };
   run(ctx: StepContext, inputs: ResolvedInputs<I>, options: z.output<Opts>): Promise<StepResult<O>>;
 }
 

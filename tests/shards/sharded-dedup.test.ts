@@ -6,18 +6,8 @@ import proto from '@temporalio/proto';
 import { historySize } from '../../core/temporal/history-size.js';
 import { cli, testClient, useTestWorker } from '../support/harness.js';
 import { edit, prose, tempDir } from '../dedup/stage-helpers.js';
+import { read, recordsText, runJson, type Ref, type StepJson } from './run-json.js';
 
-interface Ref {
-  uri: string;
-  kind: string;
-  records?: number;
-}
-interface StepJson {
-  id: string;
-  status: string;
-  outputs: Record<string, Ref>;
-  metadata: Record<string, unknown>;
-}
 interface Reject {
   reason: string;
   near_duplicate_of: string;
@@ -28,12 +18,6 @@ const { env } = useTestWorker();
 const EventType = proto.temporal.api.enums.v1.EventType;
 const SHARDS = 5;
 
-const read = (ref: Ref) => fs.readFile(fileURLToPath(ref.uri), 'utf8');
-async function recordsText(ref: Ref): Promise<string> {
-  if (ref.kind !== 'shards') return read(ref);
-  const manifest = JSON.parse(await read(ref)) as { shards: Ref[] };
-  return (await Promise.all(manifest.shards.map(read))).join('');
-}
 /**
  * A dedup index as its header and its signature bytes, the header without `signed`: a one-host run
  * names the records artifact it wrote (split reuses its signatures), a sharded run writes shards and
@@ -48,11 +32,9 @@ async function indexParts(ref: Ref): Promise<{ header: Record<string, unknown>; 
 const lines = (text: string) => text.split('\n').filter((l) => l.length > 0);
 
 async function dedup(input: string, shards: number): Promise<{ runId: string; step: StepJson; kept: string; rejects: string }> {
-  const res = await cli(['run', 'test-shard-dedup', '--params', JSON.stringify({ input, shards }), '--wait', '--json'], env);
-  if (res.code !== 0) throw new Error(`run failed (${res.code}): ${res.stdout}\n${res.stderr}`);
-  const out = JSON.parse(res.stdout) as { runId: string; status: string; steps: StepJson[] };
+  const out = await runJson(env, 'test-shard-dedup', { input, shards });
   expect(out.status).toBe('succeeded');
-  const step = out.steps.find((s) => s.id === 'dedup')!;
+  const step = out.step('dedup');
   return { runId: out.runId, step, kept: await recordsText(step.outputs.records!), rejects: await read(step.outputs.rejects!) };
 }
 

@@ -1,49 +1,17 @@
 import { describe, expect, it } from '@jest/globals';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import proto from '@temporalio/proto';
 import { historySize } from '../../core/temporal/history-size.js';
-import { cli, testClient, useTestWorker } from '../support/harness.js';
+import { testClient, useTestWorker } from '../support/harness.js';
 import { REPO_ROOT } from '../support/paths.js';
 import { tempDir } from '../curation/support/stage.js';
-
-interface Ref {
-  uri: string;
-  sha256: string;
-  kind: string;
-  records?: number;
-}
-interface StepJson {
-  id: string;
-  status: string;
-  outputs: Record<string, Ref>;
-  metadata: Record<string, unknown>;
-}
-interface RunJson {
-  runId: string;
-  status: string;
-  error?: string;
-  steps: StepJson[];
-}
+import { read, recordsText, runJson } from './run-json.js';
 
 const { env } = useTestWorker();
 const EventType = proto.temporal.api.enums.v1.EventType;
 
-const read = (ref: Ref) => fs.readFile(fileURLToPath(ref.uri), 'utf8');
-/** A step's records output: the file, or its shards' files one after another. */
-async function recordsText(ref: Ref): Promise<string> {
-  if (ref.kind !== 'shards') return read(ref);
-  const manifest = JSON.parse(await read(ref)) as { shards: Ref[] };
-  return (await Promise.all(manifest.shards.map(read))).join('');
-}
-
-async function run(params: Record<string, unknown>, extra: string[] = []): Promise<RunJson & { step(id: string): StepJson }> {
-  const res = await cli(['run', 'test-shards', '--params', JSON.stringify(params), '--wait', '--json', ...extra], env);
-  if (res.code !== 0) throw new Error(`run failed (${res.code}): ${res.stdout}\n${res.stderr}`);
-  const out = JSON.parse(res.stdout) as RunJson;
-  return { ...out, step: (id) => out.steps.find((s) => s.id === id)! };
-}
+const run = (params: Record<string, unknown>, extra: string[] = []) => runJson(env, 'test-shards', params, extra);
 
 /** A messy file: good and poor records, personal data, a secret, blank and broken lines. */
 async function messyFile(): Promise<string> {

@@ -3,7 +3,7 @@ import type { ActivityDeps } from '../../deps.js';
 import type { ExecuteStepInput } from '../../execute/execute-step-activity.js';
 import { bandHash, rowsOf } from '../minhash.js';
 import { minhashParams } from '../options.js';
-import type { DedupWorkContext } from './beats.js';
+import type { ShardWorkContext } from '../../shards/beats.js';
 import { eachShardSignatures, signatureParts } from './load.js';
 import { shardedDedupOptions } from './options.js';
 
@@ -20,7 +20,7 @@ export const CANDIDATE_GROUPS_SCHEMA = 'dedup-candidate-groups-v1';
  * each exact key only: records with the same key have the same signature, so they all sit in the
  * same groups, and the first of them in a group is the one the one-host step compares.
  */
-export async function bucketCandidates(ctx: DedupWorkContext, deps: ActivityDeps, input: BucketInput): Promise<ArtifactRef> {
+export async function bucketCandidates(ctx: ShardWorkContext, deps: ActivityDeps, input: BucketInput): Promise<ArtifactRef> {
   const o = shardedDedupOptions(input);
   const params = minhashParams(o);
   const P = params.permutations;

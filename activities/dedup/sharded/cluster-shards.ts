@@ -9,7 +9,7 @@ import { UnionFind, linkGroup, type LinkStats } from '../lsh.js';
 import { rowsOf, setJaccard } from '../minhash.js';
 import { minhashParams } from '../options.js';
 import { lineId } from '../sign-pass.js';
-import type { DedupWorkContext } from './beats.js';
+import type { ShardWorkContext } from '../../shards/beats.js';
 import { eachShardSignatures, signatureParts } from './load.js';
 import { shardedDedupOptions } from './options.js';
 import { shingleSetOf, type ShardSignatures } from './signature-file.js';
@@ -37,7 +37,7 @@ export interface DedupPlan {
  * instead would read every shard's sets in each of them (or the texts, to shingle again), and a
  * per-shard pass cannot check a pair whose other record lives in another shard.
  */
-export async function clusterShards(ctx: DedupWorkContext, deps: ActivityDeps, input: ClusterShardsInput): Promise<ArtifactRef> {
+export async function clusterShards(ctx: ShardWorkContext, deps: ActivityDeps, input: ClusterShardsInput): Promise<ArtifactRef> {
   const t0 = Date.now();
   const o = shardedDedupOptions(input);
   const params = minhashParams(o);

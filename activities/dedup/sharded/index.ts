@@ -1,7 +1,7 @@
 import type { ArtifactRef } from '../../../core/artifacts/ref.js';
 import type { ActivityDeps } from '../../deps.js';
 import type { RunShardInput } from '../../shards/fan-out.js';
-import { withBeats } from './beats.js';
+import { withBeats } from '../../shards/beats.js';
 import { bucketCandidates, type BucketInput } from './bucket.js';
 import { clusterShards, type ClusterShardsInput } from './cluster-shards.js';
 import { signShard } from './sign-shard.js';

@@ -6,7 +6,7 @@ import { writeParts } from '../../shards/merge.js';
 import { countLines } from '../../shards/split-lines.js';
 import { minhashParams } from '../options.js';
 import { signRecords } from '../sign-pass.js';
-import type { DedupWorkContext } from './beats.js';
+import type { ShardWorkContext } from '../../shards/beats.js';
 import { shardedDedupOptions } from './options.js';
 import { writeShardSignatures } from './signature-file.js';
 
@@ -15,7 +15,7 @@ import { writeShardSignatures } from './signature-file.js';
  * written as the shard's signature artifact. Returns a parts document (outputs.signatures, and the
  * shard's records and lines in its metadata) so that the merge tree of the record stages applies.
  */
-export async function signShard(ctx: DedupWorkContext, deps: ActivityDeps, input: RunShardInput): Promise<ArtifactRef> {
+export async function signShard(ctx: ShardWorkContext, deps: ActivityDeps, input: RunShardInput): Promise<ArtifactRef> {
   const o = shardedDedupOptions(input);
   const manifest = await readShardManifest(deps.store, manifestOf(input, 'records'));
   const shard = manifest.shards[input.shard]!;

@@ -7,14 +7,14 @@ import { manifestOf, type RunShardInput } from '../../shards/fan-out.js';
 import { concatRecords, inShardOrder, readParts, writeParts } from '../../shards/merge.js';
 import { duplicateRejectLine, type DuplicateOf } from '../cluster.js';
 import { readLines } from '../raw-io.js';
-import type { DedupWorkContext } from './beats.js';
+import type { ShardWorkContext } from '../../shards/beats.js';
 import type { DedupPlan, ShardDecisions } from './cluster-shards.js';
 
 export type WriteShardInput = RunShardInput & { plan: ArtifactRef };
 export type FinishDedupInput = ExecuteStepInput & { cacheKey: string; parts: ArtifactRef[]; plan: ArtifactRef };
 
 /** Phase 4, one activity per shard: the shard's survivors and its rejects, in its order, as the one-host step's second pass writes them. */
-export async function writeShard(ctx: DedupWorkContext, deps: ActivityDeps, input: WriteShardInput): Promise<ArtifactRef> {
+export async function writeShard(ctx: ShardWorkContext, deps: ActivityDeps, input: WriteShardInput): Promise<ArtifactRef> {
   const shard = (await readShardManifest(deps.store, manifestOf(input, 'records'))).shards[input.shard]!;
   const plan = await readJsonArtifact<DedupPlan>(deps.store, input.plan);
   const decisions = await readJsonArtifact<ShardDecisions>(deps.store, plan.decisions[input.shard]!);

@@ -1,0 +1,40 @@
+import fs from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { cli } from '../support/harness.js';
+
+/** What `forgeline run --wait --json` prints, as the sharded-stage tests read it. */
+export interface Ref {
+  uri: string;
+  sha256: string;
+  kind: string;
+  records?: number;
+}
+export interface StepJson {
+  id: string;
+  status: string;
+  outputs: Record<string, Ref>;
+  metadata: Record<string, unknown>;
+}
+export interface RunJson {
+  runId: string;
+  status: string;
+  error?: string;
+  steps: StepJson[];
+}
+
+export const read = (ref: Ref): Promise<string> => fs.readFile(fileURLToPath(ref.uri), 'utf8');
+
+/** A step's records output: the file, or its shards' files one after another. */
+export async function recordsText(ref: Ref): Promise<string> {
+  if (ref.kind !== 'shards') return read(ref);
+  const manifest = JSON.parse(await read(ref)) as { shards: Ref[] };
+  return (await Promise.all(manifest.shards.map(read))).join('');
+}
+
+/** Runs a pipeline to its end; a run the CLI reports as failed throws with the CLI's output. */
+export async function runJson(env: NodeJS.ProcessEnv, pipeline: string, params: Record<string, unknown>, extra: string[] = []): Promise<RunJson & { step(id: string): StepJson }> {
+  const res = await cli(['run', pipeline, '--params', JSON.stringify(params), '--wait', '--json', ...extra], env);
+  if (res.code !== 0) throw new Error(`run failed (${res.code}): ${res.stdout}\n${res.stderr}`);
+  const out = JSON.parse(res.stdout) as RunJson;
+  return { ...out, step: (id) => out.steps.find((s) => s.id === id)! };
+}
