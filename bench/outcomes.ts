@@ -19,7 +19,7 @@ const PIPELINES: { name: string; params: Record<string, unknown> }[] = [
   { name: 'quickstart', params: {} },
   { name: 'json-expert', params: { examples: 1200, evalLimit: 60 } },
   { name: 'cypher-expert', params: { examples: 1200, evalLimit: 60 } },
-  { name: 'tlp-classifier', params: { examples: 1200, evalLimit: 60 } },
+  { name: 'tlp-classifier', params: { gradientAccumulation: 1 } }, // the run tests/pipelines-builtin/tlp-real-base.test.ts checks
   { name: 'relationship-coach', params: { minNewExamples: 0 } },
 ];
 

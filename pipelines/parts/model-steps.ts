@@ -17,6 +17,12 @@ export const trainingParams = {
   epochs: z.number().int().positive().default(1),
   learningRate: z.number().positive().optional().describe('default per backend: hf 1e-3 (LoRA on a small model, docs/training.md), llamacpp 1e-3'),
   contextSize: z.number().int().min(32).default(256),
+  gradientAccumulation: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe('hf: batches summed into one optimizer step; unset: 8 (seed 003, line 55). A few hundred examples on CPU learn more from 1: 8 leaves them a handful of steps'),
   quantize: z.array(z.enum(QUANT_TYPES)).min(1).default(['Q8_0']).describe('GGUF files to export; the first is the one evaluated and promoted'),
   evalLimit: z.number().int().positive().default(60).describe('held-out test examples to score (at least 50 for an interval that can tell)'),
   seed: z.number().int().nonnegative().default(7),
@@ -82,6 +88,7 @@ export function trainEvaluatePromote(p: PipelineBuilder, params: TrainingParams,
       threads: params.threads,
       name: t.name,
       ...t.train,
+      ...(params.gradientAccumulation ? { hf: { ...(t.train?.hf as object | undefined), gradientAccumulation: params.gradientAccumulation } } : {}),
     },
     { model: t.base.out('model'), data: t.data, ...(t.valid ? { valid: t.valid } : {}) },
   );
