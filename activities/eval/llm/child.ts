@@ -74,15 +74,16 @@ async function generate(seq: LlamaContextSequence, item: GenerateItem): Promise<
   let tokens = 0;
   // Tokens, not the string: node-llama-cpp would tokenize a string without special tokens, and a
   // chat-template prompt's `<|im_start|>` markers must be the model's own control tokens.
-  const prompt = tokenize(item.prompt);
-  const text = await completion.generateCompletion(bos !== null ? [bos, ...prompt] : prompt, {
+  const promptText = tokenize(item.prompt);
+  const prompt = bos !== null ? [bos, ...promptText] : promptText;
+  const text = await completion.generateCompletion(prompt, {
     maxTokens: item.maxTokens,
     temperature: 0,
     customStopTriggers: item.stop.length > 0 ? item.stop : undefined,
     onToken: (t) => (tokens += t.length),
   });
   completion.dispose();
-  return { text, tokens };
+  return { text, tokens, promptTokens: prompt.length };
 }
 
 /**
