@@ -74,6 +74,21 @@ describe('llama.cpp evaluation engine (child process)', () => {
     }
   });
 
+  it('rolling windows are scored with their whole context: a by-hand log softmax over the same windows agrees', async () => {
+    // A node-llama-cpp sequence holds contextSize - 1 tokens; a window of contextSize made it drop
+    // its first 100 tokens and evaluate the rest again, so the last positions lost that context.
+    const e = await LlamaEngine.open(model, { sequences: 1, contextSize: 256, gpu: false, threads: 2 });
+    try {
+      const text = 'The quick brown fox jumps over the lazy dog. '.repeat(12);
+      const [r] = await e.rolling([{ text }]);
+      const byHand = await referenceRolling(model, text, 255);
+      expect(r!.tokens).toBe(byHand.tokens);
+      expect(Math.abs(r!.loglik - byHand.loglik)).toBeLessThan(0.05);
+    } finally {
+      await e.close();
+    }
+  });
+
   it('rolling perplexity covers every token across windows; generation is greedy and repeatable', async () => {
     const e = await LlamaEngine.open(model, { sequences: 2, contextSize: 256, gpu: false, threads: 2 });
     try {
@@ -125,6 +140,37 @@ async function referenceLoglik(modelPath: string, context: string, continuation:
       ll += out[pos]!.next.logits!.get(tokens[pos + 1]!)! - lse;
     }
     return ll;
+  } finally {
+    await ctx.dispose();
+    await m.dispose();
+    await llama.dispose();
+  }
+}
+
+/** Rolling log-likelihood by hand: disjoint windows of `window` tokens, each in a fresh context, full logits. */
+async function referenceRolling(modelPath: string, text: string, window: number): Promise<{ loglik: number; tokens: number }> {
+  const { getLlama } = await import('node-llama-cpp');
+  const llama = await getLlama({ gpu: false });
+  const m = await llama.loadModel({ modelPath });
+  const ctx = await m.createContext({ contextSize: 256, sequences: 1, threads: 2 });
+  try {
+    const seq = ctx.getSequence();
+    const all = [m.tokens.bos!, ...m.tokenize(text, false, 'trimLeadingSpace')];
+    let loglik = 0;
+    let tokens = 0;
+    for (let start = 1; start < all.length; start += window - 1) {
+      const w = all.slice(start - 1, Math.min(all.length, start + window - 1));
+      await seq.eraseContextTokenRanges([{ start: 0, end: seq.nextTokenIndex }]);
+      const out = await seq.controlledEvaluate(w.slice(0, -1).map((t) => [t, { generateNext: { logits: true } }]));
+      for (let pos = 0; pos < w.length - 1; pos++) {
+        const logits = [...out[pos]!.next.logits!.values()];
+        const max = Math.max(...logits);
+        const lse = max + Math.log(logits.reduce((a, l) => a + Math.exp(l - max), 0));
+        loglik += out[pos]!.next.logits!.get(w[pos + 1]!)! - lse;
+        tokens++;
+      }
+    }
+    return { loglik, tokens };
   } finally {
     await ctx.dispose();
     await m.dispose();

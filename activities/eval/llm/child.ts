@@ -74,15 +74,25 @@ async function generate(seq: LlamaContextSequence, item: GenerateItem): Promise<
   let tokens = 0;
   // Tokens, not the string: node-llama-cpp would tokenize a string without special tokens, and a
   // chat-template prompt's `<|im_start|>` markers must be the model's own control tokens.
-  const prompt = tokenize(item.prompt);
-  const text = await completion.generateCompletion(bos !== null ? [bos, ...prompt] : prompt, {
+  const promptText = tokenize(item.prompt);
+  const prompt = bos !== null ? [bos, ...promptText] : promptText;
+  const text = await completion.generateCompletion(prompt, {
     maxTokens: item.maxTokens,
     temperature: 0,
     customStopTriggers: item.stop.length > 0 ? item.stop : undefined,
     onToken: (t) => (tokens += t.length),
   });
   completion.dispose();
-  return { text, tokens };
+  return { text, tokens, promptTokens: prompt.length };
+}
+
+/**
+ * Tokens one sequence holds without a context shift: node-llama-cpp keeps one cell free, and a
+ * contextSize-token evaluation made it erase the first 100 tokens and evaluate the rest again: the
+ * last positions lost that context and a full window cost 1.8x its tokens (bench/eval.ts perplexity).
+ */
+function capacity(seq: LlamaContextSequence): number {
+  return seq.contextSize - 1;
 }
 
 /**
@@ -97,8 +107,11 @@ async function scoreTokens(seq: LlamaContextSequence, tokens: Token[], firstTarg
   const input = tokens.slice(keep).map((t, k): Token | [Token, object] => {
     const pos = keep + k;
     if (pos < firstLogit || pos >= tokens.length - 1) return t;
-    // includeTop: 1 for the arg-max (node-llama-cpp 3.22.1's includeMax returned only the filtered tokens).
-    return [t, { generateNext: { logits: { filter: { tokens: [tokens[pos + 1]!], includeTop: 1 } }, totalLogitWeight: true } }];
+    // The arg-max comes in as the selected token: the default sampler here is greedy (temperature 0).
+    // Not includeMax (node-llama-cpp 3.22.1 returns only the filtered tokens for it), nor includeTop,
+    // which sorts the whole vocabulary for every token: with SmolLM2's 49,152 that was most of
+    // perplexity scoring's time (bench/eval.ts, 2.7x slower than llama-perplexity).
+    return [t, { generateNext: { logits: { filter: { tokens: [tokens[pos + 1]!], includeSelected: true } }, totalLogitWeight: true } }];
   });
   const out = await seq.controlledEvaluate(input as Parameters<LlamaContextSequence['controlledEvaluate']>[0]);
   let loglik = 0;
@@ -136,8 +149,8 @@ async function loglik(seq: LlamaContextSequence, item: LoglikItem): Promise<Logl
   let prefix = bos !== null ? [bos, ...ctxTokens] : ctxTokens;
   if (prefix.length === 0) throw new Error('loglikelihood needs a non-empty context or a BOS token');
   // Left-truncate the context to fit the window, as lm-eval does (the continuation is kept whole).
-  const room = seq.contextSize - contTokens.length;
-  if (room < 1) throw new Error(`continuation of ${contTokens.length} tokens does not fit the ${seq.contextSize}-token context`);
+  const room = capacity(seq) - contTokens.length;
+  if (room < 1) throw new Error(`continuation of ${contTokens.length} tokens does not fit the ${capacity(seq)}-token context`);
   if (prefix.length > room) prefix = prefix.slice(prefix.length - room);
   const tokens = [...prefix, ...contTokens];
   const r = await scoreTokens(seq, tokens, prefix.length);
@@ -148,7 +161,7 @@ async function loglik(seq: LlamaContextSequence, item: LoglikItem): Promise<Logl
 async function rolling(seq: LlamaContextSequence, item: RollingItem): Promise<RollingResult> {
   const text = tokenize(item.text);
   const all = bos !== null ? [bos, ...text] : text;
-  const window = seq.contextSize;
+  const window = capacity(seq);
   let total = 0;
   let scored = 0;
   for (let start = 1; start < all.length; start += window - 1) {

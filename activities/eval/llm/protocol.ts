@@ -35,7 +35,10 @@ export type Request =
 
 export interface GenerateResult {
   text: string;
+  /** Generated tokens. */
   tokens: number;
+  /** Tokens the prompt was evaluated as, BOS included (a benchmark sizes its peer's work from them). */
+  promptTokens: number;
 }
 
 export interface LoglikResult {
