@@ -56,5 +56,5 @@ describe('tlp-classifier on the real base model', () => {
     } finally {
       await close();
     }
-  }, 40 * MINUTES);
+  }, 50 * MINUTES);
 });
