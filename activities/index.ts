@@ -10,6 +10,7 @@ export type { CompilePlanInput } from './plan/compile-plan-activity.js';
 export { createShardActivities, createShardControlActivities, type FinishShardsInput, type RunShardInput, type ShardActivity, type ShardControlActivities, type ShardStartResult } from './shards/index.js';
 export { createShardedDedupActivities, type ShardedDedupActivities } from './dedup/sharded/index.js';
 export { createShardedSplitActivities, type ShardedSplitActivities } from './split/sharded/index.js';
+export { createShardedMixActivities, type ShardedMixActivities } from './mix/sharded/index.js';
 export { createReportActivities, type ReportActivities, type WriteRunReportInput } from './report/index.js';
 export { createLineageActivities, closeLineage, prepareLineage, type LineageActivities, type RecordLineageInput, type RunLineageInput } from './lineage/index.js';
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ARTIFACT_KINDS } from '../core/artifacts/ref.js';
 
 /** The kinds whose shards are not independent and that run a fan-out of their own (workflows/sharded-<name>.ts). */
-export const SHARD_FAN_OUTS = ['dedup', 'split'] as const;
+export const SHARD_FAN_OUTS = ['dedup', 'split', 'mix'] as const;
 
 /** A reference to another step's output: the edges of the DAG. */
 export const outputRefSchema = z.object({ step: z.string(), output: z.string() }).strict();

@@ -9,6 +9,7 @@ import {
   createShardControlActivities,
   createShardedDedupActivities,
   createShardedSplitActivities,
+  createShardedMixActivities,
   createStepActivities,
   prepareLineage,
 } from '../activities/index.js';
@@ -59,6 +60,7 @@ export async function runWorkers(config: ForgelineConfig, options: WorkerOptions
     ...createShardActivities(deps, deps.stepKinds.values()),
     ...createShardedDedupActivities(deps),
     ...createShardedSplitActivities(deps),
+    ...createShardedMixActivities(deps),
   };
   const workflowSource = prebuiltBundleIsFresh() ? { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } } : { workflowsPath: WORKFLOWS_PATH };
   const workers = await Promise.all(

@@ -33,11 +33,12 @@ import { describeError } from './describe-error.js';
 import { LineageWriter, runLineage } from './lineage-writer.js';
 import { finishRun } from './run-report.js';
 import { runShardedDedup } from './sharded-dedup.js';
+import { runShardedMix } from './sharded-mix.js';
 import { runShardedSplit } from './sharded-split.js';
 import { runShardedStep } from './sharded-step.js';
 
 /** The kinds with a fan-out of their own (core/dsl/step-kind.ts `shardable.fanOut`). */
-const FAN_OUTS = { dedup: runShardedDedup, split: runShardedSplit } satisfies Record<NonNullable<PlanSharding['fanOut']>, unknown>;
+const FAN_OUTS = { dedup: runShardedDedup, split: runShardedSplit, mix: runShardedMix } satisfies Record<NonNullable<PlanSharding['fanOut']>, unknown>;
 
 /** Approval decisions received so far, by step id, with the workflow time they arrived. */
 type Decisions = Map<string, ApprovalDecision & { at: string }>;

@@ -5,6 +5,7 @@ import { mixStep } from './mix-step.js';
 
 export { analyzeStep } from './analyze-step.js';
 export { loadManifestStep } from './load-manifest-step.js';
-export { mixStep, mixOptions, multiplicities } from './mix-step.js';
+export { mixStep } from './mix-step.js';
+export { mixOptions, multiplicities } from './plan.js';
 export { PHASE_PRESETS, PHASE_NAMES, allocate } from './presets.js';
 export const MIX_STEPS: readonly AnyStepKind[] = [analyzeStep, loadManifestStep, mixStep].map(anyStep);

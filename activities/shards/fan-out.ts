@@ -40,15 +40,16 @@ async function wholeStepKey(kind: AnyStepKind, input: ExecuteStepInput): Promise
   return cacheKey({ kind: kind.kind, version: kind.version, options: input.options, inputs: input.inputs, fingerprint });
 }
 
-export async function startShardedStep(deps: ActivityDeps, input: ExecuteStepInput): Promise<ShardStartResult> {
+/** The whole step from the cache, or its shard count: the shard manifest's, unless `count` says otherwise (mix: the shards of its buckets' sources). */
+export async function startShardedStep(deps: ActivityDeps, input: ExecuteStepInput, count?: () => Promise<number>): Promise<ShardStartResult> {
   const { kind, spec } = shardable(deps, input.kind);
   const key = await wholeStepKey(kind, input);
   if (input.cache && kind.cache !== false) {
     const hit = await deps.cache.lookup(key);
     if (hit) return { hit: { status: 'cached', outputs: hit.outputs, metadata: hit.metadata, cacheKey: key, durationMs: 0 }, shards: 0, cacheKey: key };
   }
-  const manifest = await readShardManifest(deps.store, manifestOf(input, spec.input));
-  return { shards: manifest.shards.length, cacheKey: key };
+  const shards = count ? await count() : (await readShardManifest(deps.store, manifestOf(input, spec.input))).shards.length;
+  return { shards, cacheKey: key };
 }
 
 /**
@@ -76,6 +77,12 @@ export async function finishShardedStep(deps: ActivityDeps, input: FinishShardsI
   const { kind, spec } = shardable(deps, input.kind);
   const manifest = await readShardManifest(deps.store, manifestOf(input, spec.input));
   const parts = inShardOrder(await readParts(deps.store, input.parts), manifest.shards.length);
+  if (spec.merge) {
+    const merged = await spec.merge(deps.store, parts, input.inputs as never, input.options as never);
+    const result = { outputs: merged.outputs, metadata: { ...merged.metadata, shards: parts.length } };
+    if (kind.cache !== false) await deps.cache.save(input.cacheKey, result);
+    return { status: 'succeeded', ...result, cacheKey: input.cacheKey, durationMs: 0 };
+  }
   const metadata = { ...mergeMetadata(parts.map((p) => p.metadata), spec.same), shards: parts.length };
   const outputs: Record<string, ArtifactRef> = {};
   for (const [name, outKind] of Object.entries(kind.outputs)) {

@@ -98,8 +98,10 @@ function validatePlanSteps(steps: PlanStep[], lookup: StepKindLookup, issues: Is
         if (!from) issues.push({ path: where, message: `input "${name}" refers to unknown step "${r.step}"` });
         else if (fromKind) {
           const outKind = outputKindOf(from, fromKind, r.output);
+          // Records as shards, or a document that names shards (analyze's manifest of a sharded dataset).
+          const onShards = (outKind === 'shards' && spec.kind === 'records') || (outKind === spec.kind && from.sharded?.outputs.includes(r.output));
           if (!outKind) issues.push({ path: where, message: `input "${name}": step "${r.step}" has no output "${r.output}"` });
-          else if (outKind === 'shards' && spec.kind === 'records' && kind.shardable?.input === name && !Array.isArray(ref)) {
+          else if (onShards && kind.shardable?.input === name && !Array.isArray(ref)) {
             step.sharded = { input: name, outputs: kind.shardable.sharded, ...(kind.shardable.fanOut ? { fanOut: kind.shardable.fanOut } : {}) };
           } else if (outKind !== spec.kind) {
             issues.push({ path: where, message: `input "${name}" takes ${spec.kind} but "${r.step}.${r.output}" is ${outKind}` });
@@ -116,13 +118,14 @@ function validatePlanSteps(steps: PlanStep[], lookup: StepKindLookup, issues: Is
 }
 
 /**
- * A sharded step's sharded outputs are manifests (`shards`), whatever its kind declares, so that the
- * next shardable step fans out too. Steps are checked in definition order, which is the DAG's order:
- * a step can only name the outputs of steps defined before it.
+ * A sharded step's sharded `records` outputs are manifests (`shards`), so that the next shardable
+ * step fans out too; its other sharded outputs (analyze's bucket manifest) keep their kind and name
+ * shards. Steps are checked in definition order, which is the DAG's order: a step can only name the
+ * outputs of steps defined before it.
  */
 function outputKindOf(from: PlanStep, fromKind: AnyStepKind, output: string): AnyStepKind['outputs'][string] | undefined {
-  if (from.sharded?.outputs.includes(output)) return 'shards';
-  return fromKind.outputs[output];
+  const declared = fromKind.outputs[output];
+  return from.sharded?.outputs.includes(output) && declared === 'records' ? 'shards' : declared;
 }
 
 /** Depth-first search; returns the ids around the first cycle found. */

@@ -34,6 +34,12 @@ export interface TimeoutSpec {
   heartbeatMs: number;
 }
 
+/** What one shard's run of a kind made. */
+export interface ShardResult {
+  outputs: Record<string, ArtifactRef>;
+  metadata: Record<string, unknown>;
+}
+
 /** Progress a step reports; it travels in heartbeats (visible in the UI and `forgeline status`). */
 export interface StepProgress {
   done?: number;
@@ -133,10 +139,22 @@ export interface StepKindSpec<
    * are concatenated in shard order; `report` outputs are rewritten from the merged metadata.
    * Metadata merges by summing numbers (counts), except the keys in `same`, taken from shard 0.
    * `fanOut` names a kind whose shards are not independent and that has a fan-out of its own
-   * (`dedup`: workflows/sharded-dedup.ts, `split`: workflows/sharded-split.ts) instead of one
-   * `shard.<kind>` activity per shard.
+   * (`dedup`: workflows/sharded-dedup.ts, `split`: workflows/sharded-split.ts, `mix`:
+   * workflows/sharded-mix.ts, on a manifest that `analyze` made from shards, listed in its
+   * `sharded`) instead of one `shard.<kind>` activity per shard.
    */
-  shardable?: { input: keyof I & string; sharded: (keyof O & string)[]; same?: string[]; fanOut?: NonNullable<PlanSharding['fanOut']> };
+  shardable?: {
+    input: keyof I & string;
+    sharded: (keyof O & string)[];
+    same?: string[];
+    fanOut?: NonNullable<PlanSharding['fanOut']>;
+    /**
+     * The step's outputs and metadata from its shards' results (in shard order), for a kind whose
+     * outputs the rules above cannot merge: `analyze` adds its shards' counts into one bucket
+     * manifest that names the shard manifest.
+     */
+    merge?(store: ArtifactStore, shards: ShardResult[], inputs: ResolvedInputs<I>, options: z.output<Opts>): Promise<{ outputs: Record<keyof O & string, ArtifactRef>; metadata: Record<string, unknown> }>;
+  };
   run(ctx: StepContext, inputs: ResolvedInputs<I>, options: z.output<Opts>): Promise<StepResult<O>>;
 }
 

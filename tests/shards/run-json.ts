@@ -31,6 +31,18 @@ export async function recordsText(ref: Ref): Promise<string> {
   return (await Promise.all(manifest.shards.map(read))).join('');
 }
 
+/** Each record's shard (by its `id`): the shard step cuts a file's lines into `shards` near-equal contiguous runs (activities/shards/split-lines.ts). */
+export function shardOfEachId(lines: string[], shards: number): Map<string, number> {
+  const shardOf = new Map<string, number>();
+  const start = (i: number) => Math.floor((i * lines.length) / shards);
+  lines.forEach((line, j) => {
+    let i = shards - 1;
+    while (start(i) > j) i--;
+    if (line) shardOf.set((JSON.parse(line) as { id: string }).id, i);
+  });
+  return shardOf;
+}
+
 /** Runs a pipeline to its end; a run the CLI reports as failed throws with the CLI's output. */
 export async function runJson(env: NodeJS.ProcessEnv, pipeline: string, params: Record<string, unknown>, extra: string[] = []): Promise<RunJson & { step(id: string): StepJson }> {
   const res = await cli(['run', pipeline, '--params', JSON.stringify(params), '--wait', '--json', ...extra], env);

@@ -5,7 +5,7 @@ import proto from '@temporalio/proto';
 import { historySize } from '../../core/temporal/history-size.js';
 import { testClient, useTestWorker } from '../support/harness.js';
 import { edit, prose, tempDir } from '../dedup/stage-helpers.js';
-import { read, runJson, type Ref, type StepJson } from './run-json.js';
+import { read, runJson, shardOfEachId, type Ref, type StepJson } from './run-json.js';
 
 interface Row {
   id: string;
@@ -56,18 +56,6 @@ function corpus(): { lines: string[]; rows: Row[] } {
   return { lines, rows };
 }
 
-/** Each record's shard: the shard step cuts the file's lines into SHARDS near-equal contiguous runs (activities/shards/split-lines.ts). */
-function shardOfEachId(lines: string[]): Map<string, number> {
-  const shardOf = new Map<string, number>();
-  const start = (i: number) => Math.floor((i * lines.length) / SHARDS);
-  lines.forEach((line, j) => {
-    let i = SHARDS - 1;
-    while (start(i) > j) i--;
-    if (line) shardOf.set((JSON.parse(line) as Row).id, i);
-  });
-  return shardOf;
-}
-
 describe('split on a sharded dataset', () => {
   it('equals the one-host split (train, valid, test byte for byte, the same report) with clusters across uneven shards, with small payloads', async () => {
     const dir = await tempDir('forgeline-shard-split-');
@@ -97,7 +85,7 @@ describe('split on a sharded dataset', () => {
 
     // The clusters that make the split leakage-free span shards: a split that clustered each shard
     // alone would count more clusters (the report differs) and scatter them (checked here directly).
-    const shardOf = shardOfEachId(lines);
+    const shardOf = shardOfEachId(lines, SHARDS);
     const where = new Map<string, string>();
     for (const s of SPLITS) for (const line of (await read(sharded.step.outputs[s]!)).split('\n').filter(Boolean)) where.set((JSON.parse(line) as Row).id, s);
     expect(where.size).toBe(rows.length);
