@@ -3,12 +3,13 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { LlamaEngine } from '../../activities/eval/llm/engine.js';
+import { EMBEDDED_BASE_MODEL_PATH } from '../../activities/models/base-model.js';
 import { buildTinyModel } from '../../activities/models/tiny-model.js';
 
 /**
  * The llama.cpp engine on a real (tiny, random) GGUF model: log-likelihoods match a by-hand log
  * softmax over the full logits, batched scoring gives the same numbers as one-by-one, perplexity
- * windows and generation work, and a crash of the child is an error, not a dead test process.
+ * windows and generation work (on the real base too: the same texts as LlamaCompletion), and a crash of the child is an error, not a dead test process.
  */
 let dir: string;
 let model: string;
@@ -108,6 +109,27 @@ describe('llama.cpp evaluation engine (child process)', () => {
     }
   });
 
+  // The real base: a random model's near-uniform logits make greedy paths turn on rounding, which a
+  // batch of other sequences changes; a trained model's do not (the same texts, 8 prompts x 16 tokens).
+  it('generation in lock-step over more prompts than sequences gives what LlamaCompletion gives one prompt at a time, cut before a stop string as it cuts', async () => {
+    const prompts = ['Hello', 'World', 'The sky is', 'Tom has 3 apples.', 'x', 'Once upon a time', 'Question: 2 + 2 =', 'The end'];
+    const reference = await referenceCompletions(EMBEDDED_BASE_MODEL_PATH, prompts, 16);
+    // A stop string taken from the middle of each reference text: the engine must end there.
+    const stops = reference.map((r) => (r.length >= 8 ? r.slice(4, 7) : ''));
+    const e = await LlamaEngine.open(EMBEDDED_BASE_MODEL_PATH, { sequences: 3, contextSize: 256, gpu: false, threads: 2 });
+    try {
+      const plain = await e.generate(prompts.map((prompt) => ({ prompt, maxTokens: 16, stop: [] })));
+      expect(plain.map((r) => r.text)).toEqual(reference);
+      for (const r of plain) expect(r.tokens).toBeLessThanOrEqual(16);
+      expect(plain.some((r) => r.tokens === 16)).toBe(true);
+      const cut = await e.generate(prompts.map((prompt, i) => ({ prompt, maxTokens: 16, stop: stops[i] ? [stops[i]!] : [] })));
+      expect(cut.map((r) => r.text)).toEqual(reference.map((r, i) => (stops[i] ? r.slice(0, r.indexOf(stops[i]!)) : r)));
+      expect(stops.filter(Boolean).length).toBeGreaterThan(2);
+    } finally {
+      await e.close();
+    }
+  }, 600_000);
+
   it('a file that is not GGUF, or a truncated model, is a clear error, not a dead or hung process', async () => {
     const bad = path.join(dir, 'bad.gguf');
     await fs.writeFile(bad, Buffer.from('GGUF not really a model'));
@@ -140,6 +162,30 @@ async function referenceLoglik(modelPath: string, context: string, continuation:
       ll += out[pos]!.next.logits!.get(tokens[pos + 1]!)! - lse;
     }
     return ll;
+  } finally {
+    await ctx.dispose();
+    await m.dispose();
+    await llama.dispose();
+  }
+}
+
+/** Greedy completions by node-llama-cpp's own LlamaCompletion, one prompt at a time on one sequence, tokenized as the engine does. */
+async function referenceCompletions(modelPath: string, prompts: string[], maxTokens: number): Promise<string[]> {
+  const { getLlama, LlamaCompletion } = await import('node-llama-cpp');
+  const llama = await getLlama({ gpu: false });
+  const m = await llama.loadModel({ modelPath });
+  const ctx = await m.createContext({ contextSize: 256, sequences: 1, threads: 2 });
+  try {
+    const seq = ctx.getSequence();
+    const bos = m.tokens.shouldPrependBosToken ? m.tokens.bos : null;
+    const texts: string[] = [];
+    for (const prompt of prompts) {
+      const tokens = m.tokenize(prompt, false, bos !== null ? 'trimLeadingSpace' : undefined);
+      const completion = new LlamaCompletion({ contextSequence: seq });
+      texts.push(await completion.generateCompletion(bos !== null ? [bos, ...tokens] : tokens, { maxTokens, temperature: 0 }));
+      completion.dispose();
+    }
+    return texts;
   } finally {
     await ctx.dispose();
     await m.dispose();

@@ -3,7 +3,7 @@
  * which the engine reports as an error, instead of killing the worker. Speaks `protocol.ts` over IPC.
  */
 import { sendEvent, serveSession } from '../../../native/session.js';
-import { getLlama, LlamaCompletion, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel, type Token } from 'node-llama-cpp';
+import { getLlama, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel, type Token } from 'node-llama-cpp';
 import type { GenerateItem, GenerateResult, LoadRequest, LoadResult, LoglikItem, LoglikResult, RollingItem, RollingResult } from './protocol.js';
 
 let llama: Llama | undefined;
@@ -69,21 +69,65 @@ async function pool<I, R>(items: I[], work: (seq: LlamaContextSequence, item: I)
   return results;
 }
 
-async function generate(seq: LlamaContextSequence, item: GenerateItem): Promise<GenerateResult> {
-  const completion = new LlamaCompletion({ contextSequence: seq });
-  let tokens = 0;
-  // Tokens, not the string: node-llama-cpp would tokenize a string without special tokens, and a
-  // chat-template prompt's `<|im_start|>` markers must be the model's own control tokens.
-  const promptText = tokenize(item.prompt);
-  const prompt = bos !== null ? [bos, ...promptText] : promptText;
-  const text = await completion.generateCompletion(prompt, {
-    maxTokens: item.maxTokens,
-    temperature: 0,
-    customStopTriggers: item.stop.length > 0 ? item.stop : undefined,
-    onToken: (t) => (tokens += t.length),
-  });
-  completion.dispose();
-  return { text, tokens, promptTokens: prompt.length };
+/**
+ * Greedy generation of every item, one sequence per item at a time, in lock-step: each round asks
+ * every busy sequence for its next token at once, after the context's dispatch loop has ended, so
+ * that all of them go into one decode. Left to themselves (one LlamaCompletion per sequence, as
+ * before), the sequences queue their tokens as their sampling ends, and node-llama-cpp's loop
+ * decodes whatever is queued the moment a decode ends: mostly 7 of 8 tokens, and every decode reads
+ * all the weights however few tokens it holds (docs/performance.md, "eval"). A sequence that ends
+ * (an end-of-generation token, `maxTokens`, a stop string) takes the next item, whose prompt goes
+ * into the next round's decode. The text is what LlamaCompletion returned: the tokens' text, cut
+ * before the first stop string; no repeat penalty (node-llama-cpp's default penalty is 1).
+ */
+async function generateAll(items: GenerateItem[]): Promise<GenerateResult[]> {
+  interface Slot {
+    seq: LlamaContextSequence;
+    i: number;
+    tokens: Token[];
+    promptTokens: number;
+    gen: AsyncGenerator<Token, void, void | Token | Token[]>;
+  }
+  const results = new Array<GenerateResult>(items.length);
+  let next = 0;
+  let done = 0;
+  const start = async (seq: LlamaContextSequence): Promise<Slot | undefined> => {
+    if (next >= items.length) return undefined;
+    const i = next++;
+    // Tokens, not the string: a chat-template prompt's `<|im_start|>` markers must be the model's own control tokens.
+    const promptText = tokenize(items[i]!.prompt);
+    const prompt = bos !== null ? [bos, ...promptText] : promptText;
+    // Keep what the sequence already holds of this prompt (a shared chat-template prefix), as
+    // LlamaCompletion does, but evaluate at least the last token: its logits give the first token.
+    await seq.adaptStateToTokens(prompt.slice(0, -1), false);
+    return { seq, i, tokens: [], promptTokens: prompt.length, gen: seq.evaluate(prompt.slice(seq.nextTokenIndex), { temperature: 0 }) };
+  };
+  const finish = async (slot: Slot, text: string): Promise<Slot | undefined> => {
+    await slot.gen.return();
+    results[slot.i] = { text, tokens: slot.tokens.length, promptTokens: slot.promptTokens };
+    done++;
+    if (done % 8 === 0 || done === items.length) sendEvent(done);
+    return start(slot.seq);
+  };
+  let slots = (await Promise.all(sequences.map(start))).filter((s): s is Slot => s !== undefined);
+  while (slots.length > 0) {
+    // One macrotask: the dispatch loop that delivered the last round's tokens has ended by now.
+    await new Promise((resolve) => setImmediate(resolve));
+    const steps = await Promise.all(slots.map((s) => s.gen.next()));
+    const kept: Slot[] = [];
+    for (const [k, step] of steps.entries()) {
+      const slot = slots[k]!;
+      const item = items[slot.i]!;
+      if (!step.done) slot.tokens.push(step.value);
+      const text = model!.detokenize(slot.tokens);
+      const stopAt = Math.min(...item.stop.map((stop) => text.indexOf(stop)).filter((at) => at >= 0));
+      const ended = step.done || slot.tokens.length >= item.maxTokens || Number.isFinite(stopAt);
+      const after = ended ? await finish(slot, Number.isFinite(stopAt) ? text.slice(0, stopAt) : text) : slot;
+      if (after) kept.push(after);
+    }
+    slots = kept;
+  }
+  return results;
 }
 
 /**
@@ -176,7 +220,7 @@ async function rolling(seq: LlamaContextSequence, item: RollingItem): Promise<Ro
 serveSession(
   {
     load: (req: LoadRequest) => load(req),
-    generate: (req: { items: GenerateItem[] }) => pool(req.items, generate),
+    generate: (req: { items: GenerateItem[] }) => generateAll(req.items),
     loglik: (req: { items: LoglikItem[] }) => pool(req.items, loglik, (item) => item.context),
     rolling: (req: { items: RollingItem[] }) => pool(req.items, rolling),
   },
