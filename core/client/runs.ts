@@ -60,7 +60,12 @@ export async function getRun(client: Client, runId: string): Promise<RunSnapshot
   } else if (desc.status.name === 'RUNNING' && (await pollers(client, CPU_QUEUE, 'workflow')) === 0) {
     // No worker is seen polling, so the query would wait 30 s and fail. It is still tried briefly (a
     // worker may have just started); then the steps come from the history, with why nothing moves.
-    state = await client.withDeadline(Date.now() + QUERY_WITHOUT_POLLER_MS, () => handle.query<RunState>(STATUS_QUERY)).catch(() => undefined);
+    state = await client
+      .withDeadline(Date.now() + QUERY_WITHOUT_POLLER_MS, () => handle.query<RunState>(STATUS_QUERY))
+      .catch((err: unknown) => {
+        if (isServerUnreachable(err)) throw err;
+        return undefined;
+      });
     if (!state) {
       const memo = desc.memo as { pipeline?: string } | undefined;
       state = await stateFromHistory(client, runId, memo?.pipeline ?? '');
@@ -69,8 +74,11 @@ export async function getRun(client: Client, runId: string): Promise<RunSnapshot
   } else {
     try {
       state = await handle.query<RunState>(STATUS_QUERY);
-    } catch {
-      state = undefined; // no worker to answer yet, or the run failed before its first step
+    } catch (err) {
+      // A server gone away is the caller's to know (awaitRun waits for it and says so); otherwise
+      // no worker answers yet, or the run failed before its first step.
+      if (isServerUnreachable(err)) throw err;
+      state = undefined;
     }
   }
   // A step waiting on a queue that no worker polls (a GPU queue with no GPU worker) never starts.

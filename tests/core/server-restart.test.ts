@@ -25,7 +25,11 @@ describe('run --wait across a Temporal server restart', () => {
     worker = await startWorker(env);
 
     const runId = `restart-${Date.now()}`;
-    const waiting = cli(['run', 'test-chain', '--id', runId, '--params', JSON.stringify({ length: 4, ms: 6000, tag: runId }), '--wait'], env);
+    // Four steps of 15 s: the run must still be going when the server dies, even on a loaded machine
+    // where finding it takes seconds (with steps of 6 s, a CI preview at load 15 saw the run end first).
+    const waiting = cli(['run', 'test-chain', '--id', runId, '--params', JSON.stringify({ length: 4, ms: 15_000, tag: runId }), '--wait'], env, 300_000);
+    let waited = false;
+    void waiting.finally(() => (waited = true));
     // Restart once the run's first step is under way.
     // Under load the run may take seconds to appear; the crash must come while it runs, so the wait
     // is long and a run that never appeared fails here rather than as "no outage seen" below.
@@ -42,6 +46,7 @@ describe('run --wait across a Temporal server restart', () => {
     expect(started).toBe(true);
     // A crash, not a graceful stop: a server draining for seconds under load could let the run end
     // before it went away. Its SQLite file keeps the run (write-ahead log; dev-server.test.ts).
+    expect(waited).toBe(false);
     const exited = new Promise((r) => server!.process.once('exit', r));
     server.process.kill('SIGKILL');
     await exited;
@@ -57,5 +62,5 @@ describe('run --wait across a Temporal server restart', () => {
     expect(res.stderr).toContain('the Temporal server answers again');
     expect(res.stdout).toMatch(new RegExp(`^${runId}: succeeded$`, 'm'));
     expect(res.code).toBe(0);
-  });
+  }, 360_000);
 });
