@@ -1,6 +1,9 @@
+import { expect } from '@jest/globals';
 import fs from 'node:fs/promises';
+import proto from '@temporalio/proto';
+import { historySize } from '../../core/temporal/history-size.js';
 import { fileURLToPath } from 'node:url';
-import { cli } from '../support/harness.js';
+import { cli, testClient } from '../support/harness.js';
 
 /** What `forgeline run --wait --json` prints, as the sharded-stage tests read it. */
 export interface Ref {
@@ -49,4 +52,22 @@ export async function runJson(env: NodeJS.ProcessEnv, pipeline: string, params: 
   if (res.code !== 0) throw new Error(`run failed (${res.code}): ${res.stdout}\n${res.stderr}`);
   const out = JSON.parse(res.stdout) as RunJson;
   return { ...out, step: (id) => out.steps.find((s) => s.id === id)! };
+}
+
+/**
+ * A sharded run's history: the activities scheduled (by type, how many of each), every event's
+ * payload under the 10 KB a history event may carry (issue 21), and no record text, only references.
+ */
+export async function expectFanOutHistory(runId: string, scheduled: Record<string, number>, recordText: string): Promise<void> {
+  const { client, close } = await testClient();
+  try {
+    const history = await client.workflow.getHandle(runId).fetchHistory();
+    const SCHEDULED = proto.temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED;
+    const types = (history.events ?? []).flatMap((e) => (e.eventType === SCHEDULED ? [e.activityTaskScheduledEventAttributes!.activityType!.name!] : []));
+    for (const [type, count] of Object.entries(scheduled)) expect(types.filter((t) => t === type)).toHaveLength(count);
+    expect(historySize(history).largestEventPayload.bytes).toBeLessThan(10 * 1024);
+    expect(Buffer.from(proto.temporal.api.history.v1.History.encode(history).finish()).toString('latin1')).not.toContain(recordText);
+  } finally {
+    await close();
+  }
 }
