@@ -43,6 +43,11 @@ describe('exact coverage (template provider)', () => {
     for (const r of recs) {
       expect(await families.get(r.meta.family)!.check(r, { labels: [], variant: r.meta.variant })).toBeUndefined();
     }
+    // Each schema_generate example draws its own schema (seed 001's examples vary the schema): a
+    // fixed schema per type is one prompt, which split keeps whole, so a type would land in test unseen.
+    const schemas = recs.filter((r) => r.task === 'schema_generate').map((r) => r.input.schema);
+    expect(new Set(schemas).size).toBeGreaterThan(150);
+    for (const type of ['"version"', '"compilerOptions"', '"rules"', '"openapi"', '"address"']) expect(schemas.filter((s) => s.includes(type)).length).toBeGreaterThan(10);
     const repairs = recs.filter((r) => r.task === 'json_repair');
     expect(countBy(repairs, (r) => r.meta.variant)).toEqual({ sft: 50, dpo: 50 });
     for (const r of repairs) {

@@ -3,7 +3,8 @@ import { canonical } from '../rng.js';
 import type { Example, Family, Problem } from '../types.js';
 import { JSON_REPAIR_DPO_V1, JSON_REPAIR_SFT_V1, JSON_STYLE_STRICT_V1, JSON_TRANSFORM_V1, SCHEMA_GENERATE_V1, TEXT_TO_JSON_V1 } from './prompts/json-families.v1.js';
 import { randomObject } from './vocab.js';
-import { DIFFICULTY, ERROR_KINDS, messyJson, repairCase, SCHEMA_KINDS, STYLES, TEXT_DOMAINS, TEXT_VARIATIONS, textToJsonCase, TRANSFORMS, transformCase } from './json-tasks.js';
+import { schemaCase, SCHEMA_TYPES } from './json-schemas.js';
+import { DIFFICULTY, ERROR_KINDS, messyJson, repairCase, STYLES, TEXT_DOMAINS, TEXT_VARIATIONS, textToJsonCase, TRANSFORMS, transformCase } from './json-tasks.js';
 
 /** Seed 001's JSON families. Records keep the seed's shape: {task, input: {instruction, ...}, output | chosen+rejected}. */
 
@@ -31,7 +32,7 @@ export const schemaGenerate: Family = {
   variants: { default: 1 },
   prompt: SCHEMA_GENERATE_V1,
   replySchema: () => obj(['schema', 'output']),
-  vars: (slot, rng) => ({ slot: String(slot.index), schemaKind: rng.pick(Object.keys(SCHEMA_KINDS)) }),
+  vars: (slot, rng) => ({ slot: String(slot.index), schemaKind: rng.pick(SCHEMA_TYPES) }),
   build: (r) => ({
     task: 'schema_generate',
     input: { instruction: 'Generate JSON following this schema. Respond only with JSON.', schema: norm(r.schema) },
@@ -47,7 +48,7 @@ export const schemaGenerate: Family = {
     return undefined;
   },
   template(_slot, rng) {
-    const { schema, instance } = SCHEMA_KINDS[rng.pick(Object.keys(SCHEMA_KINDS))]!(rng);
+    const { schema, instance } = schemaCase(rng, rng.pick(SCHEMA_TYPES));
     return { schema: canonical(schema), output: canonical(instance) };
   },
   noveltyText: (ex) => String(ex.output ?? ''),
