@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { ensureEmbeddedBaseModel } from '../activities/models/base-model.js';
 import { ensureHfBackend } from '../activities/train/backends/hf-setup.js';
-import { awaitRun, startRun } from '../core/client/runs.js';
+import { awaitRun, decideApproval, startRun } from '../core/client/runs.js';
 import { ensureTemporalBinary } from '../core/temporal/binary.js';
 import { freePort, startDevServer } from '../core/temporal/dev-server.js';
 
@@ -15,7 +15,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const WORKER_MAIN = path.resolve(here, '../workers/main.js');
 
 /** The pipelines docs/results.md reports, each on its sample data and the real base (the defaults). */
-const PIPELINES: { name: string; params: Record<string, unknown> }[] = [
+const PIPELINES: { name: string; params: Record<string, unknown>; approve?: string }[] = [
   { name: 'quickstart', params: {} },
   // A few hundred examples on 2 cores: one batch an optimizer step, as for tlp-classifier (seed 003's
   // accumulation of 8 leaves them a few dozen steps; docs/results.md).
@@ -23,6 +23,10 @@ const PIPELINES: { name: string; params: Record<string, unknown> }[] = [
   { name: 'cypher-expert', params: { examples: 1200, evalLimit: 60, gradientAccumulation: 1 } },
   { name: 'tlp-classifier', params: { gradientAccumulation: 1 } }, // the run tests/pipelines-builtin/tlp-real-base.test.ts checks
   { name: 'relationship-coach', params: { minNewExamples: 0 } },
+  // Seed 002's four phases at 0.5% of its sizes (50 x 2 epochs, 1,000, 500 and 250 examples) from
+  // the 1,200-record sample's training part. The bench approves the red-team review as a person
+  // would (`forgeline approve`); the sample's red-team records are refusals written for it.
+  { name: 'reasoning-curriculum', params: { scale: 0.005, gradientAccumulation: 1 }, approve: 'red-team-review' },
 ];
 
 interface Verdict {
@@ -64,14 +68,25 @@ export async function run(args: string[]): Promise<void> {
     for (const p of chosen) {
       const t0 = performance.now();
       const load = os.loadavg()[0]!;
-      const s = await awaitRun(client, await startRun(client, { pipeline: p.name, params: p.params }));
+      const runId = await startRun(client, { pipeline: p.name, params: p.params });
+      let approved = false;
+      const s = await awaitRun(client, runId, (snap) => {
+        const review = snap.state?.steps.find((x) => x.id === p.approve);
+        if (review?.status !== 'waiting' || approved) return;
+        approved = true;
+        void decideApproval(client, runId, { step: review.id, decision: 'approve', by: 'bench outcomes', note: "the sample's red-team records are refusals written for it" }).catch((err: unknown) => {
+          approved = false; // asked again at the next poll
+          console.error(`approving ${review.id}: ${String(err)}`);
+        });
+      });
       const wall = (performance.now() - t0) / 1000;
       const steps = s.state?.steps ?? [];
-      const promote = steps.find((x) => x.kind === 'promote');
+      // A curriculum gates every phase: the last gate judges the model the run ships.
+      const promote = steps.findLast((x) => x.kind === 'promote');
       const train = steps.filter((x) => x.kind === 'train');
       const trainSeconds = train.reduce((a, x) => a + Number(x.metadata.seconds ?? 0), 0);
       const v = promote?.metadata.verdict as Verdict | undefined;
-      const ppl = await perplexities(steps.find((x) => x.kind === 'evaluate')?.outputs.report?.uri);
+      const ppl = await perplexities(steps.findLast((x) => x.kind === 'evaluate')?.outputs.report?.uri);
       const row = v
         ? `| ${p.name} | ${v.metric} | ${fmt(v.base)} | ${fmt(v.tuned)} | ${signed(v.delta)} [${signed(v.low)}, ${signed(v.high)}] (${v.method}) | ${v.n} | ${ppl} | ${v.decision} | ${Math.round(trainSeconds)} s | ${Math.round(wall)} s | ${load.toFixed(2)} |`
         : `| ${p.name} | - | - | - | - | - | - | ${s.state?.status ?? s.temporalStatus}${s.failure ? `: ${s.failure.slice(0, 120)}` : ''} | ${Math.round(trainSeconds)} s | ${Math.round(wall)} s | ${load.toFixed(2)} |`;

@@ -4,7 +4,7 @@ import { readWholeLines } from '../../core/artifacts/lines.js';
 import { defineStep } from '../../core/dsl/step-kind.js';
 import { RecordsWriter, writeJsonArtifact } from '../../core/stage/records-io.js';
 import { bucketStream, chunkCount, countSource, drawSource, routeStream, shuffleRows, shuffleStream } from './draw.js';
-import { allocateBuckets, loadManifest, mixOptions, mixSummary, multiplicities, weighBuckets } from './plan.js';
+import { allocateBuckets, loadManifest, mixOptions, mixSummary, mixTotal, multiplicities, weighBuckets } from './plan.js';
 import { sourceLines } from './sources.js';
 
 export { loadManifest, mixOptions, multiplicities } from './plan.js';
@@ -37,7 +37,7 @@ export const mixStep = defineStep({
 
     // Draw and write: straight to the output, or through seeded chunks that are shuffled one at a time.
     const out = await RecordsWriter.open(ctx.store);
-    const chunkFiles = Array.from({ length: chunkCount(o, w.total) }, (_, i) => path.join(ctx.workDir, `chunk-${i}.jsonl`));
+    const chunkFiles = Array.from({ length: chunkCount(o, mixTotal(plans)) }, (_, i) => path.join(ctx.workDir, `chunk-${i}.jsonl`));
     const chunks = chunkFiles.map((f) => RecordsWriter.toFile(f));
     const route = routeStream(o);
     const emit = chunks.length === 0 ? (json: string) => out.writeLine(json) : (json: string) => chunks[route() % chunks.length]!.writeLine(json);
@@ -65,7 +65,7 @@ export const mixStep = defineStep({
       throw err;
     }
     const records = await out.commit('any');
-    const summary = mixSummary(o, w.total, plans, w.excluded);
+    const summary = mixSummary(o, mixTotal(plans), plans, w.excluded);
     const report = await writeJsonArtifact(ctx.store, summary, 'report', 'mix-report');
     return { outputs: { records, report }, metadata: { ...summary, records: records.records } };
   },

@@ -10,7 +10,10 @@ export const mixOptions = z
   .object({
     phase: z.enum(PHASE_NAMES).optional().describe('a seed 002 preset: its weights (and its size when total is not given)'),
     weights: z.record(z.string(), z.number().min(0)).optional().describe('custom weights per bucket name (instead of a phase)'),
-    total: z.number().int().positive().optional().describe('records in the mix; default: the phase size'),
+    total: z
+      .union([z.number().int().positive(), z.literal('all')])
+      .optional()
+      .describe("records in the mix; default: the phase size. 'all': every record of each weighted bucket once (the weights then only choose the buckets), a pool to split before phases mix from it"),
     seed: z.number().int().default(0),
     shuffle: z.boolean().default(true).describe('interleave the buckets in a seeded random order'),
     tagField: z.string().optional().describe('write the bucket name into this field of every record'),
@@ -38,7 +41,8 @@ export async function loadManifest(store: Parameters<typeof readJsonArtifact>[0]
 
 /** The buckets a mix draws from, before anything is read: their weights, the total and the buckets left out. */
 export interface MixWeights {
-  total: number;
+  /** Records in the mix; `'all'` takes each weighted bucket whole, so the total is known only once counted. */
+  total: number | 'all';
   weights: Record<string, number>;
   /** Where the weights came from, for messages. */
   origin: string;
@@ -93,9 +97,18 @@ export function allocateBuckets(w: MixWeights, available: ReadonlyMap<string, nu
     }
     plans.push({ bucket, name: bucket.name, weight: w.weights[bucket.name]!, available: n, requested: 0 });
   }
+  if (w.total === 'all') {
+    for (const p of plans) p.requested = p.available;
+    return plans;
+  }
   const counts = allocate(w.total, plans.map((p) => ({ name: p.bucket.name, weight: p.weight })));
   for (const p of plans) p.requested = counts.get(p.bucket.name)!;
   return plans;
+}
+
+/** Records the mix writes: the sum of what each bucket gives. */
+export function mixTotal(plans: readonly BucketCounts[]): number {
+  return plans.reduce((n, p) => n + p.requested, 0);
 }
 
 /** The mix's report: each bucket's normalised weight, what it held and gave, and which were oversampled or left out. */

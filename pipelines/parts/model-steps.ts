@@ -47,7 +47,10 @@ export interface TrainingTail {
   /** Phase name (stored in the GGUF, groups the evaluation) and the model's registry name. */
   phase: string;
   name: string;
+  /** The model evaluated against, and trained from unless `from` says otherwise. */
   base: StepHandle;
+  /** The model training starts from: a curriculum's previous phase. */
+  from?: StepHandle;
   data: OutputRef;
   valid?: OutputRef;
   test: OutputRef;
@@ -90,7 +93,7 @@ export function trainEvaluatePromote(p: PipelineBuilder, params: TrainingParams,
       ...t.train,
       ...(params.gradientAccumulation ? { hf: { ...(t.train?.hf as object | undefined), gradientAccumulation: params.gradientAccumulation } } : {}),
     },
-    { model: t.base.out('model'), data: t.data, ...(t.valid ? { valid: t.valid } : {}) },
+    { model: (t.from ?? t.base).out('model'), data: t.data, ...(t.valid ? { valid: t.valid } : {}) },
   );
   const quantized = params.quantize.map((type) =>
     p.step(id(`quantize-${type.toLowerCase()}`), 'quantize', { type, name: t.name, threads: params.threads }, { model: trained.out('model') }),

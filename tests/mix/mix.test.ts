@@ -102,6 +102,17 @@ describe('mix', () => {
     expect(other.outputs.records!.sha256).not.toBe(one.outputs.records!.sha256);
   });
 
+
+  it("pools every record of the weighted buckets once with total 'all', tagged with its bucket", async () => {
+    const manifest = await manifestWith('pool', { instruction: 30, code: 7, factual: 0, red_team: 5 });
+    const pooled = await runStage('mix', { manifest }, { weights: { instruction: 1, code: 9, red_team: 1 }, total: 'all', tagField: 'bucket', seed: 2 }, home);
+    const rows = await pooled.records<Row>('records');
+    // The weights choose the buckets, not their shares: 30 + 7 + 5, each record once.
+    expect(countBy(rows)).toEqual({ instruction: 30, code: 7, red_team: 5 });
+    expect(new Set(rows.map((r) => r.id)).size).toBe(42);
+    expect(rows.every((r) => r.bucket === r.kind)).toBe(true);
+    expect(pooled.metadata).toMatchObject({ total: 42, oversampled: [], excluded: ['factual'] });
+  });
   it('fails clearly when a weighted bucket is empty or missing', async () => {
     const manifest = await manifestWith('errors', SIZES);
     // production_balanced weights red_team (0.05), whose file is empty

@@ -25,6 +25,17 @@ describe('built-in pipelines', () => {
     expect(trains.map((s) => (s.options as { epochs: number }).epochs)).toEqual([2, 1, 1, 1]);
     expect(trains.map((s) => (s.inputs.model as { step: string }).step)).toEqual(['base-model', 'train-1', 'train-2', 'train-3']);
     expect((trains[3]!.inputs.data as { step: string }).step).toBe('red-team-review');
+    // One test split, held out before any phase mixes: every phase mixes from its training part and
+    // is scored on it, so no phase trains on what a later phase is tested on.
+    const step = (id: string) => plan.steps.find((s) => s.id === id)!;
+    expect(step('pool').options).toMatchObject({ total: 'all' });
+    expect(step('train-buckets').inputs.records).toMatchObject({ step: 'split', output: 'train' });
+    for (const n of [1, 2, 3, 4]) {
+      expect(step(`mix-${n}`).inputs.manifest).toMatchObject({ step: 'train-buckets' });
+      expect(step(`evaluate-${n}`).inputs.test).toMatchObject({ step: 'split', output: 'test' });
+      expect(step(`promote-${n}`).kind).toBe('promote');
+    }
+    expect(plan.steps.filter((s) => s.kind === 'split')).toHaveLength(1);
   });
 
   it('relationship-coach carries seed 004 thresholds', async () => {
@@ -53,7 +64,7 @@ describe('built-in pipelines', () => {
     const kinds = buildStepKindRegistry(pipelines);
     const totals = (params: Record<string, unknown>) =>
       compilePipeline(pipelines.get('reasoning-curriculum')!.definition, params, (k) => kinds.get(k))
-        .steps.filter((s) => s.kind === 'mix')
+        .steps.filter((s) => /^mix-\d$/.test(s.id))
         .map((s) => (s.options as { total: number }).total);
     expect(totals({})).toEqual([10_000, 200_000, 100_000, 50_000]);
     expect(totals({ scale: 0.01 })).toEqual([100, 2_000, 1_000, 500]);

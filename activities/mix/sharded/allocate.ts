@@ -6,7 +6,7 @@ import type { ShardWorkContext } from '../../shards/beats.js';
 import type { RunShardInput } from '../../shards/fan-out.js';
 import { inShardOrder, readParts, writeParts } from '../../shards/merge.js';
 import { chunkCount, countSource } from '../draw.js';
-import { allocateBuckets, type BucketCounts } from '../plan.js';
+import { allocateBuckets, mixTotal, type BucketCounts } from '../plan.js';
 import { allocate } from '../presets.js';
 import { sourceLines } from '../sources.js';
 import { mixUnits } from './units.js';
@@ -53,8 +53,8 @@ export async function allocateUnits(_ctx: ShardWorkContext, deps: ActivityDeps, 
     for (const [i, n] of allocate(p.requested, holders)) perUnit[Number(i)]![p.name]!.requested = n;
   }
   const plan: ShardedMixPlan = {
-    total: w.total,
-    chunks: chunkCount(o, w.total),
+    total: mixTotal(plans),
+    chunks: chunkCount(o, mixTotal(plans)),
     buckets: plans.map(({ name, weight, available, requested }) => ({ name, weight, available, requested })),
     excluded: w.excluded,
     units: perUnit,
