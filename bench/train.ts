@@ -1,3 +1,4 @@
+import { hfOptions } from '../activities/train/hyper.js';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -93,7 +94,7 @@ export async function run(args: string[]): Promise<void> {
     const hyper: TrainHyper = {
       epochs: Number(values.epochs), learningRate: Number(values.lr), minLearningRate: 0, schedule: 'constant', warmupSteps: 0, weightDecay: 0,
       contextSize: Number(values.ctx), checkpointEvery: 0, validFraction: 0, seed: 1, threads: Number(values.threads), optimizer: 'adamw',
-      hf: { method, loraR: 16, loraAlpha: 32, loraDropout: 0, targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj'], batchSize: Number(values.batch), gradientAccumulation: 1, useChatTemplate: false, ggufOuttype: 'f16', dpoBeta: 0.1, python },
+      hf: hfOptions.parse({ method, loraR: 16, loraAlpha: 32, loraDropout: 0, targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj'], batchSize: Number(values.batch), gradientAccumulation: 1, useChatTemplate: false, ggufOuttype: 'f16', dpoBeta: 0.1, python }),
     };
     const trainer: Trainer = backend === 'hf' ? hfTrainer : llamacppTrainer;
     const losses: number[] = [];

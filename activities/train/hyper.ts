@@ -22,6 +22,16 @@ export const hfOptions = z
     ggufOuttype: z.enum(['f16', 'f32', 'bf16', 'q8_0']).default('f16'),
     /** DPO's beta for preference pairs: TRL DPOConfig's default. */
     dpoBeta: z.number().positive().default(0.1),
+    /**
+     * Weight of the chosen answers' NLL beside the DPO loss (TRL's `rpo_alpha`; 1.0 as Pang et al.
+     * 2024 use it): it keeps DPO from widening its margin by making every answer unlikely.
+     */
+    rpoAlpha: z.number().nonnegative().default(1),
+    /**
+     * The learning rate of preference steps as a share of the instruction steps' rate: TRL's
+     * DPOConfig defaults to 1e-6 where its SFTConfig defaults to 2e-5, a twentieth.
+     */
+    dpoLearningRateFactor: z.number().positive().max(1).default(0.05),
     /** The interpreter that runs the script; not a hyperparameter, so it is not sent to it. */
     python: z.string().default(() => defaultPython()),
   })

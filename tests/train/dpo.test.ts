@@ -1,3 +1,4 @@
+import { hfOptions } from '../../activities/train/hyper.js';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -36,7 +37,7 @@ describe('hf backend: preference pairs', () => {
     const hyper: TrainHyper = {
       epochs: 4, learningRate: 5e-3, minLearningRate: 0, schedule: 'constant', warmupSteps: 0, weightDecay: 0, contextSize: 64, checkpointEvery: 0,
       validFraction: 0, seed: 1, threads: 2, optimizer: 'adamw',
-      hf: { method: 'lora', loraR: 8, loraAlpha: 16, loraDropout: 0, targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj'], batchSize: 4, gradientAccumulation: 1, useChatTemplate: false, ggufOuttype: 'f16', dpoBeta: 0.1, python },
+      hf: hfOptions.parse({ method: 'lora', loraR: 8, loraAlpha: 16, loraDropout: 0, targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj'], batchSize: 4, gradientAccumulation: 1, useChatTemplate: false, ggufOuttype: 'f16', dpoBeta: 0.1, python }),
     };
     const epochs: { epoch: number; dpoLoss?: number }[] = [];
     let start: Record<string, unknown> = {};

@@ -1,3 +1,4 @@
+import { hfOptions } from '../../activities/train/hyper.js';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -33,7 +34,7 @@ beforeAll(async () => {
 const hyper: TrainHyper = {
   epochs: 2, learningRate: 5e-3, minLearningRate: 0, schedule: 'cosine', warmupSteps: 2, weightDecay: 0.01, contextSize: 64, checkpointEvery: 3,
   validFraction: 0, seed: 7, threads: 2, optimizer: 'adamw',
-  hf: { method: 'lora', loraR: 8, loraAlpha: 16, loraDropout: 0.2, targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj'], batchSize: 4, gradientAccumulation: 1, useChatTemplate: false, ggufOuttype: 'f32', dpoBeta: 0.1, python },
+  hf: hfOptions.parse({ method: 'lora', loraR: 8, loraAlpha: 16, loraDropout: 0.2, targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj'], batchSize: 4, gradientAccumulation: 1, useChatTemplate: false, ggufOuttype: 'f32', dpoBeta: 0.1, python }),
 };
 
 async function job(name: string, resume?: TrainJob['resume']): Promise<TrainJob> {

@@ -1,3 +1,4 @@
+import { hfOptions } from '../../activities/train/hyper.js';
 import { describe, expect, it } from '@jest/globals';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -22,7 +23,7 @@ async function jobFor(layers: number, trainTensors?: string): Promise<TrainJob> 
   const hyper: TrainHyper = {
     epochs: 1, learningRate: 1e-3, minLearningRate: 0, schedule: 'constant', warmupSteps: 0, weightDecay: 0, contextSize: 256, checkpointEvery: 0,
     validFraction: 0, seed: 1, threads: 2, optimizer: 'adamw', ...(trainTensors ? { trainTensors } : {}),
-    hf: { method: 'lora', loraR: 8, loraAlpha: 16, loraDropout: 0, targetModules: [], batchSize: 1, gradientAccumulation: 1, useChatTemplate: false, ggufOuttype: 'f16', dpoBeta: 0.1, python: 'python3' },
+    hf: hfOptions.parse({ method: 'lora', loraR: 8, loraAlpha: 16, loraDropout: 0, targetModules: [], batchSize: 1, gradientAccumulation: 1, useChatTemplate: false, ggufOuttype: 'f16', dpoBeta: 0.1, python: 'python3' }),
   };
   return { baseModel, examplesFile, workDir: dir, outputModel: path.join(dir, 'out.gguf'), checkpointDir: dir, hyper, gpu: undefined };
 }
