@@ -19,8 +19,8 @@ const MIX = { weights: { chat: 1, code: 1, math: 2 }, total: 400, seed: 7, tagFi
 
 const rowsOf = (text: string): Row[] => text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Row);
 
-async function mix(input: string, shards: number, extra: string[] = []): Promise<{ runId: string; analyze: StepJson; mix: StepJson; shard?: StepJson; after: StepJson }> {
-  const out = await runJson(env, 'test-shard-mix', { input, shards, field: 'category', mix: MIX }, extra);
+async function mix(input: string, shards: number, extra: string[] = [], options: Record<string, unknown> = MIX): Promise<{ runId: string; analyze: StepJson; mix: StepJson; shard?: StepJson; after: StepJson }> {
+  const out = await runJson(env, 'test-shard-mix', { input, shards, field: 'category', mix: options }, extra);
   expect(out.status).toBe('succeeded');
   return { runId: out.runId, analyze: out.step('analyze'), mix: out.step('mix'), shard: out.step('shard'), after: out.step('after') };
 }
@@ -94,4 +94,20 @@ describe('analyze and mix on a sharded dataset', () => {
 
     await expectFanOutHistory(sharded.runId, { 'shard.analyze': SHARDS, 'mix.count': SHARDS, 'mix.allocate': 1, 'mix.draw': SHARDS, 'mix.finish': 1 }, prose(100, 12).slice(0, 40));
   });
+
+  it("pools every record once with total 'all' on shards, as on one host", async () => {
+    const dir = await tempDir('forgeline-shard-pool-');
+    const file = path.join(dir, 'data.jsonl');
+    await fs.writeFile(file, corpus().join('\n') + '\n');
+    const pool = { weights: { chat: 1, code: 1, math: 1 }, total: 'all', tagField: 'picked', seed: 3 };
+    const [single, sharded] = [await mix(file, 0, [], pool), await mix(file, SHARDS, [], pool)];
+    expect(sharded.mix.metadata.shards).toBe(SHARDS);
+    const report = async (step: StepJson) => JSON.parse(await read(step.outputs.report!)) as Record<string, unknown>;
+    expect(await report(sharded.mix)).toEqual(await report(single.mix));
+    expect(await report(sharded.mix)).toMatchObject({ total: 490, oversampled: [] });
+    const drawn = rowsOf(await read(sharded.mix.outputs.records!));
+    expect(new Set(drawn.map((r) => r.id)).size).toBe(490);
+    expect([300, 150, 40]).toEqual(['chat', 'code', 'math'].map((b) => drawn.filter((r) => r.picked === b).length));
+  }, 5 * 60_000);
 });
+
