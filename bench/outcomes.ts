@@ -57,6 +57,14 @@ export async function run(args: string[]): Promise<void> {
   const server = await startDevServer({ binary: binary.path, dbFile: path.join(dir, 'temporal.db'), port: await freePort(), uiPort: await freePort(), logFile: path.join(dir, 'temporal.log') });
   const env = { ...process.env, FORGELINE_HOME: path.join(dir, 'state'), TEMPORAL_ADDRESS: server.address, FORGELINE_PIPELINES: '', FORGELINE_LOG_LEVEL: 'warn' };
   const worker = fork(WORKER_MAIN, [], { env, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  // Stopped by a signal, the bench takes its worker and dev server down with it: a forked worker
+  // outlives a killed parent, and kept training for a bench nobody waited on.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      worker.kill('SIGTERM');
+      void server.stop().finally(() => process.exit(130));
+    });
+  }
   await new Promise<void>((resolve, reject) => {
     worker.once('message', () => resolve());
     worker.once('exit', (c) => reject(new Error(`worker exited ${c}`)));
