@@ -57,22 +57,26 @@ export async function run(args: string[]): Promise<void> {
   const server = await startDevServer({ binary: binary.path, dbFile: path.join(dir, 'temporal.db'), port: await freePort(), uiPort: await freePort(), logFile: path.join(dir, 'temporal.log') });
   const env = { ...process.env, FORGELINE_HOME: path.join(dir, 'state'), TEMPORAL_ADDRESS: server.address, FORGELINE_PIPELINES: '', FORGELINE_LOG_LEVEL: 'warn' };
   const worker = fork(WORKER_MAIN, [], { env, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  // Stopped by a signal, the bench takes its worker and dev server down with it: a forked worker
-  // outlives a killed parent, and kept training for a bench nobody waited on.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      worker.kill('SIGTERM');
-      void server.stop().finally(() => process.exit(130));
-    });
-  }
-  await new Promise<void>((resolve, reject) => {
-    worker.once('message', () => resolve());
-    worker.once('exit', (c) => reject(new Error(`worker exited ${c}`)));
-  });
-  const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection });
+  const shutDown = async (): Promise<void> => {
+    worker.kill('SIGTERM');
+    await server.stop();
+  };
+  // Stopped by a signal, the bench takes its worker and dev server down with it, as it does when it
+  // ends: a forked worker outlives a killed parent, and kept training for a bench nobody waited on.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    void shutDown().finally(() => process.exit(128 + os.constants.signals[signal]));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let connection: Connection | undefined;
   const rows: string[] = [];
   try {
+    await new Promise<void>((resolve, reject) => {
+      worker.once('message', () => resolve());
+      worker.once('exit', (c) => reject(new Error(`worker exited ${c}`)));
+    });
+    connection = await Connection.connect({ address: server.address });
+    const client = new Client({ connection });
     for (const p of chosen) {
       const t0 = performance.now();
       const load = os.loadavg()[0]!;
@@ -102,9 +106,10 @@ export async function run(args: string[]): Promise<void> {
       console.log(row);
     }
   } finally {
-    await connection.close();
-    worker.kill('SIGTERM');
-    await server.stop();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await connection?.close();
+    await shutDown();
   }
   const table = [
     '| pipeline | primary metric | base | tuned | delta [95% interval] | n | test perplexity base -> tuned | verdict | training (2 cores) | run wall time | load at start |',
