@@ -56,7 +56,7 @@ export async function gatherShard(ctx: ShardWorkContext, deps: ActivityDeps, inp
   return writeParts(deps.store, [{ shard: input.shard, outputs, metadata: { records: n } }]);
 }
 
-/** Whether dedup's index (the `index` input) signed this split's manifest by the same fields and parameters: its header only, so each shard reads a few hundred bytes. */
+/** Whether dedup's index (the `index` input) signed this split's manifest by the same fields and parameters: from its header, so that a shard does not read the whole index. */
 async function indexFits(deps: ActivityDeps, input: ExecuteStepInput, o: SplitOptions): Promise<boolean> {
   const index = dedupIndexOf(input);
   if (!index) return false;
