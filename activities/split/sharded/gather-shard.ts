@@ -27,7 +27,8 @@ export const SPLIT_SHARD_SIGNATURES_SCHEMA = 'split-shard-signatures-v1';
  * document (outputs.keys, outputs.signatures, metadata.records) for the merge tree. When dedup's
  * index signed this very manifest (its header says so, read alone here), the shard does not sign:
  * it gathers strata and group keys only and writes no `signatures`, and `split.assign` takes every
- * record's signature from the index.
+ * record's signature from the index. (Dedup's own shard signatures from `dedup.sign` are of its
+ * input, not of its survivors; the index holds the survivors', in manifest order.)
  */
 export async function gatherShard(ctx: ShardWorkContext, deps: ActivityDeps, input: RunShardInput): Promise<ArtifactRef> {
   const o = input.options as SplitOptions;
