@@ -5,7 +5,7 @@ import { controlActivities, mergeParts, mergeToOne, shardActivityOptions } from 
 
 /**
  * Split on a shard manifest, shaped as sharded dedup is: strata, group keys and signatures per shard
- * (`split.gather`), one clustering and assignment over the whole dataset (`split.assign`: clusters
+ * (`split.gather`; no signatures when dedup's index signed this manifest), one clustering and assignment over the whole dataset (`split.assign`: clusters
  * span shards, quotas hold per stratum), then train, valid and test per shard (`split.write`) and
  * `split.finish`. Only references and digests cross Temporal: the assignment is an artifact of one
  * byte a record, and each writer reads its shard's slice of it.

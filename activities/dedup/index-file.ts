@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import type { ArtifactRef } from '../../core/artifacts/ref.js';
 import type { ArtifactStore } from '../../core/artifacts/store.js';
 import { PipelineError } from '../../core/errors.js';
@@ -22,6 +23,9 @@ export interface DedupIndex {
   signed?: SignedRecords;
 }
 
+/** What the index's JSON header holds: enough to decide whether an index fits a run, without its entries. */
+export type IndexHeader = Pick<DedupIndex, 'params' | 'count' | 'signed'>;
+
 /** The records artifact (by digest) whose entries an index holds, and the fields their text was taken from. */
 export interface SignedRecords {
   sha256: string;
@@ -40,17 +44,97 @@ function pad4(n: number): number {
   return (n + 3) & ~3;
 }
 
+/** Magic, header length and the JSON header padded with spaces to 4 bytes: the entries after it start 4-byte aligned. */
+function prelude(header: IndexHeader): Buffer {
+  const json = Buffer.from(JSON.stringify({ params: header.params, count: header.count, signed: header.signed }));
+  const headerLen = pad4(json.length);
+  const pre = Buffer.alloc(12 + headerLen, 0x20);
+  MAGIC.copy(pre, 0);
+  pre.writeUInt32LE(headerLen, 8);
+  json.copy(pre, 12);
+  return pre;
+}
+
+/** The header of an index whose first bytes are `buf`; undefined while `buf` is shorter than magic, length and header. */
+function parseHeader(buf: Buffer, where: string): { header: IndexHeader; end: number } | undefined {
+  if (buf.length >= 8 && !buf.subarray(0, 8).equals(MAGIC)) {
+    throw new PipelineError('INVALID_INPUT_DATA', `${where}: not a Forgeline dedup index`, [{ path: 'index', message: 'bad magic bytes' }]);
+  }
+  if (buf.length < 12) return undefined;
+  const end = 12 + buf.readUInt32LE(8);
+  if (buf.length < end) return undefined;
+  try {
+    return { header: JSON.parse(buf.subarray(12, end).toString('utf8')) as IndexHeader, end };
+  } catch {
+    throw new PipelineError('ARTIFACT_CORRUPT', `${where}: the dedup index's header is not JSON`);
+  }
+}
+
+/** Reads a stream's chunks until the index header is complete; returns it and the bytes of that last chunk after it. */
+async function takeHeader(chunks: AsyncIterator<Buffer>, where: string): Promise<{ header: IndexHeader; rest: Buffer }> {
+  let buf = Buffer.alloc(0);
+  for (;;) {
+    const next = await chunks.next();
+    if (next.done) throw new PipelineError('ARTIFACT_CORRUPT', `${where}: the dedup index ends inside its header (${buf.length} bytes)`);
+    buf = Buffer.concat([buf, next.value]);
+    const parsed = parseHeader(buf, where);
+    if (parsed) return { header: parsed.header, rest: buf.subarray(parsed.end) };
+  }
+}
+
+/**
+ * The header alone: the stream is read until the header is complete (its first chunk, in practice),
+ * then stopped. Not digest-checked (that needs every byte): a reader that goes on to use the entries
+ * reads them with `readIndex`, which checks. Split's shards decide with it whether dedup's index
+ * fits their records (issue 23).
+ */
+export async function readIndexHeader(store: ArtifactStore, ref: ArtifactRef): Promise<IndexHeader> {
+  const stream = await store.read(ref);
+  try {
+    return (await takeHeader(chunksOf(stream), ref.uri)).header;
+  } finally {
+    stream.destroy();
+  }
+}
+
+/**
+ * A copy of an index under another `signed`: a new header, then the old entries streamed through
+ * unchanged (hundreds of MB at a million records, never held in memory here). The copy's bytes are
+ * those `writeIndex` writes for the same index with that `signed`. Sharded dedup names its survivors'
+ * manifest this way once `dedup.finish` has written it, after `dedup.cluster` wrote the index.
+ */
+export async function withSigned(store: ArtifactStore, ref: ArtifactRef, signed: SignedRecords): Promise<ArtifactRef> {
+  const stream = await store.read(ref);
+  const w = await store.writer('.fldx');
+  const fh = await fs.open(w.path, 'w');
+  let count: number;
+  try {
+    const chunks = chunksOf(stream);
+    const { header, rest } = await takeHeader(chunks, ref.uri);
+    count = header.count;
+    await fh.write(prelude({ ...header, signed }));
+    await fh.write(rest);
+    // The stream's digest check ends the loop with ARTIFACT_CORRUPT if the old index was damaged.
+    for (let next = await chunks.next(); !next.done; next = await chunks.next()) await fh.write(next.value);
+  } catch (err) {
+    stream.destroy();
+    await fh.close();
+    await w.abort();
+    throw err;
+  }
+  await fh.close();
+  return w.commit({ kind: 'index', schema: INDEX_SCHEMA, records: count });
+}
+
+function chunksOf(stream: Readable): AsyncIterator<Buffer> {
+  return (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+}
+
 export async function writeIndex(store: ArtifactStore, index: DedupIndex): Promise<ArtifactRef> {
   const w = await store.writer('.fldx');
-  const header = Buffer.from(JSON.stringify({ params: index.params, count: index.count, signed: index.signed }));
-  const headerLen = pad4(header.length);
   const fh = await fs.open(w.path, 'w');
   try {
-    const pre = Buffer.alloc(12 + headerLen, 0x20);
-    MAGIC.copy(pre, 0);
-    pre.writeUInt32LE(headerLen, 8);
-    header.copy(pre, 12);
-    await fh.write(pre);
+    await fh.write(prelude(index));
     const P = index.params.permutations;
     await fh.write(new Uint8Array(index.exact.buffer, index.exact.byteOffset, index.count * 2 * 4));
     // Signatures in slices, so that a large index is not copied in one piece.
@@ -73,13 +157,14 @@ export async function writeIndex(store: ArtifactStore, index: DedupIndex): Promi
 export async function readIndex(store: ArtifactStore, ref: ArtifactRef): Promise<DedupIndex> {
   const file = await store.localPath(ref);
   const buf = await fs.readFile(file);
-  if (buf.length < 12 || !buf.subarray(0, 8).equals(MAGIC)) {
-    throw new PipelineError('INVALID_INPUT_DATA', `${file}: not a Forgeline dedup index`, [{ path: 'index', message: 'bad magic bytes' }]);
+  const parsed = parseHeader(buf, file);
+  if (!parsed) {
+    if (buf.length < 12) throw new PipelineError('INVALID_INPUT_DATA', `${file}: not a Forgeline dedup index`, [{ path: 'index', message: 'bad magic bytes' }]);
+    throw new PipelineError('ARTIFACT_CORRUPT', `${file}: the dedup index ends inside its header (${buf.length} bytes)`);
   }
-  const headerLen = buf.readUInt32LE(8);
-  const header = JSON.parse(buf.subarray(12, 12 + headerLen).toString('utf8')) as Pick<DedupIndex, 'params' | 'count' | 'signed'>;
+  const { header } = parsed;
   const P = header.params.permutations;
-  let off = 12 + headerLen;
+  let off = parsed.end;
   // A view on the file's bytes where they are 4-byte aligned (they are at the start of a buffer of
   // their own): no second copy of the signatures, which are hundreds of MB for a large corpus.
   const take = (words: number): Uint32Array => {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { constants as fsConstants, createReadStream, existsSync } from 'node:fs';
+import { constants as fsConstants, existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { asDiskFull, PipelineError } from '../errors.js';
-import { digestCheck } from './digest-check.js';
+import { readChecked } from './digest-check.js';
 import type { SinkFs } from './file-sink.js';
 import { sha256File, sha256Text } from './hash.js';
 import type { ArtifactRef } from './ref.js';
@@ -81,7 +81,7 @@ export class LocalArtifactStore implements ArtifactStore {
     await fs.access(file).catch(() => {
       throw new PipelineError('ARTIFACT_MISSING', `artifact ${ref.sha256.slice(0, 12)} is missing at ${file}`);
     });
-    return createReadStream(file, { highWaterMark: 1 << 20 }).pipe(digestCheck(ref.sha256, () => corrupt(ref, file)));
+    return readChecked(file, ref.sha256, () => corrupt(ref, file));
   }
 
   async verify(ref: ArtifactRef): Promise<boolean> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { LocalArtifactStore } from '../../core/artifacts/local-store.js';
@@ -62,6 +62,25 @@ describe('local artifact store', () => {
       for await (const _ of readRecords(s, ref)) void _;
     }).rejects.toThrow(/does not match its digest/);
     await expect(s.localPath(ref)).rejects.toThrow(/does not match/);
+  });
+
+  it('closes the file when a reader stops early (the header of a large artifact, issue 23)', async () => {
+    const { store: s } = await store();
+    const ref = await s.putBytes(Buffer.alloc(4 << 20, 7), '.bin', { kind: 'index', schema: 'test' });
+    const file = s.pathOf(ref);
+    const open = async () => {
+      const fds = await readdir('/proc/self/fd');
+      const targets = await Promise.all(fds.map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')));
+      return targets.filter((t) => t === file).length;
+    };
+    for (let i = 0; i < 3; i++) {
+      for await (const chunk of await s.read(ref)) {
+        expect((chunk as Buffer).length).toBeGreaterThan(0);
+        break;
+      }
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await open()).toBe(0);
   });
 
   it('cache hits only when every output verifies', async () => {

@@ -16,15 +16,15 @@ const { env } = useTestWorker();
 const SHARDS = 5;
 
 /**
- * A dedup index as its header and its signature bytes, the header without `signed`: a one-host run
- * names the records artifact it wrote (split reuses its signatures), a sharded run writes shards and
- * names none. Everything else must be the same bytes.
+ * A dedup index as its header and its signature bytes, the header without `signed`: each run names
+ * the records it wrote (split reuses their signatures), a one-host run its records artifact, a
+ * sharded run its manifest. Everything else must be the same bytes.
  */
-async function indexParts(ref: Ref): Promise<{ header: Record<string, unknown>; body: Buffer }> {
+async function indexParts(ref: Ref): Promise<{ header: Record<string, unknown>; signed: unknown; body: Buffer }> {
   const buf = await fs.readFile(fileURLToPath(ref.uri));
   const end = 12 + buf.readUInt32LE(8);
-  const { signed: _signed, ...header } = JSON.parse(buf.subarray(12, end).toString('utf8')) as Record<string, unknown>;
-  return { header, body: buf.subarray(end) };
+  const { signed, ...header } = JSON.parse(buf.subarray(12, end).toString('utf8')) as Record<string, unknown>;
+  return { header, signed, body: buf.subarray(end) };
 }
 const lines = (text: string) => text.split('\n').filter((l) => l.length > 0);
 
@@ -102,6 +102,8 @@ describe('dedup on a sharded dataset', () => {
     const [shardedIndex, singleIndex] = [await indexParts(sharded.step.outputs.index!), await indexParts(single.step.outputs.index!)];
     expect(shardedIndex.header).toEqual(singleIndex.header);
     expect(shardedIndex.body.equals(singleIndex.body)).toBe(true);
+    expect(singleIndex.signed).toEqual({ sha256: single.step.outputs.records!.sha256, first: 0, fields: null });
+    expect(shardedIndex.signed).toEqual({ sha256: sharded.step.outputs.records!.sha256, first: 0, fields: null });
 
     // The same records in another order within each shard: the same records survive, and every
     // removed record is removed for the same reason, on one host and on shards alike.

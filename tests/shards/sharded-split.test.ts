@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { useTestWorker } from '../support/harness.js';
 import { edit, prose, tempDir } from '../dedup/stage-helpers.js';
 import { expectFanOutHistory, read, runJson, shardOfEachId, type Ref, type StepJson } from './run-json.js';
@@ -18,6 +19,12 @@ const SPLITS = ['train', 'valid', 'test'] as const;
 const OPTIONS = { ratios: [0.7, 0.15, 0.15], seed: 11, stratifyBy: 'category', groupBy: ['conversation_id'] };
 
 const withoutTimes = ({ ms: _ms, shards: _shards, ...rest }: Record<string, unknown>) => rest;
+
+/** A dedup index's JSON header (activities/dedup/index-file.ts: magic, uint32 length, header). */
+async function indexHeader(ref: Ref): Promise<{ count: number; signed?: unknown }> {
+  const buf = await fs.readFile(fileURLToPath(ref.uri));
+  return JSON.parse(buf.subarray(12, 12 + buf.readUInt32LE(8)).toString('utf8')) as { count: number; signed?: unknown };
+}
 
 async function split(input: string, shards: number): Promise<{ runId: string; step: StepJson; shard?: StepJson; after: StepJson }> {
   const out = await runJson(env, 'test-shard-split', { input, shards, split: OPTIONS });
@@ -103,5 +110,46 @@ describe('split on a sharded dataset', () => {
     for (const s of SPLITS) expect(again.step.outputs[s]!.sha256).toBe(sharded.step.outputs[s]!.sha256);
 
     await expectFanOutHistory(sharded.runId, { 'split.gather': SHARDS, 'split.assign': 1, 'split.write': SHARDS, 'split.finish': 1 }, prose(5000, 120).slice(0, 40));
+  });
+
+  it("takes the signatures from sharded dedup's index when it signed these shards, assigning every record as when signing; signs, and says why, when it does not fit", async () => {
+    const dir = await tempDir('forgeline-shard-dedup-split-');
+    const file = path.join(dir, 'data.jsonl');
+    await fs.writeFile(file, corpus().lines.join('\n') + '\n');
+    // Dedup removes the exact copies only, so that split still has near-duplicates to find by signature.
+    const dedup = { near: false, fields: ['output'] };
+    const options = { ...OPTIONS, fields: ['output'] };
+    const run = async (params: { index?: boolean; split?: Record<string, unknown> }) => {
+      const out = await runJson(env, 'test-shard-dedup-split', { input: file, shards: SHARDS, dedup, split: options, ...params });
+      expect(out.status).toBe('succeeded');
+      return { runId: out.runId, dedup: out.step('dedup'), split: out.step('split') };
+    };
+    const digests = (step: StepJson) => SPLITS.map((s) => step.outputs[s]!.sha256);
+    const withoutSource = ({ signatures: _signatures, ...rest }: Record<string, unknown>) => withoutTimes(rest);
+
+    const reused = await run({});
+    expect(reused.dedup.metadata).toMatchObject({ shards: SHARDS, dropped: { exact_duplicate: 30 } });
+    expect(reused.split.metadata).toMatchObject({ shards: SHARDS, signatures: { source: 'dedup-index' } });
+    const header = await indexHeader(reused.dedup.outputs.index!);
+    expect(header.signed).toEqual({ sha256: reused.dedup.outputs.records!.sha256, first: 0, fields: ['output'] });
+
+    // The same split without the index signs every shard, and assigns every record alike.
+    const signing = await run({ index: false });
+    expect(signing.dedup.status).toBe('cached'); // the cache holds the index that names the manifest
+    expect(signing.dedup.outputs.index!.sha256).toBe(reused.dedup.outputs.index!.sha256);
+    expect(signing.split.metadata.signatures).toEqual({ source: 'signed', why: 'no dedup index given' });
+    expect(digests(reused.split)).toEqual(digests(signing.split));
+    expect(withoutSource(reused.split.metadata)).toEqual(withoutSource(signing.split.metadata));
+    // The near-duplicate pairs (60) and the conversations (30) were found from the index's signatures.
+    expect((reused.split.metadata.clusters as { multi: number }).multi).toBeGreaterThanOrEqual(90);
+    expect(reused.split.metadata.crossSplit).toEqual({ exactDuplicates: 0, nearDuplicates: 0, groups: 0 });
+
+    // Split compares other fields than dedup did: the index does not fit, the shards sign.
+    const otherFields = { ...options, fields: ['id', 'output'] };
+    const mismatch = await run({ split: otherFields });
+    expect(mismatch.split.metadata.signatures).toEqual({ source: 'signed', why: expect.stringContaining('fields: index ["output"], run ["id","output"]') });
+    expect(digests(mismatch.split)).toEqual(digests((await run({ index: false, split: otherFields })).split));
+
+    await expectFanOutHistory(reused.runId, { 'dedup.sign': SHARDS, 'dedup.finish': 1, 'split.gather': SHARDS, 'split.assign': 1 }, prose(5000, 120).slice(0, 40));
   });
 });

@@ -107,7 +107,8 @@ export async function clusterShards(ctx: ShardWorkContext, deps: ActivityDeps, i
     decisions.push(await writeJsonArtifact(deps.store, doc, 'manifest', 'dedup-shard-decisions-v1'));
   }
 
-  // The index, as the one-host step writes it: every survivor's exact key, signature and id, in record order.
+  // The index, as the one-host step writes it: every survivor's exact key, signature and id, in record
+  // order; without `signed`, which names the survivors' manifest: dedup.finish adds it (write-shard.ts).
   const index = { params, count: kept.length, exact: new Uint32Array(kept.length * 2), sigs: new Uint32Array(kept.length * P), ids: [] as string[] };
   kept.forEach((g, j) => {
     const [s, k] = at(g);

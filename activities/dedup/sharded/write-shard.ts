@@ -6,9 +6,11 @@ import type { ExecuteStepInput, ExecuteStepResult } from '../../execute/execute-
 import { manifestOf, type RunShardInput } from '../../shards/fan-out.js';
 import { concatRecords, inShardOrder, readParts, writeParts } from '../../shards/merge.js';
 import { duplicateRejectLine, type DuplicateOf } from '../cluster.js';
+import { signedFields, withSigned } from '../index-file.js';
 import { readLines } from '../raw-io.js';
 import type { ShardWorkContext } from '../../shards/beats.js';
 import type { DedupPlan, ShardDecisions } from './cluster-shards.js';
+import { shardedDedupOptions } from './options.js';
 
 export type WriteShardInput = RunShardInput & { plan: ArtifactRef };
 export type FinishDedupInput = ExecuteStepInput & { cacheKey: string; parts: ArtifactRef[]; plan: ArtifactRef };
@@ -38,15 +40,21 @@ export async function writeShard(ctx: ShardWorkContext, deps: ActivityDeps, inpu
   return writeParts(deps.store, [{ shard: input.shard, outputs, metadata: {} }]);
 }
 
-/** The step's outputs: a manifest of the shards' survivors, their rejects in shard order, the index and metadata of the union-find phase. */
+/**
+ * The step's outputs: a manifest of the shards' survivors, their rejects in shard order, the index and
+ * metadata of the union-find phase. The index that `dedup.cluster` wrote cannot name the survivors'
+ * manifest (it did not exist yet); the one this step outputs does (`signed`, first entry 0: a
+ * sharded dedup takes no previous index), so that a split of that manifest reuses its signatures.
+ */
 export async function finishDedup(deps: ActivityDeps, input: FinishDedupInput): Promise<ExecuteStepResult> {
   const manifest = await readShardManifest(deps.store, manifestOf(input, 'records'));
   const parts = inShardOrder(await readParts(deps.store, input.parts), manifest.shards.length);
   const plan = await readJsonArtifact<DedupPlan>(deps.store, input.plan);
+  const records = await writeShardManifest(deps.store, parts.map((p) => p.outputs.records!), manifest.schema);
   const outputs = {
-    records: await writeShardManifest(deps.store, parts.map((p) => p.outputs.records!), manifest.schema),
+    records,
     rejects: await concatRecords(deps.store, parts.map((p) => p.outputs.rejects!)),
-    index: plan.index,
+    index: await withSigned(deps.store, plan.index, { sha256: records.sha256, first: 0, fields: signedFields(shardedDedupOptions(input).fields) }),
   };
   const metadata = { ...plan.metadata, shards: parts.length };
   await deps.cache.save(input.cacheKey, { outputs, metadata });

@@ -1,14 +1,18 @@
 import type { ArtifactRef } from '../../../core/artifacts/ref.js';
+import { PipelineError } from '../../../core/errors.js';
 import { readShardManifest } from '../../../core/shards/manifest.js';
 import { recordProgress } from '../../../core/stage/progress.js';
 import { readRecords, writeJsonArtifact } from '../../../core/stage/records-io.js';
+import { readIndexHeader } from '../../dedup/index-file.js';
 import { minhashParams } from '../../dedup/options.js';
 import { SignatureTable } from '../../dedup/signatures.js';
 import { recordText } from '../../dedup/text.js';
 import type { ActivityDeps } from '../../deps.js';
+import type { ExecuteStepInput } from '../../execute/execute-step-activity.js';
 import type { ShardWorkContext } from '../../shards/beats.js';
 import { manifestOf, type RunShardInput } from '../../shards/fan-out.js';
 import { writeParts } from '../../shards/merge.js';
+import { indexMismatch } from '../dedup-signatures.js';
 import { KeyGatherer } from '../gather.js';
 import { signingParams, type SplitOptions } from '../split-step.js';
 
@@ -20,32 +24,49 @@ export const SPLIT_SHARD_SIGNATURES_SCHEMA = 'split-shard-signatures-v1';
 /**
  * Phase 1 of a sharded split, one activity per shard: the one-host step's first pass on this shard
  * (strata, group keys, exact keys, signatures), records numbered within the shard. Returns a parts
- * document (outputs.keys, outputs.signatures, metadata.records) for the merge tree. Dedup's shard
- * signatures are not reused: split reads a different dataset (dedup's survivors, or records that
- * were never deduplicated) and needs strata and group keys from the same read.
+ * document (outputs.keys, outputs.signatures, metadata.records) for the merge tree. When dedup's
+ * index signed this very manifest (its header says so, read alone here), the shard does not sign:
+ * it gathers strata and group keys only and writes no `signatures`, and `split.assign` takes every
+ * record's signature from the index. (Dedup's own shard signatures from `dedup.sign` are of its
+ * input, not of its survivors; the index holds the survivors', in manifest order.)
  */
 export async function gatherShard(ctx: ShardWorkContext, deps: ActivityDeps, input: RunShardInput): Promise<ArtifactRef> {
   const o = input.options as SplitOptions;
   const shard = (await readShardManifest(deps.store, manifestOf(input, 'records'))).shards[input.shard]!;
   const params = signingParams(o, minhashParams(o));
   const keys = new KeyGatherer(o, `shard ${input.shard}, `);
-  const table = new SignatureTable(params, shard.records ?? 0, o.threads);
+  const table = (await indexFits(deps, input, o)) ? undefined : new SignatureTable(params, shard.records ?? 0, o.threads);
   try {
-    const progress = recordProgress(ctx, shard.records, 'hashing');
+    const progress = recordProgress(ctx, shard.records, table ? 'hashing' : 'reading keys');
     for await (const { value, line } of readRecords<Record<string, unknown>>(ctx.store, shard)) {
-      await table.add(recordText(keys.add(value, line), o.fields));
+      const record = keys.add(value, line);
+      if (table) await table.add(recordText(record, o.fields));
       progress(keys.count);
     }
-    await table.finish();
+    await table?.finish();
   } finally {
-    await table.close();
+    await table?.close();
   }
   const n = keys.count;
-  const arrays = [table.exact.subarray(0, 2 * n), table.sigs.subarray(0, n * params.permutations)];
-  const bytes = Buffer.concat(arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)));
-  const outputs = {
-    keys: await writeJsonArtifact(deps.store, keys.keys(), 'manifest', SPLIT_SHARD_KEYS_SCHEMA),
-    signatures: await deps.store.putBytes(bytes, '.bin', { kind: 'index', schema: SPLIT_SHARD_SIGNATURES_SCHEMA, records: n }),
-  };
+  const outputs: Record<string, ArtifactRef> = { keys: await writeJsonArtifact(deps.store, keys.keys(), 'manifest', SPLIT_SHARD_KEYS_SCHEMA) };
+  if (table) {
+    const arrays = [table.exact.subarray(0, 2 * n), table.sigs.subarray(0, n * params.permutations)];
+    const bytes = Buffer.concat(arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)));
+    outputs.signatures = await deps.store.putBytes(bytes, '.bin', { kind: 'index', schema: SPLIT_SHARD_SIGNATURES_SCHEMA, records: n });
+  }
   return writeParts(deps.store, [{ shard: input.shard, outputs, metadata: { records: n } }]);
+}
+
+/** Whether dedup's index (the `index` input) signed this split's manifest by the same fields and parameters: from its header, so that a shard does not read the whole index. */
+async function indexFits(deps: ActivityDeps, input: ExecuteStepInput, o: SplitOptions): Promise<boolean> {
+  const index = dedupIndexOf(input);
+  if (!index) return false;
+  return indexMismatch(await readIndexHeader(deps.store, index), manifestOf(input, 'records'), minhashParams(o), o.fields) === undefined;
+}
+
+/** The step's optional `index` input (one artifact: the step declares it so). */
+export function dedupIndexOf(input: ExecuteStepInput): ArtifactRef | undefined {
+  const index = input.inputs.index;
+  if (Array.isArray(index)) throw new PipelineError('STEP_FAILED', `step "${input.stepId}": input "index" is a list, not one dedup index`);
+  return index;
 }

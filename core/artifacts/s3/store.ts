@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { asDiskFull, PipelineError } from '../../errors.js';
-import { digestCheck } from '../digest-check.js';
+import { digestCheck, readChecked } from '../digest-check.js';
 import { sha256File, sha256Text } from '../hash.js';
 import type { ArtifactRef } from '../ref.js';
 import type { ArtifactStore, ArtifactWriter, PutOptions } from '../store.js';
@@ -112,7 +112,7 @@ export class S3ArtifactStore implements ArtifactStore {
 
   async read(ref: ArtifactRef): Promise<Readable> {
     const file = await this.localPath(ref, false);
-    return createReadStream(file, { highWaterMark: 1 << 20 }).pipe(digestCheck(ref.sha256, () => corrupt(ref, file)));
+    return readChecked(file, ref.sha256, () => corrupt(ref, file));
   }
 
   /**
