@@ -39,7 +39,7 @@ const PO_BOX = /\bP\.?\s?O\.?\s+Box\s+\d{1,8}\b/gi;
  */
 export const streetAddressDetector: Detector = {
   type: 'street_address',
-  quick: (t) => /\d/.test(t),
+  needs: { digits: 1 },
   find: (t) => [
     ...matchAll(US_UK, t, 'street_address'),
     ...matchAll(ROMANCE_AFTER, t, 'street_address'),
