@@ -105,6 +105,8 @@ describe('pii gate', () => {
       }
     }
     expect(opens({ alnumRun: 26 }, `(${'1BoNaRBtGxF9nyCxTsTbXGjaHnvTCTDUTN'.slice(0, 26)})`)).toBe(true);
+    expect(opens({ whitespace: true }, '2025-11-12T10:00:00Z')).toBe(false);
+    for (const space of [' ', '\t', '\n', '\u00a0', '\u3000', '\ufeff']) expect(opens({ whitespace: true }, `a${space}b`)).toBe(true);
     expect(opens({ chars: ':-' }, 'a-b')).toBe(true);
     expect(opens({ chars: ':' }, 'a-b')).toBe(false);
     expect(opens({ upperLower: true }, 'ABC def')).toBe(false);

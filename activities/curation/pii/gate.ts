@@ -9,11 +9,12 @@ import type { Detector, Need } from './types.js';
  * alternations of a dozen words, which the regex engine tries at every position (docs/performance.md,
  * issue 23). Here every detector states what a text needs for it to find anything (`needs`, in its
  * own file), and one loop over the characters answers for all of them at once: it counts digits,
- * notes which kinds of character occur, and looks for all cue words together with an Aho-Corasick
- * automaton over case-folded characters. Runs (of digits, of token characters) and a capital before a
- * lower-case letter are looked for afterwards, only when the rest of a need holds, and a run of n by
- * looking at every n-th character. A detector whose needs are not met would have found nothing and is
- * skipped (tests/curation/pii-gate.test.ts runs every detector gated and ungated to show it).
+ * notes which kinds of character occur (letters, digits, whitespace, a few named ones), and looks
+ * for all cue words together with an Aho-Corasick automaton over case-folded characters. Runs (of
+ * digits, of token characters) and a capital before a lower-case letter are looked for afterwards,
+ * only when the rest of a need holds, and a run of n by looking at every n-th character. A detector
+ * whose needs are not met would have found nothing and is skipped (tests/curation/pii-gate.test.ts
+ * runs every detector gated and ungated to show it).
  */
 export type Gate = (text: string) => number;
 
@@ -24,8 +25,9 @@ const ALNUM = 1 << 9;
 const TOKEN = 1 << 10;
 const UPPER = 1 << 11;
 const LOWER = 1 << 12;
+const SPACE = 1 << 13;
 /** Characters named in `chars` get one flag each, from this bit up to bit 30. */
-const FIRST_CHAR_BIT = 13;
+const FIRST_CHAR_BIT = 14;
 // A transition: the next state's row (state x classes) in the low 16 bits, the cue lists ending there above.
 const ROW_MASK = 0xffff;
 const MAX_CUE_LISTS = 16;
@@ -126,7 +128,7 @@ export function createGate(detectors: readonly Detector[]): Gate {
       }
       chars |= charBits.get(c)!;
     }
-    const flags = (n.upperLower ? UPPER | LOWER : 0) | (n.alnumRun ? ALNUM : 0) | (n.tokenRun ? TOKEN : 0);
+    const flags = (n.upperLower ? UPPER | LOWER : 0) | (n.alnumRun ? ALNUM : 0) | (n.tokenRun ? TOKEN : 0) | (n.whitespace ? SPACE : 0);
     const digits = Math.max(n.digits ?? 0, n.digitRun ?? 0);
     const runMask = runBit(DIGIT, n.digitRun) | runBit(ALNUM, n.alnumRun) | runBit(TOKEN, n.tokenRun);
     return { cue, chars, flags, digits, runMask, upperLower: n.upperLower ?? false };
@@ -143,13 +145,15 @@ export function createGate(detectors: readonly Detector[]): Gate {
   // Characters: the cue symbol each folds to (0: in no cue) and its flags; a class per distinct pair.
   const symbols = new Map<string, number>(); // canonical character -> symbol 1..
   for (const { cues } of cueLists.values()) for (const cue of cues) for (const ch of cue) if (!symbols.has(canonicalize(ch))) symbols.set(canonicalize(ch), symbols.size + 1);
-  const nonAscii = [...symbols.keys()].some((s) => s.charCodeAt(0) >= 128);
+  // Past ASCII only cue letters (é, ü) and whitespace (no-break space, U+3000, ...) have a class.
+  const nonAscii = [...symbols.keys()].some((s) => s.charCodeAt(0) >= 128) || compiled.some((n) => (n.flags & SPACE) !== 0);
   const code = new Int32Array(65536);
   const classOf = new Map<string, number>([['0|0', 0]]);
   const classSymbol: number[] = [0];
   for (let c = 0; c < (nonAscii ? 65536 : 128); c++) {
-    const symbol = symbols.get(canonicalize(String.fromCharCode(c))) ?? 0;
-    const flags = c < 128 ? asciiFlags(c) | (charBits.get(c) ?? 0) : 0;
+    const ch = String.fromCharCode(c);
+    const symbol = symbols.get(canonicalize(ch)) ?? 0;
+    const flags = (c < 128 ? asciiFlags(c) | (charBits.get(c) ?? 0) : 0) | (/\s/.test(ch) ? SPACE : 0);
     const key = `${symbol}|${flags}`;
     if (!classOf.has(key)) {
       if (classOf.size > CLASS_MASK) throw new Error('pii gate: more than 256 character classes');

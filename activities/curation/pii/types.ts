@@ -30,6 +30,8 @@ export interface Need {
   tokenRun?: number;
   /** One of these ASCII characters. */
   chars?: string;
+  /** A whitespace character (what a regex's `\s` matches). */
+  whitespace?: boolean;
   /** An ASCII capital followed by an ASCII lower-case letter (`[A-Z][a-z]`). */
   upperLower?: boolean;
 }
