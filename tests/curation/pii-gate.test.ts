@@ -119,6 +119,21 @@ describe('pii gate', () => {
     expect(opens([{ cues: ['user'], digits: 1 }, { cues: ['user'], chars: '@' }], 'the user asked')).toBe(false);
   });
 
+  it('keeps runs apart when one look rules several out, and answers texts alike in their counts by their own runs', () => {
+    // A token run of 32 and a letter-and-digit run of 26 share one first look (a token run of 26).
+    const gate = createGate([needing({ tokenRun: 32 }), needing({ alnumRun: 26 }), needing({ digitRun: 3 }), needing({ upperLower: true })]);
+    const alnum26 = 'aB3'.repeat(9).slice(0, 26);
+    expect(gate(`x ${alnum26} y`)).toBe(0b0010);
+    expect(gate(`x ${alnum26}+/=_-+ y`)).toBe(0b0011);
+    expect(gate(`x ${'+/'.repeat(16)} y`)).toBe(0b0001);
+    expect(gate(`x ${'+/'.repeat(13)} y`)).toBe(0b0000);
+    // The same letters, digits and flags, so the same settled counts: the runs and the capital decide.
+    expect(gate('ab 12 3 Cd')).toBe(0b1000);
+    expect(gate('ab 1 23 cD')).toBe(0b0000);
+    expect(gate('ab 123 cD')).toBe(0b0100);
+    expect(gate('ab 12 3 Cd')).toBe(0b1000);
+  });
+
   it('opens a detector without needs on every text, and gives each detector its own bit', () => {
     const gate = createGate([{ type: 'person', find: () => [] }, needing({ chars: '@' }), needing({ digits: 1 })]);
     expect(gate('')).toBe(0b001);

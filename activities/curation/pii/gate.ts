@@ -12,9 +12,10 @@ import type { Detector, Need } from './types.js';
  * notes which kinds of character occur (letters, digits, whitespace, a few named ones), and looks
  * for all cue words together with an Aho-Corasick automaton over case-folded characters. Runs (of
  * digits, of token characters) and a capital before a lower-case letter are looked for afterwards,
- * only when the rest of a need holds, and a run of n by looking at every n-th character. A detector
- * whose needs are not met would have found nothing and is skipped (tests/curation/pii-gate.test.ts
- * runs every detector gated and ungated to show it).
+ * only when the rest of a need holds, and a run of n by looking at every n-th character; what the
+ * counts alone decide is worked out once for each distinct set of counts, which texts share. A
+ * detector whose needs are not met would have found nothing and is skipped
+ * (tests/curation/pii-gate.test.ts runs every detector gated and ungated to show it).
  */
 export type Gate = (text: string) => number;
 
@@ -139,18 +140,30 @@ export function createGate(detectors: readonly Detector[]): Gate {
   const column = (key: 'cue' | 'chars' | 'flags' | 'digits' | 'runMask') => Int32Array.from(compiled.map((n) => n[key]));
   const [needCue, needChars, needFlags, needDigits, needRuns] = [column('cue'), column('chars'), column('flags'), column('digits'), column('runMask')];
   const needUpperLower = Uint8Array.from(compiled.map((n) => (n.upperLower ? 1 : 0)));
+  const detectorOf = Int32Array.from(compiled.map((_, a) => first.findIndex((f, d) => a >= f && a < first[d + 1]!)));
+  const digitsCap = Math.max(0, ...needDigits);
+  if (digitsCap >= 1 << 14) throw new Error('pii gate: a need of more than 16,383 digits');
+  // A long run of letters and digits, or of token characters, is a run of token characters (ALNUM
+  // characters are TOKEN ones): one look for the shortest of them rules them all out in prose.
+  const long = runs.map((_, i) => i).filter((i) => runs[i]!.min >= 8 && (runs[i]!.mask === ALNUM || runs[i]!.mask === TOKEN));
+  const screen = runs.map(() => -1);
+  if (long.length > 1) {
+    const at = runs.push({ mask: TOKEN, min: Math.min(...long.map((i) => runs[i]!.min)) }) - 1;
+    screen.push(-1);
+    for (const i of long) if (runs[i]!.mask !== TOKEN || runs[i]!.min !== runs[at]!.min) screen[i] = at;
+  }
+  if (runs.length > 31) throw new Error('pii gate: more than 31 distinct runs');
   const runMasks = Int32Array.from(runs.map((r) => r.mask));
   const runMins = Int32Array.from(runs.map((r) => r.min));
+  const runScreen = Int32Array.from(screen);
 
   // Characters: the cue symbol each folds to (0: in no cue) and its flags; a class per distinct pair.
   const symbols = new Map<string, number>(); // canonical character -> symbol 1..
   for (const { cues } of cueLists.values()) for (const cue of cues) for (const ch of cue) if (!symbols.has(canonicalize(ch))) symbols.set(canonicalize(ch), symbols.size + 1);
-  // Past ASCII only cue letters (é, ü) and whitespace (no-break space, U+3000, ...) have a class.
-  const nonAscii = [...symbols.keys()].some((s) => s.charCodeAt(0) >= 128) || compiled.some((n) => (n.flags & SPACE) !== 0);
   const code = new Int32Array(65536);
   const classOf = new Map<string, number>([['0|0', 0]]);
   const classSymbol: number[] = [0];
-  for (let c = 0; c < (nonAscii ? 65536 : 128); c++) {
+  for (let c = 0; c < 65536; c++) {
     const ch = String.fromCharCode(c);
     const symbol = symbols.get(canonicalize(ch)) ?? 0;
     const flags = (c < 128 ? asciiFlags(c) | (charBits.get(c) ?? 0) : 0) | (/\s/.test(ch) ? SPACE : 0);
@@ -212,39 +225,71 @@ export function createGate(detectors: readonly Detector[]): Gate {
     }
   }
 
+  /**
+   * The part of every need that hangs on what the pass counted (cue lists, flags, digits), which
+   * repeats from text to text: the detectors it opens, and the alternatives that hold so far but
+   * still want a run or a capital before a lower-case letter looked for in the text.
+   */
+  const settle = (hits: number, seen: number, digits: number): { open: number; lazy: Int32Array } => {
+    let open = 0;
+    const lazy: number[] = [];
+    for (let a = 0; a < compiled.length; a++) {
+      const d = detectorOf[a]!;
+      const cue = needCue[a]!;
+      const chars = needChars[a]!;
+      const flags = needFlags[a]!;
+      if ((open & (1 << d)) !== 0) continue;
+      if ((hits & cue) !== cue || (chars !== 0 && (seen & chars) === 0) || (seen & flags) !== flags || digits < needDigits[a]!) continue;
+      if (needRuns[a] === 0 && needUpperLower[a] === 0) open |= 1 << d;
+      else lazy.push(a);
+    }
+    return { open, lazy: Int32Array.from(lazy.filter((a) => (open & (1 << detectorOf[a]!)) === 0)) };
+  };
+  const settled = new Map<number, { open: number; lazy: Int32Array }>();
+
   const out = new Int32Array(3);
   return (text) => {
     profile(text, code, delta, out);
     const hits = out[0]!;
     const seen = out[1]!;
     const digits = out[2]!;
-    let runsLooked = 0;
-    let runsFound = 0;
+    const key = (hits * (digitsCap + 1) + Math.min(digits, digitsCap)) * 2 ** 23 + (seen >>> 8);
+    let s = settled.get(key);
+    if (s === undefined) {
+      if (settled.size >= 4096) settled.clear();
+      s = settle(hits, seen, digits);
+      settled.set(key, s);
+    }
+    let open = s.open;
+    // Runs looked for in this text, and found; the screen of a run is looked for first.
+    let looked = 0;
+    let found = 0;
     let upperLower = -1;
-    let open = 0;
-    for (let d = 0; d < detectors.length; d++) {
-      for (let a = first[d]!; a < first[d + 1]!; a++) {
-        const cue = needCue[a]!;
-        const chars = needChars[a]!;
-        const flags = needFlags[a]!;
-        if ((hits & cue) !== cue || (chars !== 0 && (seen & chars) === 0) || (seen & flags) !== flags || digits < needDigits[a]!) continue;
-        const runMask = needRuns[a]!;
-        if (runMask !== 0) {
-          for (let r = 0; r < runMasks.length; r++) {
-            const bit = 1 << r;
-            if ((runMask & bit) === 0 || (runsLooked & bit) !== 0) continue;
-            runsLooked |= bit;
-            if (hasRun(text, code, runMasks[r]!, runMins[r]!)) runsFound |= bit;
+    for (let i = 0; i < s.lazy.length; i++) {
+      const a = s.lazy[i]!;
+      const d = detectorOf[a]!;
+      if ((open & (1 << d)) !== 0) continue;
+      const runMask = needRuns[a]!;
+      let ok = true;
+      for (let r = 0; ok && r < runMasks.length; r++) {
+        const bit = 1 << r;
+        if ((runMask & bit) === 0) continue;
+        if ((looked & bit) === 0) {
+          looked |= bit;
+          const sc = runScreen[r]!;
+          if (sc >= 0 && (looked & (1 << sc)) === 0) {
+            looked |= 1 << sc;
+            if (hasRun(text, code, runMasks[sc]!, runMins[sc]!)) found |= 1 << sc;
           }
-          if ((runsFound & runMask) !== runMask) continue;
+          if ((sc < 0 || (found & (1 << sc)) !== 0) && hasRun(text, code, runMasks[r]!, runMins[r]!)) found |= bit;
         }
-        if (needUpperLower[a] === 1) {
-          if (upperLower < 0) upperLower = hasUpperLower(text, code) ? 1 : 0;
-          if (upperLower === 0) continue;
-        }
-        open |= 1 << d;
-        break;
+        ok = (found & bit) !== 0;
       }
+      if (ok && needUpperLower[a] === 1) {
+        if (upperLower < 0) upperLower = hasUpperLower(text, code) ? 1 : 0;
+        ok = upperLower === 1;
+      }
+      if (ok) open |= 1 << d;
     }
     return open;
   };
