@@ -89,10 +89,10 @@ export function createScanner(options: PiiOptions): Scanner {
         }
         found.push(f);
       };
-      const open = gate(text);
-      for (let i = 0; i < detectors.length; i++) {
-        const d = detectors[i]!;
-        if ((open & (1 << i)) === 0 || !types.has(d.type)) continue;
+      // Only the detectors the gate leaves open, lowest bit (highest priority) first.
+      for (let open = gate(text); open !== 0; open &= open - 1) {
+        const d = detectors[31 - Math.clz32(open & -open)]!;
+        if (!types.has(d.type)) continue;
         if (d.quick && !d.quick(text)) continue;
         for (const f of d.find(text)) consider(f);
       }
