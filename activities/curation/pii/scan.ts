@@ -16,6 +16,7 @@ import { secretsDetector } from './detectors/secrets.js';
 import { ssnDetector } from './detectors/ssn.js';
 import { streetAddressDetector } from './detectors/street-address.js';
 import { workplaceDetector } from './detectors/workplace.js';
+import { createGate } from './gate.js';
 import type { PiiOptions } from './options.js';
 import type { Detector, Finding, PiiType } from './types.js';
 
@@ -40,7 +41,8 @@ export interface Scanner {
   scan(text: string, types: ReadonlySet<PiiType>, extra?: readonly Finding[]): Finding[];
 }
 
-export function createScanner(options: PiiOptions): Scanner {
+/** The detectors `options` asks for, in PRIORITY order. */
+export function createDetectors(options: PiiOptions): Detector[] {
   const all: Record<PiiType, Detector> = {
     email: emailDetector,
     phone: phoneDetector(options.defaultCountry),
@@ -62,7 +64,12 @@ export function createScanner(options: PiiOptions): Scanner {
     workplace: workplaceDetector,
     account_id: accountIdDetector,
   };
-  const detectors = PRIORITY.filter((t) => options.types.includes(t)).map((t) => all[t]);
+  return PRIORITY.filter((t) => options.types.includes(t)).map((t) => all[t]);
+}
+
+export function createScanner(options: PiiOptions): Scanner {
+  const detectors = createDetectors(options);
+  const gate = createGate(detectors);
   const allow = new Set(options.allow.map((a) => a.toLowerCase()));
   const allowRes = options.allowPatterns.map((p) => new RegExp(`^(?:${p})$`, 'i'));
   const rank = (t: PiiType) => PRIORITY.indexOf(t);
@@ -82,7 +89,9 @@ export function createScanner(options: PiiOptions): Scanner {
         }
         found.push(f);
       };
-      for (const d of detectors) {
+      // Only the detectors the gate leaves open, lowest bit (highest priority) first.
+      for (let open = gate(text); open !== 0; open &= open - 1) {
+        const d = detectors[31 - Math.clz32(open & -open)]!;
         if (!types.has(d.type)) continue;
         if (d.quick && !d.quick(text)) continue;
         for (const f of d.find(text)) consider(f);

@@ -75,6 +75,8 @@ export async function createPiiStage(rawOptions: unknown, _ctx: StageContext): P
     };
     for (const [field, value] of Object.entries(record)) if (!NOT_TEXT.has(field)) forEachText(field, value, find);
     const any = found.some((h) => h.length > 0);
+    // Most records hold nothing: they go out as they came, with no replacer and no copy.
+    if (!any) return keep(record);
     const replacer = new RecordReplacer(salt, personRoles(people), key);
     let next = 0;
     const apply = (field: string, text: string): string => {
@@ -82,8 +84,8 @@ export async function createPiiStage(rawOptions: unknown, _ctx: StageContext): P
       return hits.length === 0 ? text : applyFindings(text, hits, opFor(field), replacer);
     };
     const out: Record<string, unknown> = {};
-    for (const [field, value] of Object.entries(record)) out[field] = NOT_TEXT.has(field) || !any ? value : rewrite(field, value, apply);
-    if (any) bump(counters, 'recordsWithFindings');
+    for (const [field, value] of Object.entries(record)) out[field] = NOT_TEXT.has(field) ? value : rewrite(field, value, apply);
+    bump(counters, 'recordsWithFindings');
     // The row keeps the record's id, never its text.
     if (dropTypes.size > 0) return drop('pii_found', `drop operator: ${[...dropTypes].sort().join(', ')}`, { id: record.id });
     return keep(out);

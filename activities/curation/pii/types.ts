@@ -13,8 +13,33 @@ export interface Finding {
   subtype?: string;
 }
 
+/**
+ * Something every text in which a detector finds anything contains. All given fields must hold.
+ * The scanner checks every detector's needs in one pass over the text (gate.ts); speed only.
+ */
+export interface Need {
+  /** One of these words, ignoring case as a regex's `i` flag does (without `u`). */
+  cues?: readonly string[];
+  /** At least this many ASCII digits in the text. */
+  digits?: number;
+  /** A run of at least this many ASCII digits. */
+  digitRun?: number;
+  /** A run of at least this many ASCII letters and digits. */
+  alnumRun?: number;
+  /** A run of at least this many of `[A-Za-z0-9+/_=-]` (base64 and url-safe tokens). */
+  tokenRun?: number;
+  /** One of these ASCII characters. */
+  chars?: string;
+  /** A whitespace character (what a regex's `\s` matches). */
+  whitespace?: boolean;
+  /** An ASCII capital followed by an ASCII lower-case letter (`[A-Z][a-z]`). */
+  upperLower?: boolean;
+}
+
 export interface Detector {
   type: PiiType;
+  /** What a text needs for this detector to find anything in it; a list: any one of them. */
+  needs?: Need | readonly Need[];
   /** A cheap test that rules the text out before the real search (speed only; never decides a finding). */
   quick?(text: string): boolean;
   find(text: string): Finding[];

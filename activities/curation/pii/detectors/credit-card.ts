@@ -23,7 +23,7 @@ function issuer(d: string): string | undefined {
 /** Card numbers: the right length for a known issuer prefix and a valid Luhn digit. Order numbers fail one of them. */
 export const creditCardDetector: Detector = {
   type: 'credit_card',
-  quick: (t) => /\d{4}/.test(t),
+  needs: { digitRun: 4 },
   find: (t) =>
     matchAll(CANDIDATE, t, 'credit_card', (m) => {
       const digits = m[0].replace(/[ -]/g, '');

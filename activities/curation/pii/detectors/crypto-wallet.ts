@@ -45,6 +45,8 @@ export function bech32Valid(addr: string): boolean {
  */
 export const cryptoWalletDetector: Detector = {
   type: 'crypto_wallet',
+  // A legacy address is a run of 26 or more letters and digits, an Ethereum one of 42.
+  needs: [{ alnumRun: 26 }, { cues: ['bc1', 'tb1'] }],
   quick: (t) => /[13][1-9A-HJ-NP-Za-km-z]{25}|bc1|tb1|0x[0-9a-fA-F]{40}/i.test(t),
   find: (t) => [
     ...matchAll(LEGACY, t, 'crypto_wallet', (m) => (base58CheckValid(m[0]) ? 'bitcoin' : false)),

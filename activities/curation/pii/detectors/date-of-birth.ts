@@ -24,6 +24,8 @@ const CUE = new RegExp(
  */
 export const dateOfBirthDetector: Detector = {
   type: 'date_of_birth',
-  quick: (t) => /born|birth|DOB|d\.o\.b|geboren|n[ée]e? le|nacimiento/i.test(t),
+  // Every date holds a digit. The cues are the former pre-check's: "née  le" with two spaces is not
+  // searched (KNOWN_GAPS in tests/curation/pii-gate.test.ts).
+  needs: { cues: ['born', 'birth', 'DOB', 'd.o.b', 'geboren', 'ne le', 'nee le', 'né le', 'née le', 'nacimiento'], digits: 1 },
   find: (t) => cuedValues(t, 'date_of_birth', CUE, DATE),
 };

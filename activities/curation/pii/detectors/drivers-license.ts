@@ -8,6 +8,7 @@ const VALUE = /(?=[A-Z0-9-]*\d)[A-Z0-9](?:[A-Z0-9]|-(?=[A-Z0-9])){4,18}(?![\w-])
 /** Driver's licence numbers: a 5-19 character code with a digit after a licence cue. */
 export const driversLicenseDetector: Detector = {
   type: 'drivers_license',
-  quick: (t) => /licen[cs]e|DL|F[üu]hrerschein|permis/i.test(t),
+  // Every value holds a digit.
+  needs: { cues: ['licence', 'license', 'DL', 'Führerschein', 'Fuhrerschein', 'permis'], digits: 1 },
   find: (t) => cuedValues(t, 'drivers_license', CUE, VALUE),
 };

@@ -5,6 +5,6 @@ const EMAIL = /(?<![\w.%+-])[A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,62}[A-Za-z0-9_%+-])
 
 export const emailDetector: Detector = {
   type: 'email',
-  quick: (t) => t.includes('@'),
+  needs: { chars: '@' },
   find: (t) => matchAll(EMAIL, t, 'email'),
 };

@@ -27,6 +27,7 @@ const CANDIDATE = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{1,4}){3,8}\b/g;
 
 export const ibanDetector: Detector = {
   type: 'iban',
+  needs: { digitRun: 2 },
   quick: (t) => /[A-Z]{2}\d{2}/.test(t),
   find: (t) =>
     matchAll(CANDIDATE, t, 'iban', (m) => {

@@ -13,6 +13,7 @@ const BARE = new RegExp(`9\\d{2}${GROUP}\\d{4}(?!\\d)`, 'y');
 
 export const itinDetector: Detector = {
   type: 'itin',
+  needs: { digits: 9 },
   quick: (t) => /9\d\d/.test(t),
   find: (t) => [...matchAll(FORMATTED, t, 'itin'), ...cuedValues(t, 'itin', CUE, BARE)],
 };

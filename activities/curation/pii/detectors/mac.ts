@@ -5,6 +5,8 @@ const MAC = /(?<![\w:.-])(?:[0-9A-Fa-f]{2}([:-])(?:[0-9A-Fa-f]{2}\1){4}[0-9A-Fa-
 
 export const macDetector: Detector = {
   type: 'mac_address',
+  // A match is only kept with a digit in it.
+  needs: { digits: 1, chars: ':-.' },
   // Every match holds a separator, two hex digits and the same separator, or a dot, four hex digits and
   // a dot; starting at the separator, the search tries few places in prose (a hex digit starts most words).
   quick: (t) => /[:-][0-9A-Fa-f]{2}[:-]|\.[0-9A-Fa-f]{4}\./.test(t),

@@ -22,7 +22,7 @@ export function personDetector(extraNames: readonly string[] = []): Detector {
   const names = new Set([...FIRST_NAMES, ...extraNames]);
   return {
     type: 'person',
-    quick: (t) => /[A-Z][a-z]/.test(t),
+    needs: { upperLower: true },
     find(text) {
       const out: Finding[] = [];
       CAPITALISED.lastIndex = 0;

@@ -26,7 +26,9 @@ export function phoneDetector(defaultCountry: string | undefined): Detector {
   const country = defaultCountry as CountryCode | undefined;
   return {
     type: 'phone',
-    // Seven digits with separators between any of them ("+33 1 42 68 49 25" has no three in a row).
+    // Every candidate holds seven digits; the quick test also wants them close together, with separators
+    // between any of them ("+33 1 42 68 49 25" has no three in a row).
+    needs: { digits: 7 },
     quick: (t) => /\d(?:[ ().-]{0,2}\d){6}/.test(t),
     find(text) {
       const out: Finding[] = [];

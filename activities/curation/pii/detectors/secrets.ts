@@ -57,8 +57,11 @@ function hasLongRun(text: string, min: number): boolean {
  * Base64HighEntropyString limit). Hex strings (hashes, commit ids) top out at 4.0 bits and pass.
  */
 export function secretsDetector(options: { highEntropy: boolean; minEntropy: number }): Detector {
+  // The gate looks for the cues in any case, which lets more texts through than ANY_CUE; find decides.
+  const cues = { cues: PATTERNS.flatMap((p) => p.cue) };
   return {
     type: 'secret',
+    needs: options.highEntropy ? [cues, { tokenRun: 32 }] : cues,
     find(text) {
       const out: Finding[] = [];
       if (ANY_CUE.test(text)) {

@@ -9,6 +9,7 @@ const SSN = /(?<![\d-])(?!000|666|9\d\d)\d{3}([- ])(?!00)\d{2}\1(?!0000)\d{4}(?!
 
 export const ssnDetector: Detector = {
   type: 'ssn',
+  needs: { digits: 9, digitRun: 4 },
   quick: (t) => /\d{3}[- ]\d{2}[- ]\d{4}/.test(t),
   find: (t) => matchAll(SSN, t, 'ssn'),
 };

@@ -39,7 +39,8 @@ const PO_BOX = /\bP\.?\s?O\.?\s+Box\s+\d{1,8}\b/gi;
  */
 export const streetAddressDetector: Detector = {
   type: 'street_address',
-  quick: (t) => /\d/.test(t),
+  // Every form holds a digit and a space (a log timestamp or an id holds none).
+  needs: { digits: 1, whitespace: true },
   find: (t) => [
     ...matchAll(US_UK, t, 'street_address'),
     ...matchAll(ROMANCE_AFTER, t, 'street_address'),
