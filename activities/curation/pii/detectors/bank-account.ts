@@ -11,7 +11,7 @@ const VALUE = /\d(?:[ -]?\d){5,16}(?![\w-])/y;
 /** Bank account (and routing, sort code) numbers: digits after a banking cue. */
 export const bankAccountDetector: Detector = {
   type: 'bank_account',
-  // As the former pre-check: three digits in a row, so a sort code written 20-00-00 is not searched (KNOWN_GAPS in tests/curation/pii-gate.test.ts).
-  needs: { cues: ['account', 'acct', 'a/c', 'checking', 'savings', 'routing', 'sort code', 'konto', 'compte'], digitRun: 3 },
+  // VALUE holds at least six digits, grouped or not (a sort code written 20-00-00 has no three in a row).
+  needs: { cues: ['account', 'acct', 'a/c', 'checking', 'savings', 'routing', 'sort code', 'konto', 'compte'], digits: 6 },
   find: (t) => cuedValues(t, 'bank_account', CUE, VALUE),
 };

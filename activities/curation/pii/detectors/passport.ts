@@ -8,8 +8,7 @@ const VALUE = /(?=[A-Z0-9]*\d)[A-Z0-9]{6,9}(?![\w-])/iy;
 /** Passport numbers: 6-9 letters and digits (at least one digit) right after "passport (number/no.)". */
 export const passportDetector: Detector = {
   type: 'passport',
-  // Every value holds a digit. The cue is the former pre-check's: "pasaporte" and "paspoort" hold no
-  // "pass", so those texts are not searched (KNOWN_GAPS in tests/curation/pii-gate.test.ts).
-  needs: { cues: ['pass'], digits: 1 },
+  // Every value holds a digit; "pass" covers every cue word but "pasaporte" and "paspoort".
+  needs: { cues: ['pass', 'pasaporte', 'paspoort'], digits: 1 },
   find: (t) => cuedValues(t, 'passport', CUE, VALUE),
 };

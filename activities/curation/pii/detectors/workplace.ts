@@ -14,10 +14,9 @@ const NOT_A_PLACE = new Set(['Home', 'Night', 'Nights', 'Weekends', 'Work', 'Chr
 /** Workplace names: a capitalised name after a work cue ("I work at", "my boss at"), or a name with a company suffix. */
 export const workplaceDetector: Detector = {
   type: 'workplace',
-  // The former pre-check's words: "position at", "shift at", "role at", "career at" hold none of them
-  // (KNOWN_GAPS in tests/curation/pii-gate.test.ts).
+  // A word of every cue in CUE, and the company suffixes of WITH_SUFFIX.
   needs: {
-    cues: ['work', 'employ', 'job', 'intern', 'hired', 'boss', 'manager', 'colleague', 'coworker', 'co-worker', 'team', 'office', 'quit', 'left', 'joined', 'fired', 'laid off', 'Inc', 'LLC', 'Ltd', 'GmbH', 'Corp', 'PLC', 'AG', 'S.A.', 'SARL'],
+    cues: ['work', 'employ', 'job', 'position', 'intern', 'shift', 'role', 'career', 'hired', 'boss', 'manager', 'colleague', 'coworker', 'co-worker', 'team', 'office', 'quit', 'left', 'joined', 'fired', 'laid off', 'Inc', 'LLC', 'Ltd', 'GmbH', 'Corp', 'PLC', 'AG', 'S.A.', 'SARL'],
   },
   find: (t) => [...cuedValues(t, 'workplace', CUE, NAME, (v) => !NOT_A_PLACE.has(v)), ...matchAll(WITH_SUFFIX, t, 'workplace')],
 };
