@@ -1,5 +1,5 @@
 import type { StepProgress } from '../../core/dsl/step-kind.js';
-import { FULL_COMPARE_LIMIT, forEachBucket, linkNearDuplicates, UnionFind, type LinkStats } from '../dedup/lsh.js';
+import { FULL_COMPARE_LIMIT, forEachBucket, linkGroup, UnionFind, type LinkStats } from '../dedup/lsh.js';
 import { estimateJaccard, rowsOf, type MinhashParams } from '../dedup/minhash.js';
 import { assignSplits, SPLITS, type StratumCounts } from './assign.js';
 import type { KeyGatherer } from './gather.js';
@@ -49,7 +49,21 @@ export async function clusterAndAssign({ keys, exact, sigs, params, o, heartbeat
   const layout = { permutations: P, bands: params.bands, rows: rowsOf(params) };
   const members = Int32Array.from(reps);
   const onBand = (band: number) => heartbeat({ done: band + 1, total: params.bands, unit: 'bands', message: 'clustering' });
-  const lsh = o.nearDuplicates ? await linkNearDuplicates(sigs, members, layout, o.threshold, uf, undefined, onBand) : undefined;
+  // The buckets are kept as they are linked (each run: its length, then its members) for the
+  // cross-split check below: banding again would sort every member's band hashes a second time,
+  // about half of this function's time at a million records (docs/performance.md, issue 23).
+  const buckets: number[] = [];
+  let lsh: LinkStats | undefined;
+  if (o.nearDuplicates) {
+    const stats: LinkStats = { buckets: 0, comparisons: 0, links: 0 };
+    const similarity = (a: number, b: number) => estimateJaccard(sigs, a, b, P);
+    await forEachBucket(sigs, members, layout, (group) => {
+      linkGroup(group, uf, o.threshold, similarity, stats);
+      buckets.push(group.length);
+      for (const member of group) buckets.push(member);
+    }, onBand);
+    lsh = stats;
+  }
 
   const stratum = Int32Array.from(keys.stratum);
   const { split, counts, clusters } = assignSplits(n, uf, stratum, keys.strata, o.ratios, o.seed);
@@ -58,17 +72,15 @@ export async function clusterAndAssign({ keys, exact, sigs, params, o, heartbeat
   const crossSplit = { exactDuplicates: 0, nearDuplicates: 0, groups: 0 };
   for (let i = 0; i < n; i++) if (split[i] !== split[firstByKey.get(keyOf(i))!]) crossSplit.exactDuplicates++;
   for (const [a, b] of keys.groupLinks) if (split[a] !== split[b]) crossSplit.groups++;
-  if (o.nearDuplicates) {
-    await forEachBucket(sigs, members, layout, (group) => {
-      const limit = Math.min(group.length, FULL_COMPARE_LIMIT * 2);
-      for (let x = 0; x < limit; x++) {
-        for (let y = x + 1; y < limit; y++) {
-          const a = group[x]!;
-          const b = group[y]!;
-          if (split[a] !== split[b] && estimateJaccard(sigs, a, b, P) >= o.threshold) crossSplit.nearDuplicates++;
-        }
+  for (let at = 0; at < buckets.length; at += buckets[at]! + 1) {
+    const limit = Math.min(buckets[at]!, FULL_COMPARE_LIMIT * 2);
+    for (let x = 0; x < limit; x++) {
+      for (let y = x + 1; y < limit; y++) {
+        const a = buckets[at + 1 + x]!;
+        const b = buckets[at + 1 + y]!;
+        if (split[a] !== split[b] && estimateJaccard(sigs, a, b, P) >= o.threshold) crossSplit.nearDuplicates++;
       }
-    }, (band) => heartbeat({ done: band + 1, total: params.bands, unit: 'bands', message: 'checking' }));
+    }
   }
 
   // Counted per record (a cluster spanning strata sits wholly in one split).
