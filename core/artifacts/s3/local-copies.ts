@@ -18,6 +18,8 @@ export class LocalCopies {
   /** name -> bytes, least recently used first (a Map keeps insertion order; a use re-inserts). */
   private index: Promise<Map<string, number>> | undefined;
   private total = 0;
+  /** The last mtime this instance gave a copy: every use gets a later one (see `touch`). */
+  private lastUse = 0;
 
   constructor(
     readonly dir: string,
@@ -38,9 +40,8 @@ export class LocalCopies {
     const bytes = index.get(name);
     if (bytes === undefined) return undefined;
     const file = path.join(this.dir, name);
-    const now = new Date();
     try {
-      await fs.utimes(file, now, now);
+      await this.touch(file);
     } catch {
       this.forget(index, name);
       return undefined;
@@ -55,6 +56,7 @@ export class LocalCopies {
     const index = await this.load();
     const file = path.join(this.dir, name);
     await fs.rename(spoolFile, file);
+    await this.touch(file);
     this.forget(index, name);
     index.set(name, bytes);
     this.total += bytes;
@@ -73,6 +75,18 @@ export class LocalCopies {
   async size(): Promise<number> {
     await this.load();
     return this.total;
+  }
+
+  /**
+   * Stamps a use on the file's mtime, always later than the last one this instance stamped. A file
+   * written just now carries the kernel's coarse clock, which can read earlier than a `utimes` made
+   * a moment before it from the precise one: a restarted host would then see the newer copy as the
+   * older (a flaky LRU test showed it).
+   */
+  private async touch(file: string): Promise<void> {
+    this.lastUse = Math.max(Date.now(), this.lastUse + 1);
+    const when = new Date(this.lastUse);
+    await fs.utimes(file, when, when);
   }
 
   private async evict(index: Map<string, number>, keep: string): Promise<void> {
