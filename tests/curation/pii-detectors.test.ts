@@ -13,19 +13,9 @@ import { streetAddressDetector } from '../../activities/curation/pii/detectors/s
 import { piiOptionsSchema } from '../../activities/curation/pii/options.js';
 import { createScanner } from '../../activities/curation/pii/scan.js';
 import { PII_TYPES, type Detector } from '../../activities/curation/pii/types.js';
+import { rng } from '../support/rng.js';
 
 const values = (d: Detector, text: string) => d.find(text).map((f) => text.slice(f.start, f.end));
-
-/** A deterministic pseudo-random digit source for the property tests. */
-function rng(seed: number) {
-  let a = seed >>> 0 || 1;
-  return () => {
-    a ^= a << 13;
-    a ^= a >>> 17;
-    a ^= a << 5;
-    return (a >>> 0) / 0x100000000;
-  };
-}
 
 describe('Luhn and mod-97 properties', () => {
   it('a Luhn check digit makes any digit string valid, and changing any single digit breaks it', () => {

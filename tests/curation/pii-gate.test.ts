@@ -4,20 +4,10 @@ import { piiOptionsSchema } from '../../activities/curation/pii/options.js';
 import { createDetectors, createScanner } from '../../activities/curation/pii/scan.js';
 import type { Detector, Need } from '../../activities/curation/pii/types.js';
 import { readLabelled } from '../support/pii-labelled.js';
+import { rng } from '../support/rng.js';
 
 /** What a detector finds on its own, without the gate (its quick test first, as the scanner runs it). */
 const ungated = (d: Detector, text: string) => (d.quick && !d.quick(text) ? [] : d.find(text));
-
-/** A deterministic pseudo-random source for the property tests. */
-function rng(seed: number) {
-  let a = seed >>> 0 || 1;
-  return () => {
-    a ^= a << 13;
-    a ^= a >>> 17;
-    a ^= a << 5;
-    return (a >>> 0) / 0x100000000;
-  };
-}
 
 /**
  * Texts the gate rules out though `find` alone would find something in them. Three more, which the
