@@ -3,7 +3,6 @@ import type { ArtifactRef } from '../../../core/artifacts/ref.js';
 import { PipelineError } from '../../../core/errors.js';
 import { readShardManifest } from '../../../core/shards/manifest.js';
 import { readJsonArtifact, writeJsonArtifact } from '../../../core/stage/records-io.js';
-import { readIndexHeader } from '../../dedup/index-file.js';
 import { minhashParams } from '../../dedup/options.js';
 import type { ActivityDeps } from '../../deps.js';
 import type { ExecuteStepInput } from '../../execute/execute-step-activity.js';
@@ -11,7 +10,7 @@ import type { ShardWorkContext } from '../../shards/beats.js';
 import { manifestOf } from '../../shards/fan-out.js';
 import { inShardOrder, readParts } from '../../shards/merge.js';
 import { clusterAndAssign, type ClusterAssignResult } from '../cluster-assign.js';
-import { indexMismatch, signaturesFromIndex } from '../dedup-signatures.js';
+import { signaturesFromIndex } from '../dedup-signatures.js';
 import { KeyGatherer, type GatheredKeys } from '../gather.js';
 import type { SplitSummary } from '../report.js';
 import { signingParams, type SplitOptions } from '../split-step.js';
@@ -100,9 +99,8 @@ async function shardSignatures(ctx: ShardWorkContext, deps: ActivityDeps, input:
     sigs.set(u32.subarray(2 * n), P * recordStart[s]!);
     ctx.heartbeat({ done: s + 1, total: parts.length, unit: 'shards', message: 'reading signatures' });
   }
-  // The shards decided from the index's header; its reason is read again here for the report.
-  const index = dedupIndexOf(input);
-  const why = index ? (indexMismatch(await readIndexHeader(deps.store, index), manifestOf(input, 'records'), minhashParams(o), o.fields) ?? 'the shards signed their records') : 'no dedup index given';
+  // Every shard read the same index header, so shard 0's reason is every shard's.
+  const why = typeof parts[0]?.metadata.why === 'string' ? parts[0].metadata.why : 'the shards signed their records';
   return { exact, sigs, signatures: { source: 'signed', why } };
 }
 

@@ -35,7 +35,9 @@ export async function gatherShard(ctx: ShardWorkContext, deps: ActivityDeps, inp
   const shard = (await readShardManifest(deps.store, manifestOf(input, 'records'))).shards[input.shard]!;
   const params = signingParams(o, minhashParams(o));
   const keys = new KeyGatherer(o, `shard ${input.shard}, `);
-  const table = (await indexFits(deps, input, o)) ? undefined : new SignatureTable(params, shard.records ?? 0, o.threads);
+  // Why this shard signs; undefined when dedup's index stands for its signatures.
+  const why = await whyNotIndex(deps, input, o);
+  const table = why === undefined ? undefined : new SignatureTable(params, shard.records ?? 0, o.threads);
   try {
     const progress = recordProgress(ctx, shard.records, table ? 'hashing' : 'reading keys');
     for await (const { value, line } of readRecords<Record<string, unknown>>(ctx.store, shard)) {
@@ -54,14 +56,18 @@ export async function gatherShard(ctx: ShardWorkContext, deps: ActivityDeps, inp
     const bytes = Buffer.concat(arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)));
     outputs.signatures = await deps.store.putBytes(bytes, '.bin', { kind: 'index', schema: SPLIT_SHARD_SIGNATURES_SCHEMA, records: n });
   }
-  return writeParts(deps.store, [{ shard: input.shard, outputs, metadata: { records: n } }]);
+  return writeParts(deps.store, [{ shard: input.shard, outputs, metadata: { records: n, ...(why !== undefined ? { why } : {}) } }]);
 }
 
-/** Whether dedup's index (the `index` input) signed this split's manifest by the same fields and parameters: from its header, so that a shard does not read the whole index. */
-async function indexFits(deps: ActivityDeps, input: ExecuteStepInput, o: SplitOptions): Promise<boolean> {
+/**
+ * Why dedup's index (the `index` input) cannot stand for this split's signatures, or undefined when
+ * it signed this manifest by the same fields and parameters: from its header alone, so that a shard
+ * does not read the whole index. The reason travels in the shard's metadata to the split's report.
+ */
+async function whyNotIndex(deps: ActivityDeps, input: ExecuteStepInput, o: SplitOptions): Promise<string | undefined> {
   const index = dedupIndexOf(input);
-  if (!index) return false;
-  return indexMismatch(await readIndexHeader(deps.store, index), manifestOf(input, 'records'), minhashParams(o), o.fields) === undefined;
+  if (!index) return 'no dedup index given';
+  return indexMismatch(await readIndexHeader(deps.store, index), manifestOf(input, 'records'), minhashParams(o), o.fields);
 }
 
 /** The step's optional `index` input (one artifact: the step declares it so). */
