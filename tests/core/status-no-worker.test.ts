@@ -1,8 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { setTimeout as delay } from 'node:timers/promises';
-import { Connection } from '@temporalio/client';
-import { msToTs } from '@temporalio/common/lib/time.js';
-import { cli, services, testEnv } from '../support/harness.js';
+import { cli, expectExit, freshNamespace, testEnv } from '../support/harness.js';
 
 /**
  * Issue 24: `status` of a run that no worker serves waited 30 s for its query, then printed only
@@ -10,30 +7,12 @@ import { cli, services, testEnv } from '../support/harness.js';
  * queue. A namespace of this test's own: no worker has ever polled it (Temporal lists a poller for
  * minutes after it stops, so another test file's worker would count).
  */
-const NAMESPACE = `status-no-worker-${Date.now()}`;
-
-async function registerNamespace(): Promise<void> {
-  const connection = await Connection.connect({ address: services().temporalAddress });
-  try {
-    await connection.workflowService.registerNamespace({ namespace: NAMESPACE, workflowExecutionRetentionPeriod: msToTs('1 day') });
-  } finally {
-    await connection.close();
-  }
-}
-
 describe('status with no worker', () => {
   it('prints the run and says that no worker polls its queue, without waiting for a query', async () => {
-    await registerNamespace();
-    const env = await testEnv({ TEMPORAL_NAMESPACE: NAMESPACE });
-    // A new namespace reaches the frontend's cache within seconds.
-    let started: Awaited<ReturnType<typeof cli>> | undefined;
-    for (let i = 0; i < 30; i++) {
-      started = await cli(['run', 'smoke'], env);
-      if (started.code === 0) break;
-      await delay(1000);
-    }
-    expect(started?.code).toBe(0);
-    const runId = /(smoke-\S+)/.exec(started!.stdout)![1]!;
+    const env = await testEnv({ TEMPORAL_NAMESPACE: await freshNamespace('status-no-worker') });
+    const started = await cli(['run', 'smoke'], env);
+    expectExit(started, 0);
+    const runId = /(smoke-\S+)/.exec(started.stdout)![1]!;
     const status = await cli(['status', runId], env, 25_000);
     expect(status.stderr).toBe('');
     expect(status.code).toBe(0);

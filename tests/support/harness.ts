@@ -4,7 +4,9 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time.js';
 import type { TestServices } from './global-setup.js';
 import { CLI, SERVICES_FILE, TEST_PIPELINES, WORKER_MAIN, REPO_ROOT } from './paths.js';
 
@@ -22,6 +24,31 @@ export function testNamespace(): string {
 /** The namespace for a test whose workers must not be seen by other test files' runs (see TestServices). */
 export function isolatedNamespace(): string {
   return services().isolatedNamespace;
+}
+
+/**
+ * A namespace no other test file has used, registered on the test server and ready: nothing another
+ * file left behind (a run a schedule started, a worker Temporal still lists among a queue's pollers
+ * for minutes after it stopped) can reach a test that runs in it. Returns once the frontend knows
+ * it (a new namespace reaches the frontend's cache within seconds).
+ */
+export async function freshNamespace(prefix: string): Promise<string> {
+  const namespace = `${prefix}-${Date.now()}`;
+  const connection = await Connection.connect({ address: services().temporalAddress });
+  try {
+    await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
+    for (let i = 0; ; i++) {
+      try {
+        await connection.workflowService.describeTaskQueue({ namespace, taskQueue: { name: 'forgeline' } });
+        return namespace;
+      } catch (err) {
+        if (i >= 60) throw new Error(`namespace ${namespace} was not ready after 60 s: ${(err as Error).message}`);
+        await delay(1000);
+      }
+    }
+  } finally {
+    await connection.close();
+  }
 }
 
 /** A fresh state folder and the environment that points the CLI and workers at the test server. */
@@ -117,6 +144,16 @@ export interface CliResult {
 }
 
 /** Runs `forgeline <args>` as a user would, in the repository root. */
+/**
+ * Fails with the command's own output when it did not exit with `code`: a bare "Expected: 0,
+ * Received: 1" from a CI run leaves nothing to find the cause from.
+ */
+export function expectExit(res: CliResult, code = 0): void {
+  if (res.code === code) return;
+  const tail = (text: string) => text.slice(-8000);
+  throw new Error(`exited ${res.code}, not ${code}\n--- stdout (tail)\n${tail(res.stdout)}\n--- stderr (tail)\n${tail(res.stderr)}`);
+}
+
 export function cli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 170_000): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], { env, cwd: REPO_ROOT });
