@@ -70,31 +70,40 @@ function parseHeader(buf: Buffer, where: string): { header: IndexHeader; end: nu
   }
 }
 
+function truncatedHeader(where: string, bytes: number): PipelineError {
+  return new PipelineError('ARTIFACT_CORRUPT', `${where}: the dedup index ends inside its header (${bytes} bytes)`);
+}
+
 /** Reads a stream's chunks until the index header is complete; returns it and the bytes of that last chunk after it. */
 async function takeHeader(chunks: AsyncIterator<Buffer>, where: string): Promise<{ header: IndexHeader; rest: Buffer }> {
   let buf = Buffer.alloc(0);
   for (;;) {
     const next = await chunks.next();
-    if (next.done) throw new PipelineError('ARTIFACT_CORRUPT', `${where}: the dedup index ends inside its header (${buf.length} bytes)`);
+    if (next.done) throw truncatedHeader(where, buf.length);
     buf = Buffer.concat([buf, next.value]);
     const parsed = parseHeader(buf, where);
     if (parsed) return { header: parsed.header, rest: buf.subarray(parsed.end) };
   }
 }
 
+/** Bytes asked for a header first: a header is a few hundred bytes, so one ranged read nearly always holds it. */
+const HEADER_PREFIX_BYTES = 64 * 1024;
+
 /**
- * The header alone: the stream is read until the header is complete (its first chunk, in practice),
- * then stopped. Not digest-checked (that needs every byte): a reader that goes on to use the entries
- * reads them with `readIndex`, which checks. Split's shards decide with it whether dedup's index
- * fits their records (issue 23).
+ * The header alone, from a prefix of the file (on S3 a ranged read, not the whole index); a header
+ * longer than the first read gets a second read of exactly its length. Not digest-checked (that
+ * needs every byte): a reader that goes on to use the entries reads them with `readIndex`, which
+ * checks. Split's shards decide with it whether dedup's index fits their records (issue 23).
  */
 export async function readIndexHeader(store: ArtifactStore, ref: ArtifactRef): Promise<IndexHeader> {
-  const stream = await store.read(ref);
-  try {
-    return (await takeHeader(chunksOf(stream), ref.uri)).header;
-  } finally {
-    stream.destroy();
+  let prefix = await store.readPrefix(ref, HEADER_PREFIX_BYTES);
+  let parsed = parseHeader(prefix, ref.uri);
+  if (!parsed && prefix.length >= 12 && prefix.length < ref.bytes) {
+    prefix = await store.readPrefix(ref, 12 + prefix.readUInt32LE(8));
+    parsed = parseHeader(prefix, ref.uri);
   }
+  if (!parsed) throw truncatedHeader(ref.uri, prefix.length);
+  return parsed.header;
 }
 
 /**
@@ -160,7 +169,7 @@ export async function readIndex(store: ArtifactStore, ref: ArtifactRef): Promise
   const parsed = parseHeader(buf, file);
   if (!parsed) {
     if (buf.length < 12) throw new PipelineError('INVALID_INPUT_DATA', `${file}: not a Forgeline dedup index`, [{ path: 'index', message: 'bad magic bytes' }]);
-    throw new PipelineError('ARTIFACT_CORRUPT', `${file}: the dedup index ends inside its header (${buf.length} bytes)`);
+    throw truncatedHeader(file, buf.length);
   }
   const { header } = parsed;
   const P = header.params.permutations;

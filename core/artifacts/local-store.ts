@@ -8,7 +8,7 @@ import { readChecked } from './digest-check.js';
 import type { SinkFs } from './file-sink.js';
 import { sha256File, sha256Text } from './hash.js';
 import type { ArtifactRef } from './ref.js';
-import type { ArtifactStore, ArtifactWriter, PutOptions } from './store.js';
+import { filePrefix, type ArtifactStore, type ArtifactWriter, type PutOptions } from './store.js';
 
 const SCHEME = 'file://';
 
@@ -82,6 +82,14 @@ export class LocalArtifactStore implements ArtifactStore {
       throw new PipelineError('ARTIFACT_MISSING', `artifact ${ref.sha256.slice(0, 12)} is missing at ${file}`);
     });
     return readChecked(file, ref.sha256, () => corrupt(ref, file));
+  }
+
+  async readPrefix(ref: ArtifactRef, bytes: number): Promise<Buffer> {
+    const file = this.pathOf(ref);
+    return filePrefix(file, bytes).catch((err: unknown) => {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new PipelineError('ARTIFACT_MISSING', `artifact ${ref.sha256.slice(0, 12)} is missing at ${file}`);
+      throw err;
+    });
   }
 
   async verify(ref: ArtifactRef): Promise<boolean> {

@@ -1,3 +1,4 @@
+import fs from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { SinkFs } from './file-sink.js';
 import type { ArtifactKind, ArtifactRef } from './ref.js';
@@ -35,4 +36,22 @@ export interface ArtifactStore {
   read(ref: ArtifactRef): Promise<Readable>;
   /** True when the artifact exists and its content still hashes to its digest. */
   verify(ref: ArtifactRef): Promise<boolean>;
+  /**
+   * The first `bytes` bytes (fewer when the artifact is shorter), NOT digest-checked: checking needs
+   * every byte. For a header that decides whether the rest is worth reading; the S3 store asks the
+   * server for that range instead of downloading the whole object.
+   */
+  readPrefix(ref: ArtifactRef, bytes: number): Promise<Buffer>;
+}
+
+/** Up to `bytes` bytes from the start of a local file. */
+export async function filePrefix(file: string, bytes: number): Promise<Buffer> {
+  const fh = await fs.open(file, 'r');
+  try {
+    const buf = Buffer.alloc(bytes);
+    const { bytesRead } = await fh.read(buf, 0, bytes, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
 }

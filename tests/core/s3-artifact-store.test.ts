@@ -101,6 +101,23 @@ describe('S3ArtifactStore on SeaweedFS', () => {
     expect(await fs.readFile(await store.localPath(ref), 'utf8')).toBe('keep me\n');
   });
 
+  it('reads a prefix with a ranged GET, downloading nothing else; from the local copy once it has one', async () => {
+    const writer = (await host()).store;
+    const body = randomBytes(300_000);
+    const ref = await writer.putBytes(body, '.bin', opts);
+    const { store, cacheDir } = await host();
+    expect((await store.readPrefix(ref, 1000)).equals(body.subarray(0, 1000))).toBe(true);
+    expect((await store.readPrefix(ref, 1_000_000)).equals(body)).toBe(true);
+    // No local copy was made: the object stayed on the server.
+    expect((await fs.readdir(cacheDir)).filter((f) => !f.startsWith('.'))).toEqual([]);
+    const copy = await store.localPath(ref);
+    await fs.writeFile(copy, Buffer.concat([Buffer.from('LOCAL'), body.subarray(5)]));
+    expect((await store.readPrefix(ref, 5)).toString()).toBe('LOCAL');
+    const missing = { ...ref, uri: ref.uri.replace(ref.sha256, 'f'.repeat(64)), sha256: 'f'.repeat(64) };
+    await expect(store.readPrefix(missing, 10)).rejects.toMatchObject({ code: 'ARTIFACT_MISSING' });
+    expect(await store.readPrefix(await writer.putBytes('', '.txt', opts), 10)).toEqual(Buffer.alloc(0));
+  });
+
   it('keeps the local copies under the bound, evicting the least recently used', async () => {
     const writer = (await host()).store;
     const refs = await Promise.all(['a', 'b', 'c'].map((c) => writer.putBytes(c.repeat(1000), '.txt', opts)));

@@ -36,6 +36,18 @@ describe('dedup index file', () => {
     expect(await readIndexHeader(s, await writeIndex(s, index(3)))).toEqual({ params, count: 3 });
   });
 
+  it('reads a header longer than its first 64 KiB read, and calls an index cut inside its header corrupt', async () => {
+    const { root, store: s } = await store();
+    // 9,000 field names: a header of about 100 KB, past the first ranged read.
+    const long = { ...signed, fields: Array.from({ length: 9_000 }, (_, i) => `field_${i}`) };
+    const ref = await writeIndex(s, { ...index(3), signed: long });
+    expect(await readIndexHeader(s, ref)).toEqual({ params, count: 3, signed: long });
+    const cut = path.join(root, 'cut.fldx');
+    await writeFile(cut, (await readFile(await s.localPath(ref))).subarray(0, 70_000));
+    const cutRef = await s.putFile(cut, { kind: 'file', schema: 'file' });
+    await expect(readIndexHeader(s, cutRef)).rejects.toMatchObject({ code: 'ARTIFACT_CORRUPT', message: expect.stringContaining('ends inside its header (70000 bytes)') });
+  });
+
   it('names other signed records in a copy whose bytes are what writeIndex writes, the entries streamed through', async () => {
     const { store: s } = await store();
     const before = await writeIndex(s, big);

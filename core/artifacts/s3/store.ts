@@ -9,7 +9,7 @@ import { asDiskFull, PipelineError } from '../../errors.js';
 import { digestCheck, readChecked } from '../digest-check.js';
 import { sha256File, sha256Text } from '../hash.js';
 import type { ArtifactRef } from '../ref.js';
-import type { ArtifactStore, ArtifactWriter, PutOptions } from '../store.js';
+import { filePrefix, type ArtifactStore, type ArtifactWriter, type PutOptions } from '../store.js';
 import { LocalCopies } from './local-copies.js';
 import { isNotFound, isPreconditionFailed, parseS3Uri, S3_SCHEME, s3Failure } from './object.js';
 
@@ -115,6 +115,20 @@ export class S3ArtifactStore implements ArtifactStore {
     return readChecked(file, ref.sha256, () => corrupt(ref, file));
   }
 
+  /** From the local copy when this host holds one, else a ranged GET: the rest of the object stays on the server. */
+  async readPrefix(ref: ArtifactRef, bytes: number): Promise<Buffer> {
+    const want = Math.min(bytes, ref.bytes);
+    if (want <= 0) return Buffer.alloc(0);
+    const held = await this.copies.get(this.copyName(ref));
+    if (held) return filePrefix(held, want);
+    const { bucket, key } = parseS3Uri(ref.uri);
+    const res = await this.o.client.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${want - 1}` })).catch((err: unknown) => {
+      if (isNotFound(err)) throw new PipelineError('ARTIFACT_MISSING', `artifact ${ref.sha256.slice(0, 12)} is missing at ${ref.uri}`);
+      throw s3Failure(err, `cannot read ${ref.uri}`);
+    });
+    return Buffer.from(await res.Body!.transformToByteArray());
+  }
+
   /**
    * The object exists with the ref's size and its bytes hash to the ref's digest: hashed from the
    * local copy when there is one (its digest was checked when it came down), else while fetching it.
@@ -157,7 +171,11 @@ export class S3ArtifactStore implements ArtifactStore {
     const ref: ArtifactRef = { uri: this.uriOf(key), sha256, bytes, ...options };
     if (await this.exists(key, ref)) return ref;
     let sent: string | undefined;
-    const body = createReadStream(file, { highWaterMark: 1 << 20 }).pipe(digestCheck(undefined, () => new Error('unreachable'), (d) => (sent = d)));
+    const source = createReadStream(file, { highWaterMark: 1 << 20 });
+    const body = source.pipe(digestCheck(undefined, () => new Error('unreachable'), (d) => (sent = d)));
+    // `pipe` passes data, not errors: a read that fails (the file removed or unreadable) must fail
+    // the upload rather than leave it waiting for bytes that never come.
+    source.once('error', (err) => body.destroy(err));
     const upload = new Upload({
       client: this.o.client,
       params: { Bucket: this.o.bucket, Key: key, Body: body, IfNoneMatch: '*', Metadata: { sha256 } },
