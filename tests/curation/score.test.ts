@@ -119,6 +119,12 @@ describe('score components', () => {
       expect.arrayContaining(['gopher_stop_words', 'gopher_top_ngram', 'gopher_dup_ngram']),
     );
     expect(heuristicFailures(`${PROSE} As an AI language model I cannot say more.`, h)).toEqual(['boilerplate']);
+    // A phrase is found whatever its case on either side, and as literal text (no pattern syntax).
+    const custom = { ...h, boilerplate: ['Click HERE (now)', 'a+b'] };
+    expect(heuristicFailures(`${PROSE} Please click here (NOW) to read on.`, custom)).toEqual(['boilerplate']);
+    expect(heuristicFailures(`${PROSE} Please click here now to read on.`, custom)).toEqual([]);
+    expect(heuristicFailures(`${PROSE} Then a+b is the sum.`, custom)).toEqual(['boilerplate']);
+    expect(heuristicFailures(`${PROSE} Then aab is the sum.`, custom)).toEqual([]);
     expect(heuristicFailures(Array.from({ length: 30 }, (_, i) => `#tag${i} ...`).join(' '), h)).toEqual(expect.arrayContaining(['gopher_symbol_ratio']));
     const bullets = Array.from({ length: 25 }, (_, i) => `- item number ${i} of the list with the words`).join('\n');
     expect(heuristicFailures(bullets, h)).toEqual(expect.arrayContaining(['gopher_bullet_lines']));

@@ -1,3 +1,4 @@
+import { escapeRegExp } from '../../../core/regexp.js';
 import { gopherStats, type GopherStats } from './gopher.js';
 import type { ScoreOptions } from './options.js';
 
@@ -44,11 +45,24 @@ export function heuristicFailures(response: string, o: ScoreOptions['heuristics'
     if (topNgramRepeatsOver(s, o.maxTopNgramCharFraction)) failed.push('gopher_top_ngram');
     if (anyOver(s.dupNgramCharFraction, o.maxDupNgramCharFraction)) failed.push('gopher_dup_ngram');
   }
-  if (o.boilerplate.length > 0) {
-    const lower = response.toLowerCase();
-    if (o.boilerplate.some((b) => lower.includes(b))) failed.push('boilerplate');
-  }
+  if (o.boilerplate.length > 0 && boilerplateSearch(o.boilerplate).test(response)) failed.push('boilerplate');
   return failed;
+}
+
+const boilerplateSearches = new WeakMap<readonly string[], RegExp>();
+
+/**
+ * One case-insensitive search for every boilerplate phrase, built once per options list. It takes
+ * about half the time of lower-casing each response and searching it once per phrase (issue 23),
+ * and it also finds a phrase given with capitals, which a search of the lower-cased text never did.
+ */
+function boilerplateSearch(phrases: readonly string[]): RegExp {
+  let search = boilerplateSearches.get(phrases);
+  if (!search) {
+    search = new RegExp(phrases.map(escapeRegExp).join('|'), 'i');
+    boilerplateSearches.set(phrases, search);
+  }
+  return search;
 }
 
 /**

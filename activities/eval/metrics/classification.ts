@@ -1,3 +1,5 @@
+import { escapeRegExp } from '../../../core/regexp.js';
+
 /**
  * Classification metrics: accuracy, macro-F1 (the unweighted mean of per-class F1, as
  * scikit-learn's `f1_score(average="macro")` over the label set, F1 = 0 where a class has no true
@@ -26,15 +28,11 @@ export function matchLabel(output: string, labels: readonly string[]): string {
   for (const l of labels) if (text === l.toLowerCase()) return l;
   let best: { label: string; at: number } | undefined;
   for (const l of labels) {
-    const re = new RegExp(`(^|[^\\p{L}\\p{N}_])${escapeRe(l.toLowerCase())}(?=$|[^\\p{L}\\p{N}_])`, 'u');
+    const re = new RegExp(`(^|[^\\p{L}\\p{N}_])${escapeRegExp(l.toLowerCase())}(?=$|[^\\p{L}\\p{N}_])`, 'u');
     const m = re.exec(text);
     if (m && (!best || m.index < best.at || (m.index === best.at && l.length > best.label.length))) best = { label: l, at: m.index };
   }
   return best?.label ?? OTHER_LABEL;
-}
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 export function classificationReport(pairs: readonly { prediction: string; reference: string }[], labelSet?: readonly string[]): ClassificationReport {
