@@ -21,14 +21,22 @@ export function digestCheck(want: string | undefined, onMismatch: (got: string) 
   });
 }
 
-/**
- * A file's bytes through `digestCheck`, as the stores' `read` hands them out. Joined by `pipeline`,
- * not `pipe`: a reader that stops early (destroys the stream, breaks out of its loop) closes the
- * file too, and an error reading the file reaches the reader instead of being thrown unhandled
- * while the reader waits for an end that never comes.
- */
+/** A file's bytes checked against `want` as they flow by, as the stores' `read` hands them out. */
 export function readChecked(file: string, want: string, onMismatch: (got: string) => Error): Readable {
-  const check = digestCheck(want, onMismatch);
+  return fileThrough(file, digestCheck(want, onMismatch));
+}
+
+/** A file's bytes hashed as they flow by, the digest handed to `onDigest` at the end (what an upload sends). */
+export function readHashed(file: string, onDigest: (got: string) => void): Readable {
+  return fileThrough(file, digestCheck(undefined, () => new Error('unreachable: no digest is expected'), onDigest));
+}
+
+/**
+ * Joined by `pipeline`, not `pipe`: a reader that stops early (destroys the stream, breaks out of its
+ * loop) closes the file too, and an error reading the file reaches the reader instead of being
+ * thrown unhandled while the reader waits for an end that never comes.
+ */
+function fileThrough(file: string, check: Transform): Readable {
   // The reader sees every error on `check`; the callback only keeps `pipeline` from rethrowing them.
   pipeline(createReadStream(file, { highWaterMark: 1 << 20 }), check, () => {});
   return check;

@@ -3,6 +3,7 @@ import { mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/pro
 import os from 'node:os';
 import path from 'node:path';
 import { LocalArtifactStore } from '../../core/artifacts/local-store.js';
+import { readHashed } from '../../core/artifacts/digest-check.js';
 import { sha256Text } from '../../core/artifacts/hash.js';
 import { RecordsWriter, readRecords } from '../../core/stage/records-io.js';
 import { cacheKey, StepCache } from '../../core/cache/step-cache.js';
@@ -81,6 +82,20 @@ describe('local artifact store', () => {
     }
     await new Promise((r) => setTimeout(r, 50));
     expect(await open()).toBe(0);
+  });
+
+  it('hands a reader of a hashed file (what an S3 upload sends) the error reading it, instead of leaving it waiting', async () => {
+    const { root } = await store();
+    const drain = async (file: string) => {
+      for await (const chunk of readHashed(file, () => undefined)) expect(chunk).toBeDefined();
+    };
+    await expect(drain(path.join(root, 'gone.bin'))).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(drain(root)).rejects.toMatchObject({ code: 'EISDIR' });
+    const file = path.join(root, 'ten.txt');
+    await writeFile(file, '0123456789');
+    let digest = '';
+    for await (const chunk of readHashed(file, (d) => (digest = d))) expect((chunk as Buffer).toString()).toBe('0123456789');
+    expect(digest).toBe(sha256Text('0123456789'));
   });
 
   it('cache hits only when every output verifies', async () => {

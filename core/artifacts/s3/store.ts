@@ -1,12 +1,12 @@
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { asDiskFull, PipelineError } from '../../errors.js';
-import { digestCheck, readChecked } from '../digest-check.js';
+import { digestCheck, readChecked, readHashed } from '../digest-check.js';
 import { sha256File, sha256Text } from '../hash.js';
 import type { ArtifactRef } from '../ref.js';
 import { filePrefix, type ArtifactStore, type ArtifactWriter, type PutOptions } from '../store.js';
@@ -171,11 +171,8 @@ export class S3ArtifactStore implements ArtifactStore {
     const ref: ArtifactRef = { uri: this.uriOf(key), sha256, bytes, ...options };
     if (await this.exists(key, ref)) return ref;
     let sent: string | undefined;
-    const source = createReadStream(file, { highWaterMark: 1 << 20 });
-    const body = source.pipe(digestCheck(undefined, () => new Error('unreachable'), (d) => (sent = d)));
-    // `pipe` passes data, not errors: a read that fails (the file removed or unreadable) must fail
-    // the upload rather than leave it waiting for bytes that never come.
-    source.once('error', (err) => body.destroy(err));
+    // A read that fails (the file removed or unreadable) fails the upload rather than leave it waiting.
+    const body = readHashed(file, (d) => (sent = d));
     const upload = new Upload({
       client: this.o.client,
       params: { Bucket: this.o.bucket, Key: key, Body: body, IfNoneMatch: '*', Metadata: { sha256 } },
