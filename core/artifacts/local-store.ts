@@ -86,7 +86,8 @@ export class LocalArtifactStore implements ArtifactStore {
 
   async readPrefix(ref: ArtifactRef, bytes: number): Promise<Buffer> {
     const file = this.pathOf(ref);
-    return filePrefix(file, bytes).catch((err: unknown) => {
+    // Never more than the artifact holds: a length read from damaged bytes can ask for gigabytes.
+    return filePrefix(file, Math.max(0, Math.min(bytes, ref.bytes))).catch((err: unknown) => {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new PipelineError('ARTIFACT_MISSING', `artifact ${ref.sha256.slice(0, 12)} is missing at ${file}`);
       throw err;
     });

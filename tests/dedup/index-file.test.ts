@@ -46,6 +46,13 @@ describe('dedup index file', () => {
     await writeFile(cut, (await readFile(await s.localPath(ref))).subarray(0, 70_000));
     const cutRef = await s.putFile(cut, { kind: 'file', schema: 'file' });
     await expect(readIndexHeader(s, cutRef)).rejects.toMatchObject({ code: 'ARTIFACT_CORRUPT', message: expect.stringContaining('ends inside its header (70000 bytes)') });
+    // A damaged length field asks for 4 GB: the read stops at the file's end, and the index is corrupt.
+    const bytes = await readFile(await s.localPath(await writeIndex(s, index(3))));
+    bytes.writeUInt32LE(0xfffffff0, 8);
+    const damaged = path.join(root, 'damaged.fldx');
+    await writeFile(damaged, bytes);
+    const damagedRef = await s.putFile(damaged, { kind: 'file', schema: 'file' });
+    await expect(readIndexHeader(s, damagedRef)).rejects.toMatchObject({ code: 'ARTIFACT_CORRUPT', message: expect.stringContaining(`ends inside its header (${bytes.length} bytes)`) });
   });
 
   it('names other signed records in a copy whose bytes are what writeIndex writes, the entries streamed through', async () => {
