@@ -27,6 +27,17 @@ export interface RunJson {
 
 export const read = (ref: Ref): Promise<string> => fs.readFile(fileURLToPath(ref.uri), 'utf8');
 
+/**
+ * A dedup index read by hand (activities/dedup/index-file.ts: magic, uint32 header length, JSON
+ * header, entries): its header without `signed`, `signed` itself, and the entries' bytes.
+ */
+export async function indexParts(ref: Ref): Promise<{ header: Record<string, unknown>; signed: unknown; body: Buffer }> {
+  const buf = await fs.readFile(fileURLToPath(ref.uri));
+  const end = 12 + buf.readUInt32LE(8);
+  const { signed, ...header } = JSON.parse(buf.subarray(12, end).toString('utf8')) as Record<string, unknown>;
+  return { header, signed, body: buf.subarray(end) };
+}
+
 /** A step's records output: the file, or its shards' files one after another. */
 export async function recordsText(ref: Ref): Promise<string> {
   if (ref.kind !== 'shards') return read(ref);

@@ -1,10 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { cli, useTestWorker } from '../support/harness.js';
 import { edit, prose, tempDir } from '../dedup/stage-helpers.js';
-import { expectFanOutHistory, read, recordsText, runJson, type Ref, type StepJson } from './run-json.js';
+import { expectFanOutHistory, indexParts, read, recordsText, runJson, type StepJson } from './run-json.js';
 
 interface Reject {
   reason: string;
@@ -15,17 +14,6 @@ interface Reject {
 const { env } = useTestWorker();
 const SHARDS = 5;
 
-/**
- * A dedup index as its header and its signature bytes, the header without `signed`: each run names
- * the records it wrote (split reuses their signatures), a one-host run its records artifact, a
- * sharded run its manifest. Everything else must be the same bytes.
- */
-async function indexParts(ref: Ref): Promise<{ header: Record<string, unknown>; signed: unknown; body: Buffer }> {
-  const buf = await fs.readFile(fileURLToPath(ref.uri));
-  const end = 12 + buf.readUInt32LE(8);
-  const { signed, ...header } = JSON.parse(buf.subarray(12, end).toString('utf8')) as Record<string, unknown>;
-  return { header, signed, body: buf.subarray(end) };
-}
 const lines = (text: string) => text.split('\n').filter((l) => l.length > 0);
 
 async function dedup(input: string, shards: number): Promise<{ runId: string; step: StepJson; kept: string; rejects: string }> {

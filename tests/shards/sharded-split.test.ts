@@ -1,10 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { useTestWorker } from '../support/harness.js';
 import { edit, prose, tempDir } from '../dedup/stage-helpers.js';
-import { expectFanOutHistory, read, runJson, shardOfEachId, type Ref, type StepJson } from './run-json.js';
+import { expectFanOutHistory, indexParts, read, runJson, shardOfEachId, type Ref, type StepJson } from './run-json.js';
 
 interface Row {
   id: string;
@@ -19,12 +18,6 @@ const SPLITS = ['train', 'valid', 'test'] as const;
 const OPTIONS = { ratios: [0.7, 0.15, 0.15], seed: 11, stratifyBy: 'category', groupBy: ['conversation_id'] };
 
 const withoutTimes = ({ ms: _ms, shards: _shards, ...rest }: Record<string, unknown>) => rest;
-
-/** A dedup index's JSON header (activities/dedup/index-file.ts: magic, uint32 length, header). */
-async function indexHeader(ref: Ref): Promise<{ count: number; signed?: unknown }> {
-  const buf = await fs.readFile(fileURLToPath(ref.uri));
-  return JSON.parse(buf.subarray(12, 12 + buf.readUInt32LE(8)).toString('utf8')) as { count: number; signed?: unknown };
-}
 
 async function split(input: string, shards: number): Promise<{ runId: string; step: StepJson; shard?: StepJson; after: StepJson }> {
   const out = await runJson(env, 'test-shard-split', { input, shards, split: OPTIONS });
@@ -130,8 +123,8 @@ describe('split on a sharded dataset', () => {
     const reused = await run({});
     expect(reused.dedup.metadata).toMatchObject({ shards: SHARDS, dropped: { exact_duplicate: 30 } });
     expect(reused.split.metadata).toMatchObject({ shards: SHARDS, signatures: { source: 'dedup-index' } });
-    const header = await indexHeader(reused.dedup.outputs.index!);
-    expect(header.signed).toEqual({ sha256: reused.dedup.outputs.records!.sha256, first: 0, fields: ['output'] });
+    const { signed } = await indexParts(reused.dedup.outputs.index!);
+    expect(signed).toEqual({ sha256: reused.dedup.outputs.records!.sha256, first: 0, fields: ['output'] });
 
     // The same split without the index signs every shard, and assigns every record alike.
     const signing = await run({ index: false });
